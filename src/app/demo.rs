@@ -1,0 +1,351 @@
+//! A café menu for trying Brigade out: `brigade serve --demo` loads it into an empty catalog.
+
+use crate::modules::catalog::api::{
+    CatalogApi, CatalogError, NewCategory, NewItem, NewOption, NewOptionGroup, PageRequest,
+};
+
+struct Item {
+    name: &'static str,
+    description: &'static str,
+    price: i64,
+    station: &'static str,
+    tags: &'static [&'static str],
+    groups: &'static [Group],
+}
+
+struct Group {
+    name: &'static str,
+    min: i32,
+    max: i32,
+    options: &'static [(&'static str, i64)],
+}
+
+const SIZE: Group = Group {
+    name: "Size",
+    min: 1,
+    max: 1,
+    options: &[("Small", 0), ("Regular", 40), ("Large", 80)],
+};
+const MILK: Group = Group {
+    name: "Milk",
+    min: 0,
+    max: 1,
+    options: &[("Whole", 0), ("Oat", 40), ("Soy", 40), ("Almond", 50)],
+};
+const EXTRAS: Group = Group {
+    name: "Extras",
+    min: 0,
+    max: 3,
+    options: &[
+        ("Extra shot", 60),
+        ("Vanilla syrup", 40),
+        ("Caramel syrup", 40),
+    ],
+};
+const BREAD: Group = Group {
+    name: "Bread",
+    min: 1,
+    max: 1,
+    options: &[("Sourdough", 0), ("Rye", 0), ("Gluten-free", 100)],
+};
+
+const fn item(
+    name: &'static str,
+    description: &'static str,
+    price: i64,
+    station: &'static str,
+    tags: &'static [&'static str],
+    groups: &'static [Group],
+) -> Item {
+    Item {
+        name,
+        description,
+        price,
+        station,
+        tags,
+        groups,
+    }
+}
+
+const MENU: &[(&str, &str, &[Item])] = &[
+    (
+        "Coffee",
+        "Espresso drinks from our own roast",
+        &[
+            item(
+                "Espresso",
+                "A double shot of house espresso",
+                250,
+                "bar",
+                &["vegan"],
+                &[EXTRAS],
+            ),
+            item(
+                "Americano",
+                "Espresso lengthened with hot water",
+                290,
+                "bar",
+                &["vegan"],
+                &[SIZE, EXTRAS],
+            ),
+            item(
+                "Flat white",
+                "Double ristretto with velvety milk",
+                380,
+                "bar",
+                &["vegetarian", "contains-milk"],
+                &[MILK, EXTRAS],
+            ),
+            item(
+                "Cappuccino",
+                "Espresso, steamed milk and a deep foam cap",
+                360,
+                "bar",
+                &["vegetarian", "contains-milk"],
+                &[SIZE, MILK, EXTRAS],
+            ),
+            item(
+                "Caffè latte",
+                "Espresso with plenty of steamed milk",
+                390,
+                "bar",
+                &["vegetarian", "contains-milk"],
+                &[SIZE, MILK, EXTRAS],
+            ),
+            item(
+                "Mocha",
+                "Espresso, dark chocolate and steamed milk",
+                430,
+                "bar",
+                &["vegetarian", "contains-milk"],
+                &[SIZE, MILK],
+            ),
+        ],
+    ),
+    (
+        "Tea & cold drinks",
+        "Loose-leaf teas, juices and lemonades",
+        &[
+            item(
+                "English breakfast tea",
+                "Strong Assam blend",
+                280,
+                "bar",
+                &["vegan"],
+                &[MILK],
+            ),
+            item(
+                "Fresh mint tea",
+                "A handful of fresh mint leaves",
+                300,
+                "bar",
+                &["vegan"],
+                &[],
+            ),
+            item(
+                "Chai latte",
+                "Spiced black tea with steamed milk",
+                390,
+                "bar",
+                &["vegetarian", "contains-milk"],
+                &[SIZE, MILK],
+            ),
+            item(
+                "Fresh orange juice",
+                "Squeezed to order",
+                420,
+                "bar",
+                &["vegan"],
+                &[SIZE],
+            ),
+            item(
+                "Homemade lemonade",
+                "Lemon, cane sugar, sparkling water",
+                350,
+                "bar",
+                &["vegan"],
+                &[],
+            ),
+        ],
+    ),
+    (
+        "Breakfast",
+        "Served until noon",
+        &[
+            item(
+                "Avocado toast",
+                "Smashed avocado, chilli, lime, seeds",
+                850,
+                "kitchen",
+                &["vegan"],
+                &[BREAD],
+            ),
+            item(
+                "Eggs Benedict",
+                "Poached eggs, ham, hollandaise, muffin",
+                1150,
+                "kitchen",
+                &["contains-egg", "contains-gluten", "contains-milk"],
+                &[],
+            ),
+            item(
+                "Granola bowl",
+                "House granola, yoghurt, seasonal fruit",
+                720,
+                "kitchen",
+                &["vegetarian", "contains-nuts", "contains-milk"],
+                &[],
+            ),
+            item(
+                "Shakshuka",
+                "Eggs baked in spiced tomato and peppers",
+                1050,
+                "kitchen",
+                &["vegetarian", "contains-egg"],
+                &[BREAD],
+            ),
+        ],
+    ),
+    (
+        "Lunch",
+        "From noon",
+        &[
+            item(
+                "Soup of the day",
+                "Ask the team; always vegan",
+                690,
+                "kitchen",
+                &["vegan"],
+                &[BREAD],
+            ),
+            item(
+                "Grilled cheese",
+                "Comté and cheddar on sourdough",
+                890,
+                "kitchen",
+                &["vegetarian", "contains-milk", "contains-gluten"],
+                &[],
+            ),
+            item(
+                "Chicken Caesar salad",
+                "Romaine, parmesan, croutons, anchovy dressing",
+                1190,
+                "kitchen",
+                &["contains-fish", "contains-milk", "contains-gluten"],
+                &[],
+            ),
+            item(
+                "Falafel wrap",
+                "Hummus, pickles, tahini, herbs",
+                920,
+                "kitchen",
+                &["vegan", "contains-sesame"],
+                &[],
+            ),
+        ],
+    ),
+    (
+        "Pastries",
+        "Baked in-house every morning",
+        &[
+            item(
+                "Butter croissant",
+                "Laminated with French butter",
+                260,
+                "pastry",
+                &["vegetarian", "contains-gluten", "contains-milk"],
+                &[],
+            ),
+            item(
+                "Pain au chocolat",
+                "Two bars of dark chocolate",
+                290,
+                "pastry",
+                &["vegetarian", "contains-gluten", "contains-milk"],
+                &[],
+            ),
+            item(
+                "Cinnamon bun",
+                "Cardamom dough, cinnamon butter",
+                340,
+                "pastry",
+                &["vegetarian", "contains-gluten", "contains-milk"],
+                &[],
+            ),
+            item(
+                "Banana bread",
+                "With walnuts; ask for it toasted",
+                320,
+                "pastry",
+                &["vegetarian", "contains-nuts", "contains-gluten"],
+                &[],
+            ),
+            item(
+                "Vegan brownie",
+                "Dark chocolate and sea salt",
+                330,
+                "pastry",
+                &["vegan"],
+                &[],
+            ),
+        ],
+    ),
+];
+
+/// Loads the demo menu unless the catalog already has categories. Returns how many items it
+/// created (0 when the menu was not empty).
+pub async fn load_demo_menu(catalog: &dyn CatalogApi) -> Result<usize, CatalogError> {
+    let existing = catalog
+        .list_categories(PageRequest {
+            limit: Some(1),
+            cursor: None,
+        })
+        .await?;
+    if !existing.data.is_empty() {
+        return Ok(0);
+    }
+    let mut created = 0;
+    for (position, (name, description, items)) in MENU.iter().enumerate() {
+        let category = catalog
+            .create_category(NewCategory {
+                name: name.to_string(),
+                description: description.to_string(),
+                position: position as i32,
+            })
+            .await?;
+        for (item_position, item) in items.iter().enumerate() {
+            catalog
+                .create_item(NewItem {
+                    category_id: category.id.clone(),
+                    name: item.name.into(),
+                    description: item.description.into(),
+                    price: item.price,
+                    currency: "EUR".into(),
+                    tags: item.tags.iter().map(|t| t.to_string()).collect(),
+                    available: true,
+                    position: item_position as i32,
+                    station: item.station.into(),
+                    option_groups: item
+                        .groups
+                        .iter()
+                        .map(|g| NewOptionGroup {
+                            name: g.name.into(),
+                            min_choices: g.min,
+                            max_choices: g.max,
+                            options: g
+                                .options
+                                .iter()
+                                .map(|(name, delta)| NewOption {
+                                    name: name.to_string(),
+                                    price_delta: *delta,
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .await?;
+            created += 1;
+        }
+    }
+    Ok(created)
+}

@@ -1,0 +1,128 @@
+//! The OpenAPI document: collected from the registered handlers, then completed with the
+//! problem responses every operation shares, so none can be forgotten.
+
+use actix_web::App;
+use serde_json::{Value, json};
+use utoipa::openapi::OpenApi;
+use utoipa::{PartialSchema, ToSchema};
+use utoipa_actix_web::AppExt;
+
+use crate::platform::openapi;
+use crate::platform::problem::Problem;
+use crate::platform::validation::FieldError;
+
+/// The complete document, as served at `/openapi.json` and printed by `brigade openapi`.
+pub fn openapi() -> OpenApi {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::base())
+        .configure(super::api_routes)
+        .split_for_parts();
+    complete(doc)
+}
+
+fn problem(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    })
+}
+
+fn complete(mut doc: OpenApi) -> OpenApi {
+    let components = doc.components.get_or_insert_with(Default::default);
+    components
+        .schemas
+        .insert(Problem::name().into_owned(), Problem::schema());
+    components
+        .schemas
+        .insert(FieldError::name().into_owned(), FieldError::schema());
+
+    let mut value = serde_json::to_value(&doc).expect("the document serialises");
+    if let Some(paths) = value.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for (_, operation) in item.iter_mut() {
+                add_shared_problems(path, operation);
+            }
+        }
+    }
+    serde_json::from_value(value).expect("the completed document deserialises")
+}
+
+fn add_shared_problems(path: &str, operation: &mut Value) {
+    let secured = operation
+        .get("security")
+        .and_then(Value::as_array)
+        .is_some_and(|reqs| {
+            reqs.iter()
+                .any(|r| r.as_object().is_some_and(|o| !o.is_empty()))
+        });
+    let has_body = operation.get("requestBody").is_some();
+    let has_query = operation
+        .get("parameters")
+        .and_then(Value::as_array)
+        .is_some_and(|ps| ps.iter().any(|p| p["in"] == "query"));
+    let Some(responses) = operation
+        .get_mut("responses")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let mut add = |status: &str, description: &str| {
+        responses
+            .entry(status.to_owned())
+            .or_insert_with(|| problem(description));
+    };
+    add(
+        "400",
+        "The request could not be read (malformed JSON, query or path)",
+    );
+    if secured {
+        add("401", "No valid access token was sent");
+        add("403", "The caller's roles do not allow this operation");
+    }
+    if path.contains('{') {
+        add("404", "No such resource");
+    }
+    if has_body {
+        add("413", "The body is larger than the configured limit");
+        add("415", "The body is not application/json");
+    }
+    if has_body || has_query {
+        add("422", "One or more fields are invalid; see `errors`");
+    }
+    add(
+        "500",
+        "An unexpected failure on our side; quote `instance` when reporting it",
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_documents_its_problems_and_security() {
+        let doc = serde_json::to_value(openapi()).unwrap();
+        let paths = doc["paths"].as_object().unwrap();
+        assert!(paths.contains_key("/v1/menu"));
+        for (path, item) in paths {
+            for (method, op) in item.as_object().unwrap() {
+                let name = format!("{method} {path}");
+                assert!(op["summary"].is_string(), "{name} has no summary");
+                assert!(
+                    op["tags"].as_array().is_some_and(|t| !t.is_empty()),
+                    "{name} has no tag"
+                );
+                assert!(
+                    op["security"].is_array(),
+                    "{name} declares no security requirement"
+                );
+                assert!(op["responses"]["400"].is_object(), "{name} lacks 400");
+                assert!(op["responses"]["500"].is_object(), "{name} lacks 500");
+            }
+        }
+    }
+}

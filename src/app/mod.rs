@@ -1,0 +1,150 @@
+//! The composition root: the only place that builds module implementations and wires them
+//! into one HTTP server.
+
+mod demo;
+mod docs;
+mod health;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::{App, HttpServer, web};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::modules::catalog::{self, api::CatalogApi};
+use crate::modules::identity::{self, api::IdentityApi};
+use crate::platform::config::Settings;
+use crate::platform::db::{Db, DbError};
+use crate::platform::http::fallback::RouteTable;
+use crate::platform::http::{etag, extract, fallback, head, request_id};
+
+pub use demo::load_demo_menu;
+pub use docs::openapi;
+
+/// Every module's implementation, wired to the shared database.
+#[derive(Clone)]
+pub struct Modules {
+    pub db: Db,
+    pub identity: Arc<dyn IdentityApi>,
+    pub catalog: Arc<dyn CatalogApi>,
+}
+
+impl Modules {
+    /// Connects (migrating first) and builds every module. Blocking: call off the async workers.
+    pub fn wire(settings: &Settings) -> Result<Self, DbError> {
+        let db = Db::connect(&settings.database)?;
+        Ok(Self {
+            identity: identity::build(db.clone(), &settings.auth),
+            catalog: catalog::build(db.clone(), &settings.catalog),
+            db,
+        })
+    }
+}
+
+/// Registers every documented operation. Used both to serve and to generate the OpenAPI
+/// document, so the two cannot drift.
+fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    health::routes(cfg);
+    identity::routes(cfg);
+    catalog::routes(cfg);
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("start-up was interrupted")]
+    Interrupted,
+}
+
+pub struct Application {
+    server: Server,
+    port: u16,
+    modules: Modules,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Self, StartError> {
+        let wiring = settings.clone();
+        let modules = actix_web::rt::task::spawn_blocking(move || Modules::wire(&wiring))
+            .await
+            .map_err(|_| StartError::Interrupted)??;
+        Self::serve(settings, modules)
+    }
+
+    fn serve(settings: Settings, modules: Modules) -> Result<Self, StartError> {
+        let addr = settings.server.bind;
+        let bind_error = |source| StartError::Bind {
+            addr: addr.to_string(),
+            source,
+        };
+        let listener = TcpListener::bind(addr).map_err(bind_error)?;
+        let port = listener.local_addr().map_err(bind_error)?.port();
+
+        let doc = openapi();
+        let routes = web::Data::new(RouteTable::from_openapi(&doc));
+        let identity: web::Data<dyn IdentityApi> = web::Data::from(modules.identity.clone());
+        let catalog: web::Data<dyn CatalogApi> = web::Data::from(modules.catalog.clone());
+        let db = web::Data::new(modules.db.clone());
+        let body_limit = settings.server.body_limit_bytes;
+
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(from_fn(etag::middleware))
+                .wrap(from_fn(head::middleware))
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("X-Frame-Options", "DENY"))
+                        .add(("Referrer-Policy", "no-referrer")),
+                )
+                .wrap(from_fn(request_id::middleware))
+                .app_data(extract::json_config(body_limit))
+                .app_data(extract::query_config())
+                .app_data(extract::path_config())
+                .app_data(identity.clone())
+                .app_data(catalog.clone())
+                .app_data(db.clone())
+                .app_data(routes.clone())
+                .configure(|cfg| {
+                    api_routes(&mut utoipa_actix_web::service_config::ServiceConfig::new(
+                        cfg,
+                    ))
+                })
+                .service(web::redirect("/docs", "/docs/"))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
+                .default_service(web::to(fallback::handler))
+        })
+        .shutdown_timeout(settings.server.shutdown_timeout_secs)
+        .listen(listener)
+        .map_err(bind_error)?;
+        if settings.server.workers > 0 {
+            server = server.workers(settings.server.workers);
+        }
+        Ok(Self {
+            server: server.run(),
+            port,
+            modules,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn modules(&self) -> &Modules {
+        &self.modules
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

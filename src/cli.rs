@@ -1,0 +1,198 @@
+//! The `brigade` command line.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::{Application, Modules, load_demo_menu, openapi};
+use crate::modules::identity::api::{NewUser, Role};
+use crate::platform::config::Settings;
+use crate::platform::{openapi as spec, telemetry};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "brigade",
+    version,
+    about = "Ordering backend for cafés and restaurants",
+    long_about = "Ordering backend for cafés and restaurants. Without a subcommand, `brigade` \
+                  serves the API (like `brigade serve`).\n\nConfiguration: built-in defaults, \
+                  then --config FILE (TOML), then BRIGADE_<SECTION>__<KEY> environment \
+                  variables; DATABASE_URL overrides database.url."
+)]
+struct Cli {
+    /// TOML configuration file layered over the built-in defaults.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the HTTP API (the default). Applies pending migrations first.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document as YAML (what openapi.yaml holds).
+    Openapi,
+    /// Manage accounts.
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+#[derive(Debug, Default, clap::Args)]
+struct ServeArgs {
+    /// Listen on this address instead of the configured server.bind, e.g. 0.0.0.0:8080.
+    #[arg(long, value_name = "ADDR")]
+    bind: Option<SocketAddr>,
+    /// Load a demo café menu (5 categories, 22 items with options) if the menu is empty.
+    #[arg(long)]
+    demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum UsersCommand {
+    /// Create an account with a role. The password is read from standard input, so scripts can
+    /// pipe it: `echo "$PASSWORD" | brigade users add --email a@b.c --role admin`.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// customer, staff, kitchen, courier or admin.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Display name; defaults to the part of the email before the @.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| "expected customer, staff, kitchen, courier or admin".to_owned())
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        print!("{}", spec::to_yaml(&openapi()));
+        return ExitCode::SUCCESS;
+    }
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&settings.log);
+    let result = actix_web::rt::System::new().block_on(async move {
+        match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+            Command::Serve(args) => serve(settings, args).await,
+            Command::Migrate => migrate(settings).await,
+            Command::Users(UsersCommand::Add { email, role, name }) => {
+                add_user(settings, email, role, name).await
+            }
+            Command::Openapi => unreachable!("handled before configuration is read"),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn wire(settings: Settings) -> Result<Modules, String> {
+    actix_web::rt::task::spawn_blocking(move || Modules::wire(&settings))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
+}
+
+async fn serve(mut settings: Settings, args: ServeArgs) -> Result<(), String> {
+    if let Some(bind) = args.bind {
+        settings.server.bind = bind;
+    }
+    if settings.auth.jwt_secret.is_empty() {
+        tracing::warn!(
+            "auth.jwt_secret is not set: using a random secret, so tokens end with this \
+             process and replicas cannot share them"
+        );
+    }
+    let app = Application::build(settings)
+        .await
+        .map_err(|e| e.to_string())?;
+    if args.demo {
+        let created = load_demo_menu(app.modules().catalog.as_ref())
+            .await
+            .map_err(|e| format!("loading the demo menu: {e}"))?;
+        tracing::info!(items = created, "demo menu loaded");
+    }
+    tracing::info!(port = app.port(), "brigade is serving");
+    app.run_until_stopped().await.map_err(|e| e.to_string())
+}
+
+async fn migrate(settings: Settings) -> Result<(), String> {
+    wire(settings).await?;
+    println!("migrations applied");
+    Ok(())
+}
+
+async fn add_user(
+    settings: Settings,
+    email: String,
+    role: Role,
+    name: Option<String>,
+) -> Result<(), String> {
+    let password = read_password()?;
+    let modules = wire(settings).await?;
+    let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or("user").to_owned());
+    let user = modules
+        .identity
+        .create_user(NewUser {
+            email,
+            password,
+            name,
+            roles: vec![role],
+        })
+        .await
+        .map_err(|e| match e {
+            crate::modules::identity::api::IdentityError::Validation(errors) => errors
+                .iter()
+                .map(|e| format!("{} {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
+        })?;
+    let roles: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
+    println!(
+        "created {} ({}) with roles {}",
+        user.email,
+        user.id,
+        roles.join(", ")
+    );
+    Ok(())
+}
+
+fn read_password() -> Result<String, String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password (12+ characters, echoed): ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("reading the password from stdin: {e}"))?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        return Err("no password on standard input".into());
+    }
+    Ok(password)
+}

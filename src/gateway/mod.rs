@@ -1,0 +1,5 @@
+//! The maître d': what stands in front of every module. Authentication and authorization
+//! helpers, and the one place where module errors become problem+json.
+
+pub mod auth;
+pub mod problems;

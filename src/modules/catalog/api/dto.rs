@@ -1,0 +1,330 @@
+use actix_web::web::Bytes;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::platform::lenient;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11", "name": "Coffee",
+    "description": "Espresso-based drinks", "position": 1, "version": 1,
+    "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
+}))]
+pub struct Category {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// Order on the menu, lowest first.
+    pub position: i32,
+    /// Increases with every change; the `ETag` is derived from it.
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Coffee", "description": "Espresso-based drinks", "position": 1}))]
+pub struct NewCategory {
+    #[validate(length(min = 1, max = 80))]
+    #[schema(min_length = 1, max_length = 80)]
+    pub name: String,
+    #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
+    #[serde(default)]
+    pub description: String,
+    #[validate(range(min = 0, max = 10000))]
+    #[schema(minimum = 0, maximum = 10000)]
+    #[serde(default, deserialize_with = "lenient::integer")]
+    pub position: i32,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Hot coffee"}))]
+pub struct CategoryPatch {
+    #[validate(length(min = 1, max = 80))]
+    #[schema(min_length = 1, max_length = 80)]
+    pub name: Option<String>,
+    #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
+    pub description: Option<String>,
+    #[validate(range(min = 0, max = 10000))]
+    #[schema(minimum = 0, maximum = 10000)]
+    #[serde(default, deserialize_with = "lenient::optional_integer")]
+    pub position: Option<i32>,
+}
+
+/// One choice inside an option group, e.g. "Oat milk" (+40).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct OptionChoice {
+    pub id: String,
+    pub name: String,
+    /// Added to the item's price when chosen, in minor units (may be negative).
+    pub price_delta: i64,
+}
+
+/// A set of choices such as size or milk, with how many may be picked.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct OptionGroup {
+    pub id: String,
+    pub name: String,
+    pub min_choices: i32,
+    pub max_choices: i32,
+    pub options: Vec<OptionChoice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11", "category_id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11",
+    "name": "Flat white", "description": "Double ristretto, steamed milk", "price": 380,
+    "currency": "EUR", "tags": ["vegetarian"], "available": true, "position": 2,
+    "station": "bar", "version": 1,
+    "option_groups": [{"id": "grp_0193a5c27d1e7cc09a513e0b8f0e2f12", "name": "Milk", "min_choices": 0, "max_choices": 1,
+        "options": [{"id": "opt_0193a5c27d1e7cc09a513e0b8f0e2f13", "name": "Oat", "price_delta": 40}]}],
+    "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
+}))]
+pub struct MenuItem {
+    pub id: String,
+    pub category_id: String,
+    pub name: String,
+    pub description: String,
+    /// Price in minor units of `currency` (cents for EUR).
+    pub price: i64,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Diet and allergen labels, e.g. `vegan`, `contains-nuts`.
+    pub tags: Vec<String>,
+    pub available: bool,
+    pub position: i32,
+    /// The kitchen station that prepares it, e.g. `bar`, `kitchen`, `pastry`.
+    pub station: String,
+    pub version: i32,
+    pub option_groups: Vec<OptionGroup>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Oat", "price_delta": 40}))]
+pub struct NewOption {
+    #[validate(length(min = 1, max = 80))]
+    #[schema(min_length = 1, max_length = 80)]
+    pub name: String,
+    #[validate(range(min = -1000000, max = 1000000))]
+    #[schema(minimum = -1000000, maximum = 1000000)]
+    #[serde(default, deserialize_with = "lenient::integer")]
+    pub price_delta: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Milk", "min_choices": 0, "max_choices": 1,
+    "options": [{"name": "Whole", "price_delta": 0}, {"name": "Oat", "price_delta": 40}]}))]
+pub struct NewOptionGroup {
+    #[validate(length(min = 1, max = 80))]
+    #[schema(min_length = 1, max_length = 80)]
+    pub name: String,
+    #[validate(range(min = 0, max = 50))]
+    #[schema(minimum = 0, maximum = 50)]
+    #[serde(default, deserialize_with = "lenient::integer")]
+    pub min_choices: i32,
+    #[validate(range(min = 1, max = 50))]
+    #[schema(minimum = 1, maximum = 50)]
+    #[serde(deserialize_with = "lenient::integer")]
+    pub max_choices: i32,
+    #[validate(length(min = 1, max = 50), nested)]
+    #[schema(min_items = 1, max_items = 50)]
+    pub options: Vec<NewOption>,
+}
+
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "category_id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11", "name": "Flat white",
+    "description": "Double ristretto, steamed milk", "price": 380, "currency": "EUR",
+    "tags": ["vegetarian"], "station": "bar",
+    "option_groups": [{"name": "Milk", "min_choices": 0, "max_choices": 1,
+        "options": [{"name": "Oat", "price_delta": 40}]}]
+}))]
+pub struct NewItem {
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub category_id: String,
+    #[validate(length(min = 1, max = 120))]
+    #[schema(min_length = 1, max_length = 120)]
+    pub name: String,
+    #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
+    #[serde(default)]
+    pub description: String,
+    #[validate(range(min = 0, max = 10000000))]
+    #[schema(minimum = 0, maximum = 10000000)]
+    #[serde(deserialize_with = "lenient::integer")]
+    pub price: i64,
+    /// ISO 4217 code, e.g. `EUR`.
+    #[schema(pattern = "^[A-Z]{3}$", example = "EUR")]
+    pub currency: String,
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default = "yes")]
+    pub available: bool,
+    #[validate(range(min = 0, max = 10000))]
+    #[schema(minimum = 0, maximum = 10000)]
+    #[serde(default, deserialize_with = "lenient::integer")]
+    pub position: i32,
+    #[schema(pattern = "^[a-z][a-z0-9-]{0,31}$", example = "bar")]
+    pub station: String,
+    #[validate(length(max = 20), nested)]
+    #[schema(max_items = 20)]
+    #[serde(default)]
+    pub option_groups: Vec<NewOptionGroup>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Fields to change; absent fields stay as they are. `option_groups`, when present, replaces
+/// every group (their option ids change).
+#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"price": 400, "tags": ["vegetarian", "contains-milk"]}))]
+pub struct ItemPatch {
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub category_id: Option<String>,
+    #[validate(length(min = 1, max = 120))]
+    #[schema(min_length = 1, max_length = 120)]
+    pub name: Option<String>,
+    #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
+    pub description: Option<String>,
+    #[validate(range(min = 0, max = 10000000))]
+    #[schema(minimum = 0, maximum = 10000000)]
+    #[serde(default, deserialize_with = "lenient::optional_integer")]
+    pub price: Option<i64>,
+    #[schema(pattern = "^[A-Z]{3}$")]
+    pub currency: Option<String>,
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    pub tags: Option<Vec<String>>,
+    pub available: Option<bool>,
+    #[validate(range(min = 0, max = 10000))]
+    #[schema(minimum = 0, maximum = 10000)]
+    #[serde(default, deserialize_with = "lenient::optional_integer")]
+    pub position: Option<i32>,
+    #[schema(pattern = "^[a-z][a-z0-9-]{0,31}$")]
+    pub station: Option<String>,
+    #[validate(length(max = 20), nested)]
+    #[schema(max_items = 20)]
+    pub option_groups: Option<Vec<NewOptionGroup>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"available": false}))]
+pub struct AvailabilityRequest {
+    pub available: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MenuCategory {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub items: Vec<MenuItem>,
+}
+
+/// The available menu, grouped by category in menu order.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"categories": [{
+    "id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11", "name": "Coffee",
+    "description": "Espresso drinks from our own roast",
+    "items": [{
+        "id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f14", "category_id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11",
+        "name": "Espresso", "description": "A double shot of house espresso", "price": 250,
+        "currency": "EUR", "tags": ["vegan"], "available": true, "position": 0, "station": "bar",
+        "version": 1, "option_groups": [],
+        "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
+    }]
+}]}))]
+pub struct Menu {
+    pub categories: Vec<MenuCategory>,
+}
+
+/// The menu with its serialised JSON and entity tag, computed once per change.
+#[derive(Debug, Clone)]
+pub struct MenuSnapshot {
+    pub menu: Menu,
+    pub json: Bytes,
+    pub etag: String,
+}
+
+/// `?limit=&cursor=` on every list.
+#[derive(Debug, Clone, Default, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageRequest {
+    /// Page size, 1 to 100 (default 20).
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// `next_cursor` from the previous page.
+    #[validate(length(min = 1, max = 512))]
+    #[param(min_length = 1, max_length = 512)]
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ItemFilter {
+    /// Only items of this category.
+    #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
+    pub category_id: Option<String>,
+    /// Only items carrying this tag.
+    #[validate(length(min = 1, max = 32))]
+    #[param(min_length = 1, max_length = 32)]
+    pub tag: Option<String>,
+    /// Only available (`true`) or unavailable (`false`) items.
+    pub available: Option<bool>,
+    /// Page size, 1 to 100 (default 20).
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// `next_cursor` from the previous page.
+    #[validate(length(min = 1, max = 512))]
+    #[param(min_length = 1, max_length = 512)]
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"data": [{
+    "id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f14", "category_id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11",
+    "name": "Espresso", "description": "A double shot of house espresso", "price": 250,
+    "currency": "EUR", "tags": ["vegan"], "available": true, "position": 0, "station": "bar",
+    "version": 1, "option_groups": [],
+    "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
+}], "next_cursor": "WzAsIml0bV8wMTkzYTVjMjdkMWU3Y2MwOWE1MTNlMGI4ZjBlMmYxNCJd"}))]
+pub struct ItemPage {
+    pub data: Vec<MenuItem>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"data": [{
+    "id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11", "name": "Coffee",
+    "description": "Espresso drinks from our own roast", "position": 0, "version": 1,
+    "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
+}], "next_cursor": null}))]
+pub struct CategoryPage {
+    pub data: Vec<Category>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}

@@ -1,0 +1,52 @@
+//! The catalog module's contract: what other modules and the gateway may use.
+
+mod dto;
+mod error;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+pub use dto::{
+    AvailabilityRequest, Category, CategoryPage, CategoryPatch, ItemFilter, ItemPage, ItemPatch,
+    Menu, MenuCategory, MenuItem, MenuSnapshot, NewCategory, NewItem, NewOption, NewOptionGroup,
+    OptionChoice, OptionGroup, PageRequest,
+};
+pub use error::CatalogError;
+
+#[async_trait]
+pub trait CatalogApi: Send + Sync {
+    /// The available menu grouped by category, with its serialised form and entity tag.
+    /// Served from memory; writes here invalidate it at once, other replicas within the
+    /// configured TTL.
+    async fn menu(&self) -> Result<Arc<MenuSnapshot>, CatalogError>;
+
+    /// Current price, options and availability of each item in `ids` that exists, in the
+    /// order asked. Missing ids are simply absent: the caller decides what that means.
+    async fn items_by_ids(&self, ids: &[String]) -> Result<Vec<MenuItem>, CatalogError>;
+
+    async fn list_categories(&self, page: PageRequest) -> Result<CategoryPage, CatalogError>;
+    async fn category(&self, id: &str) -> Result<Category, CatalogError>;
+    async fn create_category(&self, input: NewCategory) -> Result<Category, CatalogError>;
+    /// `expected_version`: fail with `VersionMismatch` unless the category is still at it.
+    async fn update_category(
+        &self,
+        id: &str,
+        patch: CategoryPatch,
+        expected_version: Option<i32>,
+    ) -> Result<Category, CatalogError>;
+    /// Refused while the category still holds items.
+    async fn delete_category(&self, id: &str) -> Result<(), CatalogError>;
+
+    async fn list_items(&self, filter: ItemFilter) -> Result<ItemPage, CatalogError>;
+    async fn item(&self, id: &str) -> Result<MenuItem, CatalogError>;
+    async fn create_item(&self, input: NewItem) -> Result<MenuItem, CatalogError>;
+    async fn update_item(
+        &self,
+        id: &str,
+        patch: ItemPatch,
+        expected_version: Option<i32>,
+    ) -> Result<MenuItem, CatalogError>;
+    async fn set_availability(&self, id: &str, available: bool) -> Result<MenuItem, CatalogError>;
+    async fn delete_item(&self, id: &str) -> Result<(), CatalogError>;
+}

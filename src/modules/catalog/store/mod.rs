@@ -1,0 +1,348 @@
+//! Catalog's storage: its own tables, reached only through these functions.
+
+mod schema;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::modules::catalog::api::{Category, MenuItem, OptionChoice, OptionGroup};
+use crate::platform::db::DbConn;
+use schema::{
+    catalog_categories as categories, catalog_item_tags as tags, catalog_items as items,
+    catalog_option_groups as groups, catalog_options as options,
+};
+
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = categories)]
+pub struct CategoryRow {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub position: i32,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<CategoryRow> for Category {
+    fn from(r: CategoryRow) -> Self {
+        Category {
+            id: r.id,
+            name: r.name,
+            description: r.description,
+            position: r.position,
+            version: r.version,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = items)]
+pub struct ItemRow {
+    pub id: String,
+    pub category_id: String,
+    pub name: String,
+    pub description: String,
+    pub price: i64,
+    pub currency: String,
+    pub available: bool,
+    pub position: i32,
+    pub station: String,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = groups)]
+pub struct GroupRow {
+    pub id: String,
+    pub item_id: String,
+    pub name: String,
+    pub min_choices: i32,
+    pub max_choices: i32,
+    pub position: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = options)]
+pub struct OptionRow {
+    pub id: String,
+    pub group_id: String,
+    pub name: String,
+    pub price_delta: i64,
+    pub position: i32,
+}
+
+/// An item's option groups with their options, as stored.
+pub type GroupTree = Vec<(GroupRow, Vec<OptionRow>)>;
+
+// ---- categories -------------------------------------------------------------------------
+
+pub fn insert_category(conn: &mut DbConn, row: &CategoryRow) -> QueryResult<()> {
+    diesel::insert_into(categories::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn category(conn: &mut DbConn, id: &str) -> QueryResult<Option<CategoryRow>> {
+    categories::table.find(id).first(conn).optional()
+}
+
+/// Writes `row` if the stored version is still `expected`; returns whether it did.
+pub fn update_category(conn: &mut DbConn, row: &CategoryRow, expected: i32) -> QueryResult<bool> {
+    diesel::update(
+        categories::table
+            .filter(categories::id.eq(&row.id))
+            .filter(categories::version.eq(expected)),
+    )
+    .set((
+        categories::name.eq(&row.name),
+        categories::description.eq(&row.description),
+        categories::position.eq(row.position),
+        categories::version.eq(row.version),
+        categories::updated_at.eq(row.updated_at),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+pub fn delete_category(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+    diesel::delete(categories::table.find(id))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+pub fn category_has_items(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+    let n: i64 = items::table
+        .filter(items::category_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Up to `limit` categories after the `(position, id)` cursor, in menu order.
+pub fn categories_page(
+    conn: &mut DbConn,
+    after: Option<(i32, String)>,
+    limit: i64,
+) -> QueryResult<Vec<CategoryRow>> {
+    let mut q = categories::table.into_boxed();
+    if let Some((position, id)) = after {
+        q = q.filter(
+            categories::position
+                .gt(position)
+                .or(categories::position.eq(position).and(categories::id.gt(id))),
+        );
+    }
+    q.order((categories::position.asc(), categories::id.asc()))
+        .limit(limit)
+        .load(conn)
+}
+
+pub fn all_categories(conn: &mut DbConn) -> QueryResult<Vec<CategoryRow>> {
+    categories::table
+        .order((categories::position.asc(), categories::id.asc()))
+        .load(conn)
+}
+
+// ---- items ------------------------------------------------------------------------------
+
+pub fn insert_item(
+    conn: &mut DbConn,
+    row: &ItemRow,
+    item_tags: &[String],
+    tree: &GroupTree,
+) -> QueryResult<()> {
+    diesel::insert_into(items::table)
+        .values(row)
+        .execute(conn)?;
+    replace_tags(conn, &row.id, item_tags)?;
+    insert_groups(conn, tree)
+}
+
+pub fn replace_tags(conn: &mut DbConn, item_id: &str, item_tags: &[String]) -> QueryResult<()> {
+    diesel::delete(tags::table.filter(tags::item_id.eq(item_id))).execute(conn)?;
+    for tag in item_tags {
+        diesel::insert_into(tags::table)
+            .values((tags::item_id.eq(item_id), tags::tag.eq(tag)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Deletes the item's groups (their options cascade) and inserts `tree` in their place.
+pub fn replace_groups(conn: &mut DbConn, item_id: &str, tree: &GroupTree) -> QueryResult<()> {
+    let old: Vec<String> = groups::table
+        .filter(groups::item_id.eq(item_id))
+        .select(groups::id)
+        .load(conn)?;
+    diesel::delete(options::table.filter(options::group_id.eq_any(&old))).execute(conn)?;
+    diesel::delete(groups::table.filter(groups::item_id.eq(item_id))).execute(conn)?;
+    insert_groups(conn, tree)
+}
+
+fn insert_groups(conn: &mut DbConn, tree: &GroupTree) -> QueryResult<()> {
+    for (group, opts) in tree {
+        diesel::insert_into(groups::table)
+            .values(group)
+            .execute(conn)?;
+        for opt in opts {
+            diesel::insert_into(options::table)
+                .values(opt)
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn item_row(conn: &mut DbConn, id: &str) -> QueryResult<Option<ItemRow>> {
+    items::table.find(id).first(conn).optional()
+}
+
+/// Writes `row` if the stored version is still `expected`; returns whether it did.
+pub fn update_item(conn: &mut DbConn, row: &ItemRow, expected: i32) -> QueryResult<bool> {
+    diesel::update(
+        items::table
+            .filter(items::id.eq(&row.id))
+            .filter(items::version.eq(expected)),
+    )
+    .set((
+        items::category_id.eq(&row.category_id),
+        items::name.eq(&row.name),
+        items::description.eq(&row.description),
+        items::price.eq(row.price),
+        items::currency.eq(&row.currency),
+        items::available.eq(row.available),
+        items::position.eq(row.position),
+        items::station.eq(&row.station),
+        items::version.eq(row.version),
+        items::updated_at.eq(row.updated_at),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+pub fn delete_item(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+    replace_groups(conn, id, &Vec::new())?;
+    replace_tags(conn, id, &[])?;
+    diesel::delete(items::table.find(id))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+pub struct ItemQuery {
+    pub category_id: Option<String>,
+    pub tag: Option<String>,
+    pub available: Option<bool>,
+    pub after: Option<(i32, String)>,
+    pub limit: i64,
+}
+
+pub fn items_page(conn: &mut DbConn, q: ItemQuery) -> QueryResult<Vec<MenuItem>> {
+    let mut query = items::table.into_boxed();
+    if let Some(category_id) = q.category_id {
+        query = query.filter(items::category_id.eq(category_id));
+    }
+    if let Some(available) = q.available {
+        query = query.filter(items::available.eq(available));
+    }
+    if let Some(tag) = q.tag {
+        query = query
+            .filter(items::id.eq_any(tags::table.filter(tags::tag.eq(tag)).select(tags::item_id)));
+    }
+    if let Some((position, id)) = q.after {
+        query = query.filter(
+            items::position
+                .gt(position)
+                .or(items::position.eq(position).and(items::id.gt(id))),
+        );
+    }
+    let rows: Vec<ItemRow> = query
+        .order((items::position.asc(), items::id.asc()))
+        .limit(q.limit)
+        .load(conn)?;
+    with_children(conn, rows)
+}
+
+pub fn items_by_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<MenuItem>> {
+    let rows: Vec<ItemRow> = items::table.filter(items::id.eq_any(ids)).load(conn)?;
+    with_children(conn, rows)
+}
+
+pub fn available_items(conn: &mut DbConn) -> QueryResult<Vec<MenuItem>> {
+    let rows: Vec<ItemRow> = items::table.filter(items::available.eq(true)).load(conn)?;
+    with_children(conn, rows)
+}
+
+/// Loads tags, groups and options for `rows` in three queries, whatever their number.
+pub fn with_children(conn: &mut DbConn, rows: Vec<ItemRow>) -> QueryResult<Vec<MenuItem>> {
+    let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
+    let tag_rows: Vec<(String, String)> = tags::table
+        .filter(tags::item_id.eq_any(&ids))
+        .order((tags::item_id.asc(), tags::tag.asc()))
+        .load(conn)?;
+    let group_rows: Vec<GroupRow> = groups::table
+        .filter(groups::item_id.eq_any(&ids))
+        .order((groups::position.asc(), groups::id.asc()))
+        .load(conn)?;
+    let group_ids: Vec<&String> = group_rows.iter().map(|g| &g.id).collect();
+    let option_rows: Vec<OptionRow> = options::table
+        .filter(options::group_id.eq_any(&group_ids))
+        .order((options::position.asc(), options::id.asc()))
+        .load(conn)?;
+
+    let mut tags_by_item: HashMap<String, Vec<String>> = HashMap::new();
+    for (item_id, tag) in tag_rows {
+        tags_by_item.entry(item_id).or_default().push(tag);
+    }
+    let mut options_by_group: HashMap<String, Vec<OptionChoice>> = HashMap::new();
+    for o in option_rows {
+        options_by_group
+            .entry(o.group_id)
+            .or_default()
+            .push(OptionChoice {
+                id: o.id,
+                name: o.name,
+                price_delta: o.price_delta,
+            });
+    }
+    let mut groups_by_item: HashMap<String, Vec<OptionGroup>> = HashMap::new();
+    for g in group_rows {
+        let options = options_by_group.remove(&g.id).unwrap_or_default();
+        groups_by_item
+            .entry(g.item_id)
+            .or_default()
+            .push(OptionGroup {
+                id: g.id,
+                name: g.name,
+                min_choices: g.min_choices,
+                max_choices: g.max_choices,
+                options,
+            });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| MenuItem {
+            tags: tags_by_item.remove(&r.id).unwrap_or_default(),
+            option_groups: groups_by_item.remove(&r.id).unwrap_or_default(),
+            id: r.id,
+            category_id: r.category_id,
+            name: r.name,
+            description: r.description,
+            price: r.price,
+            currency: r.currency,
+            available: r.available,
+            position: r.position,
+            station: r.station,
+            version: r.version,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+        })
+        .collect())
+}

@@ -1,0 +1,64 @@
+diesel::table! {
+    catalog_categories (id) {
+        id -> Text,
+        name -> Text,
+        description -> Text,
+        position -> Integer,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    catalog_items (id) {
+        id -> Text,
+        category_id -> Text,
+        name -> Text,
+        description -> Text,
+        price -> BigInt,
+        currency -> Text,
+        available -> Bool,
+        position -> Integer,
+        station -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    catalog_item_tags (item_id, tag) {
+        item_id -> Text,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    catalog_option_groups (id) {
+        id -> Text,
+        item_id -> Text,
+        name -> Text,
+        min_choices -> Integer,
+        max_choices -> Integer,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    catalog_options (id) {
+        id -> Text,
+        group_id -> Text,
+        name -> Text,
+        price_delta -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    catalog_categories,
+    catalog_items,
+    catalog_item_tags,
+    catalog_option_groups,
+    catalog_options,
+);

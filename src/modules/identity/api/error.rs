@@ -1,0 +1,34 @@
+use crate::platform::validation::FieldError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    /// Deliberately the same for an unknown email and a wrong password.
+    #[error("email or password is incorrect")]
+    InvalidCredentials,
+    #[error("too many failed sign-ins; try again in {retry_after_secs} s")]
+    Throttled { retry_after_secs: u64 },
+    #[error("the token is invalid, expired or revoked")]
+    InvalidToken,
+    #[error("no user with id {0}")]
+    UserNotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<crate::platform::db::DbError> for IdentityError {
+    fn from(e: crate::platform::db::DbError) -> Self {
+        IdentityError::Internal(e.to_string())
+    }
+}
+
+impl From<diesel::result::Error> for IdentityError {
+    fn from(e: diesel::result::Error) -> Self {
+        IdentityError::Internal(e.to_string())
+    }
+}

@@ -1,0 +1,43 @@
+//! The identity module's contract: what other modules and the gateway may use.
+
+mod dto;
+mod error;
+mod principal;
+
+use async_trait::async_trait;
+
+pub use dto::{
+    LoginRequest, NewUser, RefreshRequest, RegisterRequest, SetRolesRequest, TokenResponse,
+    UpdateMeRequest, UserView,
+};
+pub use error::IdentityError;
+pub use principal::{Principal, Role};
+
+#[async_trait]
+pub trait IdentityApi: Send + Sync {
+    /// Creates a customer account.
+    async fn register(&self, request: RegisterRequest) -> Result<UserView, IdentityError>;
+    /// Provisions an account with chosen roles (operators' command line, demo data).
+    async fn create_user(&self, user: NewUser) -> Result<UserView, IdentityError>;
+    /// Exchanges credentials for tokens. Unknown email and wrong password fail identically.
+    async fn login(&self, request: LoginRequest) -> Result<TokenResponse, IdentityError>;
+    /// Rotates a refresh token into a new token pair.
+    async fn refresh(&self, refresh_token: &str) -> Result<TokenResponse, IdentityError>;
+    /// Revokes the caller's session: its access and refresh tokens stop working at once.
+    async fn logout(&self, principal: &Principal) -> Result<(), IdentityError>;
+    /// Resolves an access token to the caller it belongs to.
+    async fn authenticate(&self, access_token: &str) -> Result<Principal, IdentityError>;
+    async fn user(&self, user_id: &str) -> Result<UserView, IdentityError>;
+    async fn update_profile(
+        &self,
+        principal: &Principal,
+        changes: UpdateMeRequest,
+    ) -> Result<UserView, IdentityError>;
+    /// Replaces a user's roles. `actor` may not take the admin role away from themselves.
+    async fn set_roles(
+        &self,
+        actor: &Principal,
+        user_id: &str,
+        roles: Vec<Role>,
+    ) -> Result<UserView, IdentityError>;
+}

@@ -1,0 +1,64 @@
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// What a user may do. Every account is at least a customer.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Customer,
+    Staff,
+    Kitchen,
+    Courier,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Customer,
+        Role::Staff,
+        Role::Kitchen,
+        Role::Courier,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::Staff => "staff",
+            Role::Kitchen => "kitchen",
+            Role::Courier => "courier",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An authenticated caller, as resolved from an access token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: String,
+    pub session_id: String,
+    pub roles: Vec<Role>,
+}
+
+impl Principal {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Admins hold every power a narrower role has.
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        self.has_role(Role::Admin) || roles.iter().any(|r| self.has_role(*r))
+    }
+}

@@ -1,0 +1,366 @@
+//! The identity module's implementation of its contract.
+
+use async_trait::async_trait;
+use chrono::{Duration, NaiveDateTime, Utc};
+
+use super::api::{
+    IdentityApi, IdentityError, LoginRequest, NewUser, Principal, RegisterRequest, Role,
+    TokenResponse, UpdateMeRequest, UserView,
+};
+use super::domain::hasher::Hasher;
+use super::domain::throttle::Policy;
+use super::domain::tokens::TokenKeys;
+use super::domain::{email, password, roles};
+use super::store::{self, SessionRow, UserRow};
+use crate::platform::config::AuthSettings;
+use crate::platform::db::{Db, is_unique_violation};
+use crate::platform::ids::{new_id, random_token, token_digest};
+use crate::platform::validation::FieldError;
+
+pub struct IdentityService {
+    db: Db,
+    hasher: Hasher,
+    keys: TokenKeys,
+    refresh_ttl: Duration,
+    throttle: Policy,
+}
+
+impl IdentityService {
+    pub fn new(db: Db, settings: &AuthSettings) -> Self {
+        // Without a configured secret, tokens live and die with this process (`serve` warns).
+        let secret = if settings.jwt_secret.is_empty() {
+            random_token(48)
+        } else {
+            settings.jwt_secret.clone()
+        };
+        Self {
+            db,
+            hasher: Hasher::new(&settings.argon2),
+            keys: TokenKeys::new(secret.as_bytes(), settings.access_token_ttl_secs),
+            refresh_ttl: Duration::seconds(settings.refresh_token_ttl_secs as i64),
+            throttle: Policy {
+                max_failures: settings.login_max_failures,
+                lockout: Duration::seconds(settings.login_lockout_secs as i64),
+            },
+        }
+    }
+
+    /// argon2 is CPU-bound: keep it off the async workers.
+    async fn hash(&self, password: String) -> Result<String, IdentityError> {
+        let hasher = self.hasher.clone();
+        actix_web::rt::task::spawn_blocking(move || hasher.hash(&password))
+            .await
+            .map_err(|e| IdentityError::Internal(e.to_string()))
+    }
+
+    async fn verify(
+        &self,
+        password: String,
+        stored: Option<String>,
+    ) -> Result<bool, IdentityError> {
+        let hasher = self.hasher.clone();
+        actix_web::rt::task::spawn_blocking(move || hasher.verify(&password, stored.as_deref()))
+            .await
+            .map_err(|e| IdentityError::Internal(e.to_string()))
+    }
+
+    async fn insert_user(&self, user: NewUser) -> Result<UserView, IdentityError> {
+        let email =
+            email::normalise(&user.email).map_err(|e| IdentityError::Validation(vec![e]))?;
+        let mut problems = Vec::new();
+        if let Err(e) = password::check("password", &user.password) {
+            problems.push(e);
+        }
+        let name = user.name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 100 {
+            problems.push(FieldError::new(
+                "name",
+                "length",
+                "must be 1 to 100 characters",
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(IdentityError::Validation(problems));
+        }
+        let now = now();
+        let row = UserRow {
+            id: new_id("usr"),
+            email,
+            name,
+            password_hash: self.hash(user.password).await?,
+            roles: roles::encode(&with_customer(user.roles)),
+            created_at: now,
+            updated_at: now,
+        };
+        let saved = row.clone();
+        self.db
+            .write(move |conn| match store::insert_user(conn, &row) {
+                Err(e) if is_unique_violation(&e) => Err(IdentityError::EmailTaken),
+                other => other.map_err(IdentityError::from),
+            })
+            .await?;
+        Ok(view(saved))
+    }
+
+    async fn open_session(&self, user_id: String) -> Result<TokenResponse, IdentityError> {
+        let refresh_token = format!("rt_{}", random_token(32));
+        let now = now();
+        let session = SessionRow {
+            id: new_id("ses"),
+            user_id: user_id.clone(),
+            refresh_digest: token_digest(&refresh_token),
+            previous_refresh_digest: None,
+            created_at: now,
+            expires_at: now + self.refresh_ttl,
+            revoked_at: None,
+        };
+        let session_id = session.id.clone();
+        self.db
+            .write(move |conn| store::insert_session(conn, &session).map_err(IdentityError::from))
+            .await?;
+        Ok(self.token_response(&user_id, &session_id, refresh_token))
+    }
+
+    fn token_response(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        refresh_token: String,
+    ) -> TokenResponse {
+        TokenResponse {
+            access_token: self.keys.issue(user_id, session_id, Utc::now().timestamp()),
+            token_type: "Bearer".into(),
+            expires_in: self.keys.ttl_secs,
+            refresh_token,
+        }
+    }
+
+    async fn load_user(&self, user_id: &str) -> Result<UserRow, IdentityError> {
+        let id = user_id.to_owned();
+        self.db
+            .read(move |conn| store::user_by_id(conn, &id).map_err(IdentityError::from))
+            .await?
+            .ok_or_else(|| IdentityError::UserNotFound(user_id.to_owned()))
+    }
+
+    async fn record_failure(&self, email: String) -> Result<(), IdentityError> {
+        let policy = self.throttle;
+        self.db
+            .write(move |conn| {
+                let record = store::throttle_record(conn, &email)?;
+                let next = policy.after_failure(record.as_ref(), Utc::now());
+                store::save_throttle_record(conn, &email, &next).map_err(IdentityError::from)
+            })
+            .await
+    }
+}
+
+fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+fn with_customer(mut roles: Vec<Role>) -> Vec<Role> {
+    if !roles.contains(&Role::Customer) {
+        roles.push(Role::Customer);
+    }
+    roles
+}
+
+fn view(row: UserRow) -> UserView {
+    UserView {
+        id: row.id,
+        email: row.email,
+        name: row.name,
+        roles: roles::decode(&row.roles),
+        created_at: store::utc(row.created_at),
+        updated_at: store::utc(row.updated_at),
+    }
+}
+
+#[async_trait]
+impl IdentityApi for IdentityService {
+    async fn register(&self, request: RegisterRequest) -> Result<UserView, IdentityError> {
+        self.insert_user(NewUser {
+            email: request.email,
+            password: request.password,
+            name: request.name,
+            roles: vec![Role::Customer],
+        })
+        .await
+    }
+
+    async fn create_user(&self, user: NewUser) -> Result<UserView, IdentityError> {
+        self.insert_user(user).await
+    }
+
+    async fn login(&self, request: LoginRequest) -> Result<TokenResponse, IdentityError> {
+        // A malformed email cannot belong to an account: treat it like an unknown one.
+        let key = email::normalise(&request.email).unwrap_or_else(|_| request.email.to_lowercase());
+        let (record, user) = {
+            let key = key.clone();
+            self.db
+                .read(move |conn| {
+                    Ok::<_, IdentityError>((
+                        store::throttle_record(conn, &key)?,
+                        store::user_by_email(conn, &key)?,
+                    ))
+                })
+                .await?
+        };
+        if let Some(retry_after_secs) = self.throttle.locked_for(record.as_ref(), Utc::now()) {
+            return Err(IdentityError::Throttled { retry_after_secs });
+        }
+        let stored = user.as_ref().map(|u| u.password_hash.clone());
+        if !self.verify(request.password, stored).await? {
+            self.record_failure(key).await?;
+            return Err(IdentityError::InvalidCredentials);
+        }
+        let user = user.expect("a verified password implies an account");
+        if record.is_some() {
+            self.db
+                .write(move |conn| store::clear_throttle(conn, &key).map_err(IdentityError::from))
+                .await?;
+        }
+        self.open_session(user.id).await
+    }
+
+    async fn refresh(&self, refresh_token: &str) -> Result<TokenResponse, IdentityError> {
+        let old = token_digest(refresh_token);
+        let new_token = format!("rt_{}", random_token(32));
+        let new = token_digest(&new_token);
+        // Failures return Ok(None) rather than Err so the reuse revocation below commits.
+        let rotated = self
+            .db
+            .write(move |conn| {
+                let now = now();
+                match store::session_by_refresh(conn, &old)? {
+                    Some(s) if s.revoked_at.is_none() && s.expires_at > now => {
+                        let ok = store::rotate_refresh(conn, &s.id, &old, &new)?;
+                        Ok::<_, IdentityError>(ok.then_some((s.user_id, s.id)))
+                    }
+                    Some(_) => Ok(None),
+                    None => {
+                        // A refresh token used twice was probably stolen: end that session.
+                        if let Some(s) = store::session_by_previous_refresh(conn, &old)? {
+                            store::revoke_session(conn, &s.id, now)?;
+                            tracing::warn!(session = %s.id, "refresh token reused; session revoked");
+                        }
+                        Ok(None)
+                    }
+                }
+            })
+            .await?;
+        let (user_id, session_id) = rotated.ok_or(IdentityError::InvalidToken)?;
+        Ok(self.token_response(&user_id, &session_id, new_token))
+    }
+
+    async fn logout(&self, principal: &Principal) -> Result<(), IdentityError> {
+        let session_id = principal.session_id.clone();
+        self.db
+            .write(move |conn| {
+                store::revoke_session(conn, &session_id, now()).map_err(IdentityError::from)
+            })
+            .await
+    }
+
+    async fn authenticate(&self, access_token: &str) -> Result<Principal, IdentityError> {
+        let claims = self
+            .keys
+            .verify(access_token)
+            .ok_or(IdentityError::InvalidToken)?;
+        let (sid, sub) = (claims.sid.clone(), claims.sub.clone());
+        let stored_roles = self
+            .db
+            .read(move |conn| {
+                store::live_session_roles(conn, &sid, &sub, now()).map_err(IdentityError::from)
+            })
+            .await?
+            .ok_or(IdentityError::InvalidToken)?;
+        Ok(Principal {
+            user_id: claims.sub,
+            session_id: claims.sid,
+            roles: roles::decode(&stored_roles),
+        })
+    }
+
+    async fn user(&self, user_id: &str) -> Result<UserView, IdentityError> {
+        self.load_user(user_id).await.map(view)
+    }
+
+    async fn update_profile(
+        &self,
+        principal: &Principal,
+        changes: UpdateMeRequest,
+    ) -> Result<UserView, IdentityError> {
+        let mut row = self.load_user(&principal.user_id).await?;
+        if let Some(name) = &changes.name {
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(IdentityError::Validation(vec![FieldError::new(
+                    "name",
+                    "length",
+                    "must not be blank",
+                )]));
+            }
+            row.name = name.to_owned();
+        }
+        let password_changed = changes.password.is_some();
+        if let Some(new_password) = changes.password {
+            password::check("password", &new_password)
+                .map_err(|e| IdentityError::Validation(vec![e]))?;
+            let Some(current) = changes.current_password else {
+                return Err(IdentityError::Validation(vec![FieldError::new(
+                    "current_password",
+                    "required",
+                    "is required to change the password",
+                )]));
+            };
+            if !self
+                .verify(current, Some(row.password_hash.clone()))
+                .await?
+            {
+                return Err(IdentityError::Validation(vec![FieldError::new(
+                    "current_password",
+                    "mismatch",
+                    "does not match the current password",
+                )]));
+            }
+            row.password_hash = self.hash(new_password).await?;
+        }
+        row.updated_at = now();
+        let saved = row.clone();
+        let keep = principal.session_id.clone();
+        self.db
+            .write(move |conn| {
+                store::update_user(conn, &row)?;
+                if password_changed {
+                    // A new password signs out every other device.
+                    store::revoke_other_sessions(conn, &row.id, &keep, row.updated_at)?;
+                }
+                Ok::<_, IdentityError>(())
+            })
+            .await?;
+        Ok(view(saved))
+    }
+
+    async fn set_roles(
+        &self,
+        actor: &Principal,
+        user_id: &str,
+        new_roles: Vec<Role>,
+    ) -> Result<UserView, IdentityError> {
+        if actor.user_id == user_id && !new_roles.contains(&Role::Admin) {
+            return Err(IdentityError::Conflict(
+                "admins cannot remove their own admin role".into(),
+            ));
+        }
+        let mut row = self.load_user(user_id).await?;
+        row.roles = roles::encode(&with_customer(new_roles));
+        row.updated_at = now();
+        let saved = row.clone();
+        self.db
+            .write(move |conn| store::update_user(conn, &row).map_err(IdentityError::from))
+            .await?;
+        Ok(view(saved))
+    }
+}

@@ -1,0 +1,275 @@
+//! Layered configuration: built-in defaults → optional TOML file → environment.
+//!
+//! Environment variables are `BRIGADE_<SECTION>__<KEY>` (double underscore between levels),
+//! e.g. `BRIGADE_SERVER__BIND=0.0.0.0:8080` or `BRIGADE_AUTH__JWT_SECRET=...`.
+//! `DATABASE_URL`, when set, wins over `database.url`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub catalog: CatalogSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address to listen on.
+    pub bind: SocketAddr,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+    /// Largest accepted request body, in bytes.
+    pub body_limit_bytes: usize,
+    /// How long in-flight requests may take to finish on shutdown.
+    pub shutdown_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `sqlite://PATH` or `postgres://...`.
+    pub url: String,
+    /// Connections in the reader pool (PostgreSQL: the one shared pool).
+    pub pool_size: u32,
+    /// SQLite `synchronous` pragma: `full` (default, durable) or `normal`.
+    pub sqlite_synchronous: SqliteSynchronous,
+    /// SQLite busy timeout, in milliseconds.
+    pub busy_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSynchronous {
+    Full,
+    Normal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    /// HMAC secret for access tokens. Empty: a random one per start (tokens die on restart,
+    /// and replicas cannot share them), which is logged as a warning.
+    pub jwt_secret: String,
+    pub access_token_ttl_secs: u64,
+    pub refresh_token_ttl_secs: u64,
+    /// Failed logins per account before it is throttled.
+    pub login_max_failures: u32,
+    /// How long an account stays throttled, and the window failures are counted in.
+    pub login_lockout_secs: u64,
+    pub argon2: Argon2Settings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Argon2Settings {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogSettings {
+    /// How long another replica's menu changes may take to show in this one's cached menu.
+    pub menu_cache_ttl_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    /// A `tracing` filter, e.g. `info` or `brigade=debug,info`. `RUST_LOG` wins when set.
+    pub level: String,
+    /// `auto` (JSON unless stdout is a terminal), `json` or `pretty`.
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Auto,
+    Json,
+    Pretty,
+}
+
+const DEFAULTS: &str = r#"
+[server]
+bind = "127.0.0.1:8080"
+workers = 0
+body_limit_bytes = 262144
+shutdown_timeout_secs = 30
+
+[database]
+url = "sqlite://./data/brigade.db"
+pool_size = 8
+sqlite_synchronous = "full"
+busy_timeout_ms = 5000
+
+[auth]
+jwt_secret = ""
+access_token_ttl_secs = 900
+refresh_token_ttl_secs = 2592000
+login_max_failures = 10
+login_lockout_secs = 900
+
+[auth.argon2]
+memory_kib = 19456
+iterations = 2
+parallelism = 1
+
+[catalog]
+menu_cache_ttl_secs = 5
+
+[log]
+level = "info"
+format = "auto"
+"#;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration file {0} does not exist")]
+    MissingFile(PathBuf),
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+impl Settings {
+    /// Reads defaults, then `file` (if any), then the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_from(file, std::env::vars())
+    }
+
+    /// Like [`Settings::load`] with an explicit environment, so tests need not touch the
+    /// process's own.
+    pub fn load_from(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        use config::{Config, File, FileFormat};
+
+        let mut builder = Config::builder().add_source(File::from_str(DEFAULTS, FileFormat::Toml));
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(ConfigError::MissingFile(path.to_owned()));
+            }
+            builder = builder.add_source(File::from(path).format(FileFormat::Toml));
+        }
+        let env: Vec<(String, String)> = env.into_iter().collect();
+        for (key, value) in &env {
+            if let Some(rest) = key.strip_prefix("BRIGADE_") {
+                let path = rest.to_ascii_lowercase().replace("__", ".");
+                builder = builder
+                    .set_override(path, value.as_str())
+                    .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+            }
+        }
+        if let Some((_, url)) = env.iter().find(|(k, _)| k == "DATABASE_URL") {
+            builder = builder
+                .set_override("database.url", url.as_str())
+                .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        }
+        let settings: Settings = builder
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let invalid = |key: &str, why: &str| Err(ConfigError::Invalid(format!("{key}: {why}")));
+        if crate::platform::db::DatabaseUrl::parse(&self.database.url).is_err() {
+            return invalid(
+                "database.url",
+                "must start with sqlite:// or postgres:// (or postgresql://)",
+            );
+        }
+        if self.database.pool_size == 0 {
+            return invalid("database.pool_size", "must be at least 1");
+        }
+        if self.server.body_limit_bytes == 0 {
+            return invalid("server.body_limit_bytes", "must be at least 1");
+        }
+        if self.auth.access_token_ttl_secs == 0 || self.auth.refresh_token_ttl_secs == 0 {
+            return invalid(
+                "auth.access_token_ttl_secs",
+                "token lifetimes must be positive",
+            );
+        }
+        if !self.auth.jwt_secret.is_empty() && self.auth.jwt_secret.len() < 32 {
+            return invalid("auth.jwt_secret", "must be at least 32 characters");
+        }
+        let a = &self.auth.argon2;
+        if argon2::Params::new(a.memory_kib, a.iterations, a.parallelism, None).is_err() {
+            return invalid(
+                "auth.argon2",
+                "memory_kib must be at least 8×parallelism, iterations and parallelism at least 1",
+            );
+        }
+        if self.auth.login_max_failures == 0 {
+            return invalid("auth.login_max_failures", "must be at least 1");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_are_usable() {
+        let s = Settings::load_from(None, env(&[])).unwrap();
+        assert_eq!(s.server.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.database.url, "sqlite://./data/brigade.db");
+        assert_eq!(s.auth.argon2.memory_kib, 19456);
+        assert_eq!(s.database.sqlite_synchronous, SqliteSynchronous::Full);
+    }
+
+    #[test]
+    fn environment_overrides_defaults_and_database_url_wins() {
+        let s = Settings::load_from(
+            None,
+            env(&[
+                ("BRIGADE_SERVER__BIND", "0.0.0.0:9000"),
+                ("BRIGADE_DATABASE__URL", "sqlite://a.db"),
+                ("DATABASE_URL", "postgres://localhost/x"),
+                ("BRIGADE_AUTH__ARGON2__MEMORY_KIB", "64"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.server.bind.port(), 9000);
+        assert_eq!(s.database.url, "postgres://localhost/x");
+        assert_eq!(s.auth.argon2.memory_kib, 64);
+    }
+
+    #[test]
+    fn invalid_values_name_their_key() {
+        let err = Settings::load_from(None, env(&[("BRIGADE_SERVER__BIND", "nowhere")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("server.bind"), "{err}");
+        let err = Settings::load_from(None, env(&[("DATABASE_URL", "mysql://x")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("database.url"), "{err}");
+        let err = Settings::load_from(None, env(&[("BRIGADE_SERVER__NOPE", "1")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("nope"), "{err}");
+    }
+}

@@ -1,0 +1,82 @@
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, ConnectionError, PgConnection, SqliteConnection};
+
+use super::DatabaseUrl;
+use crate::platform::config::{DatabaseSettings, SqliteSynchronous};
+
+/// A connection to whichever backend the URL named. Queries written against it run on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// r2d2 manager that establishes exactly the backend the URL names and applies per-connection
+/// SQLite pragmas.
+#[derive(Debug)]
+pub struct Manager {
+    url: DatabaseUrl,
+    read_only: bool,
+    synchronous: SqliteSynchronous,
+    busy_timeout_ms: u64,
+}
+
+impl Manager {
+    pub fn new(url: DatabaseUrl, settings: &DatabaseSettings, read_only: bool) -> Self {
+        Self {
+            url,
+            read_only,
+            synchronous: settings.sqlite_synchronous,
+            busy_timeout_ms: settings.busy_timeout_ms,
+        }
+    }
+}
+
+pub(super) fn sqlite_pragmas(synchronous: SqliteSynchronous, busy_timeout_ms: u64) -> String {
+    let sync = match synchronous {
+        SqliteSynchronous::Full => "FULL",
+        SqliteSynchronous::Normal => "NORMAL",
+    };
+    format!(
+        "PRAGMA busy_timeout = {busy_timeout_ms}; PRAGMA journal_mode = WAL; \
+         PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON;"
+    )
+}
+
+impl diesel::r2d2::ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        let conn = match &self.url {
+            DatabaseUrl::Postgres(url) => DbConn::Postgres(
+                PgConnection::establish(url).map_err(diesel::r2d2::Error::ConnectionError)?,
+            ),
+            DatabaseUrl::Sqlite(path) => {
+                let path = path.to_string_lossy();
+                let mut c = SqliteConnection::establish(&path)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                let mut pragmas = sqlite_pragmas(self.synchronous, self.busy_timeout_ms);
+                if self.read_only {
+                    pragmas.push_str(" PRAGMA query_only = ON;");
+                }
+                c.batch_execute(&pragmas).map_err(|e| {
+                    diesel::r2d2::Error::ConnectionError(
+                        ConnectionError::CouldntSetupConfiguration(e),
+                    )
+                })?;
+                DbConn::Sqlite(c)
+            }
+        };
+        Ok(conn)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}

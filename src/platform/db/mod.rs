@@ -1,0 +1,158 @@
+//! One database code path over SQLite and PostgreSQL.
+//!
+//! The backend is picked explicitly from the URL scheme (never by trial, so a typo'd path does
+//! not silently become an empty database). SQLite gets ONE writer connection plus a reader
+//! pool: several pooled writers only fight over SQLite's single write lock ("database is
+//! locked"). PostgreSQL shares one pool for both. Every query runs on the blocking pool, never
+//! on the async workers.
+
+mod connection;
+mod migrations;
+mod url;
+
+use std::sync::Arc;
+
+use diesel::r2d2::{Pool, PooledConnection};
+
+pub use connection::DbConn;
+pub use migrations::{has_pending_migrations, run_migrations};
+pub use url::DatabaseUrl;
+
+use crate::platform::config::DatabaseSettings;
+use connection::Manager;
+
+pub type DbPool = Pool<Manager>;
+pub type Conn = PooledConnection<Manager>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("no database connection available: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("database task was cancelled")]
+    Cancelled,
+}
+
+/// Handle to the database: cheap to clone, shared by every module's store.
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    writer: DbPool,
+    reader: DbPool,
+}
+
+impl Db {
+    /// Connects, creating the SQLite file's directory if needed, and applies migrations.
+    pub fn connect(settings: &DatabaseSettings) -> Result<Self, DbError> {
+        let url = DatabaseUrl::parse(&settings.url).map_err(DbError::Connect)?;
+        if let DatabaseUrl::Sqlite(path) = &url
+            && let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| DbError::Connect(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        migrations::run_migrations(&url, settings)?;
+        let build = |manager: Manager, size: u32| {
+            Pool::builder()
+                .max_size(size)
+                .connection_timeout(std::time::Duration::from_secs(10))
+                .build(manager)
+                .map_err(|e| DbError::Connect(e.to_string()))
+        };
+        let (writer, reader) = match &url {
+            DatabaseUrl::Sqlite(_) => (
+                build(Manager::new(url.clone(), settings, false), 1)?,
+                build(
+                    Manager::new(url.clone(), settings, true),
+                    settings.pool_size,
+                )?,
+            ),
+            DatabaseUrl::Postgres(_) => {
+                let pool = build(
+                    Manager::new(url.clone(), settings, false),
+                    settings.pool_size,
+                )?;
+                (pool.clone(), pool)
+            }
+        };
+        Ok(Self {
+            inner: Arc::new(Inner { writer, reader }),
+        })
+    }
+
+    /// Runs read-only work on a reader connection, off the async workers.
+    pub async fn read<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.inner.reader.clone();
+        run_blocking(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            work(&mut conn)
+        })
+        .await
+    }
+
+    /// Runs `work` in one transaction on the writer, off the async workers. The transaction
+    /// commits when `work` returns `Ok` and rolls back otherwise.
+    pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+    {
+        let pool = self.inner.writer.clone();
+        run_blocking(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            diesel::Connection::transaction(&mut *conn, work)
+        })
+        .await
+    }
+
+    /// Cheap liveness and schema check for `/readyz`.
+    pub async fn check_ready(&self) -> Result<(), DbError> {
+        // The writer, because diesel's migration check may create its bookkeeping table and
+        // SQLite readers are opened query-only.
+        let pool = self.inner.writer.clone();
+        run_blocking(move || {
+            let mut conn = pool.get()?;
+            diesel::connection::SimpleConnection::batch_execute(&mut *conn, "SELECT 1")?;
+            if has_pending_migrations(&mut conn)? {
+                return Err(DbError::Migration("migrations are pending".into()));
+            }
+            Ok(())
+        })
+        .await
+    }
+}
+
+async fn run_blocking<T, E, F>(work: F) -> Result<T, E>
+where
+    F: FnOnce() -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+{
+    match actix_web::rt::task::spawn_blocking(work).await {
+        Ok(result) => result,
+        Err(_) => Err(DbError::Cancelled.into()),
+    }
+}
+
+/// Whether a query failed on a unique constraint, so callers can answer 409 rather than 500.
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}

@@ -1,0 +1,12 @@
+//! Technical plumbing shared by every module. Knows nothing about business capabilities.
+
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod ids;
+pub mod lenient;
+pub mod openapi;
+pub mod pagination;
+pub mod problem;
+pub mod telemetry;
+pub mod validation;

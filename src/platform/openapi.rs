@@ -1,0 +1,66 @@
+//! The parts of the OpenAPI document that are not tied to one operation: info, tags, the
+//! bearer security scheme, and YAML rendering.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::tag::TagBuilder;
+use utoipa::openapi::{InfoBuilder, OpenApi, OpenApiBuilder};
+
+pub const BEARER: &str = "bearer";
+
+/// One tag per module, plus `operations` for health endpoints.
+pub const TAGS: &[(&str, &str)] = &[
+    ("identity", "Accounts, sign-in, tokens and roles."),
+    (
+        "catalog",
+        "The menu: categories, items, options and availability.",
+    ),
+    ("operations", "Liveness and readiness probes."),
+];
+
+pub fn base() -> OpenApi {
+    let mut doc = OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("Brigade API")
+                .version(env!("CARGO_PKG_VERSION"))
+                .license(Some(
+                    utoipa::openapi::LicenseBuilder::new()
+                        .name("Apache-2.0")
+                        .identifier(Some("Apache-2.0"))
+                        .build(),
+                ))
+                .description(Some(
+                    "Ordering backend for cafés and restaurants. Errors are RFC 9457 \
+                     problem+json; lists use cursor pagination; see docs/api-design.md.",
+                ))
+                .build(),
+        )
+        .tags(Some(
+            TAGS.iter()
+                .map(|(name, description)| {
+                    TagBuilder::new()
+                        .name(*name)
+                        .description(Some(*description))
+                        .build()
+                })
+                .collect::<Vec<_>>(),
+        ))
+        .build();
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        BEARER,
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .description(Some("An access token from POST /v1/auth/login."))
+                .build(),
+        ),
+    );
+    doc
+}
+
+pub fn to_yaml(doc: &OpenApi) -> String {
+    doc.to_yaml()
+        .expect("the OpenAPI document always serialises")
+}

@@ -1,0 +1,152 @@
+//! Bad input always gets a clear 4xx problem, never a 500.
+
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+#[actix_web::test]
+async fn unknown_routes_are_404_problems() {
+    let app = TestApp::spawn().await;
+    app.get("/v1/does-not-exist", None).await.problem(404);
+    app.get("/v2/menu", None).await.problem(404);
+}
+
+#[actix_web::test]
+async fn wrong_method_is_405_with_allow() {
+    let app = TestApp::spawn().await;
+    let res = app.delete("/v1/menu", None).await;
+    res.problem(405);
+    assert_eq!(res.header("allow").as_deref(), Some("GET, HEAD"));
+
+    let res = app.send("PUT", "/v1/me", None, &[], None).await;
+    res.problem(405);
+    assert_eq!(res.header("allow").as_deref(), Some("GET, HEAD, PATCH"));
+
+    let res = app
+        .send("POST", "/v1/catalog/items/itm_x", None, &[], None)
+        .await;
+    assert_eq!(
+        res.header("allow").as_deref(),
+        Some("DELETE, GET, HEAD, PATCH")
+    );
+}
+
+#[actix_web::test]
+async fn head_answers_like_get_without_a_body() {
+    let app = TestApp::spawn().await;
+    let get = app.get("/v1/menu", None).await;
+    let head = app.send("HEAD", "/v1/menu", None, &[], None).await;
+    assert_eq!(head.status, 200);
+    assert!(head.raw.is_empty());
+    assert_eq!(head.header("etag"), get.header("etag"));
+    assert_eq!(
+        head.header("content-length"),
+        Some(get.raw.len().to_string())
+    );
+    assert_eq!(
+        app.send("HEAD", "/v1/nothing", None, &[], None)
+            .await
+            .status,
+        404
+    );
+}
+
+#[actix_web::test]
+async fn malformed_json_is_400() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .send_raw(
+            "POST",
+            "/v1/auth/register",
+            Some("application/json"),
+            b"{\"email\": ".to_vec(),
+        )
+        .await;
+    assert!(
+        res.problem(400)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not valid JSON")
+    );
+}
+
+#[actix_web::test]
+async fn wrong_content_type_is_415() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .send_raw(
+            "POST",
+            "/v1/auth/login",
+            Some("text/plain"),
+            b"hello".to_vec(),
+        )
+        .await;
+    res.problem(415);
+    let res = app
+        .send_raw("POST", "/v1/auth/login", None, b"{}".to_vec())
+        .await;
+    res.problem(415);
+}
+
+#[actix_web::test]
+async fn bodies_over_the_limit_are_413() {
+    let app = TestApp::spawn().await;
+    let huge = format!("{{\"name\": \"{}\"}}", "x".repeat(300 * 1024));
+    let res = app
+        .send_raw(
+            "POST",
+            "/v1/auth/register",
+            Some("application/json"),
+            huge.into_bytes(),
+        )
+        .await;
+    res.problem(413);
+}
+
+#[actix_web::test]
+async fn unknown_fields_are_rejected_naming_the_field() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .post(
+            "/v1/auth/register",
+            None,
+            json!({"email": "eve@example.com", "password": "violet-teapot-harbour", "name": "Eve", "roles": ["admin"]}),
+        )
+        .await;
+    let body = res.problem(422);
+    assert_eq!(body["errors"][0]["field"], "roles");
+    assert_eq!(body["errors"][0]["code"], "unknown_field");
+}
+
+#[actix_web::test]
+async fn wrong_types_and_missing_fields_are_422() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .post(
+            "/v1/auth/login",
+            None,
+            json!({"email": 42, "password": "x"}),
+        )
+        .await;
+    res.problem(422);
+    let res = app
+        .post("/v1/auth/login", None, json!({"email": "a@b.co"}))
+        .await;
+    assert_eq!(res.problem(422)["errors"][0]["field"], "password");
+}
+
+#[actix_web::test]
+async fn bad_query_values_are_4xx() {
+    let app = TestApp::spawn().await;
+    app.get("/v1/catalog/items?limit=abc", None)
+        .await
+        .problem(400);
+    let res = app.get("/v1/catalog/items?limit=1000", None).await;
+    assert_eq!(res.problem(422)["errors"][0]["field"], "limit");
+    let res = app.get("/v1/catalog/items?cursor=%%%", None).await;
+    assert!(res.status == 400 || res.status == 422);
+    let res = app
+        .get("/v1/catalog/items?cursor=bm90LWEtY3Vyc29y", None)
+        .await;
+    assert_eq!(res.problem(422)["errors"][0]["field"], "cursor");
+}

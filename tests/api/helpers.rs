@@ -1,0 +1,287 @@
+//! Spawns a real Brigade (real HTTP server, real database) per test and talks HTTP to it.
+//!
+//! SQLite in a temporary directory always; PostgreSQL, in a fresh schema dropped afterwards,
+//! when `TEST_DATABASE_URL` is set.
+
+use std::time::Duration;
+
+use awc::http::Method;
+use brigade::app::Application;
+use brigade::modules::identity::api::{NewUser, Role};
+use brigade::platform::config::Settings;
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use serde_json::{Value, json};
+
+pub const PASSWORD: &str = "violet-teapot-harbour";
+
+pub struct TestApp {
+    pub address: String,
+    pub database_url: String,
+    pub app_modules: brigade::app::Modules,
+    client: awc::Client,
+    _dir: tempfile::TempDir,
+    pg_schema: Option<(String, String)>,
+}
+
+pub struct Response {
+    pub status: u16,
+    pub headers: awc::http::header::HeaderMap,
+    pub body: Value,
+    pub raw: Vec<u8>,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+
+    /// Asserts a problem+json body with this status, and returns the body.
+    pub fn problem(&self, status: u16) -> &Value {
+        assert_eq!(self.status, status, "body: {}", self.body);
+        assert_eq!(
+            self.header("content-type").as_deref(),
+            Some("application/problem+json"),
+            "problems are served as application/problem+json"
+        );
+        assert_eq!(self.body["status"], status);
+        assert!(
+            self.body["type"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("https://"))
+        );
+        assert!(self.body["title"].is_string() && self.body["detail"].is_string());
+        assert!(
+            self.body["instance"]
+                .as_str()
+                .is_some_and(|i| i.starts_with("urn:request:"))
+        );
+        &self.body
+    }
+}
+
+/// Settings for a test server: port 0, fast argon2, a fixed JWT secret.
+pub fn test_settings(database_url: &str) -> Settings {
+    let env = vec![
+        ("DATABASE_URL".to_string(), database_url.to_string()),
+        ("BRIGADE_SERVER__BIND".into(), "127.0.0.1:0".into()),
+        ("BRIGADE_SERVER__WORKERS".into(), "2".into()),
+        ("BRIGADE_DATABASE__POOL_SIZE".into(), "4".into()),
+        (
+            "BRIGADE_AUTH__JWT_SECRET".into(),
+            "test-secret-test-secret-test-secret!".into(),
+        ),
+        ("BRIGADE_AUTH__ARGON2__MEMORY_KIB".into(), "64".into()),
+        ("BRIGADE_AUTH__ARGON2__ITERATIONS".into(), "1".into()),
+        ("BRIGADE_AUTH__LOGIN_MAX_FAILURES".into(), "5".into()),
+        ("BRIGADE_CATALOG__MENU_CACHE_TTL_SECS".into(), "60".into()),
+    ];
+    let settings = Settings::load_from(None, env).expect("test settings are valid");
+    if std::env::var("TEST_LOG").is_ok() {
+        brigade::platform::telemetry::init(&settings.log);
+    }
+    settings
+}
+
+/// A database URL for one test: a temp SQLite file, or a fresh PostgreSQL schema.
+pub fn test_database(dir: &tempfile::TempDir) -> (String, Option<(String, String)>) {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => {
+            let schema = format!("t_{}", uuid_like());
+            let mut conn = PgConnection::establish(&base).expect("TEST_DATABASE_URL is reachable");
+            conn.batch_execute(&format!("CREATE SCHEMA {schema}"))
+                .unwrap();
+            let sep = if base.contains('?') { '&' } else { '?' };
+            let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+            (url, Some((base, schema)))
+        }
+        _ => (
+            format!("sqlite://{}", dir.path().join("brigade.db").display()),
+            None,
+        ),
+    }
+}
+
+fn uuid_like() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{:x}{:x}", nanos, std::process::id())
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let (url, pg_schema) = test_database(&dir);
+        let database_url = url.clone();
+        let app = Application::build(test_settings(&url))
+            .await
+            .expect("the app starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let app_modules = app.modules().clone();
+        actix_web::rt::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            database_url,
+            app_modules,
+            client: awc::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .disable_redirects()
+                .finish(),
+            _dir: dir,
+            pg_schema,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Sends a request; `body` is sent as JSON when present.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Response {
+        let mut req = self.client.request(
+            Method::from_bytes(method.as_bytes()).unwrap(),
+            self.url(path),
+        );
+        if let Some(t) = token {
+            req = req.insert_header(("Authorization", format!("Bearer {t}")));
+        }
+        for (k, v) in headers {
+            req = req.insert_header((*k, *v));
+        }
+        let mut res = match body {
+            Some(b) => req.send_json(&b).await,
+            None => req.send().await,
+        }
+        .expect("the request reaches the server");
+        Self::read(&mut res).await
+    }
+
+    /// Sends raw bytes with the given content type.
+    pub async fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Response {
+        let mut req = self.client.request(
+            Method::from_bytes(method.as_bytes()).unwrap(),
+            self.url(path),
+        );
+        if let Some(ct) = content_type {
+            req = req.insert_header(("Content-Type", ct));
+        }
+        let mut res = req
+            .send_body(body)
+            .await
+            .expect("the request reaches the server");
+        Self::read(&mut res).await
+    }
+
+    async fn read<S>(res: &mut awc::ClientResponse<S>) -> Response
+    where
+        S: futures_core::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>>
+            + Unpin,
+    {
+        let raw = res
+            .body()
+            .limit(8 * 1024 * 1024)
+            .await
+            .expect("a readable body")
+            .to_vec();
+        Response {
+            status: res.status().as_u16(),
+            headers: res.headers().clone(),
+            body: serde_json::from_slice(&raw).unwrap_or(Value::Null),
+            raw,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.send("GET", path, token, &[], None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Response {
+        self.send("POST", path, token, &[], Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Response {
+        self.send("PATCH", path, token, &[], Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Response {
+        self.send("PUT", path, token, &[], Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
+        self.send("DELETE", path, token, &[], None).await
+    }
+
+    pub async fn register(&self, email: &str) -> Response {
+        self.post(
+            "/v1/auth/register",
+            None,
+            json!({"email": email, "password": PASSWORD, "name": "Test User"}),
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post(
+            "/v1/auth/login",
+            None,
+            json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// A registered customer's access token.
+    pub async fn customer_token(&self, email: &str) -> String {
+        assert_eq!(self.register(email).await.status, 201);
+        self.token_for(email).await
+    }
+
+    /// An account provisioned with `role` (as an operator would), signed in.
+    pub async fn token_with_role(&self, email: &str, role: Role) -> String {
+        self.app_modules
+            .identity
+            .create_user(NewUser {
+                email: email.into(),
+                password: PASSWORD.into(),
+                name: role.as_str().into(),
+                roles: vec![role],
+            })
+            .await
+            .expect("the account is created");
+        self.token_for(email).await
+    }
+
+    async fn token_for(&self, email: &str) -> String {
+        let res = self.login(email, PASSWORD).await;
+        assert_eq!(res.status, 200, "login failed: {}", res.body);
+        res.body["access_token"].as_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((base, schema)) = &self.pg_schema
+            && let Ok(mut conn) = PgConnection::establish(base)
+        {
+            let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+        }
+    }
+}

@@ -1,0 +1,337 @@
+use brigade::modules::identity::api::Role;
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, TestApp};
+
+#[actix_web::test]
+async fn registering_creates_a_customer_and_never_echoes_the_password() {
+    let app = TestApp::spawn().await;
+    let res = app.register("  Ada@Example.COM ").await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    assert_eq!(res.body["email"], "ada@example.com");
+    assert_eq!(res.body["roles"], json!(["customer"]));
+    assert!(res.body["id"].as_str().unwrap().starts_with("usr_"));
+    assert!(!String::from_utf8_lossy(&res.raw).contains(PASSWORD));
+    assert!(res.body.get("password_hash").is_none());
+}
+
+#[actix_web::test]
+async fn emails_are_unique_case_insensitively() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.register("bob@example.com").await.status, 201);
+    app.register("BOB@example.com").await.problem(409);
+}
+
+#[actix_web::test]
+async fn weak_passwords_are_refused_with_reasons() {
+    let app = TestApp::spawn().await;
+    for (password, code) in [
+        ("short-pass", "too_short"),
+        ("password1234", "too_common"),
+        ("aaaaaaaaaaaaaaaa", "too_common"),
+    ] {
+        let res = app
+            .post(
+                "/v1/auth/register",
+                None,
+                json!({"email": "c@example.com", "password": password, "name": "C"}),
+            )
+            .await;
+        let body = res.problem(422);
+        assert_eq!(body["errors"][0]["field"], "password");
+        assert_eq!(body["errors"][0]["code"], code, "{password}");
+    }
+    let too_long = "a-b".repeat(43) + "x";
+    let res = app
+        .post(
+            "/v1/auth/register",
+            None,
+            json!({"email": "c@example.com", "password": too_long, "name": "C"}),
+        )
+        .await;
+    assert_eq!(res.problem(422)["errors"][0]["code"], "too_long");
+    // 128 characters is fine, and none of them is ignored.
+    let exactly_128 = "horse-battery-".repeat(9) + "ab";
+    assert_eq!(exactly_128.chars().count(), 128);
+    let res = app
+        .post(
+            "/v1/auth/register",
+            None,
+            json!({"email": "c@example.com", "password": exactly_128, "name": "C"}),
+        )
+        .await;
+    assert_eq!(res.status, 201);
+    let truncated = &exactly_128[..127];
+    app.login("c@example.com", truncated).await.problem(401);
+}
+
+#[actix_web::test]
+async fn logging_in_returns_a_bearer_token_pair() {
+    let app = TestApp::spawn().await;
+    app.register("dee@example.com").await;
+    let res = app.login("DEE@example.com", PASSWORD).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.body["token_type"], "Bearer");
+    assert_eq!(res.body["expires_in"], 900);
+    assert!(
+        res.body["refresh_token"]
+            .as_str()
+            .unwrap()
+            .starts_with("rt_")
+    );
+    assert_eq!(
+        res.header("cache-control").as_deref(),
+        Some("private, no-store")
+    );
+
+    let token = res.body["access_token"].as_str().unwrap();
+    let me = app.get("/v1/me", Some(token)).await;
+    assert_eq!(me.status, 200);
+    assert_eq!(me.body["email"], "dee@example.com");
+}
+
+#[actix_web::test]
+async fn unknown_email_and_wrong_password_are_indistinguishable() {
+    let app = TestApp::spawn().await;
+    app.register("fay@example.com").await;
+    let wrong = app
+        .login("fay@example.com", "not-the-password-at-all")
+        .await;
+    let unknown = app
+        .login("nobody@example.com", "not-the-password-at-all")
+        .await;
+    wrong.problem(401);
+    unknown.problem(401);
+    let strip = |mut v: serde_json::Value| {
+        v.as_object_mut().unwrap().remove("instance");
+        v
+    };
+    assert_eq!(strip(wrong.body.clone()), strip(unknown.body.clone()));
+}
+
+#[actix_web::test]
+async fn repeated_failures_throttle_the_account_even_for_the_right_password() {
+    let app = TestApp::spawn().await;
+    app.register("gus@example.com").await;
+    for _ in 0..5 {
+        app.login("gus@example.com", "not-the-password-at-all")
+            .await
+            .problem(401);
+    }
+    let locked = app.login("gus@example.com", PASSWORD).await;
+    locked.problem(429);
+    let retry: u64 = locked.header("retry-after").unwrap().parse().unwrap();
+    assert!(retry > 0 && retry <= 900);
+    // Unknown accounts are throttled the same way, so the lock reveals nothing either.
+    for _ in 0..5 {
+        app.login("ghost@example.com", "not-the-password-at-all")
+            .await
+            .problem(401);
+    }
+    app.login("ghost@example.com", "not-the-password-at-all")
+        .await
+        .problem(429);
+    // Another account is unaffected.
+    app.register("hal@example.com").await;
+    assert_eq!(app.login("hal@example.com", PASSWORD).await.status, 200);
+}
+
+#[actix_web::test]
+async fn me_requires_a_valid_token() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/v1/me", None).await;
+    res.problem(401);
+    assert_eq!(res.header("www-authenticate").as_deref(), Some("Bearer"));
+    app.get("/v1/me", Some("garbage.token.here"))
+        .await
+        .problem(401);
+    app.send(
+        "GET",
+        "/v1/me",
+        None,
+        &[("Authorization", "Basic Zm9vOmJhcg==")],
+        None,
+    )
+    .await
+    .problem(401);
+}
+
+#[actix_web::test]
+async fn profile_name_can_change_but_not_role_or_id() {
+    let app = TestApp::spawn().await;
+    let token = app.customer_token("ivy@example.com").await;
+    let res = app
+        .patch("/v1/me", Some(&token), json!({"name": "Ivy B."}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.body["name"], "Ivy B.");
+    for forbidden in [json!({"roles": ["admin"]}), json!({"id": "usr_x"})] {
+        app.patch("/v1/me", Some(&token), forbidden)
+            .await
+            .problem(422);
+    }
+    assert_eq!(
+        app.get("/v1/me", Some(&token)).await.body["roles"],
+        json!(["customer"])
+    );
+}
+
+#[actix_web::test]
+async fn changing_the_password_needs_the_current_one_and_signs_out_other_sessions() {
+    let app = TestApp::spawn().await;
+    let token = app.customer_token("jo@example.com").await;
+    let other_device = app.login("jo@example.com", PASSWORD).await.body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let res = app
+        .patch(
+            "/v1/me",
+            Some(&token),
+            json!({"password": "a-brand-new-passphrase"}),
+        )
+        .await;
+    assert_eq!(res.problem(422)["errors"][0]["field"], "current_password");
+    let res = app
+        .patch(
+            "/v1/me",
+            Some(&token),
+            json!({"password": "a-brand-new-passphrase", "current_password": "wrong-wrong-wrong"}),
+        )
+        .await;
+    assert_eq!(res.problem(422)["errors"][0]["code"], "mismatch");
+
+    let res = app
+        .patch(
+            "/v1/me",
+            Some(&token),
+            json!({"password": "a-brand-new-passphrase", "current_password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(app.get("/v1/me", Some(&token)).await.status, 200);
+    app.get("/v1/me", Some(&other_device)).await.problem(401);
+    app.login("jo@example.com", PASSWORD).await.problem(401);
+    assert_eq!(
+        app.login("jo@example.com", "a-brand-new-passphrase")
+            .await
+            .status,
+        200
+    );
+}
+
+#[actix_web::test]
+async fn logout_revokes_access_and_refresh_tokens() {
+    let app = TestApp::spawn().await;
+    app.register("kim@example.com").await;
+    let pair = app.login("kim@example.com", PASSWORD).await.body;
+    let access = pair["access_token"].as_str().unwrap();
+    let res = app
+        .send("POST", "/v1/auth/logout", Some(access), &[], None)
+        .await;
+    assert_eq!(res.status, 204);
+    app.get("/v1/me", Some(access)).await.problem(401);
+    app.post(
+        "/v1/auth/refresh",
+        None,
+        json!({"refresh_token": pair["refresh_token"]}),
+    )
+    .await
+    .problem(401);
+}
+
+#[actix_web::test]
+async fn refresh_tokens_rotate_and_a_reused_one_kills_the_session() {
+    let app = TestApp::spawn().await;
+    app.register("lee@example.com").await;
+    let first = app.login("lee@example.com", PASSWORD).await.body;
+    let second = app
+        .post(
+            "/v1/auth/refresh",
+            None,
+            json!({"refresh_token": first["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(second.status, 200, "{}", second.body);
+    assert_ne!(second.body["refresh_token"], first["refresh_token"]);
+    let access = second.body["access_token"].as_str().unwrap();
+    assert_eq!(app.get("/v1/me", Some(access)).await.status, 200);
+
+    // Replaying the first refresh token looks like theft: the whole session ends.
+    app.post(
+        "/v1/auth/refresh",
+        None,
+        json!({"refresh_token": first["refresh_token"]}),
+    )
+    .await
+    .problem(401);
+    app.get("/v1/me", Some(access)).await.problem(401);
+    app.post(
+        "/v1/auth/refresh",
+        None,
+        json!({"refresh_token": second.body["refresh_token"]}),
+    )
+    .await
+    .problem(401);
+}
+
+#[actix_web::test]
+async fn only_admins_set_roles_and_changes_apply_to_live_tokens() {
+    let app = TestApp::spawn().await;
+    let admin = app.token_with_role("root@example.com", Role::Admin).await;
+    let staff = app.token_with_role("sam@example.com", Role::Staff).await;
+    let customer_token = app.customer_token("max@example.com").await;
+    let max_id = app.get("/v1/me", Some(&customer_token)).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/v1/admin/users/{max_id}/roles");
+
+    for token in [&customer_token, &staff] {
+        app.put(&path, Some(token), json!({"roles": ["admin"]}))
+            .await
+            .problem(403);
+    }
+    let res = app
+        .put(&path, Some(&admin), json!({"roles": ["kitchen"]}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.body["roles"], json!(["customer", "kitchen"]));
+    // Max's existing token now carries the new role.
+    assert_eq!(
+        app.get("/v1/me", Some(&customer_token)).await.body["roles"],
+        json!(["customer", "kitchen"])
+    );
+
+    app.put(
+        "/v1/admin/users/usr_missing/roles",
+        Some(&admin),
+        json!({"roles": ["staff"]}),
+    )
+    .await
+    .problem(404);
+    app.put(&path, Some(&admin), json!({"roles": ["wizard"]}))
+        .await
+        .problem(422);
+    app.put(&path, Some(&admin), json!({"roles": []}))
+        .await
+        .problem(422);
+}
+
+#[actix_web::test]
+async fn admins_cannot_demote_themselves() {
+    let app = TestApp::spawn().await;
+    let admin = app.token_with_role("boss@example.com", Role::Admin).await;
+    let id = app.get("/v1/me", Some(&admin)).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.put(
+        &format!("/v1/admin/users/{id}/roles"),
+        Some(&admin),
+        json!({"roles": ["staff"]}),
+    )
+    .await
+    .problem(409);
+}

@@ -1,0 +1,11 @@
+//! Brigade through its real HTTP stack and a real database. One test binary keeps link times
+//! low; each test starts its own server and database.
+
+mod catalog;
+mod cli;
+mod database;
+mod docs;
+mod errors;
+mod helpers;
+mod identity;
+mod operations;

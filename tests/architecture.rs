@@ -1,0 +1,251 @@
+//! The module structure is the product: this test fails when a module reaches past another
+//! module's `api`, uses a dependency it has not declared, or the declared graph has a cycle.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use brigade::modules::DEPENDENCIES;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out
+}
+
+fn module_names() -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(Path::new(ROOT).join("src/modules"))
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.unwrap().path();
+            p.is_dir()
+                .then(|| p.file_name().unwrap().to_string_lossy().into_owned())
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every `modules::<module>::<item>` path in `source`, braces expanded, comments dropped.
+fn module_paths(source: &str) -> Vec<(String, String)> {
+    let code: String = source
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect();
+    let mut out = Vec::new();
+    let mut rest = code.as_str();
+    while let Some(at) = rest.find("modules::") {
+        rest = &rest[at + "modules::".len()..];
+        for path in expand(rest) {
+            let mut segments = path.split("::");
+            let module = segments.next().unwrap_or("").to_owned();
+            let item = segments.next().unwrap_or("").to_owned();
+            if !module.is_empty() {
+                out.push((module, item));
+            }
+        }
+    }
+    out
+}
+
+/// The paths that start at the front of `s`: one, or several for a `{a::b, c}` group.
+fn expand(s: &str) -> Vec<String> {
+    let ident_end = |s: &str| {
+        s.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':' || c == '*'))
+            .unwrap_or(s.len())
+    };
+    if let Some(inner) = s.strip_prefix('{') {
+        let mut depth = 1;
+        let mut end = inner.len();
+        for (i, c) in inner.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        split_top_level(&inner[..end])
+            .into_iter()
+            .map(|p| {
+                let p = p.trim();
+                let end = ident_end(p);
+                p[..end].to_owned()
+            })
+            .collect()
+    } else {
+        vec![s[..ident_end(s)].to_owned()]
+    }
+}
+
+fn split_top_level(s: &str) -> Vec<&str> {
+    let (mut parts, mut depth, mut start) = (Vec::new(), 0, 0);
+    for (i, c) in s.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&s[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&s[start..]);
+    parts
+}
+
+#[test]
+fn the_scanner_catches_what_it_must() {
+    let bad = "use crate::modules::catalog::store::ItemRow;\n\
+               use crate::modules::{identity::api::Role, catalog::domain};\n\
+               // crate::modules::catalog::http is only mentioned in a comment\n";
+    let found = module_paths(bad);
+    assert!(found.contains(&("catalog".into(), "store".into())));
+    assert!(found.contains(&("identity".into(), "api".into())));
+    assert!(found.contains(&("catalog".into(), "domain".into())));
+    assert!(!found.contains(&("catalog".into(), "http".into())));
+}
+
+#[test]
+fn every_module_is_declared_and_exposes_only_its_api() {
+    let declared: BTreeSet<&str> = DEPENDENCIES.iter().map(|(m, _)| *m).collect();
+    for module in module_names() {
+        assert!(
+            declared.contains(module.as_str()),
+            "{module} is missing from DEPENDENCIES"
+        );
+        let root = Path::new(ROOT).join("src/modules").join(&module);
+        let mod_rs = fs::read_to_string(root.join("mod.rs")).unwrap();
+        assert!(
+            mod_rs.contains("pub mod api;"),
+            "{module} must expose `pub mod api;`"
+        );
+        for line in mod_rs.lines().map(str::trim) {
+            if line.starts_with("pub mod ") {
+                assert_eq!(
+                    line, "pub mod api;",
+                    "{module} may publish only its api: `{line}`"
+                );
+            }
+            assert!(
+                !line.starts_with("pub use"),
+                "{module} re-exports internals: `{line}`"
+            );
+        }
+        // Nothing under the module but its api and its wiring functions is `pub` at the
+        // module's top level; inner `pub` items stay unreachable behind private `mod`s.
+    }
+}
+
+#[test]
+fn modules_reach_each_other_only_through_declared_apis() {
+    let declared: BTreeMap<&str, BTreeSet<&str>> = DEPENDENCIES
+        .iter()
+        .map(|(m, deps)| (*m, deps.iter().copied().collect()))
+        .collect();
+    let mut violations = Vec::new();
+    for module in module_names() {
+        let dir = Path::new(ROOT).join("src/modules").join(&module);
+        for file in rust_files(&dir) {
+            let source = fs::read_to_string(&file).unwrap();
+            for (other, item) in module_paths(&source) {
+                if other == module {
+                    continue;
+                }
+                let shown = file.strip_prefix(ROOT).unwrap().display();
+                if item != "api" {
+                    violations.push(format!(
+                        "{shown}: uses modules::{other}::{item} (not its api)"
+                    ));
+                }
+                if !declared[module.as_str()].contains(other.as_str()) {
+                    violations.push(format!("{shown}: uses {other} without declaring it"));
+                }
+            }
+        }
+    }
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
+}
+
+#[test]
+fn only_the_composition_root_wires_modules_and_the_platform_knows_none() {
+    let mut violations = Vec::new();
+    for file in rust_files(&Path::new(ROOT).join("src")) {
+        let rel = file
+            .strip_prefix(ROOT)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let source = fs::read_to_string(&file).unwrap();
+        let paths = module_paths(&source);
+        if rel.starts_with("src/platform/") && !paths.is_empty() {
+            violations.push(format!("{rel}: platform code names a business module"));
+        }
+        let in_root = rel.starts_with("src/app/") || rel.starts_with("src/modules/");
+        for (module, item) in paths {
+            if !in_root && item != "api" {
+                violations.push(format!(
+                    "{rel}: uses modules::{module}::{item} outside the composition root"
+                ));
+            }
+        }
+    }
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
+}
+
+#[test]
+fn the_declared_module_graph_is_acyclic() {
+    fn visit<'a>(
+        node: &'a str,
+        graph: &BTreeMap<&'a str, Vec<&'a str>>,
+        path: &mut Vec<&'a str>,
+        done: &mut BTreeSet<&'a str>,
+    ) {
+        if done.contains(node) {
+            return;
+        }
+        assert!(
+            !path.contains(&node),
+            "cycle: {} -> {node}",
+            path.join(" -> ")
+        );
+        path.push(node);
+        for next in graph.get(node).into_iter().flatten() {
+            visit(next, graph, path, done);
+        }
+        path.pop();
+        done.insert(node);
+    }
+    let graph: BTreeMap<&str, Vec<&str>> =
+        DEPENDENCIES.iter().map(|(m, d)| (*m, d.to_vec())).collect();
+    for (dep_of, deps) in &graph {
+        for d in deps {
+            assert!(
+                graph.contains_key(d),
+                "{dep_of} depends on unknown module {d}"
+            );
+        }
+    }
+    let mut done = BTreeSet::new();
+    for node in graph.keys() {
+        visit(node, &graph, &mut Vec::new(), &mut done);
+    }
+}
