@@ -10,7 +10,6 @@ use brigade::app::Application;
 use brigade::modules::identity::api::{NewUser, Role};
 use brigade::platform::config::Settings;
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
 use serde_json::{Value, json};
 
 pub const PASSWORD: &str = "violet-teapot-harbour";
@@ -91,7 +90,8 @@ pub fn test_database(dir: &tempfile::TempDir) -> (String, Option<(String, String
     match std::env::var("TEST_DATABASE_URL") {
         Ok(base) if !base.is_empty() => {
             let schema = format!("t_{}", uuid_like());
-            let mut conn = PgConnection::establish(&base).expect("TEST_DATABASE_URL is reachable");
+            let mut conn = brigade::platform::db::establish_postgres(&base)
+                .expect("TEST_DATABASE_URL is reachable");
             conn.batch_execute(&format!("CREATE SCHEMA {schema}"))
                 .unwrap();
             let sep = if base.contains('?') { '&' } else { '?' };
@@ -279,7 +279,7 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some((base, schema)) = &self.pg_schema
-            && let Ok(mut conn) = PgConnection::establish(base)
+            && let Ok(mut conn) = brigade::platform::db::establish_postgres(base)
         {
             let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
         }

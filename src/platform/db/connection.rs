@@ -50,7 +50,7 @@ impl diesel::r2d2::ManageConnection for Manager {
     fn connect(&self) -> Result<DbConn, Self::Error> {
         let conn = match &self.url {
             DatabaseUrl::Postgres(url) => DbConn::Postgres(
-                PgConnection::establish(url).map_err(diesel::r2d2::Error::ConnectionError)?,
+                super::establish_postgres(url).map_err(diesel::r2d2::Error::ConnectionError)?,
             ),
             DatabaseUrl::Sqlite(path) => {
                 let path = path.to_string_lossy();

@@ -1,10 +1,10 @@
 //! Embedded migrations, one folder per backend with identical names in each.
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel::{Connection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use super::{DatabaseUrl, DbConn, DbError, connection::sqlite_pragmas};
+use super::{DatabaseUrl, DbConn, DbError, connection::sqlite_pragmas, establish_postgres};
 use crate::platform::config::DatabaseSettings;
 
 const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -24,8 +24,7 @@ pub fn run_migrations(url: &DatabaseUrl, settings: &DatabaseSettings) -> Result<
             conn.run_pending_migrations(SQLITE).map_err(fail)?;
         }
         DatabaseUrl::Postgres(url) => {
-            let mut conn =
-                PgConnection::establish(url).map_err(|e| DbError::Connect(e.to_string()))?;
+            let mut conn = establish_postgres(url).map_err(|e| DbError::Connect(e.to_string()))?;
             // Replicas starting together must not race each other through the migrations.
             conn.batch_execute("SELECT pg_advisory_lock(727274)")?;
             let result = conn

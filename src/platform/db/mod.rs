@@ -8,6 +8,7 @@
 
 mod connection;
 mod migrations;
+mod postgres_client;
 mod url;
 
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use diesel::r2d2::{Pool, PooledConnection};
 
 pub use connection::DbConn;
 pub use migrations::{has_pending_migrations, run_migrations};
+pub use postgres_client::establish_postgres;
 pub use url::DatabaseUrl;
 
 use crate::platform::config::DatabaseSettings;
