@@ -3,6 +3,7 @@
 
 mod demo;
 mod docs;
+mod events_admin;
 mod health;
 
 use std::net::TcpListener;
@@ -14,9 +15,14 @@ use actix_web::{App, HttpServer, web};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::modules::catalog::{self, api::CatalogApi};
+use crate::modules::delivery::{self, api::DeliveryApi};
 use crate::modules::identity::{self, api::IdentityApi};
+use crate::modules::kitchen::{self, api::KitchenApi};
+use crate::modules::ordering::{self, api::OrderingApi};
+use crate::modules::payments::{self, api::PaymentsApi};
 use crate::platform::config::Settings;
 use crate::platform::db::{Db, DbError};
+use crate::platform::events::{EventBus, EventHandler, Subscription, Wake};
 use crate::platform::http::fallback::RouteTable;
 use crate::platform::http::{etag, extract, fallback, head, request_id};
 
@@ -29,15 +35,69 @@ pub struct Modules {
     pub db: Db,
     pub identity: Arc<dyn IdentityApi>,
     pub catalog: Arc<dyn CatalogApi>,
+    pub ordering: Arc<dyn OrderingApi>,
+    pub payments: Arc<dyn PaymentsApi>,
+    pub kitchen: Arc<dyn KitchenApi>,
+    pub delivery: Arc<dyn DeliveryApi>,
+    pub events: EventBus,
 }
 
 impl Modules {
     /// Connects (migrating first) and builds every module. Blocking: call off the async workers.
     pub fn wire(settings: &Settings) -> Result<Self, DbError> {
         let db = Db::connect(&settings.database)?;
+        let wake = Wake::default();
+        let identity = identity::build(db.clone(), &settings.auth);
+        let catalog = catalog::build(db.clone(), &settings.catalog);
+        let ordering =
+            ordering::build(db.clone(), catalog.clone(), &settings.ordering, wake.clone());
+        let payments = payments::build(
+            db.clone(),
+            ordering.clone(),
+            payments::sandbox_processor(),
+            &settings.payments,
+            wake.clone(),
+        );
+        let kitchen = kitchen::build(db.clone(), wake.clone());
+        let delivery = delivery::build(db.clone(), &settings.delivery, wake.clone());
+        let consumer = |name: &str| -> Arc<dyn EventHandler> {
+            match name {
+                "ordering" => ordering.clone(),
+                "payments" => payments.clone(),
+                "kitchen" => kitchen.clone(),
+                _ => delivery.clone(),
+            }
+        };
+        let subscriptions = crate::modules::SUBSCRIPTIONS
+            .iter()
+            .map(|(c, producer, event_types)| Subscription {
+                consumer: c,
+                producer,
+                event_types,
+                handler: consumer(c),
+            })
+            .collect();
+        let outboxes = vec![
+            ordering::outbox(),
+            payments::outbox(),
+            kitchen::outbox(),
+            delivery::outbox(),
+        ];
+        let events = EventBus::new(
+            db.clone(),
+            settings.events.clone(),
+            wake,
+            outboxes,
+            subscriptions,
+        );
         Ok(Self {
-            identity: identity::build(db.clone(), &settings.auth),
-            catalog: catalog::build(db.clone(), &settings.catalog),
+            identity,
+            catalog,
+            ordering,
+            payments,
+            kitchen,
+            delivery,
+            events,
             db,
         })
     }
@@ -49,6 +109,11 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     health::routes(cfg);
     identity::routes(cfg);
     catalog::routes(cfg);
+    ordering::routes(cfg);
+    payments::routes(cfg);
+    kitchen::routes(cfg);
+    delivery::routes(cfg);
+    events_admin::routes(cfg);
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +157,11 @@ impl Application {
         let routes = web::Data::new(RouteTable::from_openapi(&doc));
         let identity: web::Data<dyn IdentityApi> = web::Data::from(modules.identity.clone());
         let catalog: web::Data<dyn CatalogApi> = web::Data::from(modules.catalog.clone());
+        let ordering: web::Data<dyn OrderingApi> = web::Data::from(modules.ordering.clone());
+        let payments: web::Data<dyn PaymentsApi> = web::Data::from(modules.payments.clone());
+        let kitchen: web::Data<dyn KitchenApi> = web::Data::from(modules.kitchen.clone());
+        let delivery: web::Data<dyn DeliveryApi> = web::Data::from(modules.delivery.clone());
+        let events = web::Data::new(modules.events.clone());
         let db = web::Data::new(modules.db.clone());
         let body_limit = settings.server.body_limit_bytes;
 
@@ -111,6 +181,11 @@ impl Application {
                 .app_data(extract::path_config())
                 .app_data(identity.clone())
                 .app_data(catalog.clone())
+                .app_data(ordering.clone())
+                .app_data(payments.clone())
+                .app_data(kitchen.clone())
+                .app_data(delivery.clone())
+                .app_data(events.clone())
                 .app_data(db.clone())
                 .app_data(routes.clone())
                 .configure(|cfg| {
@@ -143,8 +218,12 @@ impl Application {
         &self.modules
     }
 
-    /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
+    /// Serves (and delivers events) until SIGTERM or Ctrl-C, then lets in-flight requests
+    /// finish. Events not yet delivered stay in their outboxes for the next start.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let dispatcher = actix_web::rt::spawn(self.modules.events.clone().run());
+        let served = self.server.await;
+        dispatcher.abort();
+        served
     }
 }

@@ -1,7 +1,11 @@
 //! Every module error becomes problem+json here, and only here.
 
 use crate::modules::catalog::api::CatalogError;
+use crate::modules::delivery::api::DeliveryError;
 use crate::modules::identity::api::IdentityError;
+use crate::modules::kitchen::api::KitchenError;
+use crate::modules::ordering::api::OrderingError;
+use crate::modules::payments::api::PaymentsError;
 use crate::platform::problem::Problem;
 
 impl From<IdentityError> for Problem {
@@ -38,6 +42,80 @@ impl From<CatalogError> for Problem {
             ),
             CatalogError::Conflict(detail) => Problem::conflict(detail),
             CatalogError::Internal(cause) => Problem::internal(&cause),
+        }
+    }
+}
+
+impl From<OrderingError> for Problem {
+    fn from(e: OrderingError) -> Self {
+        match e {
+            OrderingError::Validation(errors) => Problem::validation(errors),
+            OrderingError::NotFound(_) => Problem::not_found(e.to_string()),
+            OrderingError::IllegalTransition { .. } => Problem::new(
+                actix_web::http::StatusCode::CONFLICT,
+                "illegal-transition",
+                "Illegal order transition",
+                e.to_string(),
+            ),
+            OrderingError::Conflict(detail) => Problem::conflict(detail),
+            OrderingError::Forbidden(_) => Problem::forbidden(e.to_string()),
+            OrderingError::Internal(cause) => Problem::internal(&cause),
+        }
+    }
+}
+
+impl From<PaymentsError> for Problem {
+    fn from(e: PaymentsError) -> Self {
+        use actix_web::http::StatusCode;
+        match e {
+            PaymentsError::Validation(errors) => Problem::validation(errors),
+            PaymentsError::BadRequest(detail) => Problem::bad_request(detail),
+            PaymentsError::NotFound(detail) => Problem::not_found(detail),
+            PaymentsError::Declined { .. } => Problem::new(
+                StatusCode::PAYMENT_REQUIRED,
+                "payment-declined",
+                "Payment declined",
+                e.to_string(),
+            ),
+            PaymentsError::IdempotencyMismatch => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency-key-reused",
+                "Idempotency key reused",
+                e.to_string(),
+            ),
+            PaymentsError::InFlight => Problem::conflict(e.to_string()),
+            PaymentsError::Conflict(detail) => Problem::conflict(detail),
+            PaymentsError::ProcessorTimeout { .. } => Problem::new(
+                StatusCode::GATEWAY_TIMEOUT,
+                "processor-timeout",
+                "Card processor timeout",
+                e.to_string(),
+            ),
+            PaymentsError::Forbidden(_) => Problem::forbidden(e.to_string()),
+            PaymentsError::Internal(cause) => Problem::internal(&cause),
+        }
+    }
+}
+
+impl From<KitchenError> for Problem {
+    fn from(e: KitchenError) -> Self {
+        match e {
+            KitchenError::Validation(errors) => Problem::validation(errors),
+            KitchenError::NotFound(detail) => Problem::not_found(detail),
+            KitchenError::Conflict(detail) => Problem::conflict(detail),
+            KitchenError::Internal(cause) => Problem::internal(&cause),
+        }
+    }
+}
+
+impl From<DeliveryError> for Problem {
+    fn from(e: DeliveryError) -> Self {
+        match e {
+            DeliveryError::Validation(errors) => Problem::validation(errors),
+            DeliveryError::NotFound(detail) => Problem::not_found(detail),
+            DeliveryError::Conflict(detail) => Problem::conflict(detail),
+            DeliveryError::Forbidden(detail) => Problem::forbidden(detail),
+            DeliveryError::Internal(cause) => Problem::internal(&cause),
         }
     }
 }

@@ -2,8 +2,35 @@
 //! events, errors) to the rest of the crate; its domain, storage and HTTP handlers are private.
 
 pub mod catalog;
+pub mod delivery;
 pub mod identity;
+pub mod kitchen;
+pub mod ordering;
+pub mod payments;
 
 /// Which modules' `api` each module may use. `tests/architecture.rs` fails when the code uses
 /// an undeclared dependency, reaches past an `api`, or when this graph has a cycle.
-pub const DEPENDENCIES: &[(&str, &[&str])] = &[("identity", &[]), ("catalog", &["identity"])];
+pub const DEPENDENCIES: &[(&str, &[&str])] = &[
+    ("identity", &[]),
+    ("catalog", &["identity"]),
+    ("ordering", &["identity", "catalog"]),
+    ("payments", &["identity", "ordering"]),
+    ("kitchen", &["identity"]),
+    ("delivery", &["identity"]),
+];
+
+/// Which events each module consumes from which producer: `(consumer, producer, types)`.
+/// Consumers read payloads with their own structs, so subscribing adds no code dependency;
+/// the composition root wires these to the consumers' handlers.
+pub const SUBSCRIPTIONS: &[(&str, &str, &[&str])] = &[
+    ("ordering", "payments", &["payment.captured"]),
+    ("ordering", "kitchen", &["ticket.started", "ticket.ready"]),
+    (
+        "ordering",
+        "delivery",
+        &["delivery.created", "delivery.picked_up", "delivery.delivered"],
+    ),
+    ("payments", "ordering", &["order.cancelled"]),
+    ("kitchen", "ordering", &["order.paid", "order.cancelled"]),
+    ("delivery", "ordering", &["order.ready"]),
+];

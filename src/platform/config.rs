@@ -16,6 +16,10 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub catalog: CatalogSettings,
+    pub events: EventSettings,
+    pub ordering: OrderingSettings,
+    pub payments: PaymentSettings,
+    pub delivery: DeliverySettings,
     pub log: LogSettings,
 }
 
@@ -84,6 +88,48 @@ pub struct CatalogSettings {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct EventSettings {
+    /// How often the dispatcher looks for events written by other replicas (local writes wake
+    /// it at once).
+    pub poll_interval_ms: u64,
+    /// Deliveries tried per event and subscriber before it is dead-lettered.
+    pub max_attempts: i32,
+    /// First retry delay; doubles per attempt up to `retry_max_ms`.
+    pub retry_base_ms: u64,
+    pub retry_max_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderingSettings {
+    /// Tax added to the subtotal, in basis points (1000 = 10 %).
+    pub tax_rate_bps: u32,
+    /// Flat delivery fee in minor units; pickup is free.
+    pub delivery_fee: i64,
+    pub max_lines: usize,
+    pub max_quantity: u32,
+    /// Placed but unpaid orders one customer may hold at once.
+    pub max_open_unpaid: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentSettings {
+    /// How long the card processor may take before the payment answers 504 and stays pending.
+    pub processor_timeout_ms: u64,
+    /// Declined attempts allowed per order.
+    pub max_declines_per_order: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverySettings {
+    /// Estimated minutes from pickup to the door, shown on the tracking page.
+    pub eta_minutes: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LogSettings {
     /// A `tracing` filter, e.g. `info` or `brigade=debug,info`. `RUST_LOG` wins when set.
     pub level: String,
@@ -126,6 +172,26 @@ parallelism = 1
 
 [catalog]
 menu_cache_ttl_secs = 5
+
+[events]
+poll_interval_ms = 500
+max_attempts = 10
+retry_base_ms = 1000
+retry_max_ms = 300000
+
+[ordering]
+tax_rate_bps = 1000
+delivery_fee = 350
+max_lines = 50
+max_quantity = 99
+max_open_unpaid = 5
+
+[payments]
+processor_timeout_ms = 10000
+max_declines_per_order = 5
+
+[delivery]
+eta_minutes = 20
 
 [log]
 level = "info"
@@ -190,6 +256,18 @@ impl Settings {
                 "database.url",
                 "must start with sqlite:// or postgres:// (or postgresql://)",
             );
+        }
+        if self.events.max_attempts < 1 {
+            return invalid("events.max_attempts", "must be at least 1");
+        }
+        if self.events.poll_interval_ms == 0 {
+            return invalid("events.poll_interval_ms", "must be at least 1");
+        }
+        if self.ordering.max_lines == 0 || self.ordering.max_quantity == 0 {
+            return invalid("ordering.max_lines", "limits must be at least 1");
+        }
+        if self.ordering.delivery_fee < 0 {
+            return invalid("ordering.delivery_fee", "must not be negative");
         }
         if self.database.pool_size == 0 {
             return invalid("database.pool_size", "must be at least 1");

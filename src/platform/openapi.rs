@@ -14,7 +14,17 @@ pub const TAGS: &[(&str, &str)] = &[
         "catalog",
         "The menu: categories, items, options and availability.",
     ),
-    ("operations", "Liveness and readiness probes."),
+    (
+        "ordering",
+        "Orders: placing, following and cancelling them.",
+    ),
+    ("payments", "Paying for orders, and refunds."),
+    ("kitchen", "Tickets at the kitchen's stations."),
+    ("delivery", "Couriers' deliveries and public tracking."),
+    (
+        "operations",
+        "Liveness and readiness probes, and event delivery for operators.",
+    ),
 ];
 
 pub fn base() -> OpenApi {

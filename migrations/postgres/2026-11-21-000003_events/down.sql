@@ -1,0 +1,2 @@
+DROP TABLE event_dead_letters;
+DROP TABLE event_cursors;

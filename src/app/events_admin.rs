@@ -1,0 +1,141 @@
+//! Operators' view of event delivery: subscriptions' progress and dead letters (admin).
+
+use actix_web::{HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::gateway::auth::Caller;
+use crate::modules::identity::api::Role;
+use crate::platform::events::{DeadLetter, EventBus, RedriveError};
+use crate::platform::http::cache::{UNCACHEABLE, with_policy};
+use crate::platform::http::extract::ValidQuery;
+use crate::platform::pagination;
+use crate::platform::problem::Problem;
+
+const ADMINS: &[Role] = &[Role::Admin];
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_subscriptions)
+        .service(list_dead_letters)
+        .service(redrive_dead_letter);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubscriptionState {
+    /// `consumer<-producer`.
+    pub name: String,
+    /// Outbox position delivered up to.
+    pub position: i64,
+    /// Failed attempts on the next event (0 when healthy).
+    pub attempts: i32,
+    pub last_error: String,
+    /// The replica delivering it, and until when it holds it.
+    pub leased_by: String,
+    pub leased_until: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubscriptionList {
+    pub data: Vec<SubscriptionState>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeadLetterPage {
+    pub data: Vec<DeadLetter>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeadLetterQuery {
+    /// Page size, 1 to 100 (default 20).
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    #[validate(length(min = 1, max = 512))]
+    #[param(min_length = 1, max_length = 512)]
+    pub cursor: Option<String>,
+}
+
+fn internal(e: impl std::fmt::Display) -> Problem {
+    Problem::internal(&e.to_string())
+}
+
+/// Event subscriptions and their progress (admin)
+#[utoipa::path(
+    tag = "operations",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Every subscription", body = SubscriptionList))
+)]
+#[get("/v1/admin/events/subscriptions")]
+async fn list_subscriptions(bus: web::Data<EventBus>, caller: Caller) -> Result<HttpResponse, Problem> {
+    caller.require(ADMINS)?;
+    let data = bus
+        .cursors()
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|c| SubscriptionState {
+            name: c.subscription,
+            position: c.position,
+            attempts: c.attempts,
+            last_error: c.last_error,
+            leased_by: c.lease_owner,
+            leased_until: c.leased_until.and_utc(),
+        })
+        .collect();
+    Ok(with_policy(HttpResponse::Ok().json(SubscriptionList { data }), UNCACHEABLE))
+}
+
+/// List dead-lettered events (admin)
+///
+/// Events a consumer failed on `events.max_attempts` times, newest first.
+#[utoipa::path(
+    tag = "operations",
+    security(("bearer" = [])),
+    params(DeadLetterQuery),
+    responses((status = 200, description = "A page of dead letters", body = DeadLetterPage))
+)]
+#[get("/v1/admin/events/dead-letters")]
+async fn list_dead_letters(
+    bus: web::Data<EventBus>,
+    caller: Caller,
+    query: ValidQuery<DeadLetterQuery>,
+) -> Result<HttpResponse, Problem> {
+    caller.require(ADMINS)?;
+    let (limit, after) = pagination::parse::<String>(query.0.limit, query.0.cursor.as_deref())
+        .map_err(Problem::validation)?;
+    let rows = bus.dead_letters(after, limit + 1).await.map_err(internal)?;
+    let (data, next_cursor) = pagination::split(rows, limit, |d| d.id.clone());
+    Ok(with_policy(HttpResponse::Ok().json(DeadLetterPage { data, next_cursor }), UNCACHEABLE))
+}
+
+/// Re-drive a dead-lettered event (admin)
+///
+/// Hands the event to its consumer again now; consumers are idempotent, so this is safe.
+#[utoipa::path(
+    tag = "operations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Dead letter id")),
+    responses(
+        (status = 200, description = "Delivered; `redriven_at` is set", body = DeadLetter),
+        (status = 409, description = "Already re-driven, or the consumer failed again", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/admin/events/dead-letters/{id}/redrive")]
+async fn redrive_dead_letter(
+    bus: web::Data<EventBus>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    caller.require(ADMINS)?;
+    match bus.redrive(&id).await {
+        Ok(letter) => Ok(with_policy(HttpResponse::Ok().json(letter), UNCACHEABLE)),
+        Err(e @ RedriveError::NotFound(_)) => Err(Problem::not_found(e.to_string())),
+        Err(e @ (RedriveError::AlreadyRedriven(_) | RedriveError::FailedAgain(_))) => {
+            Err(Problem::conflict(e.to_string()))
+        }
+        Err(RedriveError::Database(e)) => Err(internal(e)),
+    }
+}

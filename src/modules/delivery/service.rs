@@ -1,0 +1,215 @@
+//! The delivery module's implementation of its contract, and its event consumer.
+
+use async_trait::async_trait;
+use chrono::{TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::modules::delivery::api::events as ev;
+use crate::modules::delivery::api::{
+    Delivery, DeliveryApi, DeliveryError, DeliveryFilter, DeliveryPage, DeliveryStatus, Location,
+    Tracking,
+};
+use crate::modules::delivery::store::{self, DeliveryRow, Outbox};
+use crate::modules::identity::api::{Principal, Role};
+use crate::platform::config::DeliverySettings;
+use crate::platform::db::Db;
+use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
+use crate::platform::ids::{new_id, random_token};
+use crate::platform::pagination;
+
+pub struct DeliveryService {
+    db: Db,
+    settings: DeliverySettings,
+    wake: Wake,
+}
+
+#[derive(Serialize)]
+struct DeliveryEvent<'a> {
+    order_id: &'a str,
+    delivery_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tracking_code: Option<&'a str>,
+}
+
+fn delivery_event(kind: &str, row: &DeliveryRow, with_code: bool) -> Event {
+    let payload = DeliveryEvent {
+        order_id: &row.order_id,
+        delivery_id: &row.id,
+        tracking_code: with_code.then_some(row.tracking_code.as_str()),
+    };
+    Event::new(kind, 1, &row.order_id, &payload)
+}
+
+/// One courier step: the states it starts from, where it leads, and what it announces.
+struct Step {
+    from: DeliveryStatus,
+    to: DeliveryStatus,
+    announces: Option<&'static str>,
+}
+
+impl DeliveryService {
+    pub fn new(db: Db, settings: DeliverySettings, wake: Wake) -> Self {
+        Self { db, settings, wake }
+    }
+
+    async fn step(
+        &self,
+        courier: &Principal,
+        id: &str,
+        step: Step,
+        position: Option<Location>,
+    ) -> Result<Delivery, DeliveryError> {
+        let key = id.to_owned();
+        let courier_id = courier.user_id.clone();
+        let overrides = courier.has_role(Role::Admin);
+        let eta = TimeDelta::minutes(self.settings.eta_minutes);
+        let row = self
+            .db
+            .write(move |c| {
+                let mut row = store::find(c, &key)?
+                    .ok_or_else(|| DeliveryError::NotFound(format!("no delivery with id {key}")))?;
+                let current = row.status();
+                if current != step.from {
+                    return Err(DeliveryError::Conflict(format!(
+                        "the delivery is {}, not {}",
+                        store::status_name(current),
+                        store::status_name(step.from)
+                    )));
+                }
+                match &row.courier_id {
+                    Some(owner) if *owner != courier_id && !overrides => {
+                        return Err(DeliveryError::Forbidden(
+                            "this delivery belongs to another courier".into(),
+                        ));
+                    }
+                    _ => {}
+                }
+                let now = Utc::now().naive_utc();
+                if step.to == DeliveryStatus::Claimed {
+                    row.courier_id = Some(courier_id.clone());
+                }
+                if step.to == DeliveryStatus::PickedUp && current != DeliveryStatus::PickedUp {
+                    row.eta = Some(now + eta);
+                }
+                if let Some(p) = position {
+                    row.lat = Some(p.lat);
+                    row.lng = Some(p.lng);
+                    row.position_at = Some(now);
+                }
+                row.status = store::status_name(step.to);
+                row.updated_at = now;
+                if !store::save_from(c, &row, &store::status_name(current))? {
+                    return Err(DeliveryError::Conflict("the delivery changed meanwhile; retry".into()));
+                }
+                if let Some(kind) = step.announces {
+                    Outbox.append(c, &[delivery_event(kind, &row, false)])?;
+                }
+                Ok(row)
+            })
+            .await?;
+        self.wake.published();
+        Ok(row.into())
+    }
+}
+
+#[async_trait]
+impl DeliveryApi for DeliveryService {
+    async fn list(&self, filter: DeliveryFilter) -> Result<DeliveryPage, DeliveryError> {
+        let (limit, after) = pagination::parse::<String>(filter.limit, filter.cursor.as_deref())
+            .map_err(DeliveryError::Validation)?;
+        let status = filter.status.map(store::status_name);
+        let rows = self
+            .db
+            .read(move |c| store::page(c, status, after, limit as i64 + 1).map_err(DeliveryError::from))
+            .await?;
+        let (rows, next_cursor) = pagination::split(rows, limit, |r| r.id.clone());
+        Ok(DeliveryPage {
+            data: rows.into_iter().map(Delivery::from).collect(),
+            next_cursor,
+        })
+    }
+
+    async fn claim(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError> {
+        let step = Step { from: DeliveryStatus::AwaitingCourier, to: DeliveryStatus::Claimed, announces: None };
+        self.step(courier, id, step, None).await
+    }
+
+    async fn pick_up(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError> {
+        let step = Step { from: DeliveryStatus::Claimed, to: DeliveryStatus::PickedUp, announces: Some(ev::DELIVERY_PICKED_UP) };
+        self.step(courier, id, step, None).await
+    }
+
+    async fn ping(&self, courier: &Principal, id: &str, at: Location) -> Result<Delivery, DeliveryError> {
+        let step = Step { from: DeliveryStatus::PickedUp, to: DeliveryStatus::PickedUp, announces: None };
+        self.step(courier, id, step, Some(at)).await
+    }
+
+    async fn deliver(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError> {
+        let step = Step { from: DeliveryStatus::PickedUp, to: DeliveryStatus::Delivered, announces: Some(ev::DELIVERY_DELIVERED) };
+        self.step(courier, id, step, None).await
+    }
+
+    async fn track(&self, code: &str) -> Result<Tracking, DeliveryError> {
+        let key = code.to_owned();
+        let row = self
+            .db
+            .read(move |c| store::by_code(c, &key).map_err(DeliveryError::from))
+            .await?
+            .ok_or_else(|| DeliveryError::NotFound("no delivery with this tracking code".into()))?;
+        Ok(Tracking {
+            status: row.status(),
+            eta: row.eta.map(|t| t.and_utc()),
+            last_position: row.position(),
+        })
+    }
+}
+
+/// Delivery's view of `order.ready`.
+#[derive(Deserialize)]
+struct OrderReady {
+    order_id: String,
+    fulfillment: serde_json::Value,
+}
+
+#[async_trait]
+impl EventHandler for DeliveryService {
+    async fn handle(&self, event: &Event) -> Result<(), String> {
+        if event.event_type != "order.ready" {
+            return Ok(());
+        }
+        let ready: OrderReady = event.payload()?;
+        if ready.fulfillment.get("type").and_then(|t| t.as_str()) != Some("delivery") {
+            return Ok(());
+        }
+        let event_id = event.id.clone();
+        self.db
+            .write(move |c| {
+                if !store::first_delivery(c, &event_id)? {
+                    return Ok(());
+                }
+                let now = Utc::now().naive_utc();
+                let row = DeliveryRow {
+                    id: new_id("dlv"),
+                    order_id: ready.order_id.clone(),
+                    tracking_code: random_token(12),
+                    status: store::status_name(DeliveryStatus::AwaitingCourier),
+                    courier_id: None,
+                    address: ready.fulfillment.get("address").map(|a| a.to_string()).unwrap_or_else(|| "null".into()),
+                    lat: None,
+                    lng: None,
+                    position_at: None,
+                    eta: None,
+                    created_at: now,
+                    updated_at: now,
+                };
+                if store::insert(c, &row)? {
+                    Outbox.append(c, &[delivery_event(ev::DELIVERY_CREATED, &row, true)])?;
+                }
+                Ok::<_, DeliveryError>(())
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        self.wake.published();
+        Ok(())
+    }
+}

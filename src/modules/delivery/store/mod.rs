@@ -1,0 +1,119 @@
+//! Delivery's storage: its own tables, reached only through these functions.
+
+mod schema;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::modules::delivery::api::{Delivery, DeliveryStatus, Position};
+use crate::platform::db::DbConn;
+use schema::delivery_deliveries as deliveries;
+
+pub use schema::{Outbox, first_delivery};
+
+#[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
+#[diesel(table_name = deliveries, treat_none_as_null = true)]
+pub struct DeliveryRow {
+    pub id: String,
+    pub order_id: String,
+    pub tracking_code: String,
+    pub status: String,
+    pub courier_id: Option<String>,
+    pub address: String,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub position_at: Option<NaiveDateTime>,
+    pub eta: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn status_name(s: DeliveryStatus) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+impl DeliveryRow {
+    pub fn status(&self) -> DeliveryStatus {
+        serde_json::from_value(serde_json::Value::String(self.status.clone()))
+            .unwrap_or(DeliveryStatus::AwaitingCourier)
+    }
+
+    pub fn position(&self) -> Option<Position> {
+        match (self.lat, self.lng, self.position_at) {
+            (Some(lat), Some(lng), Some(at)) => Some(Position { lat, lng, at: at.and_utc() }),
+            _ => None,
+        }
+    }
+}
+
+impl From<DeliveryRow> for Delivery {
+    fn from(r: DeliveryRow) -> Self {
+        Delivery {
+            status: r.status(),
+            last_position: r.position(),
+            address: serde_json::from_str(&r.address).unwrap_or(serde_json::Value::Null),
+            eta: r.eta.map(|t| t.and_utc()),
+            id: r.id,
+            order_id: r.order_id,
+            tracking_code: r.tracking_code,
+            courier_id: r.courier_id,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+        }
+    }
+}
+
+/// `false` when the order already has a delivery.
+pub fn insert(conn: &mut DbConn, row: &DeliveryRow) -> QueryResult<bool> {
+    let exists: i64 = deliveries::table
+        .filter(deliveries::order_id.eq(&row.order_id))
+        .count()
+        .get_result(conn)?;
+    if exists > 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(deliveries::table).values(row).execute(conn)?;
+    Ok(true)
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<DeliveryRow>> {
+    deliveries::table.filter(deliveries::id.eq(id)).first(conn).optional()
+}
+
+pub fn by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<DeliveryRow>> {
+    deliveries::table
+        .filter(deliveries::tracking_code.eq(code))
+        .first(conn)
+        .optional()
+}
+
+pub fn page(
+    conn: &mut DbConn,
+    status: Option<String>,
+    after: Option<String>,
+    limit: i64,
+) -> QueryResult<Vec<DeliveryRow>> {
+    let mut q = deliveries::table.order(deliveries::id.asc()).limit(limit).into_boxed();
+    if let Some(s) = status {
+        q = q.filter(deliveries::status.eq(s));
+    }
+    if let Some(a) = after {
+        q = q.filter(deliveries::id.gt(a));
+    }
+    q.load(conn)
+}
+
+/// Saves `row` only if it is still in `expected` status; `false` if it moved meanwhile.
+pub fn save_from(conn: &mut DbConn, row: &DeliveryRow, expected: &str) -> QueryResult<bool> {
+    let n = diesel::update(
+        deliveries::table
+            .filter(deliveries::id.eq(&row.id))
+            .filter(deliveries::status.eq(expected)),
+    )
+    .set(row)
+    .execute(conn)?;
+    Ok(n == 1)
+}

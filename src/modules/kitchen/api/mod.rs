@@ -1,0 +1,123 @@
+//! The kitchen module's contract.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::modules::identity::api::Principal;
+use crate::platform::events::EventHandler;
+use crate::platform::validation::FieldError;
+
+pub mod events {
+    //! Events the kitchen publishes; every payload carries `order_id` and `ticket_id`, line
+    //! events also `line_id` and `station`.
+    pub const TICKET_CREATED: &str = "ticket.created";
+    pub const TICKET_STARTED: &str = "ticket.started";
+    pub const LINE_STARTED: &str = "ticket.line_started";
+    pub const LINE_DONE: &str = "ticket.line_done";
+    pub const TICKET_READY: &str = "ticket.ready";
+    pub const TICKET_CANCELLED: &str = "ticket.cancelled";
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    Queued,
+    InPreparation,
+    Ready,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LineStatus {
+    Queued,
+    Started,
+    Done,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct TicketLine {
+    pub id: String,
+    pub station: String,
+    pub name: String,
+    pub quantity: u32,
+    pub options: Vec<String>,
+    pub status: LineStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Ticket {
+    pub id: String,
+    pub order_id: String,
+    pub status: TicketStatus,
+    /// With a `station` filter, only that station's lines.
+    pub lines: Vec<TicketLine>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TicketFilter {
+    /// The ticket of this order.
+    #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
+    pub order_id: Option<String>,
+    /// Tickets with lines at this station, showing only those lines.
+    #[validate(length(min = 1, max = 32))]
+    #[param(min_length = 1, max_length = 32)]
+    pub station: Option<String>,
+    pub status: Option<TicketStatus>,
+    /// Page size, 1 to 100 (default 20).
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    #[validate(length(min = 1, max = 512))]
+    #[param(min_length = 1, max_length = 512)]
+    pub cursor: Option<String>,
+}
+
+/// Oldest first: the queue order.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TicketPage {
+    pub data: Vec<Ticket>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KitchenError {
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<crate::platform::db::DbError> for KitchenError {
+    fn from(e: crate::platform::db::DbError) -> Self {
+        KitchenError::Internal(e.to_string())
+    }
+}
+
+impl From<diesel::result::Error> for KitchenError {
+    fn from(e: diesel::result::Error) -> Self {
+        KitchenError::Internal(e.to_string())
+    }
+}
+
+/// Consumes `order.paid` (a ticket per paid order) and `order.cancelled`.
+#[async_trait]
+pub trait KitchenApi: EventHandler {
+    async fn tickets(&self, filter: TicketFilter) -> Result<TicketPage, KitchenError>;
+    async fn start_line(&self, cook: &Principal, ticket_id: &str, line_id: &str)
+    -> Result<Ticket, KitchenError>;
+    /// When the last line is done the ticket is ready (`ticket.ready`).
+    async fn finish_line(&self, cook: &Principal, ticket_id: &str, line_id: &str)
+    -> Result<Ticket, KitchenError>;
+}

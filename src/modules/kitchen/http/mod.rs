@@ -1,0 +1,89 @@
+//! Kitchen's HTTP operations: thin handlers over [`KitchenApi`].
+
+use actix_web::{HttpResponse, get, post, web};
+
+use super::api::{KitchenApi, Ticket, TicketFilter, TicketPage};
+use crate::gateway::auth::Caller;
+use crate::modules::identity::api::Role;
+use crate::platform::http::cache::{UNCACHEABLE, with_policy};
+use crate::platform::http::extract::ValidQuery;
+use crate::platform::problem::Problem;
+
+type Kitchen = web::Data<dyn KitchenApi>;
+
+/// Who works the stations.
+const COOKS: &[Role] = &[Role::Kitchen, Role::Staff];
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_tickets).service(start_line).service(finish_line);
+}
+
+/// List kitchen tickets (kitchen, staff)
+///
+/// Oldest first. `order_id` finds the ticket of an order; `station` shows one station's work.
+#[utoipa::path(
+    tag = "kitchen",
+    security(("bearer" = [])),
+    params(TicketFilter),
+    responses((status = 200, description = "A page of tickets", body = TicketPage))
+)]
+#[get("/v1/kitchen/tickets")]
+async fn list_tickets(
+    kitchen: Kitchen,
+    caller: Caller,
+    filter: ValidQuery<TicketFilter>,
+) -> Result<HttpResponse, Problem> {
+    caller.require(COOKS)?;
+    let page = kitchen.tickets(filter.0).await?;
+    Ok(with_policy(HttpResponse::Ok().json(&page), UNCACHEABLE))
+}
+
+/// Start preparing a line (kitchen, staff)
+#[utoipa::path(
+    tag = "kitchen",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Ticket id"),
+        ("line_id" = String, Path, description = "Line id"),
+    ),
+    responses(
+        (status = 200, description = "The ticket", body = Ticket),
+        (status = 409, description = "The line was already started, or the ticket is closed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/kitchen/tickets/{id}/lines/{line_id}/start")]
+async fn start_line(
+    kitchen: Kitchen,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, Problem> {
+    let cook = caller.require(COOKS)?;
+    let ticket = kitchen.start_line(cook, &path.0, &path.1).await?;
+    Ok(with_policy(HttpResponse::Ok().json(&ticket), UNCACHEABLE))
+}
+
+/// Finish a line (kitchen, staff)
+///
+/// The last line done makes the ticket, and the order, ready.
+#[utoipa::path(
+    tag = "kitchen",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Ticket id"),
+        ("line_id" = String, Path, description = "Line id"),
+    ),
+    responses(
+        (status = 200, description = "The ticket", body = Ticket),
+        (status = 409, description = "The line was not started, or the ticket is closed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/kitchen/tickets/{id}/lines/{line_id}/done")]
+async fn finish_line(
+    kitchen: Kitchen,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, Problem> {
+    let cook = caller.require(COOKS)?;
+    let ticket = kitchen.finish_line(cook, &path.0, &path.1).await?;
+    Ok(with_policy(HttpResponse::Ok().json(&ticket), UNCACHEABLE))
+}

@@ -1,0 +1,235 @@
+//! The kitchen module's implementation of its contract, and its event consumer.
+
+use async_trait::async_trait;
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+
+use crate::modules::identity::api::Principal;
+use crate::modules::kitchen::api::events as ev;
+use crate::modules::kitchen::api::{
+    KitchenApi, KitchenError, LineStatus, Ticket, TicketFilter, TicketPage, TicketStatus,
+};
+use crate::modules::kitchen::store::{self, LineRow, Outbox, PageQuery, TicketRow};
+use crate::platform::db::{Db, DbConn};
+use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
+use crate::platform::ids::new_id;
+use crate::platform::pagination;
+
+pub struct KitchenService {
+    db: Db,
+    wake: Wake,
+}
+
+#[derive(Serialize)]
+struct TicketEvent<'a> {
+    order_id: &'a str,
+    ticket_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    station: Option<&'a str>,
+    /// Stations that have work on this ticket (`ticket.created`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    stations: Vec<String>,
+}
+
+fn ticket_event(kind: &str, t: &Ticket, line: Option<(&str, &str)>) -> Event {
+    let mut stations: Vec<String> = if line.is_none() {
+        t.lines.iter().map(|l| l.station.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    stations.sort();
+    stations.dedup();
+    let payload = TicketEvent {
+        order_id: &t.order_id,
+        ticket_id: &t.id,
+        line_id: line.map(|l| l.0),
+        station: line.map(|l| l.1),
+        stations,
+    };
+    Event::new(kind, 1, &t.order_id, &payload)
+}
+
+impl KitchenService {
+    pub fn new(db: Db, wake: Wake) -> Self {
+        Self { db, wake }
+    }
+
+    async fn change_line(
+        &self,
+        ticket_id: &str,
+        line_id: &str,
+        from: LineStatus,
+        to: LineStatus,
+    ) -> Result<Ticket, KitchenError> {
+        let (tid, lid) = (ticket_id.to_owned(), line_id.to_owned());
+        let ticket = self
+            .db
+            .write(move |c| change_line_in(c, &tid, &lid, from, to))
+            .await?;
+        self.wake.published();
+        Ok(ticket)
+    }
+}
+
+fn change_line_in(
+    c: &mut DbConn,
+    ticket_id: &str,
+    line_id: &str,
+    from: LineStatus,
+    to: LineStatus,
+) -> Result<Ticket, KitchenError> {
+    let ticket = store::find(c, ticket_id)?
+        .ok_or_else(|| KitchenError::NotFound(format!("no ticket with id {ticket_id}")))?;
+    let line = ticket
+        .lines
+        .iter()
+        .find(|l| l.id == line_id)
+        .cloned()
+        .ok_or_else(|| KitchenError::NotFound(format!("no line {line_id} on ticket {ticket_id}")))?;
+    if matches!(ticket.status, TicketStatus::Ready | TicketStatus::Cancelled) {
+        return Err(KitchenError::Conflict(format!(
+            "the ticket is {}",
+            store::ticket_status(ticket.status)
+        )));
+    }
+    if !store::set_line_status(c, ticket_id, line_id, &store::line_status(from), &store::line_status(to))? {
+        return Err(KitchenError::Conflict(format!(
+            "the line is {}, not {}",
+            store::line_status(line.status),
+            store::line_status(from)
+        )));
+    }
+    let now = Utc::now().naive_utc();
+    let mut events = Vec::new();
+    let at = Some((line_id, line.station.as_str()));
+    if to == LineStatus::Started {
+        if ticket.status == TicketStatus::Queued {
+            store::set_ticket_status(c, ticket_id, &store::ticket_status(TicketStatus::InPreparation), now)?;
+            events.push(ticket_event(ev::TICKET_STARTED, &ticket, None));
+        }
+        events.push(ticket_event(ev::LINE_STARTED, &ticket, at));
+    } else {
+        events.push(ticket_event(ev::LINE_DONE, &ticket, at));
+        let others_done = ticket
+            .lines
+            .iter()
+            .all(|l| l.id == line_id || l.status == LineStatus::Done);
+        if others_done {
+            store::set_ticket_status(c, ticket_id, &store::ticket_status(TicketStatus::Ready), now)?;
+            events.push(ticket_event(ev::TICKET_READY, &ticket, None));
+        }
+    }
+    Outbox.append(c, &events)?;
+    store::find(c, ticket_id)?.ok_or_else(|| KitchenError::NotFound(ticket_id.to_owned()))
+}
+
+#[async_trait]
+impl KitchenApi for KitchenService {
+    async fn tickets(&self, filter: TicketFilter) -> Result<TicketPage, KitchenError> {
+        let (limit, after) = pagination::parse::<String>(filter.limit, filter.cursor.as_deref())
+            .map_err(KitchenError::Validation)?;
+        let query = PageQuery {
+            order_id: filter.order_id,
+            station: filter.station,
+            status: filter.status.map(store::ticket_status),
+            after,
+            limit: limit as i64 + 1,
+        };
+        let rows = self
+            .db
+            .read(move |c| store::page(c, query).map_err(KitchenError::from))
+            .await?;
+        let (data, next_cursor) = pagination::split(rows, limit, |t| t.id.clone());
+        Ok(TicketPage { data, next_cursor })
+    }
+
+    async fn start_line(&self, _cook: &Principal, ticket_id: &str, line_id: &str) -> Result<Ticket, KitchenError> {
+        self.change_line(ticket_id, line_id, LineStatus::Queued, LineStatus::Started).await
+    }
+
+    async fn finish_line(&self, _cook: &Principal, ticket_id: &str, line_id: &str) -> Result<Ticket, KitchenError> {
+        self.change_line(ticket_id, line_id, LineStatus::Started, LineStatus::Done).await
+    }
+}
+
+/// Kitchen's view of `order.paid` and `order.cancelled`.
+#[derive(Deserialize)]
+struct OrderEvent {
+    order_id: String,
+    #[serde(default)]
+    lines: Vec<PaidLine>,
+}
+
+#[derive(Deserialize)]
+struct PaidLine {
+    line_id: String,
+    name: String,
+    quantity: u32,
+    station: String,
+    #[serde(default)]
+    options: Vec<String>,
+}
+
+#[async_trait]
+impl EventHandler for KitchenService {
+    async fn handle(&self, event: &Event) -> Result<(), String> {
+        let kind = event.event_type.clone();
+        if kind != "order.paid" && kind != "order.cancelled" {
+            return Ok(());
+        }
+        let order: OrderEvent = event.payload()?;
+        let event_id = event.id.clone();
+        self.db
+            .write(move |c| {
+                if !store::first_delivery(c, &event_id)? {
+                    return Ok(());
+                }
+                let now = Utc::now().naive_utc();
+                if kind == "order.cancelled" {
+                    if let Some(t) = store::by_order(c, &order.order_id)?
+                        && (t.status == "queued" || t.status == "in_preparation")
+                    {
+                        store::set_ticket_status(c, &t.id, &store::ticket_status(TicketStatus::Cancelled), now)?;
+                        if let Some(ticket) = store::find(c, &t.id)? {
+                            Outbox.append(c, &[ticket_event(ev::TICKET_CANCELLED, &ticket, None)])?;
+                        }
+                    }
+                    return Ok(());
+                }
+                let ticket = TicketRow {
+                    id: new_id("tkt"),
+                    order_id: order.order_id.clone(),
+                    status: store::ticket_status(TicketStatus::Queued),
+                    created_at: now,
+                    updated_at: now,
+                };
+                let lines: Vec<LineRow> = order
+                    .lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| LineRow {
+                        id: l.line_id.clone(),
+                        ticket_id: ticket.id.clone(),
+                        position: i as i32,
+                        station: l.station.clone(),
+                        name: l.name.clone(),
+                        quantity: l.quantity as i32,
+                        options: serde_json::to_string(&l.options).unwrap_or_else(|_| "[]".into()),
+                        status: store::line_status(LineStatus::Queued),
+                    })
+                    .collect();
+                if store::insert(c, &ticket, &lines)?
+                    && let Some(created) = store::find(c, &ticket.id)?
+                {
+                    Outbox.append(c, &[ticket_event(ev::TICKET_CREATED, &created, None)])?;
+                }
+                Ok::<_, KitchenError>(())
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        self.wake.published();
+        Ok(())
+    }
+}

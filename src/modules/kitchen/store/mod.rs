@@ -1,0 +1,190 @@
+//! Kitchen's storage: its own tables, reached only through these functions.
+
+mod schema;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::modules::kitchen::api::{LineStatus, Ticket, TicketLine, TicketStatus};
+use crate::platform::db::DbConn;
+use schema::{kitchen_lines as lines, kitchen_tickets as tickets};
+
+pub use schema::{Outbox, first_delivery};
+
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = tickets)]
+pub struct TicketRow {
+    pub id: String,
+    pub order_id: String,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = lines)]
+pub struct LineRow {
+    pub id: String,
+    pub ticket_id: String,
+    pub position: i32,
+    pub station: String,
+    pub name: String,
+    pub quantity: i32,
+    pub options: String,
+    pub status: String,
+}
+
+fn name<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+pub fn ticket_status(s: TicketStatus) -> String {
+    name(s)
+}
+
+pub fn line_status(s: LineStatus) -> String {
+    name(s)
+}
+
+fn parse<T: serde::de::DeserializeOwned>(s: &str, default: T) -> T {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).unwrap_or(default)
+}
+
+fn assemble(t: TicketRow, ls: Vec<LineRow>) -> Ticket {
+    Ticket {
+        status: parse(&t.status, TicketStatus::Queued),
+        lines: ls
+            .into_iter()
+            .map(|l| TicketLine {
+                status: parse(&l.status, LineStatus::Queued),
+                options: serde_json::from_str(&l.options).unwrap_or_default(),
+                id: l.id,
+                station: l.station,
+                name: l.name,
+                quantity: l.quantity.max(0) as u32,
+            })
+            .collect(),
+        id: t.id,
+        order_id: t.order_id,
+        created_at: t.created_at.and_utc(),
+        updated_at: t.updated_at.and_utc(),
+    }
+}
+
+/// `false` when the order already has a ticket.
+pub fn insert(conn: &mut DbConn, ticket: &TicketRow, ticket_lines: &[LineRow]) -> QueryResult<bool> {
+    let exists: i64 = tickets::table
+        .filter(tickets::order_id.eq(&ticket.order_id))
+        .count()
+        .get_result(conn)?;
+    if exists > 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(tickets::table).values(ticket).execute(conn)?;
+    for l in ticket_lines {
+        diesel::insert_into(lines::table).values(l).execute(conn)?;
+    }
+    Ok(true)
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Ticket>> {
+    let Some(t) = tickets::table
+        .filter(tickets::id.eq(id))
+        .first::<TicketRow>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let ls = lines::table
+        .filter(lines::ticket_id.eq(id))
+        .order(lines::position.asc())
+        .load(conn)?;
+    Ok(Some(assemble(t, ls)))
+}
+
+pub fn by_order(conn: &mut DbConn, order_id: &str) -> QueryResult<Option<TicketRow>> {
+    tickets::table
+        .filter(tickets::order_id.eq(order_id))
+        .first(conn)
+        .optional()
+}
+
+pub struct PageQuery {
+    pub order_id: Option<String>,
+    pub station: Option<String>,
+    pub status: Option<String>,
+    pub after: Option<String>,
+    pub limit: i64,
+}
+
+pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Ticket>> {
+    let mut query = tickets::table
+        .order(tickets::id.asc())
+        .limit(q.limit)
+        .into_boxed();
+    if let Some(o) = q.order_id {
+        query = query.filter(tickets::order_id.eq(o));
+    }
+    if let Some(s) = q.status {
+        query = query.filter(tickets::status.eq(s));
+    }
+    if let Some(a) = q.after {
+        query = query.filter(tickets::id.gt(a));
+    }
+    if let Some(st) = &q.station {
+        query = query.filter(
+            tickets::id.eq_any(
+                lines::table
+                    .filter(lines::station.eq(st.clone()))
+                    .select(lines::ticket_id),
+            ),
+        );
+    }
+    let rows: Vec<TicketRow> = query.load(conn)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for t in rows {
+        let mut lq = lines::table
+            .filter(lines::ticket_id.eq(t.id.clone()))
+            .order(lines::position.asc())
+            .into_boxed();
+        if let Some(st) = &q.station {
+            lq = lq.filter(lines::station.eq(st.clone()));
+        }
+        let ls = lq.load(conn)?;
+        out.push(assemble(t, ls));
+    }
+    Ok(out)
+}
+
+pub fn set_line_status(
+    conn: &mut DbConn,
+    ticket_id: &str,
+    line_id: &str,
+    from: &str,
+    to: &str,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        lines::table
+            .filter(lines::ticket_id.eq(ticket_id))
+            .filter(lines::id.eq(line_id))
+            .filter(lines::status.eq(from)),
+    )
+    .set(lines::status.eq(to))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn set_ticket_status(
+    conn: &mut DbConn,
+    id: &str,
+    to: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(tickets::table.filter(tickets::id.eq(id)))
+        .set((tickets::status.eq(to), tickets::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,173 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::platform::lenient;
+
+/// Where a delivery goes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"line1": "12 Rue des Lilas", "city": "Lyon", "postal_code": "69003", "country": "FR"}))]
+pub struct Address {
+    #[schema(min_length = 1, max_length = 200)]
+    pub line1: String,
+    #[schema(min_length = 1, max_length = 100)]
+    pub city: String,
+    #[schema(min_length = 1, max_length = 20)]
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2 code.
+    #[schema(pattern = "^[A-Z]{2}$")]
+    pub country: String,
+}
+
+/// Collected at the counter, or delivered to an address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Fulfillment {
+    Pickup,
+    Delivery { address: Address },
+}
+
+impl Fulfillment {
+    pub fn is_delivery(&self) -> bool {
+        matches!(self, Fulfillment::Delivery { .. })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrderLine {
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub item_id: String,
+    #[validate(range(min = 1, max = 1000))]
+    #[schema(minimum = 1, maximum = 1000)]
+    #[serde(deserialize_with = "lenient::integer")]
+    pub quantity: u32,
+    /// Ids of the chosen options (from the item's option groups).
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+/// A new order. Prices, totals, status and owner are the server's to decide: sending them is
+/// refused as an unknown field.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "lines": [{"item_id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11", "quantity": 2, "options": ["opt_0193a5c27d1e7cc09a513e0b8f0e2f12"]}],
+    "fulfillment": {"type": "pickup"}, "note": "No sugar, please"
+}))]
+pub struct NewOrder {
+    #[validate(length(min = 1, max = 200), nested)]
+    #[schema(min_items = 1, max_items = 200)]
+    pub lines: Vec<NewOrderLine>,
+    pub fulfillment: Fulfillment,
+    #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ChosenOption {
+    pub id: String,
+    pub name: String,
+    pub price_delta: i64,
+}
+
+/// A line as priced when the order was placed; later menu changes do not alter it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OrderLine {
+    pub id: String,
+    pub item_id: String,
+    pub name: String,
+    pub quantity: u32,
+    /// Item price plus chosen option deltas, in minor units.
+    pub unit_price: i64,
+    pub options: Vec<ChosenOption>,
+    pub line_total: i64,
+    /// Kitchen station that prepares it.
+    pub station: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Placed,
+    Paid,
+    InPreparation,
+    Ready,
+    PickedUp,
+    OutForDelivery,
+    Delivered,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "ord_0193a5c27d1e7cc09a513e0b8f0e2f11", "customer_id": "usr_0193a5c27d1e7cc09a513e0b8f0e2f10",
+    "status": "placed", "lines": [{"id": "lin_0193a5c27d1e7cc09a513e0b8f0e2f13", "item_id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11",
+    "name": "Flat white", "quantity": 2, "unit_price": 420, "options": [{"id": "opt_0193a5c27d1e7cc09a513e0b8f0e2f12", "name": "Oat", "price_delta": 40}],
+    "line_total": 840, "station": "bar"}],
+    "subtotal": 840, "tax": 84, "delivery_fee": 0, "total": 924, "currency": "EUR",
+    "fulfillment": {"type": "pickup"}, "note": "No sugar, please", "tracking_code": null,
+    "created_at": "2026-11-21T12:00:00Z", "updated_at": "2026-11-21T12:00:00Z"
+}))]
+pub struct Order {
+    pub id: String,
+    pub customer_id: String,
+    pub status: OrderStatus,
+    pub lines: Vec<OrderLine>,
+    /// Sum of line totals, in minor units of `currency`.
+    pub subtotal: i64,
+    pub tax: i64,
+    pub delivery_fee: i64,
+    /// What the customer pays: subtotal + tax + delivery fee.
+    pub total: i64,
+    pub currency: String,
+    pub fulfillment: Fulfillment,
+    pub note: String,
+    /// Public tracking code, once a delivery exists.
+    pub tracking_code: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrderFilter {
+    /// Only orders in this status.
+    pub status: Option<OrderStatus>,
+    /// Staff only: only this customer's orders.
+    #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
+    pub customer_id: Option<String>,
+    /// Page size, 1 to 100 (default 20).
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// `next_cursor` from the previous page.
+    #[validate(length(min = 1, max = 512))]
+    #[param(min_length = 1, max_length = 512)]
+    pub cursor: Option<String>,
+}
+
+/// Newest first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrderPage {
+    pub data: Vec<Order>,
+    pub next_cursor: Option<String>,
+}
+
+/// What the payments module needs to charge an order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PayableOrder {
+    pub id: String,
+    pub customer_id: String,
+    pub status: OrderStatus,
+    pub total: i64,
+    pub currency: String,
+}

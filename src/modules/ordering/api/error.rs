@@ -1,0 +1,46 @@
+use super::OrderStatus;
+use crate::platform::validation::FieldError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OrderingError {
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    /// Also for another customer's order: its existence is not revealed.
+    #[error("no order with id {0}")]
+    NotFound(String),
+    #[error("an order cannot go from `{from}` to `{to}`")]
+    IllegalTransition { from: String, to: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("you may not {0}")]
+    Forbidden(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl OrderingError {
+    pub fn illegal(from: OrderStatus, to: OrderStatus) -> Self {
+        let name = |s: OrderStatus| {
+            serde_json::to_value(s)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        };
+        OrderingError::IllegalTransition {
+            from: name(from),
+            to: name(to),
+        }
+    }
+}
+
+impl From<crate::platform::db::DbError> for OrderingError {
+    fn from(e: crate::platform::db::DbError) -> Self {
+        OrderingError::Internal(e.to_string())
+    }
+}
+
+impl From<diesel::result::Error> for OrderingError {
+    fn from(e: diesel::result::Error) -> Self {
+        OrderingError::Internal(e.to_string())
+    }
+}

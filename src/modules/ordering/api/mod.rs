@@ -1,0 +1,34 @@
+//! The ordering module's contract.
+
+mod dto;
+mod error;
+pub mod events;
+
+use async_trait::async_trait;
+
+pub use dto::{
+    Address, ChosenOption, Fulfillment, NewOrder, NewOrderLine, Order, OrderFilter, OrderLine,
+    OrderPage, OrderStatus, PayableOrder,
+};
+pub use error::OrderingError;
+
+use crate::modules::identity::api::Principal;
+use crate::platform::events::EventHandler;
+
+/// Also consumes payment, kitchen and delivery events (see `modules::SUBSCRIPTIONS`).
+#[async_trait]
+pub trait OrderingApi: EventHandler {
+    /// Prices the lines from the catalog and places the order for `customer`.
+    async fn place(&self, customer: &Principal, order: NewOrder) -> Result<Order, OrderingError>;
+    /// Customers see their own orders; staff see all and may filter by customer.
+    async fn list(&self, caller: &Principal, filter: OrderFilter)
+    -> Result<OrderPage, OrderingError>;
+    /// Another customer's order is `NotFound`.
+    async fn get(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError>;
+    /// Customers before preparation; staff until completion. A paid order gets refunded.
+    async fn cancel(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError>;
+    /// Staff hand a ready pickup order over the counter.
+    async fn hand_over(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError>;
+    /// Amount and state for charging; `NotFound` unless the caller owns it (or is staff).
+    async fn payable(&self, caller: &Principal, id: &str) -> Result<PayableOrder, OrderingError>;
+}

@@ -1,0 +1,246 @@
+//! Turning requested lines into priced lines, from the catalog's current data only.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::modules::catalog::api::MenuItem;
+use crate::modules::ordering::api::{ChosenOption, NewOrderLine, OrderLine};
+use crate::platform::ids::new_id;
+use crate::platform::validation::FieldError;
+
+pub struct Limits {
+    pub max_lines: usize,
+    pub max_quantity: u32,
+}
+
+pub struct Priced {
+    pub lines: Vec<OrderLine>,
+    pub subtotal: i64,
+    pub currency: String,
+}
+
+/// Prices every line, collecting every problem (each naming its line) rather than the first.
+pub fn price(
+    requested: &[NewOrderLine],
+    items: &HashMap<String, MenuItem>,
+    limits: &Limits,
+) -> Result<Priced, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if requested.len() > limits.max_lines {
+        errors.push(FieldError::new(
+            "lines",
+            "too_many",
+            format!("an order holds at most {} lines", limits.max_lines),
+        ));
+    }
+    let mut lines = Vec::new();
+    let mut currency: Option<String> = None;
+    for (i, line) in requested.iter().enumerate() {
+        let at = |f: &str| format!("lines[{i}].{f}");
+        if line.quantity == 0 || line.quantity > limits.max_quantity {
+            errors.push(FieldError::new(
+                at("quantity"),
+                "out_of_range",
+                format!("must be between 1 and {}", limits.max_quantity),
+            ));
+        }
+        let Some(item) = items.get(&line.item_id) else {
+            errors.push(FieldError::new(at("item_id"), "unknown_item", "no such menu item"));
+            continue;
+        };
+        if !item.available {
+            errors.push(FieldError::new(
+                at("item_id"),
+                "unavailable",
+                format!("{} is not available right now", item.name),
+            ));
+            continue;
+        }
+        match &currency {
+            Some(c) if *c != item.currency => errors.push(FieldError::new(
+                at("item_id"),
+                "currency_mismatch",
+                format!("is priced in {}, the order in {c}", item.currency),
+            )),
+            Some(_) => {}
+            None => currency = Some(item.currency.clone()),
+        }
+        match choose_options(item, &line.options, i) {
+            Ok(options) => {
+                let unit_price = item.price + options.iter().map(|o| o.price_delta).sum::<i64>();
+                let line_total = unit_price.max(0).checked_mul(i64::from(line.quantity));
+                match line_total {
+                    Some(line_total) => lines.push(OrderLine {
+                        id: new_id("lin"),
+                        item_id: item.id.clone(),
+                        name: item.name.clone(),
+                        quantity: line.quantity,
+                        unit_price: unit_price.max(0),
+                        options,
+                        line_total,
+                        station: item.station.clone(),
+                    }),
+                    None => errors.push(FieldError::new(at("quantity"), "too_large", "line total overflows")),
+                }
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let subtotal = lines.iter().map(|l| l.line_total).sum();
+    Ok(Priced {
+        lines,
+        subtotal,
+        currency: currency.unwrap_or_default(),
+    })
+}
+
+/// Checks the chosen option ids against the item's groups and their min/max choices.
+fn choose_options(
+    item: &MenuItem,
+    chosen: &[String],
+    line: usize,
+) -> Result<Vec<ChosenOption>, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut seen = HashSet::new();
+    let mut picked = Vec::new();
+    for (j, id) in chosen.iter().enumerate() {
+        let field = format!("lines[{line}].options[{j}]");
+        if !seen.insert(id.as_str()) {
+            errors.push(FieldError::new(field, "duplicate", "option chosen twice"));
+            continue;
+        }
+        let found = item.option_groups.iter().find_map(|g| {
+            g.options
+                .iter()
+                .find(|o| &o.id == id)
+                .map(|o| (g.id.clone(), o))
+        });
+        match found {
+            Some((_, o)) => picked.push(ChosenOption {
+                id: o.id.clone(),
+                name: o.name.clone(),
+                price_delta: o.price_delta,
+            }),
+            None => errors.push(FieldError::new(
+                field,
+                "unknown_option",
+                format!("is not an option of {}", item.name),
+            )),
+        }
+    }
+    for group in &item.option_groups {
+        let count = group
+            .options
+            .iter()
+            .filter(|o| seen.contains(o.id.as_str()))
+            .count() as i32;
+        if count < group.min_choices || count > group.max_choices {
+            errors.push(FieldError::new(
+                format!("lines[{line}].options"),
+                "choices_out_of_range",
+                format!(
+                    "{}: choose between {} and {}",
+                    group.name, group.min_choices, group.max_choices
+                ),
+            ));
+        }
+    }
+    if errors.is_empty() { Ok(picked) } else { Err(errors) }
+}
+
+/// Tax on the subtotal in basis points, rounded half up, and the total.
+pub fn totals(subtotal: i64, tax_rate_bps: u32, delivery_fee: i64) -> (i64, i64) {
+    let tax = (subtotal * i64::from(tax_rate_bps) + 5_000) / 10_000;
+    (tax, subtotal + tax + delivery_fee)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::catalog::api::{OptionChoice, OptionGroup};
+    use chrono::Utc;
+
+    fn item(id: &str, price: i64, available: bool) -> MenuItem {
+        MenuItem {
+            id: id.into(),
+            category_id: "cat".into(),
+            name: format!("Item {id}"),
+            description: String::new(),
+            price,
+            currency: "EUR".into(),
+            tags: vec![],
+            available,
+            position: 0,
+            station: "bar".into(),
+            version: 1,
+            option_groups: vec![OptionGroup {
+                id: "grp".into(),
+                name: "Milk".into(),
+                min_choices: 0,
+                max_choices: 1,
+                options: vec![
+                    OptionChoice { id: "oat".into(), name: "Oat".into(), price_delta: 40 },
+                    OptionChoice { id: "soy".into(), name: "Soy".into(), price_delta: 30 },
+                ],
+            }],
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn line(id: &str, quantity: u32, options: &[&str]) -> NewOrderLine {
+        NewOrderLine {
+            item_id: id.into(),
+            quantity,
+            options: options.iter().map(|o| o.to_string()).collect(),
+        }
+    }
+
+    const LIMITS: Limits = Limits { max_lines: 3, max_quantity: 10 };
+
+    fn menu() -> HashMap<String, MenuItem> {
+        [item("a", 380, true), item("b", 250, false)]
+            .into_iter()
+            .map(|i| (i.id.clone(), i))
+            .collect()
+    }
+
+    #[test]
+    fn lines_are_priced_with_their_options() {
+        let priced = price(&[line("a", 2, &["oat"])], &menu(), &LIMITS).unwrap();
+        assert_eq!(priced.lines[0].unit_price, 420);
+        assert_eq!(priced.lines[0].line_total, 840);
+        assert_eq!(priced.subtotal, 840);
+        assert_eq!(priced.currency, "EUR");
+        assert_eq!(totals(840, 1000, 350), (84, 1274));
+        assert_eq!(totals(5, 1000, 0), (1, 6), "half a cent rounds up");
+    }
+
+    #[test]
+    fn every_bad_line_is_named() {
+        let errors = price(
+            &[line("b", 1, &[]), line("zzz", 1, &[]), line("a", 11, &["oat", "soy", "nope"])],
+            &menu(),
+            &LIMITS,
+        )
+        .unwrap_err();
+        let fields: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
+        assert!(fields.contains(&("lines[0].item_id", "unavailable")));
+        assert!(fields.contains(&("lines[1].item_id", "unknown_item")));
+        assert!(fields.contains(&("lines[2].quantity", "out_of_range")));
+        assert!(fields.contains(&("lines[2].options[2]", "unknown_option")));
+        assert!(fields.contains(&("lines[2].options", "choices_out_of_range")));
+    }
+
+    #[test]
+    fn too_many_lines_are_refused() {
+        let lines = vec![line("a", 1, &[]); 4];
+        let errors = price(&lines, &menu(), &LIMITS).unwrap_err();
+        assert_eq!(errors[0].field, "lines");
+    }
+}

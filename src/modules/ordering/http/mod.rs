@@ -1,0 +1,131 @@
+//! Ordering's HTTP operations: thin handlers over [`OrderingApi`].
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+
+use super::api::{NewOrder, Order, OrderFilter, OrderPage, OrderingApi};
+use crate::gateway::auth::Caller;
+use crate::platform::http::cache::{PERSONAL, with_policy};
+use crate::platform::http::extract::{ValidJson, ValidQuery};
+use crate::platform::problem::Problem;
+
+type Ordering = web::Data<dyn OrderingApi>;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(place_order)
+        .service(list_orders)
+        .service(get_order)
+        .service(cancel_order)
+        .service(hand_over_order);
+}
+
+/// Place an order
+///
+/// Prices, tax, delivery fee and total are computed here from the current menu; any line
+/// that cannot be ordered (unknown or sold-out item, bad options, quantity) is named in the
+/// 422 problem's `errors`.
+#[utoipa::path(
+    tag = "ordering",
+    security(("bearer" = [])),
+    request_body = NewOrder,
+    responses(
+        (status = 201, description = "Order placed", body = Order),
+        (status = 409, description = "Too many unpaid orders", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/orders")]
+async fn place_order(
+    ordering: Ordering,
+    caller: Caller,
+    body: ValidJson<NewOrder>,
+) -> Result<HttpResponse, Problem> {
+    let order = ordering.place(&caller.0, body.0).await?;
+    Ok(with_policy(
+        HttpResponse::Created()
+            .insert_header((header::LOCATION, format!("/v1/orders/{}", order.id)))
+            .json(&order),
+        PERSONAL,
+    ))
+}
+
+/// List orders
+///
+/// Customers get their own orders; staff get every order and may filter by customer.
+/// Newest first.
+#[utoipa::path(
+    tag = "ordering",
+    security(("bearer" = [])),
+    params(OrderFilter),
+    responses((status = 200, description = "A page of orders", body = OrderPage))
+)]
+#[get("/v1/orders")]
+async fn list_orders(
+    ordering: Ordering,
+    caller: Caller,
+    filter: ValidQuery<OrderFilter>,
+) -> Result<HttpResponse, Problem> {
+    let page = ordering.list(&caller.0, filter.0).await?;
+    Ok(with_policy(HttpResponse::Ok().json(&page), PERSONAL))
+}
+
+/// Get an order
+///
+/// Another customer's order is 404, exactly like one that does not exist.
+#[utoipa::path(
+    tag = "ordering",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Order id")),
+    responses((status = 200, description = "The order", body = Order))
+)]
+#[get("/v1/orders/{id}")]
+async fn get_order(
+    ordering: Ordering,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let order = ordering.get(&caller.0, &id).await?;
+    Ok(with_policy(HttpResponse::Ok().json(&order), PERSONAL))
+}
+
+/// Cancel an order
+///
+/// Customers may cancel until preparation starts, staff until the order is completed. A paid
+/// order is refunded in full.
+#[utoipa::path(
+    tag = "ordering",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Order id")),
+    responses(
+        (status = 200, description = "The cancelled order", body = Order),
+        (status = 409, description = "The order can no longer be cancelled", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/orders/{id}/cancel")]
+async fn cancel_order(
+    ordering: Ordering,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let order = ordering.cancel(&caller.0, &id).await?;
+    Ok(with_policy(HttpResponse::Ok().json(&order), PERSONAL))
+}
+
+/// Hand a ready pickup order over (staff)
+#[utoipa::path(
+    tag = "ordering",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Order id")),
+    responses(
+        (status = 200, description = "The order, now picked up", body = Order),
+        (status = 409, description = "The order is not ready, or is for delivery", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/orders/{id}/hand-over")]
+async fn hand_over_order(
+    ordering: Ordering,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let order = ordering.hand_over(&caller.0, &id).await?;
+    Ok(with_policy(HttpResponse::Ok().json(&order), PERSONAL))
+}

@@ -1,0 +1,343 @@
+//! The ordering module's implementation of its contract, and its event consumer.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use serde::Deserialize;
+
+use crate::modules::catalog::api::CatalogApi;
+use crate::modules::identity::api::{Principal, Role};
+use crate::modules::ordering::api::events::{self as ev, KitchenLine};
+use crate::modules::ordering::api::{
+    Fulfillment, NewOrder, Order, OrderFilter, OrderPage, OrderStatus, OrderingApi, OrderingError,
+    PayableOrder,
+};
+use crate::modules::ordering::domain::{pricing, status};
+use crate::modules::ordering::store::{self, LineRow, OrderRow, Outbox, PageQuery};
+use crate::platform::config::OrderingSettings;
+use crate::platform::db::{Db, DbConn};
+use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
+use crate::platform::ids::new_id;
+use crate::platform::pagination;
+use crate::platform::validation::FieldError;
+
+/// Roles that see and manage every order.
+const STAFF: &[Role] = &[Role::Staff];
+
+pub struct OrderingService {
+    db: Db,
+    catalog: Arc<dyn CatalogApi>,
+    settings: OrderingSettings,
+    wake: Wake,
+}
+
+impl OrderingService {
+    pub fn new(db: Db, catalog: Arc<dyn CatalogApi>, settings: OrderingSettings, wake: Wake) -> Self {
+        Self { db, catalog, settings, wake }
+    }
+
+    async fn load(&self, id: &str) -> Result<Order, OrderingError> {
+        let key = id.to_owned();
+        self.db
+            .read(move |c| store::find(c, &key).map_err(OrderingError::from))
+            .await?
+            .ok_or_else(|| OrderingError::NotFound(id.to_owned()))
+    }
+
+    /// Loads an order the caller may see: their own, or any for staff.
+    async fn visible(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError> {
+        let order = self.load(id).await?;
+        if order.customer_id == caller.user_id || caller.has_any(STAFF) {
+            Ok(order)
+        } else {
+            Err(OrderingError::NotFound(id.to_owned()))
+        }
+    }
+
+    /// Applies one transition in its own transaction, with the events it implies.
+    async fn transition(
+        &self,
+        order: Order,
+        to: OrderStatus,
+        extra: Vec<Event>,
+    ) -> Result<Order, OrderingError> {
+        let id = order.id.clone();
+        self.db
+            .write(move |c| {
+                move_order(c, &order, to)?;
+                Outbox.append(c, &extra)?;
+                Ok::<_, OrderingError>(())
+            })
+            .await?;
+        self.wake.published();
+        self.load(&id).await
+    }
+}
+
+/// Moves `order` to `to` (already checked against the state machine) and records
+/// `order.status_changed`. Fails with a conflict if someone else moved it first.
+fn move_order(c: &mut DbConn, order: &Order, to: OrderStatus) -> Result<(), OrderingError> {
+    let moved = store::set_status(
+        c,
+        &order.id,
+        &store::status_name(order.status),
+        &store::status_name(to),
+        Utc::now().naive_utc(),
+    )?;
+    if !moved {
+        return Err(OrderingError::Conflict(
+            "the order changed meanwhile; read it again and retry".into(),
+        ));
+    }
+    let changed = ev::OrderStatusChanged { order_id: order.id.clone(), status: to };
+    Outbox.append(c, &[Event::new(ev::ORDER_STATUS_CHANGED, 1, &order.id, &changed)])?;
+    Ok(())
+}
+
+fn address_errors(fulfillment: &Fulfillment) -> Vec<FieldError> {
+    let Fulfillment::Delivery { address } = fulfillment else {
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    let mut need = |field: &str, value: &str, max: usize| {
+        let v = value.trim();
+        if v.is_empty() || v.chars().count() > max {
+            errors.push(FieldError::new(
+                format!("fulfillment.address.{field}"),
+                "invalid",
+                format!("must be 1 to {max} characters"),
+            ));
+        }
+    };
+    need("line1", &address.line1, 200);
+    need("city", &address.city, 100);
+    need("postal_code", &address.postal_code, 20);
+    if !(address.country.len() == 2 && address.country.bytes().all(|b| b.is_ascii_uppercase())) {
+        errors.push(FieldError::new(
+            "fulfillment.address.country",
+            "invalid",
+            "must be an ISO 3166-1 alpha-2 code such as FR",
+        ));
+    }
+    errors
+}
+
+#[async_trait]
+impl OrderingApi for OrderingService {
+    async fn place(&self, customer: &Principal, input: NewOrder) -> Result<Order, OrderingError> {
+        let mut errors = address_errors(&input.fulfillment);
+        let ids: Vec<String> = {
+            let mut ids: Vec<String> = input.lines.iter().map(|l| l.item_id.clone()).collect();
+            ids.sort();
+            ids.dedup();
+            ids
+        };
+        let items: HashMap<_, _> = self
+            .catalog
+            .items_by_ids(&ids)
+            .await
+            .map_err(|e| OrderingError::Internal(e.to_string()))?
+            .into_iter()
+            .map(|i| (i.id.clone(), i))
+            .collect();
+        let limits = pricing::Limits {
+            max_lines: self.settings.max_lines,
+            max_quantity: self.settings.max_quantity,
+        };
+        let priced = match pricing::price(&input.lines, &items, &limits) {
+            Ok(p) if errors.is_empty() => p,
+            Ok(_) => return Err(OrderingError::Validation(errors)),
+            Err(mut e) => {
+                errors.append(&mut e);
+                return Err(OrderingError::Validation(errors));
+            }
+        };
+        let delivery_fee = if input.fulfillment.is_delivery() { self.settings.delivery_fee } else { 0 };
+        let (tax, total) = pricing::totals(priced.subtotal, self.settings.tax_rate_bps, delivery_fee);
+        let now = Utc::now().naive_utc();
+        let row = OrderRow {
+            id: new_id("ord"),
+            customer_id: customer.user_id.clone(),
+            status: store::status_name(OrderStatus::Placed),
+            fulfillment: serde_json::to_string(&input.fulfillment)
+                .map_err(|e| OrderingError::Internal(e.to_string()))?,
+            note: input.note.trim().to_owned(),
+            subtotal: priced.subtotal,
+            tax,
+            delivery_fee,
+            total,
+            currency: priced.currency,
+            tracking_code: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let lines: Vec<LineRow> = priced
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| LineRow::new(&row.id, i, l))
+            .collect();
+        let placed = ev::OrderPlaced {
+            order_id: row.id.clone(),
+            customer_id: row.customer_id.clone(),
+            total,
+            currency: row.currency.clone(),
+        };
+        let event = Event::new(ev::ORDER_PLACED, 1, &row.id, &placed);
+        let cap = self.settings.max_open_unpaid;
+        let id = row.id.clone();
+        self.db
+            .write(move |c| {
+                let unpaid = store::count_in_status(c, &row.customer_id, &row.status)?;
+                if unpaid >= cap {
+                    return Err(OrderingError::Conflict(format!(
+                        "you already have {unpaid} unpaid orders; pay or cancel one first"
+                    )));
+                }
+                store::insert(c, &row, &lines)?;
+                Outbox.append(c, &[event])?;
+                Ok(())
+            })
+            .await?;
+        self.wake.published();
+        self.load(&id).await
+    }
+
+    async fn list(&self, caller: &Principal, filter: OrderFilter) -> Result<OrderPage, OrderingError> {
+        let (limit, before) = pagination::parse::<String>(filter.limit, filter.cursor.as_deref())
+            .map_err(OrderingError::Validation)?;
+        let customer_id = if caller.has_any(STAFF) {
+            filter.customer_id
+        } else {
+            Some(caller.user_id.clone())
+        };
+        let query = PageQuery {
+            customer_id,
+            status: filter.status.map(store::status_name),
+            before,
+            limit: limit as i64 + 1,
+        };
+        let rows = self
+            .db
+            .read(move |c| store::page(c, query).map_err(OrderingError::from))
+            .await?;
+        let (data, next_cursor) = pagination::split(rows, limit, |o| o.id.clone());
+        Ok(OrderPage { data, next_cursor })
+    }
+
+    async fn get(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError> {
+        self.visible(caller, id).await
+    }
+
+    async fn cancel(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError> {
+        let order = self.visible(caller, id).await?;
+        status::cancel(order.status, caller.has_any(STAFF))?;
+        let cancelled = ev::OrderCancelled {
+            order_id: order.id.clone(),
+            refund_due: status::was_paid(order.status),
+        };
+        let event = Event::new(ev::ORDER_CANCELLED, 1, &order.id, &cancelled);
+        self.transition(order, OrderStatus::Cancelled, vec![event]).await
+    }
+
+    async fn hand_over(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError> {
+        if !caller.has_any(STAFF) {
+            return Err(OrderingError::Forbidden("hand orders over (staff only)".into()));
+        }
+        let order = self.load(id).await?;
+        status::advance(order.status, OrderStatus::PickedUp, order.fulfillment.is_delivery())?;
+        self.transition(order, OrderStatus::PickedUp, vec![]).await
+    }
+
+    async fn payable(&self, caller: &Principal, id: &str) -> Result<PayableOrder, OrderingError> {
+        let order = self.visible(caller, id).await?;
+        Ok(PayableOrder {
+            id: order.id,
+            customer_id: order.customer_id,
+            status: order.status,
+            total: order.total,
+            currency: order.currency,
+        })
+    }
+}
+
+/// What ordering reads from other modules' events (tolerant: extra fields are ignored).
+#[derive(Deserialize)]
+struct AboutOrder {
+    order_id: String,
+    #[serde(default)]
+    tracking_code: Option<String>,
+}
+
+#[async_trait]
+impl EventHandler for OrderingService {
+    async fn handle(&self, event: &Event) -> Result<(), String> {
+        let about: AboutOrder = event.payload()?;
+        let target = match event.event_type.as_str() {
+            "payment.captured" => Some(OrderStatus::Paid),
+            "ticket.started" => Some(OrderStatus::InPreparation),
+            "ticket.ready" => Some(OrderStatus::Ready),
+            "delivery.picked_up" => Some(OrderStatus::OutForDelivery),
+            "delivery.delivered" => Some(OrderStatus::Delivered),
+            "delivery.created" => None,
+            _ => return Ok(()),
+        };
+        let event_id = event.id.clone();
+        let event_type = event.event_type.clone();
+        self.db
+            .write(move |c| {
+                if !store::first_delivery(c, &event_id)? {
+                    return Ok(());
+                }
+                let Some(order) = store::find(c, &about.order_id)? else {
+                    tracing::warn!(order = %about.order_id, %event_type, "event about an unknown order ignored");
+                    return Ok(());
+                };
+                let Some(to) = target else {
+                    if let Some(code) = &about.tracking_code {
+                        store::set_tracking_code(c, &order.id, code)?;
+                    }
+                    return Ok(());
+                };
+                if to == OrderStatus::Paid && order.status == OrderStatus::Cancelled {
+                    // Paid after it was cancelled: give the money back.
+                    let refund = ev::OrderCancelled { order_id: order.id.clone(), refund_due: true };
+                    Outbox.append(c, &[Event::new(ev::ORDER_CANCELLED, 1, &order.id, &refund)])?;
+                    return Ok(());
+                }
+                if status::advance(order.status, to, order.fulfillment.is_delivery()).is_err() {
+                    tracing::warn!(order = %order.id, from = ?order.status, ?to, %event_type, "transition not applicable; ignored");
+                    return Ok(());
+                }
+                move_order(c, &order, to)?;
+                let follow_up = match to {
+                    OrderStatus::Paid => Some(Event::new(ev::ORDER_PAID, 1, &order.id, &ev::OrderPaid {
+                        order_id: order.id.clone(),
+                        lines: order.lines.iter().map(|l| KitchenLine {
+                            line_id: l.id.clone(),
+                            name: l.name.clone(),
+                            quantity: l.quantity,
+                            station: l.station.clone(),
+                            options: l.options.iter().map(|o| o.name.clone()).collect(),
+                        }).collect(),
+                    })),
+                    OrderStatus::Ready => Some(Event::new(ev::ORDER_READY, 1, &order.id, &ev::OrderReady {
+                        order_id: order.id.clone(),
+                        fulfillment: order.fulfillment.clone(),
+                    })),
+                    _ => None,
+                };
+                if let Some(e) = follow_up {
+                    Outbox.append(c, &[e])?;
+                }
+                Ok::<_, OrderingError>(())
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        self.wake.published();
+        Ok(())
+    }
+}

@@ -1,0 +1,209 @@
+//! Ordering's storage: its own tables, reached only through these functions.
+
+mod schema;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::modules::ordering::api::{Order, OrderLine, OrderStatus};
+use crate::platform::db::DbConn;
+use schema::{ordering_lines as lines, ordering_orders as orders};
+
+pub use schema::{Outbox, first_delivery};
+
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = orders)]
+pub struct OrderRow {
+    pub id: String,
+    pub customer_id: String,
+    pub status: String,
+    pub fulfillment: String,
+    pub note: String,
+    pub subtotal: i64,
+    pub tax: i64,
+    pub delivery_fee: i64,
+    pub total: i64,
+    pub currency: String,
+    pub tracking_code: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = lines)]
+pub struct LineRow {
+    pub id: String,
+    pub order_id: String,
+    pub position: i32,
+    pub item_id: String,
+    pub name: String,
+    pub quantity: i32,
+    pub unit_price: i64,
+    pub options: String,
+    pub line_total: i64,
+    pub station: String,
+}
+
+pub fn status_name(status: OrderStatus) -> String {
+    serde_json::to_value(status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+pub fn parse_status(name: &str) -> OrderStatus {
+    serde_json::from_value(serde_json::Value::String(name.to_owned()))
+        .unwrap_or(OrderStatus::Placed)
+}
+
+impl LineRow {
+    pub fn new(order_id: &str, position: usize, line: &OrderLine) -> Self {
+        Self {
+            id: line.id.clone(),
+            order_id: order_id.to_owned(),
+            position: position as i32,
+            item_id: line.item_id.clone(),
+            name: line.name.clone(),
+            quantity: line.quantity as i32,
+            unit_price: line.unit_price,
+            options: serde_json::to_string(&line.options).unwrap_or_else(|_| "[]".into()),
+            line_total: line.line_total,
+            station: line.station.clone(),
+        }
+    }
+}
+
+fn assemble(row: OrderRow, line_rows: Vec<LineRow>) -> Order {
+    Order {
+        status: parse_status(&row.status),
+        fulfillment: serde_json::from_str(&row.fulfillment)
+            .unwrap_or(crate::modules::ordering::api::Fulfillment::Pickup),
+        lines: line_rows
+            .into_iter()
+            .map(|l| OrderLine {
+                id: l.id,
+                item_id: l.item_id,
+                name: l.name,
+                quantity: l.quantity.max(0) as u32,
+                unit_price: l.unit_price,
+                options: serde_json::from_str(&l.options).unwrap_or_default(),
+                line_total: l.line_total,
+                station: l.station,
+            })
+            .collect(),
+        id: row.id,
+        customer_id: row.customer_id,
+        subtotal: row.subtotal,
+        tax: row.tax,
+        delivery_fee: row.delivery_fee,
+        total: row.total,
+        currency: row.currency,
+        note: row.note,
+        tracking_code: row.tracking_code,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+    }
+}
+
+pub fn insert(conn: &mut DbConn, order: &OrderRow, order_lines: &[LineRow]) -> QueryResult<()> {
+    diesel::insert_into(orders::table)
+        .values(order)
+        .execute(conn)?;
+    // One statement per line: multi-row inserts are not available over both backends.
+    for line in order_lines {
+        diesel::insert_into(lines::table).values(line).execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Order>> {
+    let Some(row) = orders::table
+        .filter(orders::id.eq(id))
+        .first::<OrderRow>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let line_rows = lines::table
+        .filter(lines::order_id.eq(id))
+        .order(lines::position.asc())
+        .load::<LineRow>(conn)?;
+    Ok(Some(assemble(row, line_rows)))
+}
+
+pub struct PageQuery {
+    pub customer_id: Option<String>,
+    pub status: Option<String>,
+    /// Newest first: continue with ids below this one.
+    pub before: Option<String>,
+    pub limit: i64,
+}
+
+pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Order>> {
+    let mut query = orders::table
+        .order(orders::id.desc())
+        .limit(q.limit)
+        .into_boxed();
+    if let Some(c) = q.customer_id {
+        query = query.filter(orders::customer_id.eq(c));
+    }
+    if let Some(s) = q.status {
+        query = query.filter(orders::status.eq(s));
+    }
+    if let Some(b) = q.before {
+        query = query.filter(orders::id.lt(b));
+    }
+    let rows: Vec<OrderRow> = query.load(conn)?;
+    let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
+    let mut by_order: HashMap<String, Vec<LineRow>> = HashMap::new();
+    for l in lines::table
+        .filter(lines::order_id.eq_any(ids))
+        .order((lines::order_id.asc(), lines::position.asc()))
+        .load::<LineRow>(conn)?
+    {
+        by_order.entry(l.order_id.clone()).or_default().push(l);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let ls = by_order.remove(&r.id).unwrap_or_default();
+            assemble(r, ls)
+        })
+        .collect())
+}
+
+pub fn count_in_status(conn: &mut DbConn, customer: &str, status: &str) -> QueryResult<i64> {
+    orders::table
+        .filter(orders::customer_id.eq(customer))
+        .filter(orders::status.eq(status))
+        .count()
+        .get_result(conn)
+}
+
+/// Moves the order from `from` only: a concurrent change makes this a no-op (`false`).
+pub fn set_status(
+    conn: &mut DbConn,
+    id: &str,
+    from: &str,
+    to: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(orders::table.filter(orders::id.eq(id)).filter(orders::status.eq(from)))
+        .set((
+            orders::status.eq(to),
+            orders::version.eq(orders::version + 1),
+            orders::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn set_tracking_code(conn: &mut DbConn, id: &str, code: &str) -> QueryResult<()> {
+    diesel::update(orders::table.filter(orders::id.eq(id)))
+        .set(orders::tracking_code.eq(code))
+        .execute(conn)?;
+    Ok(())
+}

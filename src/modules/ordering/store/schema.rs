@@ -1,0 +1,35 @@
+diesel::table! {
+    ordering_orders (id) {
+        id -> Text,
+        customer_id -> Text,
+        status -> Text,
+        fulfillment -> Text,
+        note -> Text,
+        subtotal -> BigInt,
+        tax -> BigInt,
+        delivery_fee -> BigInt,
+        total -> BigInt,
+        currency -> Text,
+        tracking_code -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ordering_lines (id) {
+        id -> Text,
+        order_id -> Text,
+        position -> Integer,
+        item_id -> Text,
+        name -> Text,
+        quantity -> Integer,
+        unit_price -> BigInt,
+        options -> Text,
+        line_total -> BigInt,
+        station -> Text,
+    }
+}
+
+crate::event_tables!("ordering", outbox = ordering_outbox, inbox = ordering_inbox);

@@ -1,0 +1,36 @@
+//! The payments module's contract.
+
+mod dto;
+mod error;
+pub mod events;
+mod processor;
+
+use async_trait::async_trait;
+
+pub use dto::{Card, Payment, PaymentRequest, PaymentStatus, Refund, RefundRequest};
+pub use error::PaymentsError;
+pub use processor::{CardProcessor, Charge, ChargeError};
+
+use crate::modules::identity::api::Principal;
+use crate::platform::events::EventHandler;
+
+/// Also consumes `order.cancelled` to refund paid orders.
+#[async_trait]
+pub trait PaymentsApi: EventHandler {
+    /// Charges the order's total once per `(caller, idempotency_key)`: a repeat with the same
+    /// body gets the first outcome, with another body `IdempotencyMismatch`.
+    async fn pay(
+        &self,
+        caller: &Principal,
+        order_id: &str,
+        idempotency_key: Option<&str>,
+        request: PaymentRequest,
+    ) -> Result<Payment, PaymentsError>;
+    /// Staff: refunds part or all of what is left of a captured payment.
+    async fn refund(
+        &self,
+        caller: &Principal,
+        payment_id: &str,
+        request: RefundRequest,
+    ) -> Result<Refund, PaymentsError>;
+}

@@ -1,0 +1,40 @@
+//! Payments: charging orders through a card processor, idempotently, and refunds.
+
+pub mod api;
+mod http;
+mod sandbox;
+mod service;
+mod store;
+
+use std::sync::Arc;
+
+use crate::modules::ordering::api::OrderingApi;
+use crate::platform::config::PaymentSettings;
+use crate::platform::db::Db;
+use crate::platform::events::{OutboxTable, Wake};
+
+/// Builds the module's implementation of [`api::PaymentsApi`]. Composition root only.
+pub fn build(
+    db: Db,
+    ordering: Arc<dyn OrderingApi>,
+    processor: Arc<dyn api::CardProcessor>,
+    settings: &PaymentSettings,
+    wake: Wake,
+) -> Arc<dyn api::PaymentsApi> {
+    Arc::new(service::PaymentsService::new(db, ordering, processor, settings.clone(), wake))
+}
+
+/// The built-in sandbox card processor (see its magic tokens in the API docs).
+pub fn sandbox_processor() -> Arc<dyn api::CardProcessor> {
+    Arc::new(sandbox::SandboxProcessor::default())
+}
+
+/// The module's outbox, for the event dispatcher. Composition root only.
+pub fn outbox() -> Arc<dyn OutboxTable> {
+    Arc::new(store::Outbox)
+}
+
+/// Registers the module's HTTP operations. Composition root only.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    http::routes(cfg);
+}

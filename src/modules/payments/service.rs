@@ -1,0 +1,368 @@
+//! The payments module's implementation of its contract, and its event consumer.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{TimeDelta, Utc};
+use serde::Deserialize;
+
+use crate::modules::identity::api::{Principal, Role};
+use crate::modules::ordering::api::{OrderStatus, OrderingApi, OrderingError};
+use crate::modules::payments::api::events::{self as ev, PaymentEvent};
+use crate::modules::payments::api::{
+    Card, CardProcessor, ChargeError, Payment, PaymentRequest, PaymentStatus, PaymentsApi,
+    PaymentsError, Refund, RefundRequest,
+};
+use crate::modules::payments::store::{self, KeyRow, Outbox, PaymentRow};
+use crate::platform::config::PaymentSettings;
+use crate::platform::db::{Db, DbConn, is_unique_violation};
+use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
+use crate::platform::ids::{new_id, token_digest};
+use crate::platform::validation::FieldError;
+
+const REFUNDERS: &[Role] = &[Role::Staff];
+const MAX_KEY_LEN: usize = 255;
+
+pub struct PaymentsService {
+    db: Db,
+    ordering: Arc<dyn OrderingApi>,
+    processor: Arc<dyn CardProcessor>,
+    settings: PaymentSettings,
+    wake: Wake,
+}
+
+/// What to do after looking the idempotency key up.
+enum Claim {
+    /// A new payment row was created and its key locked: charge it.
+    Charge(PaymentRow),
+    /// The key's payment is settled: answer as the first time.
+    Replay(PaymentRow),
+}
+
+impl PaymentsService {
+    pub fn new(
+        db: Db,
+        ordering: Arc<dyn OrderingApi>,
+        processor: Arc<dyn CardProcessor>,
+        settings: PaymentSettings,
+        wake: Wake,
+    ) -> Self {
+        Self { db, ordering, processor, settings, wake }
+    }
+
+    fn lock_span(&self) -> TimeDelta {
+        // Long enough to cover a processor call; a crashed request's lock then expires.
+        TimeDelta::milliseconds(self.settings.processor_timeout_ms as i64 + 5_000)
+    }
+
+    /// Finds or creates the payment for this key, in one transaction.
+    async fn claim(
+        &self,
+        caller: &Principal,
+        key: &str,
+        hash: String,
+        order_id: &str,
+    ) -> Result<Claim, PaymentsError> {
+        let order = self.ordering.payable(caller, order_id).await.map_err(|e| match e {
+            OrderingError::NotFound(_) => PaymentsError::NotFound(e.to_string()),
+            other => PaymentsError::Internal(other.to_string()),
+        })?;
+        let (principal, key) = (caller.user_id.clone(), key.to_owned());
+        let max_declines = self.settings.max_declines_per_order;
+        let span = self.lock_span();
+        self.db
+            .write(move |c| {
+                let now = Utc::now().naive_utc();
+                if let Some(existing) = store::key(c, &principal, &key)? {
+                    return resume(c, existing, &hash, now, span);
+                }
+                if order.status != OrderStatus::Placed {
+                    return Err(PaymentsError::Conflict(format!(
+                        "the order is {}; only placed orders can be paid",
+                        serde_json::to_value(order.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+                    )));
+                }
+                if store::declines(c, &order.id)? >= max_declines {
+                    return Err(PaymentsError::Conflict(format!(
+                        "this order was declined {max_declines} times; no more attempts are allowed"
+                    )));
+                }
+                let payment = PaymentRow {
+                    id: new_id("pay"),
+                    order_id: order.id.clone(),
+                    customer_id: order.customer_id.clone(),
+                    status: store::status_name(PaymentStatus::Pending).into(),
+                    amount: order.total,
+                    refunded_amount: 0,
+                    currency: order.currency.clone(),
+                    card_brand: None,
+                    card_last4: None,
+                    failure_reason: None,
+                    created_at: now,
+                    updated_at: now,
+                };
+                store::insert_key(c, &KeyRow {
+                    principal: principal.clone(),
+                    key: key.clone(),
+                    request_hash: hash.clone(),
+                    payment_id: payment.id.clone(),
+                    locked_until: now + span,
+                    created_at: now,
+                })
+                // A concurrent duplicate got there first (SQLite reports it here).
+                .map_err(|e| if is_unique_violation(&e) { PaymentsError::InFlight } else { e.into() })?;
+                store::insert_payment(c, &payment).map_err(|e| {
+                    if is_unique_violation(&e) {
+                        PaymentsError::Conflict(
+                            "this order already has a payment in progress or captured".into(),
+                        )
+                    } else {
+                        e.into()
+                    }
+                })?;
+                Ok(Claim::Charge(payment))
+            })
+            .await
+    }
+
+    async fn charge(
+        &self,
+        caller: &Principal,
+        key: &str,
+        payment: PaymentRow,
+        token: &str,
+    ) -> Result<Payment, PaymentsError> {
+        let call = self
+            .processor
+            .charge(&payment.id, token, payment.amount, &payment.currency);
+        let outcome =
+            actix_web::rt::time::timeout(Duration::from_millis(self.settings.processor_timeout_ms), call).await;
+        let (principal, key) = (caller.user_id.clone(), key.to_owned());
+        let Ok(result) = outcome else {
+            let id = payment.id.clone();
+            self.db
+                .write(move |c| store::unlock_key(c, &principal, &key).map_err(PaymentsError::from))
+                .await?;
+            return Err(PaymentsError::ProcessorTimeout { payment_id: id });
+        };
+        let id = payment.id.clone();
+        self.db
+            .write(move |c| {
+                let now = Utc::now().naive_utc();
+                let (status, card, reason, event_type) = match &result {
+                    Ok(charge) => (
+                        PaymentStatus::Captured,
+                        Some(Card { brand: charge.brand.clone(), last4: charge.last4.clone() }),
+                        None,
+                        ev::PAYMENT_CAPTURED,
+                    ),
+                    Err(ChargeError::Declined(r)) => (PaymentStatus::Declined, None, Some(r.clone()), ev::PAYMENT_FAILED),
+                    Err(ChargeError::InvalidToken) => (PaymentStatus::Failed, None, Some("invalid_token".to_owned()), ev::PAYMENT_FAILED),
+                };
+                if store::settle(c, &payment.id, status, card.as_ref(), reason.as_deref(), now)? {
+                    let event = PaymentEvent {
+                        payment_id: payment.id.clone(),
+                        order_id: payment.order_id.clone(),
+                        amount: payment.amount,
+                        currency: payment.currency.clone(),
+                        reason,
+                        refunded: None,
+                    };
+                    Outbox.append(c, &[Event::new(event_type, 1, &payment.order_id, &event)])?;
+                }
+                store::unlock_key(c, &principal, &key)?;
+                Ok::<_, PaymentsError>(())
+            })
+            .await?;
+        self.wake.published();
+        let row = self.load(&id).await?;
+        answer(row)
+    }
+
+    async fn load(&self, id: &str) -> Result<PaymentRow, PaymentsError> {
+        let key = id.to_owned();
+        self.db
+            .read(move |c| store::payment(c, &key).map_err(PaymentsError::from))
+            .await?
+            .ok_or_else(|| PaymentsError::NotFound(format!("no payment with id {id}")))
+    }
+
+    async fn refund_in(
+        &self,
+        payment: PaymentRow,
+        amount: i64,
+        event_id: Option<String>,
+    ) -> Result<Option<Refund>, PaymentsError> {
+        let refund = Refund {
+            id: new_id("ref"),
+            payment_id: payment.id.clone(),
+            amount,
+            created_at: Utc::now(),
+        };
+        let done = self
+            .db
+            .write(move |c| {
+                if let Some(id) = &event_id
+                    && !store::first_delivery(c, id)?
+                {
+                    return Ok(None);
+                }
+                if !store::add_refund(c, &payment, &refund)? {
+                    return Err(PaymentsError::Validation(vec![FieldError::new(
+                        "amount",
+                        "too_large",
+                        format!(
+                            "at most {} can still be refunded",
+                            payment.amount - payment.refunded_amount
+                        ),
+                    )]));
+                }
+                let event = PaymentEvent {
+                    payment_id: payment.id.clone(),
+                    order_id: payment.order_id.clone(),
+                    amount: payment.amount,
+                    currency: payment.currency.clone(),
+                    reason: None,
+                    refunded: Some(refund.amount),
+                };
+                Outbox.append(c, &[Event::new(ev::PAYMENT_REFUNDED, 1, &payment.order_id, &event)])?;
+                Ok(Some(refund))
+            })
+            .await?;
+        self.wake.published();
+        Ok(done)
+    }
+}
+
+/// An existing key: replay, refuse, or take over a timed-out attempt.
+fn resume(
+    c: &mut DbConn,
+    existing: KeyRow,
+    hash: &str,
+    now: chrono::NaiveDateTime,
+    span: TimeDelta,
+) -> Result<Claim, PaymentsError> {
+    if existing.request_hash != hash {
+        return Err(PaymentsError::IdempotencyMismatch);
+    }
+    let payment = store::payment(c, &existing.payment_id)?
+        .ok_or_else(|| PaymentsError::Internal("idempotency key without its payment".into()))?;
+    if payment.status != "pending" {
+        return Ok(Claim::Replay(payment));
+    }
+    if store::lock_key(c, &existing.principal, &existing.key, now, now + span)? {
+        Ok(Claim::Charge(payment))
+    } else {
+        Err(PaymentsError::InFlight)
+    }
+}
+
+/// The HTTP-independent outcome of a settled payment: the payment, or why it failed.
+fn answer(row: PaymentRow) -> Result<Payment, PaymentsError> {
+    let payment = Payment::from(row);
+    match payment.status {
+        PaymentStatus::Captured => Ok(payment),
+        PaymentStatus::Pending => Err(PaymentsError::ProcessorTimeout { payment_id: payment.id }),
+        PaymentStatus::Failed if payment.failure_reason.as_deref() == Some("invalid_token") => {
+            Err(PaymentsError::Validation(vec![FieldError::new(
+                "card_token",
+                "invalid",
+                "is not a token the card processor knows",
+            )]))
+        }
+        PaymentStatus::Declined | PaymentStatus::Failed => Err(PaymentsError::Declined {
+            reason: payment.failure_reason.clone().unwrap_or_default(),
+            payment_id: payment.id,
+        }),
+    }
+}
+
+fn check_key(key: Option<&str>) -> Result<&str, PaymentsError> {
+    let key = key.ok_or_else(|| {
+        PaymentsError::BadRequest("payments need an `Idempotency-Key` header (1 to 255 visible characters)".into())
+    })?;
+    if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(PaymentsError::BadRequest(
+            "`Idempotency-Key` must be 1 to 255 visible ASCII characters".into(),
+        ));
+    }
+    Ok(key)
+}
+
+#[async_trait]
+impl PaymentsApi for PaymentsService {
+    async fn pay(
+        &self,
+        caller: &Principal,
+        order_id: &str,
+        idempotency_key: Option<&str>,
+        request: PaymentRequest,
+    ) -> Result<Payment, PaymentsError> {
+        let key = check_key(idempotency_key)?;
+        let hash = token_digest(&format!("{order_id}\n{}", request.card_token));
+        match self.claim(caller, key, hash, order_id).await {
+            Ok(Claim::Replay(row)) => answer(row),
+            Ok(Claim::Charge(row)) => self.charge(caller, key, row, &request.card_token).await,
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn refund(
+        &self,
+        caller: &Principal,
+        payment_id: &str,
+        request: RefundRequest,
+    ) -> Result<Refund, PaymentsError> {
+        if !caller.has_any(REFUNDERS) {
+            return Err(PaymentsError::Forbidden("refund payments (staff only)".into()));
+        }
+        let payment = self.load(payment_id).await?;
+        if payment.status != "captured" {
+            return Err(PaymentsError::Conflict(format!(
+                "payment {payment_id} is {}; only captured payments can be refunded",
+                payment.status
+            )));
+        }
+        self.refund_in(payment, request.amount, None)
+            .await?
+            .ok_or_else(|| PaymentsError::Internal("refund was not recorded".into()))
+    }
+}
+
+#[derive(Deserialize)]
+struct Cancelled {
+    order_id: String,
+    #[serde(default)]
+    refund_due: bool,
+}
+
+#[async_trait]
+impl EventHandler for PaymentsService {
+    async fn handle(&self, event: &Event) -> Result<(), String> {
+        if event.event_type != "order.cancelled" {
+            return Ok(());
+        }
+        let cancelled: Cancelled = event.payload()?;
+        if !cancelled.refund_due {
+            return Ok(());
+        }
+        let order_id = cancelled.order_id.clone();
+        let captured = self
+            .db
+            .read(move |c| store::captured_for_order(c, &order_id).map_err(PaymentsError::from))
+            .await
+            .map_err(|e| e.to_string())?;
+        let Some(payment) = captured else {
+            return Ok(());
+        };
+        let left = payment.amount - payment.refunded_amount;
+        if left <= 0 {
+            return Ok(());
+        }
+        self.refund_in(payment, left, Some(event.id.clone()))
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}

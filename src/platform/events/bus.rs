@@ -1,0 +1,345 @@
+//! The in-process dispatcher: delivers each subscription's events from its producer's outbox.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::Serialize;
+use tokio::sync::Notify;
+use utoipa::ToSchema;
+
+use super::store::{self, Cursor, DeadLetterRow};
+use super::{Event, OutboxTable};
+use crate::platform::config::EventSettings;
+use crate::platform::db::{Db, DbError};
+use crate::platform::ids::new_id;
+
+/// Events read per round trip to an outbox.
+const BATCH: i64 = 100;
+/// How long a replica owns a subscription without renewing; a dead replica's subscriptions
+/// move to another one after this.
+const LEASE: TimeDelta = TimeDelta::seconds(30);
+
+/// A consuming module's entry point for the events it subscribes to. It must be idempotent
+/// (record the event id in its inbox in the same transaction as its effect).
+#[async_trait]
+pub trait EventHandler: Send + Sync {
+    async fn handle(&self, event: &Event) -> Result<(), String>;
+}
+
+/// `consumer` receives `event_types` from `producer`'s outbox.
+#[derive(Clone)]
+pub struct Subscription {
+    pub consumer: &'static str,
+    pub producer: &'static str,
+    pub event_types: &'static [&'static str],
+    pub handler: Arc<dyn EventHandler>,
+}
+
+impl Subscription {
+    pub fn name(&self) -> String {
+        format!("{}<-{}", self.consumer, self.producer)
+    }
+}
+
+/// Lets a module say "I just committed events" so they go out now rather than at the next
+/// poll. Cheap to clone; a missed wake-up only costs one poll interval.
+#[derive(Clone, Default)]
+pub struct Wake(Arc<Notify>);
+
+impl Wake {
+    pub fn published(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// An event a subscriber kept failing on, kept for an operator to inspect and re-drive.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DeadLetter {
+    pub id: String,
+    /// `consumer<-producer`.
+    pub subscription: String,
+    pub event: Event,
+    /// The consumer's last error.
+    pub error: String,
+    pub attempts: i32,
+    pub dead_at: DateTime<Utc>,
+    /// Set once a re-drive succeeded.
+    pub redriven_at: Option<DateTime<Utc>>,
+}
+
+impl From<DeadLetterRow> for DeadLetter {
+    fn from(r: DeadLetterRow) -> Self {
+        Self {
+            event: serde_json::from_str(&r.event).unwrap_or_else(|_| Event {
+                id: r.event_id.clone(),
+                event_type: "unreadable".into(),
+                version: 0,
+                occurred_at: r.dead_at.and_utc(),
+                aggregate_id: String::new(),
+                payload: serde_json::Value::Null,
+            }),
+            id: r.id,
+            subscription: r.subscription,
+            error: r.error,
+            attempts: r.attempts,
+            dead_at: r.dead_at.and_utc(),
+            redriven_at: r.redriven_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RedriveError {
+    #[error("no dead letter {0}")]
+    NotFound(String),
+    #[error("dead letter {0} was already re-driven")]
+    AlreadyRedriven(String),
+    #[error("the consumer failed again: {0}")]
+    FailedAgain(String),
+    #[error(transparent)]
+    Database(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for RedriveError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Database(e.into())
+    }
+}
+
+#[derive(Clone)]
+pub struct EventBus {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    settings: EventSettings,
+    outboxes: HashMap<&'static str, Arc<dyn OutboxTable>>,
+    subscriptions: Vec<Subscription>,
+    wake: Wake,
+    /// This process, as a lease owner.
+    owner: String,
+}
+
+impl EventBus {
+    pub fn new(
+        db: Db,
+        settings: EventSettings,
+        wake: Wake,
+        outboxes: Vec<Arc<dyn OutboxTable>>,
+        subscriptions: Vec<Subscription>,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                db,
+                settings,
+                outboxes: outboxes.into_iter().map(|o| (o.producer(), o)).collect(),
+                subscriptions,
+                wake,
+                owner: new_id("bus"),
+            }),
+        }
+    }
+
+    /// Delivers until the returned task is aborted. Undelivered events of a previous run
+    /// (a crash, a kill -9) go out first: cursors live in the database.
+    pub async fn run(self) {
+        let poll = Duration::from_millis(self.inner.settings.poll_interval_ms);
+        for sub in &self.inner.subscriptions {
+            let name = sub.name();
+            if let Err(e) = self
+                .inner
+                .db
+                .write(move |c| store::ensure_cursor(c, &name).map_err(DbError::from))
+                .await
+            {
+                tracing::warn!(error = %e, "cannot create an event cursor; will retry");
+            }
+        }
+        loop {
+            let mut more = false;
+            for sub in &self.inner.subscriptions {
+                match self.pump(sub).await {
+                    Ok(m) => more |= m,
+                    Err(e) => tracing::warn!(subscription = %sub.name(), error = %e, "event delivery round failed"),
+                }
+            }
+            if !more {
+                let _ = tokio::time::timeout(poll, self.inner.wake.0.notified()).await;
+            }
+        }
+    }
+
+    /// One delivery round for one subscription; `true` when a full batch was read.
+    async fn pump(&self, sub: &Subscription) -> Result<bool, DbError> {
+        let Some(outbox) = self.inner.outboxes.get(sub.producer).cloned() else {
+            return Ok(false);
+        };
+        let now = Utc::now().naive_utc();
+        let (name, owner) = (sub.name(), self.inner.owner.clone());
+        let leased = self
+            .inner
+            .db
+            .write(move |c| store::lease(c, &name, &owner, now, now + LEASE).map_err(DbError::from))
+            .await?;
+        let Some(mut cursor) = leased else {
+            return Ok(false);
+        };
+        if cursor.retry_at > now {
+            return Ok(false);
+        }
+        let position = cursor.position;
+        let batch = self
+            .inner
+            .db
+            .read(move |c| outbox.after(c, position, BATCH).map_err(DbError::from))
+            .await?;
+        let full = batch.len() as i64 == BATCH;
+        for stored in batch {
+            if !sub.event_types.contains(&stored.event.event_type.as_str()) {
+                cursor.position = stored.seq;
+                continue;
+            }
+            match sub.handler.handle(&stored.event).await {
+                Ok(()) => {
+                    cursor.position = stored.seq;
+                    cursor.attempts = 0;
+                    cursor.last_error.clear();
+                    self.save(cursor.clone(), None).await?;
+                }
+                Err(error) => {
+                    tracing::warn!(subscription = %cursor.subscription, event = %stored.event.id, %error, "event handler failed");
+                    cursor.attempts += 1;
+                    if cursor.attempts >= self.inner.settings.max_attempts {
+                        let dead = DeadLetterRow {
+                            id: new_id("dlq"),
+                            subscription: cursor.subscription.clone(),
+                            event_id: stored.event.id.clone(),
+                            event: serde_json::to_string(&stored.event).unwrap_or_default(),
+                            error,
+                            attempts: cursor.attempts,
+                            dead_at: Utc::now().naive_utc(),
+                            redriven_at: None,
+                        };
+                        cursor.position = stored.seq;
+                        cursor.attempts = 0;
+                        cursor.last_error.clear();
+                        self.save(cursor.clone(), Some(dead)).await?;
+                        continue;
+                    }
+                    cursor.retry_at =
+                        Utc::now().naive_utc() + self.backoff(cursor.attempts as u32);
+                    cursor.last_error = error;
+                    self.save(cursor, None).await?;
+                    return Ok(false);
+                }
+            }
+        }
+        self.save(cursor, None).await?;
+        Ok(full)
+    }
+
+    async fn save(&self, cursor: Cursor, dead: Option<DeadLetterRow>) -> Result<(), DbError> {
+        self.inner
+            .db
+            .write(move |c| {
+                if let Some(dead) = &dead {
+                    store::bury(c, dead)?;
+                }
+                store::save(c, &cursor).map_err(DbError::from)
+            })
+            .await
+    }
+
+    /// `retry_base_ms · 2^(attempt-1)`, capped at `retry_max_ms`.
+    fn backoff(&self, attempt: u32) -> TimeDelta {
+        backoff(
+            self.inner.settings.retry_base_ms,
+            self.inner.settings.retry_max_ms,
+            attempt,
+        )
+    }
+
+    /// Dead letters, newest first, after the one with id `after`.
+    pub async fn dead_letters(
+        &self,
+        after: Option<String>,
+        limit: u32,
+    ) -> Result<Vec<DeadLetter>, DbError> {
+        let rows = self
+            .inner
+            .db
+            .read(move |c| {
+                store::dead_letters(c, after.as_deref(), limit as i64).map_err(DbError::from)
+            })
+            .await?;
+        Ok(rows.into_iter().map(DeadLetter::from).collect())
+    }
+
+    /// Hands a dead-lettered event to its consumer again, now.
+    pub async fn redrive(&self, id: &str) -> Result<DeadLetter, RedriveError> {
+        let key = id.to_owned();
+        let mut row = self
+            .inner
+            .db
+            .read(move |c| store::dead_letter(c, &key).map_err(DbError::from))
+            .await?
+            .ok_or_else(|| RedriveError::NotFound(id.to_owned()))?;
+        if row.redriven_at.is_some() {
+            return Err(RedriveError::AlreadyRedriven(id.to_owned()));
+        }
+        let letter = DeadLetter::from(row.clone());
+        let handler = self
+            .inner
+            .subscriptions
+            .iter()
+            .find(|s| s.name() == row.subscription)
+            .map(|s| s.handler.clone())
+            .ok_or_else(|| RedriveError::FailedAgain("its subscription no longer exists".into()))?;
+        let outcome = handler.handle(&letter.event).await;
+        row.attempts += 1;
+        match &outcome {
+            Ok(()) => row.redriven_at = Some(Utc::now().naive_utc()),
+            Err(e) => row.error = e.clone(),
+        }
+        let saved = row.clone();
+        self.inner
+            .db
+            .write(move |c| store::update_dead_letter(c, &saved).map_err(DbError::from))
+            .await?;
+        outcome.map_err(RedriveError::FailedAgain)?;
+        Ok(DeadLetter::from(row))
+    }
+
+    /// Every subscription's progress, for operators.
+    pub async fn cursors(&self) -> Result<Vec<Cursor>, DbError> {
+        self.inner
+            .db
+            .read(|c| store::cursors(c).map_err(DbError::from))
+            .await
+    }
+}
+
+fn backoff(base_ms: u64, max_ms: u64, attempt: u32) -> TimeDelta {
+    let factor = 1_u64.checked_shl(attempt.saturating_sub(1)).unwrap_or(u64::MAX);
+    let ms = base_ms.saturating_mul(factor).min(max_ms);
+    TimeDelta::milliseconds(ms as i64)
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn backoff_doubles_per_attempt_and_stops_at_the_cap() {
+        assert_eq!(backoff(100, 10_000, 1).num_milliseconds(), 100);
+        assert_eq!(backoff(100, 10_000, 2).num_milliseconds(), 200);
+        assert_eq!(backoff(100, 10_000, 4).num_milliseconds(), 800);
+        assert_eq!(backoff(100, 10_000, 30).num_milliseconds(), 10_000);
+        assert_eq!(backoff(100, 10_000, 200).num_milliseconds(), 10_000);
+    }
+}

@@ -1,0 +1,20 @@
+//! Durable events between modules: a transactional outbox per producing module, an inbox per
+//! consumer, and a dispatcher that carries one to the other.
+//!
+//! A module appends its events to its own outbox table in the transaction that made the
+//! change, then wakes the dispatcher. The dispatcher keeps one cursor per subscription
+//! (consumer ← producer), hands events to the consumer in outbox order, retries failures with
+//! exponential backoff and dead-letters an event after `events.max_attempts`. Consumers record
+//! handled event ids in their inbox inside their own transaction, so the redelivery that
+//! at-least-once implies changes nothing. Only the dispatcher knows events travel in-process:
+//! a broker (NATS JetStream) can later carry the same envelopes by replacing it.
+
+mod bus;
+mod envelope;
+mod outbox;
+mod store;
+
+pub use bus::{DeadLetter, EventBus, EventHandler, RedriveError, Subscription, Wake};
+pub use envelope::{Event, StoredEvent};
+pub use store::Cursor;
+pub use outbox::{OutboxTable, serialize_appends};

@@ -1,0 +1,129 @@
+//! Outbox and inbox tables. Each module declares its own with [`crate::event_tables!`], so the
+//! tables stay the module's while the code that reads and writes them is written once.
+
+use diesel::QueryResult;
+
+use super::{Event, StoredEvent};
+use crate::platform::db::DbConn;
+
+/// One producing module's outbox, as the dispatcher sees it.
+pub trait OutboxTable: Send + Sync {
+    /// The producing module's name.
+    fn producer(&self) -> &'static str;
+    /// Appends events inside the caller's transaction.
+    fn append(&self, conn: &mut DbConn, events: &[Event]) -> QueryResult<()>;
+    /// Up to `limit` events after position `seq`, oldest first.
+    fn after(&self, conn: &mut DbConn, seq: i64, limit: i64) -> QueryResult<Vec<StoredEvent>>;
+}
+
+/// On PostgreSQL, sequence numbers are handed out before commit, so a later number can
+/// become visible first and a reader advancing past it would skip the earlier one for good.
+/// Holding a per-outbox transaction lock while appending makes commit order equal sequence
+/// order. SQLite has one writer, so order is already total there.
+pub fn serialize_appends(conn: &mut DbConn, table: &str) -> QueryResult<()> {
+    use diesel::RunQueryDsl;
+    if let DbConn::Postgres(_) = conn {
+        diesel::sql_query(format!(
+            "SELECT pg_advisory_xact_lock(hashtext('{table}'))"
+        ))
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Declares a module's `<module>_outbox` and `<module>_inbox` tables (created by the module's
+/// migration), an `Outbox` type implementing [`OutboxTable`], and `first_delivery`, which a
+/// consumer calls inside its transaction: `false` means the event was already handled.
+#[macro_export]
+macro_rules! event_tables {
+    ($producer:literal, outbox = $outbox:ident, inbox = $inbox:ident) => {
+        diesel::table! {
+            $outbox (seq) {
+                seq -> BigInt,
+                id -> Text,
+                event_type -> Text,
+                version -> Integer,
+                aggregate_id -> Text,
+                occurred_at -> Timestamp,
+                payload -> Text,
+            }
+        }
+
+        diesel::table! {
+            $inbox (event_id) {
+                event_id -> Text,
+                handled_at -> Timestamp,
+            }
+        }
+
+        pub struct Outbox;
+
+        impl $crate::platform::events::OutboxTable for Outbox {
+            fn producer(&self) -> &'static str {
+                $producer
+            }
+
+            fn append(
+                &self,
+                conn: &mut $crate::platform::db::DbConn,
+                events: &[$crate::platform::events::Event],
+            ) -> diesel::QueryResult<()> {
+                use diesel::prelude::*;
+                $crate::platform::events::serialize_appends(conn, stringify!($outbox))?;
+                for e in events {
+                    diesel::insert_into($outbox::table)
+                        .values((
+                            $outbox::id.eq(&e.id),
+                            $outbox::event_type.eq(&e.event_type),
+                            $outbox::version.eq(e.version),
+                            $outbox::aggregate_id.eq(&e.aggregate_id),
+                            $outbox::occurred_at.eq(e.occurred_at.naive_utc()),
+                            $outbox::payload.eq(e.payload.to_string()),
+                        ))
+                        .execute(conn)?;
+                }
+                Ok(())
+            }
+
+            fn after(
+                &self,
+                conn: &mut $crate::platform::db::DbConn,
+                seq: i64,
+                limit: i64,
+            ) -> diesel::QueryResult<Vec<$crate::platform::events::StoredEvent>> {
+                use diesel::prelude::*;
+                let rows = $outbox::table
+                    .filter($outbox::seq.gt(seq))
+                    .order($outbox::seq.asc())
+                    .limit(limit)
+                    .load(conn)?;
+                Ok(rows
+                    .into_iter()
+                    .map($crate::platform::events::StoredEvent::from_row)
+                    .collect())
+            }
+        }
+
+        /// Records `event_id` as handled; `false` when it already was (a redelivery).
+        pub fn first_delivery(
+            conn: &mut $crate::platform::db::DbConn,
+            event_id: &str,
+        ) -> diesel::QueryResult<bool> {
+            use diesel::prelude::*;
+            let seen: i64 = $inbox::table
+                .filter($inbox::event_id.eq(event_id))
+                .count()
+                .get_result(conn)?;
+            if seen > 0 {
+                return Ok(false);
+            }
+            diesel::insert_into($inbox::table)
+                .values((
+                    $inbox::event_id.eq(event_id),
+                    $inbox::handled_at.eq(chrono::Utc::now().naive_utc()),
+                ))
+                .execute(conn)?;
+            Ok(true)
+        }
+    };
+}
