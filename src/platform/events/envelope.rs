@@ -23,6 +23,7 @@ pub struct Event {
     pub occurred_at: DateTime<Utc>,
     /// Events of one aggregate are delivered in the order they happened.
     pub aggregate_id: String,
+    #[schema(value_type = Object)]
     pub payload: serde_json::Value,
 }
 

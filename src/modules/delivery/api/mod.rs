@@ -52,7 +52,8 @@ pub struct Delivery {
     pub tracking_code: String,
     pub status: DeliveryStatus,
     pub courier_id: Option<String>,
-    /// Where to go, as the customer gave it.
+    /// Where to go, as the customer gave it (`line1`, `city`, `postal_code`, `country`).
+    #[schema(value_type = Object)]
     pub address: serde_json::Value,
     pub last_position: Option<Position>,
     pub eta: Option<DateTime<Utc>>,

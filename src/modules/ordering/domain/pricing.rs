@@ -12,6 +12,7 @@ pub struct Limits {
     pub max_quantity: u32,
 }
 
+#[derive(Debug)]
 pub struct Priced {
     pub lines: Vec<OrderLine>,
     pub subtotal: i64,
