@@ -69,7 +69,10 @@ fn internal(e: impl std::fmt::Display) -> Problem {
     responses((status = 200, description = "Every subscription", body = SubscriptionList))
 )]
 #[get("/v1/admin/events/subscriptions")]
-async fn list_subscriptions(bus: web::Data<EventBus>, caller: Caller) -> Result<HttpResponse, Problem> {
+async fn list_subscriptions(
+    bus: web::Data<EventBus>,
+    caller: Caller,
+) -> Result<HttpResponse, Problem> {
     caller.require(ADMINS)?;
     let data = bus
         .cursors()
@@ -85,7 +88,10 @@ async fn list_subscriptions(bus: web::Data<EventBus>, caller: Caller) -> Result<
             leased_until: c.leased_until.and_utc(),
         })
         .collect();
-    Ok(with_policy(HttpResponse::Ok().json(SubscriptionList { data }), UNCACHEABLE))
+    Ok(with_policy(
+        HttpResponse::Ok().json(SubscriptionList { data }),
+        UNCACHEABLE,
+    ))
 }
 
 /// List dead-lettered events (admin)
@@ -108,7 +114,10 @@ async fn list_dead_letters(
         .map_err(Problem::validation)?;
     let rows = bus.dead_letters(after, limit + 1).await.map_err(internal)?;
     let (data, next_cursor) = pagination::split(rows, limit, |d| d.id.clone());
-    Ok(with_policy(HttpResponse::Ok().json(DeadLetterPage { data, next_cursor }), UNCACHEABLE))
+    Ok(with_policy(
+        HttpResponse::Ok().json(DeadLetterPage { data, next_cursor }),
+        UNCACHEABLE,
+    ))
 }
 
 /// Re-drive a dead-lettered event (admin)

@@ -49,8 +49,12 @@ impl Modules {
         let wake = Wake::default();
         let identity = identity::build(db.clone(), &settings.auth);
         let catalog = catalog::build(db.clone(), &settings.catalog);
-        let ordering =
-            ordering::build(db.clone(), catalog.clone(), &settings.ordering, wake.clone());
+        let ordering = ordering::build(
+            db.clone(),
+            catalog.clone(),
+            &settings.ordering,
+            wake.clone(),
+        );
         let payments = payments::build(
             db.clone(),
             ordering.clone(),

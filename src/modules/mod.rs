@@ -28,7 +28,11 @@ pub const SUBSCRIPTIONS: &[(&str, &str, &[&str])] = &[
     (
         "ordering",
         "delivery",
-        &["delivery.created", "delivery.picked_up", "delivery.delivered"],
+        &[
+            "delivery.created",
+            "delivery.picked_up",
+            "delivery.delivered",
+        ],
     ),
     ("payments", "ordering", &["order.cancelled"]),
     ("kitchen", "ordering", &["order.paid", "order.cancelled"]),

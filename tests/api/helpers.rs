@@ -77,6 +77,15 @@ pub fn test_settings(database_url: &str) -> Settings {
         ("BRIGADE_AUTH__ARGON2__ITERATIONS".into(), "1".into()),
         ("BRIGADE_AUTH__LOGIN_MAX_FAILURES".into(), "5".into()),
         ("BRIGADE_CATALOG__MENU_CACHE_TTL_SECS".into(), "60".into()),
+        // Events move in milliseconds, retries too, so journeys finish quickly.
+        ("BRIGADE_EVENTS__POLL_INTERVAL_MS".into(), "20".into()),
+        ("BRIGADE_EVENTS__RETRY_BASE_MS".into(), "20".into()),
+        ("BRIGADE_EVENTS__RETRY_MAX_MS".into(), "100".into()),
+        ("BRIGADE_EVENTS__MAX_ATTEMPTS".into(), "3".into()),
+        (
+            "BRIGADE_PAYMENTS__PROCESSOR_TIMEOUT_MS".into(),
+            "300".into(),
+        ),
     ];
     let settings = Settings::load_from(None, env).expect("test settings are valid");
     if std::env::var("TEST_LOG").is_ok() {
@@ -224,6 +233,30 @@ impl TestApp {
 
     pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Response {
         self.send("PUT", path, token, &[], Some(body)).await
+    }
+
+    /// Polls `GET path` until `done` holds for the body (events are asynchronous), failing
+    /// after 10 s with the last body seen.
+    pub async fn eventually(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let res = self.get(path, token).await;
+            if res.status == 200 && done(&res.body) {
+                return res.body;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "GET {path} never got there; last: {} {}",
+                res.status,
+                res.body
+            );
+            actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {

@@ -8,4 +8,8 @@ mod docs;
 mod errors;
 mod helpers;
 mod identity;
+mod journey;
+mod kitchen_and_delivery;
 mod operations;
+mod ordering;
+mod payments;

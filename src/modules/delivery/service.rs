@@ -99,7 +99,9 @@ impl DeliveryService {
                 row.status = store::status_name(step.to);
                 row.updated_at = now;
                 if !store::save_from(c, &row, &store::status_name(current))? {
-                    return Err(DeliveryError::Conflict("the delivery changed meanwhile; retry".into()));
+                    return Err(DeliveryError::Conflict(
+                        "the delivery changed meanwhile; retry".into(),
+                    ));
                 }
                 if let Some(kind) = step.announces {
                     Outbox.append(c, &[delivery_event(kind, &row, false)])?;
@@ -120,7 +122,9 @@ impl DeliveryApi for DeliveryService {
         let status = filter.status.map(store::status_name);
         let rows = self
             .db
-            .read(move |c| store::page(c, status, after, limit as i64 + 1).map_err(DeliveryError::from))
+            .read(move |c| {
+                store::page(c, status, after, limit as i64 + 1).map_err(DeliveryError::from)
+            })
             .await?;
         let (rows, next_cursor) = pagination::split(rows, limit, |r| r.id.clone());
         Ok(DeliveryPage {
@@ -130,22 +134,43 @@ impl DeliveryApi for DeliveryService {
     }
 
     async fn claim(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError> {
-        let step = Step { from: DeliveryStatus::AwaitingCourier, to: DeliveryStatus::Claimed, announces: None };
+        let step = Step {
+            from: DeliveryStatus::AwaitingCourier,
+            to: DeliveryStatus::Claimed,
+            announces: None,
+        };
         self.step(courier, id, step, None).await
     }
 
     async fn pick_up(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError> {
-        let step = Step { from: DeliveryStatus::Claimed, to: DeliveryStatus::PickedUp, announces: Some(ev::DELIVERY_PICKED_UP) };
+        let step = Step {
+            from: DeliveryStatus::Claimed,
+            to: DeliveryStatus::PickedUp,
+            announces: Some(ev::DELIVERY_PICKED_UP),
+        };
         self.step(courier, id, step, None).await
     }
 
-    async fn ping(&self, courier: &Principal, id: &str, at: Location) -> Result<Delivery, DeliveryError> {
-        let step = Step { from: DeliveryStatus::PickedUp, to: DeliveryStatus::PickedUp, announces: None };
+    async fn ping(
+        &self,
+        courier: &Principal,
+        id: &str,
+        at: Location,
+    ) -> Result<Delivery, DeliveryError> {
+        let step = Step {
+            from: DeliveryStatus::PickedUp,
+            to: DeliveryStatus::PickedUp,
+            announces: None,
+        };
         self.step(courier, id, step, Some(at)).await
     }
 
     async fn deliver(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError> {
-        let step = Step { from: DeliveryStatus::PickedUp, to: DeliveryStatus::Delivered, announces: Some(ev::DELIVERY_DELIVERED) };
+        let step = Step {
+            from: DeliveryStatus::PickedUp,
+            to: DeliveryStatus::Delivered,
+            announces: Some(ev::DELIVERY_DELIVERED),
+        };
         self.step(courier, id, step, None).await
     }
 
@@ -194,7 +219,11 @@ impl EventHandler for DeliveryService {
                     tracking_code: random_token(12),
                     status: store::status_name(DeliveryStatus::AwaitingCourier),
                     courier_id: None,
-                    address: ready.fulfillment.get("address").map(|a| a.to_string()).unwrap_or_else(|| "null".into()),
+                    address: ready
+                        .fulfillment
+                        .get("address")
+                        .map(|a| a.to_string())
+                        .unwrap_or_else(|| "null".into()),
                     lat: None,
                     lng: None,
                     position_at: None,

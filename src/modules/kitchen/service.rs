@@ -87,14 +87,22 @@ fn change_line_in(
         .iter()
         .find(|l| l.id == line_id)
         .cloned()
-        .ok_or_else(|| KitchenError::NotFound(format!("no line {line_id} on ticket {ticket_id}")))?;
+        .ok_or_else(|| {
+            KitchenError::NotFound(format!("no line {line_id} on ticket {ticket_id}"))
+        })?;
     if matches!(ticket.status, TicketStatus::Ready | TicketStatus::Cancelled) {
         return Err(KitchenError::Conflict(format!(
             "the ticket is {}",
             store::ticket_status(ticket.status)
         )));
     }
-    if !store::set_line_status(c, ticket_id, line_id, &store::line_status(from), &store::line_status(to))? {
+    if !store::set_line_status(
+        c,
+        ticket_id,
+        line_id,
+        &store::line_status(from),
+        &store::line_status(to),
+    )? {
         return Err(KitchenError::Conflict(format!(
             "the line is {}, not {}",
             store::line_status(line.status),
@@ -106,7 +114,12 @@ fn change_line_in(
     let at = Some((line_id, line.station.as_str()));
     if to == LineStatus::Started {
         if ticket.status == TicketStatus::Queued {
-            store::set_ticket_status(c, ticket_id, &store::ticket_status(TicketStatus::InPreparation), now)?;
+            store::set_ticket_status(
+                c,
+                ticket_id,
+                &store::ticket_status(TicketStatus::InPreparation),
+                now,
+            )?;
             events.push(ticket_event(ev::TICKET_STARTED, &ticket, None));
         }
         events.push(ticket_event(ev::LINE_STARTED, &ticket, at));
@@ -117,7 +130,12 @@ fn change_line_in(
             .iter()
             .all(|l| l.id == line_id || l.status == LineStatus::Done);
         if others_done {
-            store::set_ticket_status(c, ticket_id, &store::ticket_status(TicketStatus::Ready), now)?;
+            store::set_ticket_status(
+                c,
+                ticket_id,
+                &store::ticket_status(TicketStatus::Ready),
+                now,
+            )?;
             events.push(ticket_event(ev::TICKET_READY, &ticket, None));
         }
     }
@@ -145,12 +163,24 @@ impl KitchenApi for KitchenService {
         Ok(TicketPage { data, next_cursor })
     }
 
-    async fn start_line(&self, _cook: &Principal, ticket_id: &str, line_id: &str) -> Result<Ticket, KitchenError> {
-        self.change_line(ticket_id, line_id, LineStatus::Queued, LineStatus::Started).await
+    async fn start_line(
+        &self,
+        _cook: &Principal,
+        ticket_id: &str,
+        line_id: &str,
+    ) -> Result<Ticket, KitchenError> {
+        self.change_line(ticket_id, line_id, LineStatus::Queued, LineStatus::Started)
+            .await
     }
 
-    async fn finish_line(&self, _cook: &Principal, ticket_id: &str, line_id: &str) -> Result<Ticket, KitchenError> {
-        self.change_line(ticket_id, line_id, LineStatus::Started, LineStatus::Done).await
+    async fn finish_line(
+        &self,
+        _cook: &Principal,
+        ticket_id: &str,
+        line_id: &str,
+    ) -> Result<Ticket, KitchenError> {
+        self.change_line(ticket_id, line_id, LineStatus::Started, LineStatus::Done)
+            .await
     }
 }
 
@@ -191,9 +221,15 @@ impl EventHandler for KitchenService {
                     if let Some(t) = store::by_order(c, &order.order_id)?
                         && (t.status == "queued" || t.status == "in_preparation")
                     {
-                        store::set_ticket_status(c, &t.id, &store::ticket_status(TicketStatus::Cancelled), now)?;
+                        store::set_ticket_status(
+                            c,
+                            &t.id,
+                            &store::ticket_status(TicketStatus::Cancelled),
+                            now,
+                        )?;
                         if let Some(ticket) = store::find(c, &t.id)? {
-                            Outbox.append(c, &[ticket_event(ev::TICKET_CANCELLED, &ticket, None)])?;
+                            Outbox
+                                .append(c, &[ticket_event(ev::TICKET_CANCELLED, &ticket, None)])?;
                         }
                     }
                     return Ok(());

@@ -21,7 +21,12 @@ pub fn build(
     settings: &OrderingSettings,
     wake: Wake,
 ) -> Arc<dyn api::OrderingApi> {
-    Arc::new(service::OrderingService::new(db, catalog, settings.clone(), wake))
+    Arc::new(service::OrderingService::new(
+        db,
+        catalog,
+        settings.clone(),
+        wake,
+    ))
 }
 
 /// The module's outbox, for the event dispatcher. Composition root only.

@@ -34,8 +34,18 @@ pub struct OrderingService {
 }
 
 impl OrderingService {
-    pub fn new(db: Db, catalog: Arc<dyn CatalogApi>, settings: OrderingSettings, wake: Wake) -> Self {
-        Self { db, catalog, settings, wake }
+    pub fn new(
+        db: Db,
+        catalog: Arc<dyn CatalogApi>,
+        settings: OrderingSettings,
+        wake: Wake,
+    ) -> Self {
+        Self {
+            db,
+            catalog,
+            settings,
+            wake,
+        }
     }
 
     async fn load(&self, id: &str) -> Result<Order, OrderingError> {
@@ -91,8 +101,14 @@ fn move_order(c: &mut DbConn, order: &Order, to: OrderStatus) -> Result<(), Orde
             "the order changed meanwhile; read it again and retry".into(),
         ));
     }
-    let changed = ev::OrderStatusChanged { order_id: order.id.clone(), status: to };
-    Outbox.append(c, &[Event::new(ev::ORDER_STATUS_CHANGED, 1, &order.id, &changed)])?;
+    let changed = ev::OrderStatusChanged {
+        order_id: order.id.clone(),
+        status: to,
+    };
+    Outbox.append(
+        c,
+        &[Event::new(ev::ORDER_STATUS_CHANGED, 1, &order.id, &changed)],
+    )?;
     Ok(())
 }
 
@@ -154,8 +170,13 @@ impl OrderingApi for OrderingService {
                 return Err(OrderingError::Validation(errors));
             }
         };
-        let delivery_fee = if input.fulfillment.is_delivery() { self.settings.delivery_fee } else { 0 };
-        let (tax, total) = pricing::totals(priced.subtotal, self.settings.tax_rate_bps, delivery_fee);
+        let delivery_fee = if input.fulfillment.is_delivery() {
+            self.settings.delivery_fee
+        } else {
+            0
+        };
+        let (tax, total) =
+            pricing::totals(priced.subtotal, self.settings.tax_rate_bps, delivery_fee);
         let now = Utc::now().naive_utc();
         let row = OrderRow {
             id: new_id("ord"),
@@ -206,7 +227,11 @@ impl OrderingApi for OrderingService {
         self.load(&id).await
     }
 
-    async fn list(&self, caller: &Principal, filter: OrderFilter) -> Result<OrderPage, OrderingError> {
+    async fn list(
+        &self,
+        caller: &Principal,
+        filter: OrderFilter,
+    ) -> Result<OrderPage, OrderingError> {
         let (limit, before) = pagination::parse::<String>(filter.limit, filter.cursor.as_deref())
             .map_err(OrderingError::Validation)?;
         let customer_id = if caller.has_any(STAFF) {
@@ -240,15 +265,22 @@ impl OrderingApi for OrderingService {
             refund_due: status::was_paid(order.status),
         };
         let event = Event::new(ev::ORDER_CANCELLED, 1, &order.id, &cancelled);
-        self.transition(order, OrderStatus::Cancelled, vec![event]).await
+        self.transition(order, OrderStatus::Cancelled, vec![event])
+            .await
     }
 
     async fn hand_over(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError> {
         if !caller.has_any(STAFF) {
-            return Err(OrderingError::Forbidden("hand orders over (staff only)".into()));
+            return Err(OrderingError::Forbidden(
+                "hand orders over (staff only)".into(),
+            ));
         }
         let order = self.load(id).await?;
-        status::advance(order.status, OrderStatus::PickedUp, order.fulfillment.is_delivery())?;
+        status::advance(
+            order.status,
+            OrderStatus::PickedUp,
+            order.fulfillment.is_delivery(),
+        )?;
         self.transition(order, OrderStatus::PickedUp, vec![]).await
     }
 

@@ -21,7 +21,13 @@ pub fn build(
     settings: &PaymentSettings,
     wake: Wake,
 ) -> Arc<dyn api::PaymentsApi> {
-    Arc::new(service::PaymentsService::new(db, ordering, processor, settings.clone(), wake))
+    Arc::new(service::PaymentsService::new(
+        db,
+        ordering,
+        processor,
+        settings.clone(),
+        wake,
+    ))
 }
 
 /// The built-in sandbox card processor (see its magic tokens in the API docs).

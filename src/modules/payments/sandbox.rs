@@ -24,7 +24,12 @@ impl CardProcessor for SandboxProcessor {
         _amount: i64,
         _currency: &str,
     ) -> Result<Charge, ChargeError> {
-        if let Some(outcome) = self.settled.lock().ok().and_then(|m| m.get(reference).cloned()) {
+        if let Some(outcome) = self
+            .settled
+            .lock()
+            .ok()
+            .and_then(|m| m.get(reference).cloned())
+        {
             return outcome;
         }
         let outcome = match token {

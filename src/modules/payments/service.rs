@@ -48,7 +48,13 @@ impl PaymentsService {
         settings: PaymentSettings,
         wake: Wake,
     ) -> Self {
-        Self { db, ordering, processor, settings, wake }
+        Self {
+            db,
+            ordering,
+            processor,
+            settings,
+            wake,
+        }
     }
 
     fn lock_span(&self) -> TimeDelta {
@@ -64,10 +70,14 @@ impl PaymentsService {
         hash: String,
         order_id: &str,
     ) -> Result<Claim, PaymentsError> {
-        let order = self.ordering.payable(caller, order_id).await.map_err(|e| match e {
-            OrderingError::NotFound(_) => PaymentsError::NotFound(e.to_string()),
-            other => PaymentsError::Internal(other.to_string()),
-        })?;
+        let order = self
+            .ordering
+            .payable(caller, order_id)
+            .await
+            .map_err(|e| match e {
+                OrderingError::NotFound(_) => PaymentsError::NotFound(e.to_string()),
+                other => PaymentsError::Internal(other.to_string()),
+            })?;
         let (principal, key) = (caller.user_id.clone(), key.to_owned());
         let max_declines = self.settings.max_declines_per_order;
         let span = self.lock_span();
@@ -80,7 +90,10 @@ impl PaymentsService {
                 if order.status != OrderStatus::Placed {
                     return Err(PaymentsError::Conflict(format!(
                         "the order is {}; only placed orders can be paid",
-                        serde_json::to_value(order.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+                        serde_json::to_value(order.status)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default()
                     )));
                 }
                 if store::declines(c, &order.id)? >= max_declines {
@@ -102,16 +115,25 @@ impl PaymentsService {
                     created_at: now,
                     updated_at: now,
                 };
-                store::insert_key(c, &KeyRow {
-                    principal: principal.clone(),
-                    key: key.clone(),
-                    request_hash: hash.clone(),
-                    payment_id: payment.id.clone(),
-                    locked_until: now + span,
-                    created_at: now,
-                })
+                store::insert_key(
+                    c,
+                    &KeyRow {
+                        principal: principal.clone(),
+                        key: key.clone(),
+                        request_hash: hash.clone(),
+                        payment_id: payment.id.clone(),
+                        locked_until: now + span,
+                        created_at: now,
+                    },
+                )
                 // A concurrent duplicate got there first (SQLite reports it here).
-                .map_err(|e| if is_unique_violation(&e) { PaymentsError::InFlight } else { e.into() })?;
+                .map_err(|e| {
+                    if is_unique_violation(&e) {
+                        PaymentsError::InFlight
+                    } else {
+                        e.into()
+                    }
+                })?;
                 store::insert_payment(c, &payment).map_err(|e| {
                     if is_unique_violation(&e) {
                         PaymentsError::Conflict(
@@ -136,8 +158,11 @@ impl PaymentsService {
         let call = self
             .processor
             .charge(&payment.id, token, payment.amount, &payment.currency);
-        let outcome =
-            actix_web::rt::time::timeout(Duration::from_millis(self.settings.processor_timeout_ms), call).await;
+        let outcome = actix_web::rt::time::timeout(
+            Duration::from_millis(self.settings.processor_timeout_ms),
+            call,
+        )
+        .await;
         let (principal, key) = (caller.user_id.clone(), key.to_owned());
         let Ok(result) = outcome else {
             let id = payment.id.clone();
@@ -153,14 +178,34 @@ impl PaymentsService {
                 let (status, card, reason, event_type) = match &result {
                     Ok(charge) => (
                         PaymentStatus::Captured,
-                        Some(Card { brand: charge.brand.clone(), last4: charge.last4.clone() }),
+                        Some(Card {
+                            brand: charge.brand.clone(),
+                            last4: charge.last4.clone(),
+                        }),
                         None,
                         ev::PAYMENT_CAPTURED,
                     ),
-                    Err(ChargeError::Declined(r)) => (PaymentStatus::Declined, None, Some(r.clone()), ev::PAYMENT_FAILED),
-                    Err(ChargeError::InvalidToken) => (PaymentStatus::Failed, None, Some("invalid_token".to_owned()), ev::PAYMENT_FAILED),
+                    Err(ChargeError::Declined(r)) => (
+                        PaymentStatus::Declined,
+                        None,
+                        Some(r.clone()),
+                        ev::PAYMENT_FAILED,
+                    ),
+                    Err(ChargeError::InvalidToken) => (
+                        PaymentStatus::Failed,
+                        None,
+                        Some("invalid_token".to_owned()),
+                        ev::PAYMENT_FAILED,
+                    ),
                 };
-                if store::settle(c, &payment.id, status, card.as_ref(), reason.as_deref(), now)? {
+                if store::settle(
+                    c,
+                    &payment.id,
+                    status,
+                    card.as_ref(),
+                    reason.as_deref(),
+                    now,
+                )? {
                     let event = PaymentEvent {
                         payment_id: payment.id.clone(),
                         order_id: payment.order_id.clone(),
@@ -226,7 +271,15 @@ impl PaymentsService {
                     reason: None,
                     refunded: Some(refund.amount),
                 };
-                Outbox.append(c, &[Event::new(ev::PAYMENT_REFUNDED, 1, &payment.order_id, &event)])?;
+                Outbox.append(
+                    c,
+                    &[Event::new(
+                        ev::PAYMENT_REFUNDED,
+                        1,
+                        &payment.order_id,
+                        &event,
+                    )],
+                )?;
                 Ok(Some(refund))
             })
             .await?;
@@ -263,7 +316,9 @@ fn answer(row: PaymentRow) -> Result<Payment, PaymentsError> {
     let payment = Payment::from(row);
     match payment.status {
         PaymentStatus::Captured => Ok(payment),
-        PaymentStatus::Pending => Err(PaymentsError::ProcessorTimeout { payment_id: payment.id }),
+        PaymentStatus::Pending => Err(PaymentsError::ProcessorTimeout {
+            payment_id: payment.id,
+        }),
         PaymentStatus::Failed if payment.failure_reason.as_deref() == Some("invalid_token") => {
             Err(PaymentsError::Validation(vec![FieldError::new(
                 "card_token",
@@ -280,7 +335,9 @@ fn answer(row: PaymentRow) -> Result<Payment, PaymentsError> {
 
 fn check_key(key: Option<&str>) -> Result<&str, PaymentsError> {
     let key = key.ok_or_else(|| {
-        PaymentsError::BadRequest("payments need an `Idempotency-Key` header (1 to 255 visible characters)".into())
+        PaymentsError::BadRequest(
+            "payments need an `Idempotency-Key` header (1 to 255 visible characters)".into(),
+        )
     })?;
     if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(PaymentsError::BadRequest(
@@ -315,7 +372,9 @@ impl PaymentsApi for PaymentsService {
         request: RefundRequest,
     ) -> Result<Refund, PaymentsError> {
         if !caller.has_any(REFUNDERS) {
-            return Err(PaymentsError::Forbidden("refund payments (staff only)".into()));
+            return Err(PaymentsError::Forbidden(
+                "refund payments (staff only)".into(),
+            ));
         }
         let payment = self.load(payment_id).await?;
         if payment.status != "captured" {

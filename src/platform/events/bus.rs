@@ -164,7 +164,9 @@ impl EventBus {
             for sub in &self.inner.subscriptions {
                 match self.pump(sub).await {
                     Ok(m) => more |= m,
-                    Err(e) => tracing::warn!(subscription = %sub.name(), error = %e, "event delivery round failed"),
+                    Err(e) => {
+                        tracing::warn!(subscription = %sub.name(), error = %e, "event delivery round failed")
+                    }
                 }
             }
             if !more {
@@ -230,8 +232,7 @@ impl EventBus {
                         self.save(cursor.clone(), Some(dead)).await?;
                         continue;
                     }
-                    cursor.retry_at =
-                        Utc::now().naive_utc() + self.backoff(cursor.attempts as u32);
+                    cursor.retry_at = Utc::now().naive_utc() + self.backoff(cursor.attempts as u32);
                     cursor.last_error = error;
                     self.save(cursor, None).await?;
                     return Ok(false);
@@ -324,11 +325,12 @@ impl EventBus {
 }
 
 fn backoff(base_ms: u64, max_ms: u64, attempt: u32) -> TimeDelta {
-    let factor = 1_u64.checked_shl(attempt.saturating_sub(1)).unwrap_or(u64::MAX);
+    let factor = 1_u64
+        .checked_shl(attempt.saturating_sub(1))
+        .unwrap_or(u64::MAX);
     let ms = base_ms.saturating_mul(factor).min(max_ms);
     TimeDelta::milliseconds(ms as i64)
 }
-
 
 #[cfg(test)]
 mod tests {

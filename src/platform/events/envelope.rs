@@ -28,7 +28,12 @@ pub struct Event {
 }
 
 impl Event {
-    pub fn new<P: Serialize>(event_type: &str, version: i32, aggregate_id: &str, payload: &P) -> Self {
+    pub fn new<P: Serialize>(
+        event_type: &str,
+        version: i32,
+        aggregate_id: &str,
+        payload: &P,
+    ) -> Self {
         Self {
             id: new_id("evt"),
             event_type: event_type.to_owned(),

@@ -16,5 +16,5 @@ mod store;
 
 pub use bus::{DeadLetter, EventBus, EventHandler, RedriveError, Subscription, Wake};
 pub use envelope::{Event, StoredEvent};
-pub use store::Cursor;
 pub use outbox::{OutboxTable, serialize_appends};
+pub use store::Cursor;

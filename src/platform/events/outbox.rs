@@ -23,10 +23,8 @@ pub trait OutboxTable: Send + Sync {
 pub fn serialize_appends(conn: &mut DbConn, table: &str) -> QueryResult<()> {
     use diesel::RunQueryDsl;
     if let DbConn::Postgres(_) = conn {
-        diesel::sql_query(format!(
-            "SELECT pg_advisory_xact_lock(hashtext('{table}'))"
-        ))
-        .execute(conn)?;
+        diesel::sql_query(format!("SELECT pg_advisory_xact_lock(hashtext('{table}'))"))
+            .execute(conn)?;
     }
     Ok(())
 }

@@ -123,8 +123,12 @@ pub trait DeliveryApi: EventHandler {
     async fn list(&self, filter: DeliveryFilter) -> Result<DeliveryPage, DeliveryError>;
     async fn claim(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError>;
     async fn pick_up(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError>;
-    async fn ping(&self, courier: &Principal, id: &str, at: Location)
-    -> Result<Delivery, DeliveryError>;
+    async fn ping(
+        &self,
+        courier: &Principal,
+        id: &str,
+        at: Location,
+    ) -> Result<Delivery, DeliveryError>;
     async fn deliver(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError>;
     /// Public view by tracking code.
     async fn track(&self, code: &str) -> Result<Tracking, DeliveryError>;

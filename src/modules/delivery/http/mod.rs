@@ -56,7 +56,11 @@ async fn list_deliveries(
     )
 )]
 #[post("/v1/deliveries/{id}/claim")]
-async fn claim_delivery(deliveries: Deliveries, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, Problem> {
+async fn claim_delivery(
+    deliveries: Deliveries,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
     let courier = caller.require(COURIERS)?;
     Ok(ok(deliveries.claim(courier, &id).await?))
 }
@@ -72,7 +76,11 @@ async fn claim_delivery(deliveries: Deliveries, caller: Caller, id: web::Path<St
     )
 )]
 #[post("/v1/deliveries/{id}/pickup")]
-async fn pick_up_delivery(deliveries: Deliveries, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, Problem> {
+async fn pick_up_delivery(
+    deliveries: Deliveries,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
     let courier = caller.require(COURIERS)?;
     Ok(ok(deliveries.pick_up(courier, &id).await?))
 }
@@ -110,7 +118,11 @@ async fn ping_delivery(
     )
 )]
 #[post("/v1/deliveries/{id}/deliver")]
-async fn deliver_delivery(deliveries: Deliveries, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, Problem> {
+async fn deliver_delivery(
+    deliveries: Deliveries,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
     let courier = caller.require(COURIERS)?;
     Ok(ok(deliveries.deliver(courier, &id).await?))
 }

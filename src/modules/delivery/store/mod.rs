@@ -43,7 +43,11 @@ impl DeliveryRow {
 
     pub fn position(&self) -> Option<Position> {
         match (self.lat, self.lng, self.position_at) {
-            (Some(lat), Some(lng), Some(at)) => Some(Position { lat, lng, at: at.and_utc() }),
+            (Some(lat), Some(lng), Some(at)) => Some(Position {
+                lat,
+                lng,
+                at: at.and_utc(),
+            }),
             _ => None,
         }
     }
@@ -75,12 +79,17 @@ pub fn insert(conn: &mut DbConn, row: &DeliveryRow) -> QueryResult<bool> {
     if exists > 0 {
         return Ok(false);
     }
-    diesel::insert_into(deliveries::table).values(row).execute(conn)?;
+    diesel::insert_into(deliveries::table)
+        .values(row)
+        .execute(conn)?;
     Ok(true)
 }
 
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<DeliveryRow>> {
-    deliveries::table.filter(deliveries::id.eq(id)).first(conn).optional()
+    deliveries::table
+        .filter(deliveries::id.eq(id))
+        .first(conn)
+        .optional()
 }
 
 pub fn by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<DeliveryRow>> {
@@ -96,7 +105,10 @@ pub fn page(
     after: Option<String>,
     limit: i64,
 ) -> QueryResult<Vec<DeliveryRow>> {
-    let mut q = deliveries::table.order(deliveries::id.asc()).limit(limit).into_boxed();
+    let mut q = deliveries::table
+        .order(deliveries::id.asc())
+        .limit(limit)
+        .into_boxed();
     if let Some(s) = status {
         q = q.filter(deliveries::status.eq(s));
     }

@@ -115,9 +115,17 @@ impl From<diesel::result::Error> for KitchenError {
 #[async_trait]
 pub trait KitchenApi: EventHandler {
     async fn tickets(&self, filter: TicketFilter) -> Result<TicketPage, KitchenError>;
-    async fn start_line(&self, cook: &Principal, ticket_id: &str, line_id: &str)
-    -> Result<Ticket, KitchenError>;
+    async fn start_line(
+        &self,
+        cook: &Principal,
+        ticket_id: &str,
+        line_id: &str,
+    ) -> Result<Ticket, KitchenError>;
     /// When the last line is done the ticket is ready (`ticket.ready`).
-    async fn finish_line(&self, cook: &Principal, ticket_id: &str, line_id: &str)
-    -> Result<Ticket, KitchenError>;
+    async fn finish_line(
+        &self,
+        cook: &Principal,
+        ticket_id: &str,
+        line_id: &str,
+    ) -> Result<Ticket, KitchenError>;
 }

@@ -15,7 +15,9 @@ type Kitchen = web::Data<dyn KitchenApi>;
 const COOKS: &[Role] = &[Role::Kitchen, Role::Staff];
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_tickets).service(start_line).service(finish_line);
+    cfg.service(list_tickets)
+        .service(start_line)
+        .service(finish_line);
 }
 
 /// List kitchen tickets (kitchen, staff)

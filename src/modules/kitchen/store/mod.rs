@@ -75,7 +75,11 @@ fn assemble(t: TicketRow, ls: Vec<LineRow>) -> Ticket {
 }
 
 /// `false` when the order already has a ticket.
-pub fn insert(conn: &mut DbConn, ticket: &TicketRow, ticket_lines: &[LineRow]) -> QueryResult<bool> {
+pub fn insert(
+    conn: &mut DbConn,
+    ticket: &TicketRow,
+    ticket_lines: &[LineRow],
+) -> QueryResult<bool> {
     let exists: i64 = tickets::table
         .filter(tickets::order_id.eq(&ticket.order_id))
         .count()
@@ -83,7 +87,9 @@ pub fn insert(conn: &mut DbConn, ticket: &TicketRow, ticket_lines: &[LineRow]) -
     if exists > 0 {
         return Ok(false);
     }
-    diesel::insert_into(tickets::table).values(ticket).execute(conn)?;
+    diesel::insert_into(tickets::table)
+        .values(ticket)
+        .execute(conn)?;
     for l in ticket_lines {
         diesel::insert_into(lines::table).values(l).execute(conn)?;
     }

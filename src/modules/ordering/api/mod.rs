@@ -21,8 +21,11 @@ pub trait OrderingApi: EventHandler {
     /// Prices the lines from the catalog and places the order for `customer`.
     async fn place(&self, customer: &Principal, order: NewOrder) -> Result<Order, OrderingError>;
     /// Customers see their own orders; staff see all and may filter by customer.
-    async fn list(&self, caller: &Principal, filter: OrderFilter)
-    -> Result<OrderPage, OrderingError>;
+    async fn list(
+        &self,
+        caller: &Principal,
+        filter: OrderFilter,
+    ) -> Result<OrderPage, OrderingError>;
     /// Another customer's order is `NotFound`.
     async fn get(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError>;
     /// Customers before preparation; staff until completion. A paid order gets refunded.

@@ -45,7 +45,11 @@ pub fn price(
             ));
         }
         let Some(item) = items.get(&line.item_id) else {
-            errors.push(FieldError::new(at("item_id"), "unknown_item", "no such menu item"));
+            errors.push(FieldError::new(
+                at("item_id"),
+                "unknown_item",
+                "no such menu item",
+            ));
             continue;
         };
         if !item.available {
@@ -80,7 +84,11 @@ pub fn price(
                         line_total,
                         station: item.station.clone(),
                     }),
-                    None => errors.push(FieldError::new(at("quantity"), "too_large", "line total overflows")),
+                    None => errors.push(FieldError::new(
+                        at("quantity"),
+                        "too_large",
+                        "line total overflows",
+                    )),
                 }
             }
             Err(mut e) => errors.append(&mut e),
@@ -148,7 +156,11 @@ fn choose_options(
             ));
         }
     }
-    if errors.is_empty() { Ok(picked) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(picked)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Tax on the subtotal in basis points, rounded half up, and the total.
@@ -182,8 +194,16 @@ mod tests {
                 min_choices: 0,
                 max_choices: 1,
                 options: vec![
-                    OptionChoice { id: "oat".into(), name: "Oat".into(), price_delta: 40 },
-                    OptionChoice { id: "soy".into(), name: "Soy".into(), price_delta: 30 },
+                    OptionChoice {
+                        id: "oat".into(),
+                        name: "Oat".into(),
+                        price_delta: 40,
+                    },
+                    OptionChoice {
+                        id: "soy".into(),
+                        name: "Soy".into(),
+                        price_delta: 30,
+                    },
                 ],
             }],
             created_at: Utc::now(),
@@ -199,7 +219,10 @@ mod tests {
         }
     }
 
-    const LIMITS: Limits = Limits { max_lines: 3, max_quantity: 10 };
+    const LIMITS: Limits = Limits {
+        max_lines: 3,
+        max_quantity: 10,
+    };
 
     fn menu() -> HashMap<String, MenuItem> {
         [item("a", 380, true), item("b", 250, false)]
@@ -222,7 +245,11 @@ mod tests {
     #[test]
     fn every_bad_line_is_named() {
         let errors = price(
-            &[line("b", 1, &[]), line("zzz", 1, &[]), line("a", 11, &["oat", "soy", "nope"])],
+            &[
+                line("b", 1, &[]),
+                line("zzz", 1, &[]),
+                line("a", 11, &["oat", "soy", "nope"]),
+            ],
             &menu(),
             &LIMITS,
         )

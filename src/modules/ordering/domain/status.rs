@@ -9,7 +9,10 @@ use OrderStatus::*;
 pub fn advance(from: OrderStatus, to: OrderStatus, delivery: bool) -> Result<(), OrderingError> {
     let allowed = matches!(
         (from, to),
-        (Placed, Paid) | (Paid, InPreparation) | (InPreparation, Ready) | (OutForDelivery, Delivered)
+        (Placed, Paid)
+            | (Paid, InPreparation)
+            | (InPreparation, Ready)
+            | (OutForDelivery, Delivered)
     ) || (from == Ready && to == PickedUp && !delivery)
         || (from == Ready && to == OutForDelivery && delivery);
     if allowed {
@@ -68,8 +71,14 @@ mod tests {
             "an order cannot go from `placed` to `ready`"
         );
         assert!(advance(Ready, Paid, false).is_err());
-        assert!(advance(Ready, OutForDelivery, false).is_err(), "pickup orders are not driven");
-        assert!(advance(Ready, PickedUp, true).is_err(), "delivery orders are not handed over");
+        assert!(
+            advance(Ready, OutForDelivery, false).is_err(),
+            "pickup orders are not driven"
+        );
+        assert!(
+            advance(Ready, PickedUp, true).is_err(),
+            "delivery orders are not handed over"
+        );
         assert!(advance(Cancelled, Paid, false).is_err());
     }
 

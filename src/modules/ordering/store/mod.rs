@@ -114,7 +114,9 @@ pub fn insert(conn: &mut DbConn, order: &OrderRow, order_lines: &[LineRow]) -> Q
         .execute(conn)?;
     // One statement per line: multi-row inserts are not available over both backends.
     for line in order_lines {
-        diesel::insert_into(lines::table).values(line).execute(conn)?;
+        diesel::insert_into(lines::table)
+            .values(line)
+            .execute(conn)?;
     }
     Ok(())
 }
@@ -191,13 +193,17 @@ pub fn set_status(
     to: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let n = diesel::update(orders::table.filter(orders::id.eq(id)).filter(orders::status.eq(from)))
-        .set((
-            orders::status.eq(to),
-            orders::version.eq(orders::version + 1),
-            orders::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    let n = diesel::update(
+        orders::table
+            .filter(orders::id.eq(id))
+            .filter(orders::status.eq(from)),
+    )
+    .set((
+        orders::status.eq(to),
+        orders::version.eq(orders::version + 1),
+        orders::updated_at.eq(now),
+    ))
+    .execute(conn)?;
     Ok(n == 1)
 }
 

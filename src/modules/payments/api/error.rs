@@ -16,7 +16,9 @@ pub enum PaymentsError {
     InFlight,
     #[error("{0}")]
     Conflict(String),
-    #[error("the card processor did not answer in time; the payment is pending — retry with the same Idempotency-Key")]
+    #[error(
+        "the card processor did not answer in time; the payment is pending — retry with the same Idempotency-Key"
+    )]
     ProcessorTimeout { payment_id: String },
     #[error("you may not {0}")]
     Forbidden(String),

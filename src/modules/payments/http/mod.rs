@@ -52,7 +52,10 @@ async fn pay_order(
         None => None,
     };
     let payment = payments.pay(&caller.0, &id, key, body.0).await?;
-    Ok(with_policy(HttpResponse::Created().json(&payment), PERSONAL))
+    Ok(with_policy(
+        HttpResponse::Created().json(&payment),
+        PERSONAL,
+    ))
 }
 
 /// Refund a payment (staff)

@@ -1,0 +1,176 @@
+//! Placing and reading orders: server-side pricing, validation and visibility.
+
+use serde_json::json;
+
+use crate::journey::Cafe;
+
+#[actix_web::test]
+async fn prices_totals_status_and_owner_cannot_be_sent() {
+    let cafe = Cafe::open().await;
+    for extra in ["total", "status", "customer_id", "subtotal"] {
+        let mut body = json!({"lines": [{"item_id": cafe.croissant, "quantity": 1}],
+            "fulfillment": {"type": "pickup"}});
+        body[extra] = json!(1);
+        let res = cafe
+            .app
+            .post("/v1/orders", Some(&cafe.customer), body)
+            .await;
+        assert!(
+            res.status == 422 || res.status == 400,
+            "{extra}: {}",
+            res.status
+        );
+        assert!(
+            res.body["detail"].as_str().unwrap().contains(extra),
+            "{}",
+            res.body
+        );
+    }
+    let priced = cafe
+        .app
+        .post(
+            "/v1/orders",
+            Some(&cafe.customer),
+            json!({"lines": [{"item_id": cafe.croissant, "quantity": 1, "unit_price": 1}],
+                "fulfillment": {"type": "pickup"}}),
+        )
+        .await;
+    assert_eq!(priced.status, 422, "{}", priced.body);
+}
+
+#[actix_web::test]
+async fn bad_lines_are_named_in_the_problem() {
+    let cafe = Cafe::open().await;
+    let sold_out = cafe
+        .app
+        .put(
+            &format!("/v1/catalog/items/{}/availability", cafe.croissant),
+            Some(&cafe.staff),
+            json!({"available": false}),
+        )
+        .await;
+    assert_eq!(sold_out.status, 200);
+    let res = cafe
+        .app
+        .post(
+            "/v1/orders",
+            Some(&cafe.customer),
+            json!({"lines": [
+                {"item_id": cafe.croissant, "quantity": 1},
+                {"item_id": "itm_nope", "quantity": 1},
+                {"item_id": cafe.flat_white, "quantity": 1, "options": ["opt_nope"]}],
+              "fulfillment": {"type": "delivery", "address": {"line1": "", "city": "Lyon",
+                "postal_code": "69003", "country": "france"}}}),
+        )
+        .await;
+    let problem = res.problem(422);
+    let fields: Vec<(&str, &str)> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    for expected in [
+        ("lines[0].item_id", "unavailable"),
+        ("lines[1].item_id", "unknown_item"),
+        ("lines[2].options[0]", "unknown_option"),
+        ("fulfillment.address.line1", "invalid"),
+        ("fulfillment.address.country", "invalid"),
+    ] {
+        assert!(
+            fields.contains(&expected),
+            "{expected:?} missing from {fields:?}"
+        );
+    }
+    let zero = cafe
+        .app
+        .post(
+            "/v1/orders",
+            Some(&cafe.customer),
+            json!({"lines": [{"item_id": cafe.flat_white, "quantity": 0}], "fulfillment": {"type": "pickup"}}),
+        )
+        .await;
+    assert_eq!(zero.problem(422)["errors"][0]["field"], "lines[0].quantity");
+}
+
+#[actix_web::test]
+async fn customers_see_only_their_own_orders_and_staff_see_all() {
+    let cafe = Cafe::open().await;
+    let mine = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    let other = cafe.app.customer_token("bob@example.com").await;
+    let theirs = cafe.order(&other, json!({"type": "pickup"})).await;
+    let path = format!("/v1/orders/{}", theirs["id"].as_str().unwrap());
+    cafe.app.get(&path, Some(&cafe.customer)).await.problem(404);
+    let pay = cafe
+        .pay(
+            &cafe.customer,
+            theirs["id"].as_str().unwrap(),
+            "k",
+            "tok_ok",
+        )
+        .await;
+    pay.problem(404);
+    let cancel = cafe
+        .app
+        .post(&format!("{path}/cancel"), Some(&cafe.customer), json!({}))
+        .await;
+    cancel.problem(404);
+
+    let list = cafe.app.get("/v1/orders", Some(&cafe.customer)).await;
+    assert_eq!(list.status, 200);
+    assert_eq!(
+        list.header("cache-control").as_deref(),
+        Some("private, no-store")
+    );
+    let ids: Vec<&str> = list.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [mine["id"].as_str().unwrap()]);
+
+    let all = cafe.app.get("/v1/orders?limit=1", Some(&cafe.staff)).await;
+    assert_eq!(all.body["data"].as_array().unwrap().len(), 1);
+    let next = all.body["next_cursor"].as_str().unwrap();
+    let rest = cafe
+        .app
+        .get(
+            &format!("/v1/orders?limit=1&cursor={next}"),
+            Some(&cafe.staff),
+        )
+        .await;
+    assert_eq!(rest.body["data"].as_array().unwrap().len(), 1);
+    assert_ne!(rest.body["data"][0]["id"], all.body["data"][0]["id"]);
+    let placed = cafe
+        .app
+        .get("/v1/orders?status=paid", Some(&cafe.staff))
+        .await;
+    assert_eq!(placed.body["data"], json!([]));
+}
+
+#[actix_web::test]
+async fn unpaid_orders_are_capped_per_customer() {
+    let cafe = Cafe::open().await;
+    for _ in 0..5 {
+        cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    }
+    let res = cafe
+        .app
+        .post(
+            "/v1/orders",
+            Some(&cafe.customer),
+            json!({"lines": [{"item_id": cafe.croissant, "quantity": 1}], "fulfillment": {"type": "pickup"}}),
+        )
+        .await;
+    assert!(
+        res.problem(409)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("unpaid")
+    );
+    assert_eq!(
+        cafe.app.post("/v1/orders", None, json!({})).await.status,
+        401
+    );
+}

@@ -1,0 +1,194 @@
+//! Paying: idempotency keys, declines, processor timeouts and refunds.
+
+use serde_json::json;
+
+use crate::journey::Cafe;
+
+#[actix_web::test]
+async fn the_same_key_replays_and_never_charges_twice() {
+    let cafe = Cafe::open().await;
+    let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    let id = order["id"].as_str().unwrap();
+    let first = cafe.pay(&cafe.customer, id, "key-1", "tok_ok").await;
+    assert_eq!(first.status, 201);
+    let replay = cafe.pay(&cafe.customer, id, "key-1", "tok_ok").await;
+    assert_eq!(replay.status, 201);
+    assert_eq!(replay.body, first.body);
+    let mismatch = cafe.pay(&cafe.customer, id, "key-1", "tok_declined").await;
+    assert_eq!(
+        mismatch.problem(422)["type"],
+        "https://brigade.dev/problems/idempotency-key-reused"
+    );
+    // Another key cannot pay a paid order again.
+    let again = cafe.pay(&cafe.customer, id, "key-2", "tok_ok").await;
+    again.problem(409);
+}
+
+#[actix_web::test]
+async fn concurrent_duplicates_charge_once() {
+    let cafe = Cafe::open().await;
+    let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    let id = order["id"].as_str().unwrap();
+    let attempts = (0..10).map(|i| {
+        let key = if i % 2 == 0 { "same" } else { "other" };
+        cafe.pay(&cafe.customer, id, key, "tok_ok")
+    });
+    let results = futures_util::future::join_all(attempts).await;
+    let captured: std::collections::HashSet<String> = results
+        .iter()
+        .filter(|r| r.status == 201)
+        .map(|r| r.body["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        captured.len(),
+        1,
+        "{:?}",
+        results.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    for r in &results {
+        assert!(
+            r.status == 201 || r.status == 409,
+            "{} {}",
+            r.status,
+            r.body
+        );
+    }
+}
+
+#[actix_web::test]
+async fn keys_are_required_and_bounded() {
+    let cafe = Cafe::open().await;
+    let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    let path = format!("/v1/orders/{}/payments", order["id"].as_str().unwrap());
+    let missing = cafe
+        .app
+        .post(&path, Some(&cafe.customer), json!({"card_token": "tok_ok"}))
+        .await;
+    missing.problem(400);
+    let long = "k".repeat(256);
+    cafe.pay(
+        &cafe.customer,
+        order["id"].as_str().unwrap(),
+        &long,
+        "tok_ok",
+    )
+    .await
+    .problem(400);
+    let unknown = cafe
+        .pay(
+            &cafe.customer,
+            order["id"].as_str().unwrap(),
+            "k",
+            "tok_what",
+        )
+        .await;
+    assert_eq!(unknown.problem(422)["errors"][0]["field"], "card_token");
+}
+
+#[actix_web::test]
+async fn declines_are_402_and_capped_per_order() {
+    let cafe = Cafe::open().await;
+    let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    let id = order["id"].as_str().unwrap();
+    let declined = cafe.pay(&cafe.customer, id, "d0", "tok_declined").await;
+    assert!(
+        declined.problem(402)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("card_declined")
+    );
+    let broke = cafe
+        .pay(&cafe.customer, id, "d1", "tok_insufficient_funds")
+        .await;
+    assert!(
+        broke.problem(402)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("insufficient_funds")
+    );
+    // The replay of a decline is the same decline.
+    cafe.pay(&cafe.customer, id, "d0", "tok_declined")
+        .await
+        .problem(402);
+    for i in 2..5 {
+        cafe.pay(&cafe.customer, id, &format!("d{i}"), "tok_declined")
+            .await
+            .problem(402);
+    }
+    let capped = cafe.pay(&cafe.customer, id, "d5", "tok_ok").await;
+    assert!(
+        capped.problem(409)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("declined")
+    );
+}
+
+#[actix_web::test]
+async fn a_processor_timeout_is_504_and_the_payment_stays_pending() {
+    let cafe = Cafe::open().await;
+    let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    let id = order["id"].as_str().unwrap();
+    let timeout = cafe.pay(&cafe.customer, id, "t1", "tok_timeout").await;
+    assert_eq!(
+        timeout.problem(504)["type"],
+        "https://brigade.dev/problems/processor-timeout"
+    );
+    let retry = cafe.pay(&cafe.customer, id, "t1", "tok_timeout").await;
+    retry.problem(504);
+    // Still pending: no other charge may start, and the order is not paid.
+    let other = cafe.pay(&cafe.customer, id, "t2", "tok_ok").await;
+    other.problem(409);
+    let order = cafe
+        .app
+        .get(&format!("/v1/orders/{id}"), Some(&cafe.customer))
+        .await;
+    assert_eq!(order.body["status"], "placed");
+}
+
+#[actix_web::test]
+async fn refunds_never_exceed_the_capture_and_are_for_staff() {
+    let cafe = Cafe::open().await;
+    let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    let paid = cafe
+        .pay(&cafe.customer, order["id"].as_str().unwrap(), "k", "tok_ok")
+        .await;
+    let path = format!("/v1/payments/{}/refunds", paid.body["id"].as_str().unwrap());
+    cafe.app
+        .post(&path, Some(&cafe.customer), json!({"amount": 100}))
+        .await
+        .problem(403);
+    cafe.app
+        .post(&path, Some(&cafe.cook), json!({"amount": 100}))
+        .await
+        .problem(403);
+    let part = cafe
+        .app
+        .post(&path, Some(&cafe.staff), json!({"amount": 1000}))
+        .await;
+    assert_eq!(part.status, 201, "{}", part.body);
+    assert_eq!(part.body["amount"], 1000);
+    let over = cafe
+        .app
+        .post(&path, Some(&cafe.staff), json!({"amount": 200}))
+        .await;
+    assert!(
+        over.problem(422)["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("199")
+    );
+    let rest = cafe
+        .app
+        .post(&path, Some(&cafe.admin), json!({"amount": 199}))
+        .await;
+    assert_eq!(rest.status, 201);
+    cafe.app
+        .post(
+            "/v1/payments/pay_nope/refunds",
+            Some(&cafe.staff),
+            json!({"amount": 1}),
+        )
+        .await
+        .problem(404);
+}
