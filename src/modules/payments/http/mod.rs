@@ -26,7 +26,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Order id"),
-        ("Idempotency-Key" = String, Header, description = "1 to 255 visible ASCII characters, unique per payment attempt"),
+        ("Idempotency-Key" = String, Header, description = "1 to 255 visible ASCII characters, unique per payment attempt",
+            min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$"),
     ),
     request_body = PaymentRequest,
     responses(
