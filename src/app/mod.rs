@@ -228,6 +228,8 @@ impl Application {
         let dispatcher = actix_web::rt::spawn(self.modules.events.clone().run());
         let served = self.server.await;
         dispatcher.abort();
+        let _ = dispatcher.await;
+        self.modules.events.release().await;
         served
     }
 }

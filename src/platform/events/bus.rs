@@ -18,9 +18,9 @@ use crate::platform::ids::new_id;
 
 /// Events read per round trip to an outbox.
 const BATCH: i64 = 100;
-/// How long a replica owns a subscription without renewing; a dead replica's subscriptions
-/// move to another one after this.
-const LEASE: TimeDelta = TimeDelta::seconds(30);
+/// How long a replica owns a subscription without renewing it (every round renews it); a
+/// killed replica's subscriptions move to another one, or to its own restart, after this.
+const LEASE: TimeDelta = TimeDelta::seconds(10);
 
 /// A consuming module's entry point for the events it subscribes to. It must be idempotent
 /// (record the event id in its inbox in the same transaction as its effect).
@@ -172,6 +172,20 @@ impl EventBus {
             if !more {
                 let _ = tokio::time::timeout(poll, self.inner.wake.0.notified()).await;
             }
+        }
+    }
+
+    /// Gives up this process's leases, so a restart or another replica carries on at once.
+    /// Call after stopping [`EventBus::run`].
+    pub async fn release(&self) {
+        let owner = self.inner.owner.clone();
+        let released = self
+            .inner
+            .db
+            .write(move |c| store::release(c, &owner).map_err(DbError::from))
+            .await;
+        if let Err(e) = released {
+            tracing::warn!(error = %e, "cannot release event leases; they expire on their own");
         }
     }
 

@@ -18,3 +18,6 @@ pub use bus::{DeadLetter, EventBus, EventHandler, RedriveError, Subscription, Wa
 pub use envelope::{Event, StoredEvent};
 pub use outbox::{OutboxTable, serialize_appends};
 pub use store::Cursor;
+
+#[cfg(test)]
+mod tests;

@@ -104,6 +104,14 @@ pub fn lease(
         .optional()
 }
 
+pub fn release(conn: &mut DbConn, owner: &str) -> QueryResult<()> {
+    use self::event_cursors as c;
+    diesel::update(c::table.filter(c::lease_owner.eq(owner)))
+        .set(c::leased_until.eq(NaiveDateTime::default()))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn save(conn: &mut DbConn, cursor: &Cursor) -> QueryResult<()> {
     use self::event_cursors as c;
     diesel::update(c::table.filter(c::subscription.eq(&cursor.subscription)))
