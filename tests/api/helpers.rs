@@ -259,6 +259,65 @@ impl TestApp {
         }
     }
 
+    /// Opens a Server-Sent Events stream and reads until `count` events (not comments) have
+    /// arrived, failing after 10 s. Returns `(id, event, data)` triples.
+    pub async fn sse(
+        &self,
+        path: &str,
+        token: &str,
+        last_event_id: Option<&str>,
+        count: usize,
+    ) -> Vec<(Option<String>, String, Value)> {
+        use futures_util::StreamExt;
+        let mut req = self
+            .client
+            .get(self.url(path))
+            .insert_header(("Authorization", format!("Bearer {token}")));
+        if let Some(id) = last_event_id {
+            req = req.insert_header(("Last-Event-ID", id));
+        }
+        let mut res = req.send().await.expect("the stream opens");
+        assert_eq!(res.status().as_u16(), 200, "GET {path}");
+        assert_eq!(
+            res.headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("text/event-stream")
+        );
+        let mut text = String::new();
+        let mut events = Vec::new();
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while events.len() < count {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let chunk = actix_web::rt::time::timeout(left, res.next())
+                .await
+                .unwrap_or_else(|_| {
+                    panic!("only {} of {count} events on {path}: {text}", events.len())
+                })
+                .expect("the stream stays open")
+                .expect("a readable chunk");
+            text.push_str(std::str::from_utf8(&chunk).unwrap());
+            while let Some(end) = text.find("\n\n") {
+                let block: String = text.drain(..end + 2).collect();
+                let (mut id, mut event, mut data) = (None, String::new(), Value::Null);
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id: ") {
+                        id = Some(v.to_owned());
+                    } else if let Some(v) = line.strip_prefix("event: ") {
+                        event = v.to_owned();
+                    } else if let Some(v) = line.strip_prefix("data: ") {
+                        data = serde_json::from_str(v).unwrap();
+                    }
+                }
+                if !event.is_empty() {
+                    events.push((id, event, data));
+                }
+            }
+        }
+        events.truncate(count);
+        events
+    }
+
     pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
         self.send("DELETE", path, token, &[], None).await
     }

@@ -13,3 +13,4 @@ mod kitchen_and_delivery;
 mod operations;
 mod ordering;
 mod payments;
+mod streams;

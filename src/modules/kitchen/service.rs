@@ -11,7 +11,7 @@ use crate::modules::kitchen::api::{
 };
 use crate::modules::kitchen::store::{self, LineRow, Outbox, PageQuery, TicketRow};
 use crate::platform::db::{Db, DbConn};
-use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
+use crate::platform::events::{Event, EventHandler, OutboxTable, StoredEvent, Wake, scan};
 use crate::platform::ids::new_id;
 use crate::platform::pagination;
 
@@ -180,6 +180,33 @@ impl KitchenApi for KitchenService {
         line_id: &str,
     ) -> Result<Ticket, KitchenError> {
         self.change_line(ticket_id, line_id, LineStatus::Started, LineStatus::Done)
+            .await
+    }
+
+    async fn feed_head(&self) -> Result<i64, KitchenError> {
+        self.db
+            .read(|c| Outbox.last_seq(c).map_err(KitchenError::from))
+            .await
+    }
+
+    async fn feed(
+        &self,
+        station: Option<String>,
+        after: i64,
+    ) -> Result<(Vec<StoredEvent>, i64), KitchenError> {
+        self.db
+            .read(move |c| {
+                scan(&Outbox, c, after, 100, |e| match &station {
+                    None => true,
+                    Some(st) => {
+                        e.payload["station"] == st.as_str()
+                            || e.payload["stations"]
+                                .as_array()
+                                .is_some_and(|all| all.iter().any(|s| s == st.as_str()))
+                    }
+                })
+                .map_err(KitchenError::from)
+            })
             .await
     }
 }

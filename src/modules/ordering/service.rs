@@ -18,7 +18,7 @@ use crate::modules::ordering::domain::{pricing, status};
 use crate::modules::ordering::store::{self, LineRow, OrderRow, Outbox, PageQuery};
 use crate::platform::config::OrderingSettings;
 use crate::platform::db::{Db, DbConn};
-use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
+use crate::platform::events::{Event, EventHandler, OutboxTable, StoredEvent, Wake, scan};
 use crate::platform::ids::new_id;
 use crate::platform::pagination;
 use crate::platform::validation::FieldError;
@@ -282,6 +282,28 @@ impl OrderingApi for OrderingService {
             order.fulfillment.is_delivery(),
         )?;
         self.transition(order, OrderStatus::PickedUp, vec![]).await
+    }
+
+    async fn feed_head(&self) -> Result<i64, OrderingError> {
+        self.db
+            .read(|c| Outbox.last_seq(c).map_err(OrderingError::from))
+            .await
+    }
+
+    async fn status_feed(
+        &self,
+        id: &str,
+        after: i64,
+    ) -> Result<(Vec<StoredEvent>, i64), OrderingError> {
+        let id = id.to_owned();
+        self.db
+            .read(move |c| {
+                scan(&Outbox, c, after, 200, |e| {
+                    e.aggregate_id == id && e.event_type == ev::ORDER_STATUS_CHANGED
+                })
+                .map_err(OrderingError::from)
+            })
+            .await
     }
 
     async fn payable(&self, caller: &Principal, id: &str) -> Result<PayableOrder, OrderingError> {

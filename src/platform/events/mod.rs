@@ -16,7 +16,7 @@ mod store;
 
 pub use bus::{DeadLetter, EventBus, EventHandler, RedriveError, Subscription, Wake};
 pub use envelope::{Event, StoredEvent};
-pub use outbox::{OutboxTable, serialize_appends};
+pub use outbox::{OutboxTable, scan, serialize_appends};
 pub use store::Cursor;
 
 #[cfg(test)]

@@ -14,6 +14,25 @@ pub trait OutboxTable: Send + Sync {
     fn append(&self, conn: &mut DbConn, events: &[Event]) -> QueryResult<()>;
     /// Up to `limit` events after position `seq`, oldest first.
     fn after(&self, conn: &mut DbConn, seq: i64, limit: i64) -> QueryResult<Vec<StoredEvent>>;
+    /// The newest position (0 when empty).
+    fn last_seq(&self, conn: &mut DbConn) -> QueryResult<i64>;
+}
+
+/// Reads up to `limit` events after `seq` and keeps those `wanted`, returning them with the
+/// position read up to — what a filtered live feed needs.
+pub fn scan(
+    outbox: &dyn OutboxTable,
+    conn: &mut DbConn,
+    seq: i64,
+    limit: i64,
+    wanted: impl Fn(&Event) -> bool,
+) -> QueryResult<(Vec<StoredEvent>, i64)> {
+    let batch = outbox.after(conn, seq, limit)?;
+    let scanned = batch.last().map_or(seq, |e| e.seq);
+    Ok((
+        batch.into_iter().filter(|e| wanted(&e.event)).collect(),
+        scanned,
+    ))
 }
 
 /// On PostgreSQL, sequence numbers are handed out before commit, so a later number can
@@ -99,6 +118,17 @@ macro_rules! event_tables {
                     .into_iter()
                     .map($crate::platform::events::StoredEvent::from_row)
                     .collect())
+            }
+
+            fn last_seq(
+                &self,
+                conn: &mut $crate::platform::db::DbConn,
+            ) -> diesel::QueryResult<i64> {
+                use diesel::prelude::*;
+                let last: Option<i64> = $outbox::table
+                    .select(diesel::dsl::max($outbox::seq))
+                    .first(conn)?;
+                Ok(last.unwrap_or(0))
             }
         }
 

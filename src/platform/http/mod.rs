@@ -6,3 +6,4 @@ pub mod extract;
 pub mod fallback;
 pub mod head;
 pub mod request_id;
+pub mod sse;

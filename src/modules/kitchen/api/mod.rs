@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::modules::identity::api::Principal;
-use crate::platform::events::EventHandler;
+use crate::platform::events::{EventHandler, StoredEvent};
 use crate::platform::validation::FieldError;
 
 pub mod events {
@@ -128,4 +128,22 @@ pub trait KitchenApi: EventHandler {
         ticket_id: &str,
         line_id: &str,
     ) -> Result<Ticket, KitchenError>;
+    /// The newest kitchen event's position: where a live feed without history starts.
+    async fn feed_head(&self) -> Result<i64, KitchenError>;
+    /// Kitchen events after `after` concerning `station` (all without one), and the position
+    /// read up to.
+    async fn feed(
+        &self,
+        station: Option<String>,
+        after: i64,
+    ) -> Result<(Vec<StoredEvent>, i64), KitchenError>;
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StreamQuery {
+    /// Only this station's events (tickets that involve it, its lines).
+    #[validate(length(min = 1, max = 32))]
+    #[param(min_length = 1, max_length = 32)]
+    pub station: Option<String>,
 }

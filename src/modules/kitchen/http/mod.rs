@@ -1,12 +1,13 @@
 //! Kitchen's HTTP operations: thin handlers over [`KitchenApi`].
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
-use super::api::{KitchenApi, Ticket, TicketFilter, TicketPage};
+use super::api::{KitchenApi, StreamQuery, Ticket, TicketFilter, TicketPage};
 use crate::gateway::auth::Caller;
 use crate::modules::identity::api::Role;
 use crate::platform::http::cache::{UNCACHEABLE, with_policy};
 use crate::platform::http::extract::ValidQuery;
+use crate::platform::http::sse;
 use crate::platform::problem::Problem;
 
 type Kitchen = web::Data<dyn KitchenApi>;
@@ -17,7 +18,8 @@ const COOKS: &[Role] = &[Role::Kitchen, Role::Staff];
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_tickets)
         .service(start_line)
-        .service(finish_line);
+        .service(finish_line)
+        .service(kitchen_stream);
 }
 
 /// List kitchen tickets (kitchen, staff)
@@ -88,4 +90,44 @@ async fn finish_line(
     let cook = caller.require(COOKS)?;
     let ticket = kitchen.finish_line(cook, &path.0, &path.1).await?;
     Ok(with_policy(HttpResponse::Ok().json(&ticket), UNCACHEABLE))
+}
+
+/// Live kitchen feed (kitchen, staff)
+///
+/// Server-Sent Events: `ticket.created`, `ticket.started`, `ticket.line_started`,
+/// `ticket.line_done`, `ticket.ready`, `ticket.cancelled`, each with its outbox position as
+/// `id`. Reconnect with `Last-Event-ID` to get exactly what was missed; without it the feed
+/// starts from now. `station` narrows it to one station's work.
+#[utoipa::path(
+    tag = "kitchen",
+    security(("bearer" = [])),
+    params(
+        StreamQuery,
+        ("Last-Event-ID" = Option<String>, Header, description = "Resume after this event id"),
+    ),
+    responses((status = 200, description = "An endless event stream", content_type = "text/event-stream", body = String))
+)]
+#[get("/v1/kitchen/stream")]
+async fn kitchen_stream(
+    req: HttpRequest,
+    kitchen: Kitchen,
+    caller: Caller,
+    query: ValidQuery<StreamQuery>,
+) -> Result<HttpResponse, Problem> {
+    caller.require(COOKS)?;
+    let after = match sse::last_event_id(&req) {
+        Some(id) => id,
+        None => kitchen.feed_head().await?,
+    };
+    let kitchen = kitchen.into_inner();
+    let station = query.0.station;
+    Ok(sse::response(after, Vec::new(), move |after| {
+        let (kitchen, station) = (kitchen.clone(), station.clone());
+        async move {
+            kitchen
+                .feed(station, after)
+                .await
+                .map_err(|e| e.to_string())
+        }
+    }))
 }

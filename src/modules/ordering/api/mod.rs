@@ -13,7 +13,7 @@ pub use dto::{
 pub use error::OrderingError;
 
 use crate::modules::identity::api::Principal;
-use crate::platform::events::EventHandler;
+use crate::platform::events::{EventHandler, StoredEvent};
 
 /// Also consumes payment, kitchen and delivery events (see `modules::SUBSCRIPTIONS`).
 #[async_trait]
@@ -34,4 +34,13 @@ pub trait OrderingApi: EventHandler {
     async fn hand_over(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError>;
     /// Amount and state for charging; `NotFound` unless the caller owns it (or is staff).
     async fn payable(&self, caller: &Principal, id: &str) -> Result<PayableOrder, OrderingError>;
+    /// The newest ordering event's position: where a live feed without history starts.
+    async fn feed_head(&self) -> Result<i64, OrderingError>;
+    /// `order.status_changed` events of order `id` after `after`, and the position read up
+    /// to. Callers check visibility with [`OrderingApi::get`] first.
+    async fn status_feed(
+        &self,
+        id: &str,
+        after: i64,
+    ) -> Result<(Vec<StoredEvent>, i64), OrderingError>;
 }

@@ -1,12 +1,13 @@
 //! Ordering's HTTP operations: thin handlers over [`OrderingApi`].
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use super::api::{NewOrder, Order, OrderFilter, OrderPage, OrderingApi};
 use crate::gateway::auth::Caller;
 use crate::platform::http::cache::{PERSONAL, with_policy};
 use crate::platform::http::extract::{ValidJson, ValidQuery};
+use crate::platform::http::sse;
 use crate::platform::problem::Problem;
 
 type Ordering = web::Data<dyn OrderingApi>;
@@ -16,7 +17,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_orders)
         .service(get_order)
         .service(cancel_order)
-        .service(hand_over_order);
+        .service(hand_over_order)
+        .service(order_stream);
 }
 
 /// Place an order
@@ -128,4 +130,44 @@ async fn hand_over_order(
 ) -> Result<HttpResponse, Problem> {
     let order = ordering.hand_over(&caller.0, &id).await?;
     Ok(with_policy(HttpResponse::Ok().json(&order), PERSONAL))
+}
+
+/// Live status of an order
+///
+/// Server-Sent Events: first an `order.snapshot` with the current status, then every
+/// `order.status_changed` (with its position as `id`) until the client disconnects.
+/// Reconnect with `Last-Event-ID` to get the changes missed meanwhile.
+#[utoipa::path(
+    tag = "ordering",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Order id"),
+        ("Last-Event-ID" = Option<String>, Header, description = "Resume after this event id"),
+    ),
+    responses((status = 200, description = "An endless event stream", content_type = "text/event-stream", body = String))
+)]
+#[get("/v1/orders/{id}/stream")]
+async fn order_stream(
+    req: HttpRequest,
+    ordering: Ordering,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let after = match sse::last_event_id(&req) {
+        Some(after) => after,
+        None => ordering.feed_head().await?,
+    };
+    let order = ordering.get(&caller.0, &id).await?;
+    let snapshot = serde_json::json!({"order_id": order.id, "status": order.status});
+    let first = format!("event: order.snapshot\ndata: {snapshot}\n\n");
+    let (ordering, id) = (ordering.into_inner(), id.into_inner());
+    Ok(sse::response(after, vec![first.into()], move |after| {
+        let (ordering, id) = (ordering.clone(), id.clone());
+        async move {
+            ordering
+                .status_feed(&id, after)
+                .await
+                .map_err(|e| e.to_string())
+        }
+    }))
 }
