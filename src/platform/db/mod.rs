@@ -67,6 +67,9 @@ impl Db {
             Pool::builder()
                 .max_size(size)
                 .connection_timeout(std::time::Duration::from_secs(10))
+                // A failed query already surfaces a broken connection; testing each checkout
+                // would add a round trip to every query.
+                .test_on_check_out(false)
                 .build(manager)
                 .map_err(|e| DbError::Connect(e.to_string()))
         };

@@ -7,11 +7,11 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
-use tokio::sync::Notify;
+use tokio::sync::watch;
 use utoipa::ToSchema;
 
 use super::store::{self, Cursor, DeadLetterRow};
-use super::{Event, OutboxTable};
+use super::{Event, OutboxTable, StoredEvent};
 use crate::platform::config::EventSettings;
 use crate::platform::db::{Db, DbError};
 use crate::platform::ids::new_id;
@@ -45,13 +45,19 @@ impl Subscription {
 }
 
 /// Lets a module say "I just committed events" so they go out now rather than at the next
-/// poll. Cheap to clone; a missed wake-up only costs one poll interval.
-#[derive(Clone, Default)]
-pub struct Wake(Arc<Notify>);
+/// poll. Cheap to clone; every subscription's loop sees every wake-up.
+#[derive(Clone)]
+pub struct Wake(Arc<watch::Sender<u64>>);
+
+impl Default for Wake {
+    fn default() -> Self {
+        Self(Arc::new(watch::channel(0).0))
+    }
+}
 
 impl Wake {
     pub fn published(&self) {
-        self.0.notify_one();
+        self.0.send_modify(|n| *n = n.wrapping_add(1));
     }
 }
 
@@ -109,6 +115,13 @@ impl From<diesel::result::Error> for RedriveError {
     }
 }
 
+/// A delivery loop's lease on its subscription, and the cursor it owns meanwhile.
+#[derive(Default)]
+struct Held {
+    cursor: Option<Cursor>,
+    until: chrono::NaiveDateTime,
+}
+
 #[derive(Clone)]
 pub struct EventBus {
     inner: Arc<Inner>,
@@ -159,18 +172,30 @@ impl EventBus {
                 tracing::warn!(error = %e, "cannot create an event cursor; will retry");
             }
         }
+        // One loop per subscription, so a slow or failing consumer never holds up another.
+        let loops = self
+            .inner
+            .subscriptions
+            .iter()
+            .map(|sub| self.deliver(sub, poll));
+        futures_util::future::join_all(loops).await;
+    }
+
+    async fn deliver(&self, sub: &Subscription, poll: Duration) {
+        let mut woken = self.inner.wake.0.subscribe();
+        let mut held = Held::default();
         loop {
-            let mut more = false;
-            for sub in &self.inner.subscriptions {
-                match self.pump(sub).await {
-                    Ok(m) => more |= m,
-                    Err(e) => {
-                        tracing::warn!(subscription = %sub.name(), error = %e, "event delivery round failed")
-                    }
+            woken.mark_unchanged();
+            let more = match self.pump(sub, &mut held).await {
+                Ok(more) => more,
+                Err(e) => {
+                    tracing::warn!(subscription = %sub.name(), error = %e, "event delivery round failed");
+                    held = Held::default();
+                    false
                 }
-            }
+            };
             if !more {
-                let _ = tokio::time::timeout(poll, self.inner.wake.0.notified()).await;
+                let _ = tokio::time::timeout(poll, woken.changed()).await;
             }
         }
     }
@@ -190,18 +215,25 @@ impl EventBus {
     }
 
     /// One delivery round for one subscription; `true` when a full batch was read.
-    async fn pump(&self, sub: &Subscription) -> Result<bool, DbError> {
+    async fn pump(&self, sub: &Subscription, held: &mut Held) -> Result<bool, DbError> {
         let Some(outbox) = self.inner.outboxes.get(sub.producer).cloned() else {
             return Ok(false);
         };
         let now = Utc::now().naive_utc();
-        let (name, owner) = (sub.name(), self.inner.owner.clone());
-        let leased = self
-            .inner
-            .db
-            .write(move |c| store::lease(c, &name, &owner, now, now + LEASE).map_err(DbError::from))
-            .await?;
-        let Some(mut cursor) = leased else {
+        // The lease is renewed only when half of it is gone: an idle or busy subscription
+        // costs no write per round beyond moving its cursor.
+        if held.cursor.is_none() || held.until < now + LEASE / 2 {
+            let (name, owner) = (sub.name(), self.inner.owner.clone());
+            held.cursor = self
+                .inner
+                .db
+                .write(move |c| {
+                    store::lease(c, &name, &owner, now, now + LEASE).map_err(DbError::from)
+                })
+                .await?;
+            held.until = now + LEASE;
+        }
+        let Some(cursor) = held.cursor.as_mut() else {
             return Ok(false);
         };
         if cursor.retry_at > now {
@@ -213,48 +245,60 @@ impl EventBus {
             .db
             .read(move |c| outbox.after(c, position, BATCH).map_err(DbError::from))
             .await?;
-        let full = batch.len() as i64 == BATCH;
-        for stored in batch {
-            if !sub.event_types.contains(&stored.event.event_type.as_str()) {
-                cursor.position = stored.seq;
-                continue;
-            }
-            match sub.handler.handle(&stored.event).await {
-                Ok(()) => {
-                    cursor.position = stored.seq;
-                    cursor.attempts = 0;
-                    cursor.last_error.clear();
-                    self.save(cursor.clone(), None).await?;
-                }
-                Err(error) => {
-                    tracing::warn!(subscription = %cursor.subscription, event = %stored.event.id, %error, "event handler failed");
-                    cursor.attempts += 1;
-                    if cursor.attempts >= self.inner.settings.max_attempts {
-                        let dead = DeadLetterRow {
-                            id: new_id("dlq"),
-                            subscription: cursor.subscription.clone(),
-                            event_id: stored.event.id.clone(),
-                            event: serde_json::to_string(&stored.event).unwrap_or_default(),
-                            error,
-                            attempts: cursor.attempts,
-                            dead_at: Utc::now().naive_utc(),
-                            redriven_at: None,
-                        };
-                        cursor.position = stored.seq;
-                        cursor.attempts = 0;
-                        cursor.last_error.clear();
-                        self.save(cursor.clone(), Some(dead)).await?;
-                        continue;
-                    }
-                    cursor.retry_at = Utc::now().naive_utc() + self.backoff(cursor.attempts as u32);
-                    cursor.last_error = error;
-                    self.save(cursor, None).await?;
-                    return Ok(false);
-                }
-            }
+        if batch.is_empty() {
+            return Ok(false);
         }
-        self.save(cursor, None).await?;
-        Ok(full)
+        let full = batch.len() as i64 == BATCH;
+        let last = batch.last().map_or(position, |e| e.seq);
+        let wanted: Vec<StoredEvent> = batch
+            .into_iter()
+            .filter(|e| sub.event_types.contains(&e.event.event_type.as_str()))
+            .collect();
+        // Aggregates are independent: their events are handled concurrently, each
+        // aggregate's in order. The cursor is saved once per batch; after a crash the batch
+        // comes again, which consumers' inboxes turn into no-ops.
+        let failure = match first_failure(sub, &wanted).await {
+            None => {
+                cursor.position = last;
+                cursor.attempts = 0;
+                cursor.last_error.clear();
+                self.save(cursor.clone(), None).await?;
+                return Ok(full);
+            }
+            Some(failure) => failure,
+        };
+        let (failed, error) = failure;
+        tracing::warn!(subscription = %cursor.subscription, event = %failed.event.id, %error, "event handler failed");
+        // It is the earliest failure, so everything before it was handled.
+        cursor.position = failed.seq - 1;
+        // Attempts count for the event at the head of the cursor; a later event failing
+        // (the head went through this time) starts its own count.
+        if wanted.first().map(|e| e.seq) == Some(failed.seq) {
+            cursor.attempts += 1;
+        } else {
+            cursor.attempts = 1;
+        }
+        if cursor.attempts >= self.inner.settings.max_attempts {
+            let dead = DeadLetterRow {
+                id: new_id("dlq"),
+                subscription: cursor.subscription.clone(),
+                event_id: failed.event.id.clone(),
+                event: serde_json::to_string(&failed.event).unwrap_or_default(),
+                error,
+                attempts: cursor.attempts,
+                dead_at: Utc::now().naive_utc(),
+                redriven_at: None,
+            };
+            cursor.position = failed.seq;
+            cursor.attempts = 0;
+            cursor.last_error.clear();
+            self.save(cursor.clone(), Some(dead)).await?;
+            return Ok(true);
+        }
+        cursor.retry_at = Utc::now().naive_utc() + self.backoff(cursor.attempts as u32);
+        cursor.last_error = error;
+        self.save(cursor.clone(), None).await?;
+        Ok(false)
     }
 
     async fn save(&self, cursor: Cursor, dead: Option<DeadLetterRow>) -> Result<(), DbError> {
@@ -336,6 +380,38 @@ impl EventBus {
             .read(|c| store::cursors(c).map_err(DbError::from))
             .await
     }
+}
+
+/// Hands `events` to the consumer, aggregates concurrently and each aggregate in order
+/// (stopping at its first failure). Returns the earliest failed event and its error.
+async fn first_failure(
+    sub: &Subscription,
+    events: &[StoredEvent],
+) -> Option<(StoredEvent, String)> {
+    let mut groups: Vec<Vec<&StoredEvent>> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for e in events {
+        let at = *index
+            .entry(e.event.aggregate_id.as_str())
+            .or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+        groups[at].push(e);
+    }
+    let runs = groups.into_iter().map(|group| async move {
+        for e in group {
+            if let Err(error) = sub.handler.handle(&e.event).await {
+                return Some((e.clone(), error));
+            }
+        }
+        None
+    });
+    futures_util::future::join_all(runs)
+        .await
+        .into_iter()
+        .flatten()
+        .min_by_key(|(e, _)| e.seq)
 }
 
 fn backoff(base_ms: u64, max_ms: u64, attempt: u32) -> TimeDelta {

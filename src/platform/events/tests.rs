@@ -23,22 +23,52 @@ const PROBE_TABLES: &str = "
         occurred_at TIMESTAMP NOT NULL, payload TEXT NOT NULL);
     CREATE TABLE probe_inbox (event_id TEXT PRIMARY KEY NOT NULL, handled_at TIMESTAMP NOT NULL);";
 
-/// Records what it saw; fails every event whose payload says `"fail": n` the first n times.
+/// Records what it saw as `aggregate/n`; fails an event whose payload says `"fail": k` its
+/// first k times (unless `forgiving`).
 #[derive(Default)]
 struct Consumer {
     seen: Mutex<Vec<String>>,
-    failures: AtomicUsize,
+    failures: Mutex<std::collections::HashMap<String, u64>>,
+    forgiving: AtomicUsize,
+    handled: Mutex<std::collections::HashSet<String>>,
+}
+
+impl Consumer {
+    fn seen_of(&self, aggregate: &str) -> Vec<String> {
+        let prefix = format!("{aggregate}/");
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|s| s.starts_with(&prefix))
+            .cloned()
+            .collect()
+    }
 }
 
 #[async_trait]
 impl EventHandler for Consumer {
     async fn handle(&self, event: &Event) -> Result<(), String> {
-        let fail_times = event.payload["fail"].as_u64().unwrap_or(0) as usize;
-        if fail_times > 0 && self.failures.load(Ordering::SeqCst) < fail_times {
-            self.failures.fetch_add(1, Ordering::SeqCst);
-            return Err(format!("refusing {}", event.aggregate_id));
+        let fail_times = event.payload["fail"].as_u64().unwrap_or(0);
+        {
+            let mut failures = self.failures.lock().unwrap();
+            let failed = failures.entry(event.id.clone()).or_default();
+            if *failed < fail_times && self.forgiving.load(Ordering::SeqCst) == 0 {
+                *failed += 1;
+                return Err(format!("refusing {}", event.aggregate_id));
+            }
         }
-        self.seen.lock().unwrap().push(event.aggregate_id.clone());
+        // Yield, so concurrently handled aggregates really interleave.
+        actix_web::rt::time::sleep(Duration::from_millis(1)).await;
+        // Like a real consumer's inbox: a redelivery changes nothing.
+        if !self.handled.lock().unwrap().insert(event.id.clone()) {
+            return Ok(());
+        }
+        let n = event.payload["n"].as_u64().unwrap_or(0);
+        self.seen
+            .lock()
+            .unwrap()
+            .push(format!("{}/{n}", event.aggregate_id));
         Ok(())
     }
 }
@@ -109,20 +139,34 @@ async fn events_arrive_in_order_failures_retry_then_dead_letter_and_redrive() {
     publish(
         &db,
         vec![
-            e("a", serde_json::json!({})),
-            Event::new("probe.ignored", 1, "skipped", &serde_json::json!({})),
-            e("b", serde_json::json!({"fail": 2})),
-            e("c", serde_json::json!({"fail": 99})),
-            e("d", serde_json::json!({})),
+            e("x", serde_json::json!({"n": 1})),
+            Event::new("probe.ignored", 1, "x", &serde_json::json!({"n": 99})),
+            e("x", serde_json::json!({"n": 2, "fail": 2})),
+            e("y", serde_json::json!({"n": 1})),
+            e("x", serde_json::json!({"n": 3})),
+            e("z", serde_json::json!({"n": 1, "fail": 99})),
+            e("y", serde_json::json!({"n": 2})),
         ],
     )
     .await;
     let first = bus(&db, &s, consumer.clone(), &["probe.happened"]);
     let running = actix_web::rt::spawn(first.clone().run());
-    until("delivery", || consumer.seen.lock().unwrap().len() == 3).await;
-    // `b` succeeded on its third attempt, `c` kept failing (its 3rd failure dead-letters it,
-    // counted in the same `failures` budget), and the unsubscribed type never arrived.
-    assert_eq!(*consumer.seen.lock().unwrap(), ["a", "b", "d"]);
+    until("delivery", || {
+        consumer.seen_of("x").len() == 3 && consumer.seen_of("y").len() == 2
+    })
+    .await;
+    for attempt in 0.. {
+        if first.dead_letters(None, 10).await.unwrap().len() == 1 {
+            break;
+        }
+        assert!(attempt < 500, "timed out waiting for the dead letter");
+        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Each aggregate in order, even though `x/2` needed three tries; the unsubscribed type
+    // never arrived; `z` kept failing and was dead-lettered after 3 attempts.
+    assert_eq!(consumer.seen_of("x"), ["x/1", "x/2", "x/3"]);
+    assert_eq!(consumer.seen_of("y"), ["y/1", "y/2"]);
+    assert!(consumer.seen_of("z").is_empty());
     // A clean stop hands the subscription over at once (a kill leaves a 10 s lease).
     running.abort();
     let _ = running.await;
@@ -130,13 +174,13 @@ async fn events_arrive_in_order_failures_retry_then_dead_letter_and_redrive() {
 
     let letters = first.dead_letters(None, 10).await.unwrap();
     assert_eq!(letters.len(), 1);
-    assert_eq!(letters[0].event.aggregate_id, "c");
+    assert_eq!(letters[0].event.aggregate_id, "z");
     assert_eq!(letters[0].subscription, "test<-probe");
     assert_eq!(letters[0].attempts, 3);
-    assert!(letters[0].error.contains("refusing c"));
+    assert!(letters[0].error.contains("refusing z"));
 
-    // Let `c` through now, and re-drive it; a second re-drive is refused.
-    consumer.failures.store(1000, Ordering::SeqCst);
+    // Let `z` through now, and re-drive it; a second re-drive is refused.
+    consumer.forgiving.store(1, Ordering::SeqCst);
     let b = bus(&db, &s, consumer.clone(), &["probe.happened"]);
     let redriven = b.redrive(&letters[0].id).await.unwrap();
     assert!(redriven.redriven_at.is_some());
@@ -144,19 +188,23 @@ async fn events_arrive_in_order_failures_retry_then_dead_letter_and_redrive() {
         b.redrive(&letters[0].id).await,
         Err(RedriveError::AlreadyRedriven(_))
     ));
-    assert_eq!(consumer.seen.lock().unwrap().last().unwrap(), "c");
+    assert_eq!(consumer.seen_of("z"), ["z/1"]);
 
     // A new dispatcher (a restart) starts where the last one stopped: nothing twice.
-    publish(&db, vec![e("e", serde_json::json!({}))]).await;
+    publish(&db, vec![e("x", serde_json::json!({"n": 4}))]).await;
     let again = actix_web::rt::spawn(b.clone().run());
     until("the event after the restart", || {
-        consumer.seen.lock().unwrap().len() == 5
+        consumer.seen_of("x").len() == 4
     })
     .await;
     actix_web::rt::time::sleep(Duration::from_millis(50)).await;
     again.abort();
-    assert_eq!(*consumer.seen.lock().unwrap(), ["a", "b", "d", "c", "e"]);
+    assert_eq!(
+        consumer.seen.lock().unwrap().len(),
+        3 + 2 + 1 + 1,
+        "nothing handled twice"
+    );
     let cursors = b.cursors().await.unwrap();
-    assert_eq!(cursors[0].position, 6);
+    assert_eq!(cursors[0].position, 8);
     assert_eq!(cursors[0].attempts, 0);
 }

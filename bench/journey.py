@@ -1,0 +1,158 @@
+"""Orders placed and paid per second, p99, and paid->ticket latency, against one database.
+
+Usage: journey.py BINARY DATABASE_URL. Starts Brigade on DATABASE_URL with the demo menu,
+runs WORKERS client threads for DURATION seconds (each: place an order, pay it), then reads
+paid->ticket latency from the modules' own timestamps, and measures single-row insert
+throughput of the same database (one row per transaction, same durability settings) with
+the same number of clients. Prints one line of figures per measure.
+"""
+
+import http.client
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+BIN, URL = sys.argv[1], sys.argv[2]
+PORT = int(os.environ.get("PORT", "18710"))
+WORKERS = int(os.environ.get("WORKERS", "16"))
+DURATION = float(os.environ.get("DURATION", "10"))
+PASSWORD = "bench-journey-passphrase"
+ENV = dict(os.environ, DATABASE_URL=URL, RUST_LOG="warn",
+           BRIGADE_AUTH__JWT_SECRET="bench-secret-bench-secret-bench-secret",
+           BRIGADE_ORDERING__MAX_OPEN_UNPAID="1000000")
+
+
+class Client:
+    def __init__(self):
+        self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+
+    def call(self, method, path, token=None, body=None, headers=None):
+        h = {"Content-Type": "application/json", **(headers or {})}
+        if token:
+            h["Authorization"] = f"Bearer {token}"
+        self.conn.request(method, path, json.dumps(body) if body is not None else None, h)
+        res = self.conn.getresponse()
+        return res.status, json.loads(res.read() or b"null")
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
+
+
+def journeys():
+    log = open(os.path.join(tempfile.mkdtemp(), "server.log"), "w")
+    server = subprocess.Popen([BIN, "serve", "--demo", "--bind", f"127.0.0.1:{PORT}"],
+                              env=ENV, stdout=log, stderr=log)
+    try:
+        for _ in range(100):
+            try:
+                if Client().call("GET", "/readyz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        c = Client()
+        _, menu = c.call("GET", "/v1/menu")
+        item = next(i for cat in menu["categories"] for i in cat["items"]
+                    if all(g["min_choices"] == 0 for g in i["option_groups"]))
+        tokens = []
+        for n in range(WORKERS):
+            email = f"bench{n}-{time.time_ns()}@example.com"
+            c.call("POST", "/v1/auth/register", body={"email": email, "password": PASSWORD, "name": "Bench"})
+            tokens.append(c.call("POST", "/v1/auth/login",
+                                 body={"email": email, "password": PASSWORD})[1]["access_token"])
+        latencies, errors, lock = [], [0], threading.Lock()
+        deadline = time.time() + DURATION
+
+        def work(n):
+            client, i = Client(), 0
+            while time.time() < deadline:
+                i += 1
+                start = time.perf_counter()
+                s1, order = client.call("POST", "/v1/orders", tokens[n], {
+                    "lines": [{"item_id": item["id"], "quantity": 1}],
+                    "fulfillment": {"type": "pickup"}})
+                s2, _ = client.call("POST", f"/v1/orders/{order['id']}/payments", tokens[n],
+                                    {"card_token": "tok_ok"}, {"Idempotency-Key": f"{n}-{i}"})
+                took = time.perf_counter() - start
+                with lock:
+                    if s1 == 201 and s2 == 201:
+                        latencies.append(took)
+                    else:
+                        errors[0] += 1
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(WORKERS)]
+        began = time.time()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.time() - began
+        time.sleep(2)  # let the last tickets be created
+        print(f"journeys: {len(latencies) / elapsed:8.1f} orders placed+paid/s  "
+              f"p50 {percentile(latencies, .5) * 1000:6.1f} ms  "
+              f"p99 {percentile(latencies, .99) * 1000:6.1f} ms  errors {errors[0]}  "
+              f"({WORKERS} clients, {elapsed:.0f} s)")
+        return len(latencies) / elapsed
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def sql(query):
+    if URL.startswith("sqlite://"):
+        db = sqlite3.connect(URL[len("sqlite://"):])
+        return db.execute(query).fetchall()
+    out = subprocess.run(["psql", "-qAtF", "|", URL,
+                          "-c", query], capture_output=True, text=True, check=True).stdout
+    return [tuple(line.split("|")) for line in out.splitlines() if line]
+
+
+def ticket_latency():
+    # Benchmark-only read across two modules' tables: the product never does this.
+    rows = sql("SELECT p.updated_at, t.created_at FROM payments_payments p "
+               "JOIN kitchen_tickets t ON t.order_id = p.order_id WHERE p.status = 'captured'")
+    def ts(v):
+        from datetime import datetime
+        return datetime.fromisoformat(str(v).replace(" ", "T")[:26]).timestamp()
+    gaps = [max(0.0, ts(t) - ts(p)) for p, t in rows]
+    print(f"paid->ticket: p50 {percentile(gaps, .5) * 1000:6.1f} ms  "
+          f"p99 {percentile(gaps, .99) * 1000:6.1f} ms  over {len(gaps)} orders")
+
+
+def single_row_inserts():
+    if URL.startswith("sqlite://"):
+        path = URL[len("sqlite://"):] + ".inserts"
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("CREATE TABLE IF NOT EXISTS bench_rows (id TEXT PRIMARY KEY, body TEXT)")
+        n, deadline, start = 0, time.time() + 5, time.time()
+        while time.time() < deadline:  # SQLite has one writer: more clients only queue
+            db.execute("INSERT INTO bench_rows VALUES (?, ?)", (f"r{n}", "x" * 200))
+            n += 1
+        rate = n / (time.time() - start)
+    else:
+        sql("CREATE TABLE IF NOT EXISTS bench_rows (id BIGSERIAL PRIMARY KEY, body TEXT)")
+        script = tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False)
+        script.write("INSERT INTO bench_rows (body) VALUES (repeat('x', 200));\n")
+        script.close()
+        out = subprocess.run(["pgbench", "-n", "-c", str(WORKERS), "-j", "2", "-T", "5",
+                              "-f", script.name, URL],
+                             capture_output=True, text=True, check=True).stdout
+        rate = float(next(l for l in out.splitlines() if l.startswith("tps")).split()[2])
+    print(f"single-row inserts: {rate:8.1f} rows/s (one row per transaction)")
+    return rate
+
+
+if __name__ == "__main__":
+    rate = journeys()
+    ticket_latency()
+    inserts = single_row_inserts()
+    print(f"ratio: {rate / inserts:.2f}x (target >= 0.5x)")
