@@ -1,6 +1,7 @@
 //! The composition root: the only place that builds module implementations and wires them
 //! into one HTTP server.
 
+mod cors;
 mod demo;
 mod docs;
 mod events_admin;
@@ -10,7 +11,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -168,10 +169,12 @@ impl Application {
         let events = web::Data::new(modules.events.clone());
         let db = web::Data::new(modules.db.clone());
         let body_limit = settings.server.body_limit_bytes;
+        let origins = settings.server.cors_allowed_origins.clone();
 
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(etag::middleware))
+                .wrap(Compress::default())
                 .wrap(from_fn(head::middleware))
                 .wrap(
                     DefaultHeaders::new()
@@ -179,6 +182,7 @@ impl Application {
                         .add(("X-Frame-Options", "DENY"))
                         .add(("Referrer-Policy", "no-referrer")),
                 )
+                .wrap(cors::policy(&origins))
                 .wrap(from_fn(request_id::middleware))
                 .app_data(extract::json_config(body_limit))
                 .app_data(extract::query_config())
@@ -202,6 +206,12 @@ impl Application {
                 .default_service(web::to(fallback::handler))
         })
         .shutdown_timeout(settings.server.shutdown_timeout_secs)
+        .client_request_timeout(std::time::Duration::from_millis(
+            settings.server.client_request_timeout_ms,
+        ))
+        .keep_alive(std::time::Duration::from_secs(
+            settings.server.keep_alive_secs,
+        ))
         .listen(listener)
         .map_err(bind_error)?;
         if settings.server.workers > 0 {

@@ -34,6 +34,33 @@ pub struct ServerSettings {
     pub body_limit_bytes: usize,
     /// How long in-flight requests may take to finish on shutdown.
     pub shutdown_timeout_secs: u64,
+    /// Browser origins allowed to call the API (CORS), e.g. `["https://app.example.com"]`; a
+    /// comma-separated string in the environment. Empty: no cross-origin access. Never `*`.
+    #[serde(deserialize_with = "list")]
+    pub cors_allowed_origins: Vec<String>,
+    /// Time a client has to send its request head; a slow or stalled client gets 408.
+    pub client_request_timeout_ms: u64,
+    /// Idle keep-alive connections are closed after this.
+    pub keep_alive_secs: u64,
+}
+
+/// A list, or a comma-separated string (environment variables are strings).
+fn list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        List(Vec<String>),
+        Text(String),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::List(v) => v,
+        Either::Text(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    })
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -151,6 +178,9 @@ bind = "127.0.0.1:8080"
 workers = 0
 body_limit_bytes = 262144
 shutdown_timeout_secs = 30
+cors_allowed_origins = []
+client_request_timeout_ms = 5000
+keep_alive_secs = 30
 
 [database]
 url = "sqlite://./data/brigade.db"
@@ -197,6 +227,18 @@ eta_minutes = 20
 level = "info"
 format = "auto"
 "#;
+
+/// `scheme://host[:port]` with nothing after: what browsers send in `Origin`.
+fn is_origin(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once("://") else {
+        return false;
+    };
+    matches!(scheme, "http" | "https")
+        && !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -257,6 +299,14 @@ impl Settings {
                 "must start with sqlite:// or postgres:// (or postgresql://)",
             );
         }
+        for origin in &self.server.cors_allowed_origins {
+            if !is_origin(origin) {
+                return invalid(
+                    "server.cors_allowed_origins",
+                    &format!("{origin:?} is not an origin such as https://app.example.com"),
+                );
+            }
+        }
         if self.events.max_attempts < 1 {
             return invalid("events.max_attempts", "must be at least 1");
         }
@@ -307,6 +357,34 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn cors_origins_come_as_a_list_or_a_comma_separated_string_and_never_as_a_wildcard() {
+        let s = Settings::load_from(
+            None,
+            env(&[(
+                "BRIGADE_SERVER__CORS_ALLOWED_ORIGINS",
+                "https://a.example, http://localhost:3000",
+            )]),
+        )
+        .unwrap();
+        assert_eq!(
+            s.server.cors_allowed_origins,
+            ["https://a.example", "http://localhost:3000"]
+        );
+        for bad in [
+            "*",
+            "https://a.example/path",
+            "a.example",
+            "ftp://a.example",
+        ] {
+            let err =
+                Settings::load_from(None, env(&[("BRIGADE_SERVER__CORS_ALLOWED_ORIGINS", bad)]))
+                    .unwrap_err()
+                    .to_string();
+            assert!(err.contains("server.cors_allowed_origins"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -64,7 +64,12 @@ impl Response {
 
 /// Settings for a test server: port 0, fast argon2, a fixed JWT secret.
 pub fn test_settings(database_url: &str) -> Settings {
-    let env = vec![
+    test_settings_with(database_url, &[])
+}
+
+/// [`test_settings`] plus extra `BRIGADE_...` variables.
+pub fn test_settings_with(database_url: &str, extra: &[(&str, &str)]) -> Settings {
+    let mut env = vec![
         ("DATABASE_URL".to_string(), database_url.to_string()),
         ("BRIGADE_SERVER__BIND".into(), "127.0.0.1:0".into()),
         ("BRIGADE_SERVER__WORKERS".into(), "2".into()),
@@ -87,6 +92,7 @@ pub fn test_settings(database_url: &str) -> Settings {
             "300".into(),
         ),
     ];
+    env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let settings = Settings::load_from(None, env).expect("test settings are valid");
     if std::env::var("TEST_LOG").is_ok() {
         brigade::platform::telemetry::init(&settings.log);
@@ -125,10 +131,15 @@ fn uuid_like() -> String {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(&[]).await
+    }
+
+    /// A server with extra settings, e.g. `[("BRIGADE_SERVER__KEEP_ALIVE_SECS", "1")]`.
+    pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let (url, pg_schema) = test_database(&dir);
         let database_url = url.clone();
-        let app = Application::build(test_settings(&url))
+        let app = Application::build(test_settings_with(&url, extra))
             .await
             .expect("the app starts");
         let address = format!("http://127.0.0.1:{}", app.port());

@@ -5,6 +5,7 @@ mod catalog;
 mod cli;
 mod database;
 mod docs;
+mod edge;
 mod errors;
 mod helpers;
 mod identity;

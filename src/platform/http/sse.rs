@@ -88,5 +88,7 @@ where
         .content_type("text/event-stream")
         .insert_header(("Cache-Control", "no-store"))
         .insert_header(("X-Accel-Buffering", "no"))
+        // Compression would hold events back until a buffer fills.
+        .insert_header(("Content-Encoding", "identity"))
         .streaming(futures_util::StreamExt::chain(opening, live))
 }

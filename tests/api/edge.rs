@@ -1,0 +1,139 @@
+//! Edge hygiene: CORS from an allow-list, compression by negotiation, slow clients dropped.
+
+use std::io::{Read, Write};
+use std::time::Duration;
+
+use crate::helpers::TestApp;
+
+const APP_ORIGIN: &str = "https://app.example.com";
+
+async fn with_cors() -> TestApp {
+    TestApp::spawn_with(&[(
+        "BRIGADE_SERVER__CORS_ALLOWED_ORIGINS",
+        "https://app.example.com, https://admin.example.com",
+    )])
+    .await
+}
+
+#[actix_web::test]
+async fn allowed_origins_get_cors_headers_and_others_do_not() {
+    let app = with_cors().await;
+    let preflight = app
+        .send(
+            "OPTIONS",
+            "/v1/orders",
+            None,
+            &[
+                ("Origin", APP_ORIGIN),
+                ("Access-Control-Request-Method", "POST"),
+                (
+                    "Access-Control-Request-Headers",
+                    "authorization, idempotency-key",
+                ),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(preflight.status, 200);
+    assert_eq!(
+        preflight.header("access-control-allow-origin").as_deref(),
+        Some(APP_ORIGIN)
+    );
+    let allowed = preflight
+        .header("access-control-allow-headers")
+        .unwrap()
+        .to_lowercase();
+    assert!(allowed.contains("idempotency-key"), "{allowed}");
+
+    let simple = app
+        .send("GET", "/v1/menu", None, &[("Origin", APP_ORIGIN)], None)
+        .await;
+    assert_eq!(simple.status, 200);
+    assert_eq!(
+        simple.header("access-control-allow-origin").as_deref(),
+        Some(APP_ORIGIN)
+    );
+    assert!(
+        simple
+            .header("access-control-expose-headers")
+            .unwrap()
+            .to_lowercase()
+            .contains("etag")
+    );
+
+    // Another origin is never reflected, and never gets `*`.
+    let evil = app
+        .send(
+            "GET",
+            "/v1/menu",
+            None,
+            &[("Origin", "https://evil.example")],
+            None,
+        )
+        .await;
+    assert_eq!(evil.status, 200);
+    assert_eq!(evil.header("access-control-allow-origin"), None);
+}
+
+#[actix_web::test]
+async fn without_configured_origins_nobody_gets_cross_origin_access() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .send("GET", "/v1/menu", None, &[("Origin", APP_ORIGIN)], None)
+        .await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.header("access-control-allow-origin"), None);
+}
+
+#[actix_web::test]
+async fn responses_are_compressed_as_the_client_asks() {
+    let app = TestApp::spawn().await;
+    brigade::app::load_demo_menu(app.app_modules.catalog.as_ref())
+        .await
+        .unwrap();
+    for (accept, expected) in [
+        ("br", Some("br")),
+        ("gzip", Some("gzip")),
+        ("identity", None),
+    ] {
+        let res = app
+            .send(
+                "GET",
+                "/v1/menu",
+                None,
+                &[("Accept-Encoding", accept)],
+                None,
+            )
+            .await;
+        assert_eq!(res.status, 200);
+        assert_eq!(
+            res.header("content-encoding").as_deref(),
+            expected,
+            "{accept}"
+        );
+        if expected.is_some() {
+            assert!(res.raw.len() < 8_000, "{accept}: {} bytes", res.raw.len());
+        }
+    }
+}
+
+#[actix_web::test]
+async fn a_client_that_stalls_mid_request_is_dropped() {
+    let app = TestApp::spawn_with(&[("BRIGADE_SERVER__CLIENT_REQUEST_TIMEOUT_MS", "300")]).await;
+    let addr = app.address.trim_start_matches("http://").to_owned();
+    let answer = actix_web::rt::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            .unwrap();
+        let mut buf = Vec::new();
+        let _ = stream.read_to_end(&mut buf);
+        String::from_utf8_lossy(&buf).into_owned()
+    })
+    .await
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer:?}");
+}
