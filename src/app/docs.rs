@@ -59,6 +59,23 @@ fn add_shared_problems(path: &str, operation: &mut Value) {
             reqs.iter()
                 .any(|r| r.as_object().is_some_and(|o| !o.is_empty()))
         });
+    // Who may call it: anyone, partners with an API key, or signed-in staff and users only.
+    let requirements = operation
+        .get("security")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let visibility = if requirements
+        .iter()
+        .any(|r| r.as_object().is_some_and(|o| o.is_empty()))
+    {
+        "public"
+    } else if requirements.iter().any(|r| r.get("api_key").is_some()) {
+        "partner"
+    } else {
+        "internal"
+    };
+    operation["x-visibility"] = Value::from(visibility);
     let has_body = operation.get("requestBody").is_some();
     let has_query = operation
         .get("parameters")

@@ -65,7 +65,7 @@ fn internal(e: impl std::fmt::Display) -> Problem {
 /// Event subscriptions and their progress (admin)
 #[utoipa::path(
     tag = "operations",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["admin"])),
     responses((status = 200, description = "Every subscription", body = SubscriptionList))
 )]
 #[get("/v1/admin/events/subscriptions")]
@@ -99,7 +99,7 @@ async fn list_subscriptions(
 /// Events a consumer failed on `events.max_attempts` times, newest first.
 #[utoipa::path(
     tag = "operations",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["admin"])),
     params(DeadLetterQuery),
     responses((status = 200, description = "A page of dead letters", body = DeadLetterPage))
 )]
@@ -125,7 +125,7 @@ async fn list_dead_letters(
 /// Hands the event to its consumer again now; consumers are idempotent, so this is safe.
 #[utoipa::path(
     tag = "operations",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["admin"])),
     params(("id" = String, Path, description = "Dead letter id")),
     responses(
         (status = 200, description = "Delivered; `redriven_at` is set", body = DeadLetter),

@@ -160,6 +160,7 @@ impl Application {
 
         let doc = openapi();
         let routes = web::Data::new(RouteTable::from_openapi(&doc));
+        let scopes = web::Data::new(crate::gateway::scopes::ScopeTable::from_openapi(&doc));
         let identity: web::Data<dyn IdentityApi> = web::Data::from(modules.identity.clone());
         let catalog: web::Data<dyn CatalogApi> = web::Data::from(modules.catalog.clone());
         let ordering: web::Data<dyn OrderingApi> = web::Data::from(modules.ordering.clone());
@@ -196,6 +197,7 @@ impl Application {
                 .app_data(events.clone())
                 .app_data(db.clone())
                 .app_data(routes.clone())
+                .app_data(scopes.clone())
                 .configure(|cfg| {
                     api_routes(&mut utoipa_actix_web::service_config::ServiceConfig::new(
                         cfg,

@@ -6,6 +6,7 @@ use std::pin::Pin;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 
+use crate::gateway::scopes::ScopeTable;
 use crate::modules::identity::api::{IdentityApi, Principal, Role};
 use crate::platform::http::request_id::LoggedPrincipal;
 use crate::platform::problem::Problem;
@@ -36,20 +37,63 @@ fn bearer(req: &HttpRequest) -> Option<String> {
         .then(|| token.trim().to_owned())
 }
 
+/// What the caller presented: an API key (`X-API-Key`, or a bearer token shaped like one)
+/// or an access token. Credentials in the query string are never read.
+enum Credential {
+    ApiKey(String),
+    AccessToken(String),
+}
+
+fn credential(req: &HttpRequest) -> Option<Credential> {
+    if let Some(key) = req.headers().get("x-api-key").and_then(|v| v.to_str().ok()) {
+        return Some(Credential::ApiKey(key.trim().to_owned()));
+    }
+    let token = bearer(req)?;
+    Some(if token.starts_with("bk_") {
+        Credential::ApiKey(token)
+    } else {
+        Credential::AccessToken(token)
+    })
+}
+
+/// API keys may call only operations that declare a scope, and only with that scope.
+fn check_scope(req: &HttpRequest, principal: &Principal) -> Result<(), Problem> {
+    if !principal.is_api_key() {
+        return Ok(());
+    }
+    let table = req.app_data::<web::Data<ScopeTable>>();
+    let pattern = req.match_pattern().unwrap_or_default();
+    match table.and_then(|t| t.required(req.method().as_str(), &pattern)) {
+        None => Err(Problem::forbidden(
+            "this operation is not open to API keys; use a signed-in access token",
+        )),
+        Some(scope) if !principal.allows_scope(scope) => Err(Problem::forbidden(format!(
+            "this API key lacks the `{scope}` scope"
+        ))),
+        Some(_) => Ok(()),
+    }
+}
+
 impl FromRequest for Caller {
     type Error = Problem;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Problem>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let identity = req.app_data::<web::Data<dyn IdentityApi>>().cloned();
-        let token = bearer(req);
+        let token = credential(req);
         let req = req.clone();
         Box::pin(async move {
             let identity = identity.ok_or_else(|| Problem::internal(&"identity is not wired"))?;
-            let token = token.ok_or_else(|| {
-                Problem::unauthorized("send an access token as `Authorization: Bearer <token>`")
-            })?;
-            let principal = identity.authenticate(&token).await?;
+            let principal = match token {
+                Some(Credential::ApiKey(key)) => identity.authenticate_api_key(&key).await?,
+                Some(Credential::AccessToken(token)) => identity.authenticate(&token).await?,
+                None => {
+                    return Err(Problem::unauthorized(
+                        "send an access token as `Authorization: Bearer <token>` or an API key as `X-API-Key`",
+                    ));
+                }
+            };
+            check_scope(&req, &principal)?;
             req.extensions_mut()
                 .insert(LoggedPrincipal(principal.user_id.clone()));
             Ok(Caller(principal))

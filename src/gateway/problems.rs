@@ -25,6 +25,8 @@ impl From<IdentityError> for Problem {
             IdentityError::InvalidToken => Problem::unauthorized(e.to_string()),
             IdentityError::UserNotFound(_) => Problem::not_found(e.to_string()),
             IdentityError::Conflict(detail) => Problem::conflict(detail),
+            IdentityError::NotFound(detail) => Problem::not_found(detail),
+            IdentityError::Forbidden(detail) => Problem::forbidden(detail),
             IdentityError::Internal(cause) => Problem::internal(&cause),
         }
     }

@@ -95,6 +95,8 @@ pub struct AuthSettings {
     pub login_max_failures: u32,
     /// How long an account stays throttled, and the window failures are counted in.
     pub login_lockout_secs: u64,
+    /// After `POST /v1/api-keys/{id}/rotate`, how long the old secret keeps working.
+    pub api_key_rotation_overlap_secs: u64,
     pub argon2: Argon2Settings,
 }
 
@@ -194,6 +196,7 @@ access_token_ttl_secs = 900
 refresh_token_ttl_secs = 2592000
 login_max_failures = 10
 login_lockout_secs = 900
+api_key_rotation_overlap_secs = 86400
 
 [auth.argon2]
 memory_kib = 19456

@@ -6,6 +6,9 @@ use utoipa::openapi::tag::TagBuilder;
 use utoipa::openapi::{InfoBuilder, OpenApi, OpenApiBuilder};
 
 pub const BEARER: &str = "bearer";
+/// API keys (`POST /v1/api-keys`), as `X-API-Key` or as a bearer token; each operation open
+/// to keys lists the scope it needs under this scheme.
+pub const API_KEY: &str = "api_key";
 
 /// One tag per module, plus `operations` for health endpoints.
 pub const TAGS: &[(&str, &str)] = &[
@@ -66,6 +69,16 @@ pub fn base() -> OpenApi {
                 .description(Some("An access token from POST /v1/auth/login."))
                 .build(),
         ),
+    );
+    components.add_security_scheme(
+        API_KEY,
+        SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Header(
+            utoipa::openapi::security::ApiKeyValue::with_description(
+                "X-API-Key",
+                "An API key from POST /v1/api-keys (also accepted as `Authorization: Bearer`). \
+                 Never in the query string.",
+            ),
+        )),
     );
     doc
 }

@@ -1,6 +1,7 @@
 //! Brigade through its real HTTP stack and a real database. One test binary keeps link times
 //! low; each test starts its own server and database.
 
+mod api_keys;
 mod catalog;
 mod cli;
 mod database;

@@ -4,9 +4,10 @@ use async_trait::async_trait;
 use chrono::{Duration, NaiveDateTime, Utc};
 
 use super::api::{
-    IdentityApi, IdentityError, LoginRequest, NewUser, Principal, RegisterRequest, Role,
-    TokenResponse, UpdateMeRequest, UserView,
+    ApiKey, CreatedApiKey, IdentityApi, IdentityError, LoginRequest, NewApiKey, NewUser, Principal,
+    RegisterRequest, Role, TokenResponse, UpdateMeRequest, UserView,
 };
+use super::api_keys::ApiKeys;
 use super::domain::hasher::Hasher;
 use super::domain::throttle::Policy;
 use super::domain::tokens::TokenKeys;
@@ -23,6 +24,7 @@ pub struct IdentityService {
     keys: TokenKeys,
     refresh_ttl: Duration,
     throttle: Policy,
+    api_keys: ApiKeys,
 }
 
 impl IdentityService {
@@ -34,6 +36,7 @@ impl IdentityService {
             settings.jwt_secret.clone()
         };
         Self {
+            api_keys: ApiKeys::new(db.clone(), settings.api_key_rotation_overlap_secs),
             db,
             hasher: Hasher::new(&settings.argon2),
             keys: TokenKeys::new(secret.as_bytes(), settings.access_token_ttl_secs),
@@ -280,7 +283,36 @@ impl IdentityApi for IdentityService {
             user_id: claims.sub,
             session_id: claims.sid,
             roles: roles::decode(&stored_roles),
+            scopes: None,
         })
+    }
+
+    async fn authenticate_api_key(&self, secret: &str) -> Result<Principal, IdentityError> {
+        self.api_keys.authenticate(secret).await
+    }
+
+    async fn create_api_key(
+        &self,
+        owner: &Principal,
+        request: NewApiKey,
+    ) -> Result<CreatedApiKey, IdentityError> {
+        self.api_keys.create(owner, request).await
+    }
+
+    async fn api_keys(&self, owner: &Principal) -> Result<Vec<ApiKey>, IdentityError> {
+        self.api_keys.list(owner).await
+    }
+
+    async fn revoke_api_key(&self, owner: &Principal, id: &str) -> Result<(), IdentityError> {
+        self.api_keys.revoke(owner, id).await
+    }
+
+    async fn rotate_api_key(
+        &self,
+        owner: &Principal,
+        id: &str,
+    ) -> Result<CreatedApiKey, IdentityError> {
+        self.api_keys.rotate(owner, id).await
     }
 
     async fn user(&self, user_id: &str) -> Result<UserView, IdentityError> {

@@ -95,7 +95,7 @@ async fn list_categories(
 /// Create a category (staff)
 #[utoipa::path(
     tag = "catalog",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["menu:write"])),
     request_body = NewCategory,
     responses(
         (status = 201, description = "Category created", body = Category),
@@ -147,7 +147,7 @@ async fn get_category(catalog: Catalog, id: web::Path<String>) -> Result<HttpRes
 /// the category in between.
 #[utoipa::path(
     tag = "catalog",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["menu:write"])),
     params(
         ("id" = String, Path, description = "Category id"),
         ("If-Match" = Option<String>, Header, description = "ETag from a previous read"),
@@ -181,7 +181,7 @@ async fn update_category(
 /// Only an empty category can be deleted.
 #[utoipa::path(
     tag = "catalog",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["menu:write"])),
     params(("id" = String, Path, description = "Category id")),
     responses(
         (status = 204, description = "Deleted"),
@@ -219,7 +219,7 @@ async fn list_items(
 /// Create a menu item (staff)
 #[utoipa::path(
     tag = "catalog",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["menu:write"])),
     request_body = NewItem,
     responses((status = 201, description = "Item created", body = MenuItem))
 )]
@@ -262,7 +262,7 @@ async fn get_item(catalog: Catalog, id: web::Path<String>) -> Result<HttpRespons
 /// read as `If-Match` to get 412 instead of overwriting someone else's change.
 #[utoipa::path(
     tag = "catalog",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["menu:write"])),
     params(
         ("id" = String, Path, description = "Item id"),
         ("If-Match" = Option<String>, Header, description = "ETag from a previous read"),
@@ -290,7 +290,7 @@ async fn update_item(
 /// Mark a menu item available or sold out (staff)
 #[utoipa::path(
     tag = "catalog",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["menu:write"])),
     params(("id" = String, Path, description = "Item id")),
     request_body = AvailabilityRequest,
     responses((status = 200, description = "The item with its new availability", body = MenuItem))
@@ -310,7 +310,7 @@ async fn set_availability(
 /// Delete a menu item (staff)
 #[utoipa::path(
     tag = "catalog",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["menu:write"])),
     params(("id" = String, Path, description = "Item id")),
     responses((status = 204, description = "Deleted"))
 )]

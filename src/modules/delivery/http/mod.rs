@@ -30,7 +30,7 @@ fn ok(delivery: Delivery) -> HttpResponse {
 /// List deliveries (courier, staff)
 #[utoipa::path(
     tag = "delivery",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["delivery"])),
     params(DeliveryFilter),
     responses((status = 200, description = "A page of deliveries, oldest first", body = DeliveryPage))
 )]
@@ -48,7 +48,7 @@ async fn list_deliveries(
 /// Claim a delivery (courier)
 #[utoipa::path(
     tag = "delivery",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["delivery"])),
     params(("id" = String, Path, description = "Delivery id")),
     responses(
         (status = 200, description = "The delivery, now yours", body = Delivery),
@@ -68,7 +68,7 @@ async fn claim_delivery(
 /// Pick the order up at the counter (the claiming courier)
 #[utoipa::path(
     tag = "delivery",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["delivery"])),
     params(("id" = String, Path, description = "Delivery id")),
     responses(
         (status = 200, description = "The delivery, on its way", body = Delivery),
@@ -88,7 +88,7 @@ async fn pick_up_delivery(
 /// Report the courier's position (the claiming courier)
 #[utoipa::path(
     tag = "delivery",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["delivery"])),
     params(("id" = String, Path, description = "Delivery id")),
     request_body = Location,
     responses(
@@ -110,7 +110,7 @@ async fn ping_delivery(
 /// Hand the order over at the door (the claiming courier)
 #[utoipa::path(
     tag = "delivery",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["delivery"])),
     params(("id" = String, Path, description = "Delivery id")),
     responses(
         (status = 200, description = "The delivery, delivered", body = Delivery),

@@ -2,6 +2,7 @@
 
 mod dto;
 mod error;
+mod keys;
 mod principal;
 
 use async_trait::async_trait;
@@ -11,6 +12,7 @@ pub use dto::{
     UpdateMeRequest, UserView,
 };
 pub use error::IdentityError;
+pub use keys::{ApiKey, ApiKeyList, CreatedApiKey, NewApiKey, SCOPES};
 pub use principal::{Principal, Role};
 
 #[async_trait]
@@ -27,6 +29,22 @@ pub trait IdentityApi: Send + Sync {
     async fn logout(&self, principal: &Principal) -> Result<(), IdentityError>;
     /// Resolves an access token to the caller it belongs to.
     async fn authenticate(&self, access_token: &str) -> Result<Principal, IdentityError>;
+    /// Resolves an API key's secret to its owner, limited to the key's scopes. Revoked,
+    /// expired or unknown keys are `InvalidToken`.
+    async fn authenticate_api_key(&self, secret: &str) -> Result<Principal, IdentityError>;
+    async fn create_api_key(
+        &self,
+        owner: &Principal,
+        request: NewApiKey,
+    ) -> Result<CreatedApiKey, IdentityError>;
+    async fn api_keys(&self, owner: &Principal) -> Result<Vec<ApiKey>, IdentityError>;
+    async fn revoke_api_key(&self, owner: &Principal, id: &str) -> Result<(), IdentityError>;
+    /// A new secret; the old one keeps working for `auth.api_key_rotation_overlap_secs`.
+    async fn rotate_api_key(
+        &self,
+        owner: &Principal,
+        id: &str,
+    ) -> Result<CreatedApiKey, IdentityError>;
     async fn user(&self, user_id: &str) -> Result<UserView, IdentityError>;
     async fn update_profile(
         &self,

@@ -48,11 +48,26 @@ impl std::fmt::Display for Role {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     pub user_id: String,
+    /// The session, or the API key (`key_...`) the caller used.
     pub session_id: String,
     pub roles: Vec<Role>,
+    /// `None` for a signed-in user (everything their roles allow); an API key's scopes
+    /// otherwise.
+    pub scopes: Option<Vec<String>>,
 }
 
 impl Principal {
+    /// Whether an operation needing `scope` is open to this caller's credential.
+    pub fn allows_scope(&self, scope: &str) -> bool {
+        self.scopes
+            .as_ref()
+            .is_none_or(|granted| granted.iter().any(|s| s == scope))
+    }
+
+    pub fn is_api_key(&self) -> bool {
+        self.scopes.is_some()
+    }
+
     pub fn has_role(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }

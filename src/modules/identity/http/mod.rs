@@ -12,6 +12,8 @@ use crate::platform::http::cache;
 use crate::platform::http::extract::ValidJson;
 use crate::platform::problem::Problem;
 
+mod api_keys;
+
 type Identity = web::Data<dyn IdentityApi>;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -22,6 +24,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(me)
         .service(update_me)
         .service(set_roles);
+    api_keys::routes(cfg);
 }
 
 fn personal(res: HttpResponse) -> HttpResponse {

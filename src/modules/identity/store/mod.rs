@@ -1,5 +1,6 @@
 //! Identity's storage: its own tables, reached only through these functions.
 
+pub mod api_keys;
 mod schema;
 
 use chrono::{DateTime, NaiveDateTime, Utc};

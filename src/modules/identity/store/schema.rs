@@ -33,3 +33,20 @@ diesel::table! {
 
 diesel::joinable!(identity_sessions -> identity_users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(identity_users, identity_sessions);
+
+diesel::table! {
+    identity_api_keys (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        prefix -> Text,
+        secret_digest -> Text,
+        previous_digest -> Nullable<Text>,
+        previous_valid_until -> Nullable<Timestamp>,
+        scopes -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}

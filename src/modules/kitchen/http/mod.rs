@@ -27,7 +27,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// Oldest first. `order_id` finds the ticket of an order; `station` shows one station's work.
 #[utoipa::path(
     tag = "kitchen",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["kitchen"])),
     params(TicketFilter),
     responses((status = 200, description = "A page of tickets", body = TicketPage))
 )]
@@ -45,7 +45,7 @@ async fn list_tickets(
 /// Start preparing a line (kitchen, staff)
 #[utoipa::path(
     tag = "kitchen",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["kitchen"])),
     params(
         ("id" = String, Path, description = "Ticket id"),
         ("line_id" = String, Path, description = "Line id"),
@@ -71,7 +71,7 @@ async fn start_line(
 /// The last line done makes the ticket, and the order, ready.
 #[utoipa::path(
     tag = "kitchen",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["kitchen"])),
     params(
         ("id" = String, Path, description = "Ticket id"),
         ("line_id" = String, Path, description = "Line id"),
@@ -100,7 +100,7 @@ async fn finish_line(
 /// starts from now. `station` narrows it to one station's work.
 #[utoipa::path(
     tag = "kitchen",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["kitchen"])),
     params(
         StreamQuery,
         ("Last-Event-ID" = Option<String>, Header, description = "Resume after this event id"),

@@ -28,7 +28,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// 422 problem's `errors`.
 #[utoipa::path(
     tag = "ordering",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["orders:write"])),
     request_body = NewOrder,
     responses(
         (status = 201, description = "Order placed", body = Order),
@@ -56,7 +56,7 @@ async fn place_order(
 /// Newest first.
 #[utoipa::path(
     tag = "ordering",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["orders:read"])),
     params(OrderFilter),
     responses((status = 200, description = "A page of orders", body = OrderPage))
 )]
@@ -75,7 +75,7 @@ async fn list_orders(
 /// Another customer's order is 404, exactly like one that does not exist.
 #[utoipa::path(
     tag = "ordering",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["orders:read"])),
     params(("id" = String, Path, description = "Order id")),
     responses((status = 200, description = "The order", body = Order))
 )]
@@ -95,7 +95,7 @@ async fn get_order(
 /// order is refunded in full.
 #[utoipa::path(
     tag = "ordering",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["orders:write"])),
     params(("id" = String, Path, description = "Order id")),
     responses(
         (status = 200, description = "The cancelled order", body = Order),
@@ -115,7 +115,7 @@ async fn cancel_order(
 /// Hand a ready pickup order over (staff)
 #[utoipa::path(
     tag = "ordering",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["orders:write"])),
     params(("id" = String, Path, description = "Order id")),
     responses(
         (status = 200, description = "The order, now picked up", body = Order),
@@ -139,7 +139,7 @@ async fn hand_over_order(
 /// Reconnect with `Last-Event-ID` to get the changes missed meanwhile.
 #[utoipa::path(
     tag = "ordering",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["orders:read"])),
     params(
         ("id" = String, Path, description = "Order id"),
         ("Last-Event-ID" = Option<String>, Header, description = "Resume after this event id"),

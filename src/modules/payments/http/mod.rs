@@ -23,7 +23,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// pending: retry with the same key.
 #[utoipa::path(
     tag = "payments",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["orders:write"])),
     params(
         ("id" = String, Path, description = "Order id"),
         ("Idempotency-Key" = String, Header, description = "1 to 255 visible ASCII characters, unique per payment attempt",
@@ -64,7 +64,7 @@ async fn pay_order(
 /// Full or partial; the total refunded never exceeds what was captured.
 #[utoipa::path(
     tag = "payments",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["orders:write"])),
     params(("id" = String, Path, description = "Payment id")),
     request_body = RefundRequest,
     responses(

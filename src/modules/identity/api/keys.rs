@@ -1,0 +1,62 @@
+//! API keys: long-lived credentials for partners and scripts, limited by scopes.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::Role;
+
+/// Every scope, and the roles that may grant it (admins may grant all). A key never gets
+/// more than its owner's roles allow, checked when it is created and again on each use.
+pub const SCOPES: &[(&str, &[Role])] = &[
+    ("orders:read", &[Role::Customer]),
+    ("orders:write", &[Role::Customer]),
+    ("menu:write", &[Role::Staff]),
+    ("kitchen", &[Role::Kitchen, Role::Staff]),
+    ("delivery", &[Role::Courier]),
+    ("admin", &[Role::Admin]),
+];
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "POS integration", "scopes": ["orders:read", "orders:write"]}))]
+pub struct NewApiKey {
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    /// Among `orders:read`, `orders:write`, `menu:write`, `kitchen`, `delivery`, `admin`,
+    /// within what the owner's roles allow.
+    #[validate(length(min = 1, max = 6))]
+    #[schema(min_items = 1, max_items = 6)]
+    pub scopes: Vec<String>,
+    /// Optional; must be in the future.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ApiKey {
+    pub id: String,
+    pub name: String,
+    /// The start of the secret, to recognise it (`bk_ab12cd34…`).
+    pub prefix: String,
+    pub scopes: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A new or rotated key: the only time its secret is shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CreatedApiKey {
+    #[serde(flatten)]
+    pub key: ApiKey,
+    /// Send as `Authorization: Bearer <secret>` or `X-API-Key: <secret>`. Shown once.
+    pub secret: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApiKeyList {
+    pub data: Vec<ApiKey>,
+}

@@ -1,0 +1,214 @@
+//! API keys: issuing, listing, revoking, rotating and resolving them.
+
+use chrono::{Duration, Utc};
+
+use super::api::{ApiKey, CreatedApiKey, IdentityError, NewApiKey, Principal, Role, SCOPES};
+use super::domain::roles;
+use super::store::{self, api_keys::ApiKeyRow};
+use crate::platform::db::Db;
+use crate::platform::ids::{new_id, random_token, token_digest};
+use crate::platform::validation::FieldError;
+
+pub struct ApiKeys {
+    db: Db,
+    overlap: Duration,
+}
+
+/// `bk_` + 8 visible characters + `_` + 32 random bytes: the prefix tells people which key
+/// it is; only the digest of the whole secret is stored.
+fn new_secret() -> (String, String) {
+    let prefix = format!("bk_{}", &random_token(6)[..8]);
+    let secret = format!("{prefix}_{}", random_token(32));
+    (prefix, secret)
+}
+
+/// The scopes `roles` may grant (admins grant all).
+fn grantable(scope: &str, owner_roles: &[Role]) -> bool {
+    owner_roles.contains(&Role::Admin)
+        || SCOPES
+            .iter()
+            .any(|(name, by)| *name == scope && by.iter().any(|r| owner_roles.contains(r)))
+}
+
+impl ApiKeys {
+    pub fn new(db: Db, overlap_secs: u64) -> Self {
+        Self {
+            db,
+            overlap: Duration::seconds(overlap_secs as i64),
+        }
+    }
+
+    fn check(owner: &Principal, request: &NewApiKey) -> Result<Vec<String>, IdentityError> {
+        let mut errors = Vec::new();
+        if owner.is_api_key() {
+            return Err(IdentityError::Forbidden(
+                "API keys cannot manage API keys; sign in".into(),
+            ));
+        }
+        let mut scopes: Vec<String> = Vec::new();
+        for (i, scope) in request.scopes.iter().enumerate() {
+            if !SCOPES.iter().any(|(name, _)| name == scope) {
+                errors.push(FieldError::new(
+                    format!("scopes[{i}]"),
+                    "unknown",
+                    "is not a scope",
+                ));
+            } else if !grantable(scope, &owner.roles) {
+                errors.push(FieldError::new(
+                    format!("scopes[{i}]"),
+                    "not_allowed",
+                    "needs a role you do not have",
+                ));
+            } else if !scopes.contains(scope) {
+                scopes.push(scope.clone());
+            }
+        }
+        if request.name.trim().is_empty() {
+            errors.push(FieldError::new("name", "length", "must not be blank"));
+        }
+        if request.expires_at.is_some_and(|t| t <= Utc::now()) {
+            errors.push(FieldError::new(
+                "expires_at",
+                "in_the_past",
+                "must be in the future",
+            ));
+        }
+        if errors.is_empty() {
+            Ok(scopes)
+        } else {
+            Err(IdentityError::Validation(errors))
+        }
+    }
+
+    pub async fn create(
+        &self,
+        owner: &Principal,
+        request: NewApiKey,
+    ) -> Result<CreatedApiKey, IdentityError> {
+        let scopes = Self::check(owner, &request)?;
+        let (prefix, secret) = new_secret();
+        let row = ApiKeyRow {
+            id: new_id("key"),
+            user_id: owner.user_id.clone(),
+            name: request.name.trim().to_owned(),
+            prefix,
+            secret_digest: token_digest(&secret),
+            previous_digest: None,
+            previous_valid_until: None,
+            scopes: scopes.join(" "),
+            created_at: Utc::now().naive_utc(),
+            expires_at: request.expires_at.map(|t| t.naive_utc()),
+            last_used_at: None,
+            revoked_at: None,
+        };
+        let saved = row.clone();
+        self.db
+            .write(move |c| store::api_keys::insert(c, &saved).map_err(IdentityError::from))
+            .await?;
+        Ok(CreatedApiKey {
+            key: row.into(),
+            secret,
+        })
+    }
+
+    pub async fn list(&self, owner: &Principal) -> Result<Vec<ApiKey>, IdentityError> {
+        let user = owner.user_id.clone();
+        let rows = self
+            .db
+            .read(move |c| store::api_keys::of_user(c, &user).map_err(IdentityError::from))
+            .await?;
+        Ok(rows.into_iter().map(ApiKey::from).collect())
+    }
+
+    async fn own(&self, owner: &Principal, id: &str) -> Result<ApiKeyRow, IdentityError> {
+        if owner.is_api_key() {
+            return Err(IdentityError::Forbidden(
+                "API keys cannot manage API keys; sign in".into(),
+            ));
+        }
+        let (user, key) = (owner.user_id.clone(), id.to_owned());
+        self.db
+            .read(move |c| store::api_keys::find(c, &user, &key).map_err(IdentityError::from))
+            .await?
+            .filter(|row| row.revoked_at.is_none())
+            .ok_or_else(|| IdentityError::NotFound(format!("no live API key with id {id}")))
+    }
+
+    pub async fn revoke(&self, owner: &Principal, id: &str) -> Result<(), IdentityError> {
+        let row = self.own(owner, id).await?;
+        self.db
+            .write(move |c| {
+                store::api_keys::revoke(c, &row.id, Utc::now().naive_utc())
+                    .map_err(IdentityError::from)
+            })
+            .await
+    }
+
+    pub async fn rotate(
+        &self,
+        owner: &Principal,
+        id: &str,
+    ) -> Result<CreatedApiKey, IdentityError> {
+        let row = self.own(owner, id).await?;
+        let (prefix, secret) = new_secret();
+        let digest = token_digest(&secret);
+        let until = Utc::now().naive_utc() + self.overlap;
+        let (saved, new_prefix) = (row.clone(), prefix.clone());
+        self.db
+            .write(move |c| {
+                store::api_keys::rotate(c, &saved, &digest, &new_prefix, until)
+                    .map_err(IdentityError::from)
+            })
+            .await?;
+        let mut key = ApiKey::from(row);
+        key.prefix = prefix;
+        Ok(CreatedApiKey { key, secret })
+    }
+
+    /// The key's owner with the key's scopes — and only while the owner still holds the
+    /// roles those scopes need.
+    pub async fn authenticate(&self, secret: &str) -> Result<Principal, IdentityError> {
+        let digest = token_digest(secret);
+        let now = Utc::now().naive_utc();
+        let found = self
+            .db
+            .read(move |c| {
+                let Some(key) = store::api_keys::by_digest(c, &digest, now)? else {
+                    return Ok(None);
+                };
+                let owner = store::user_by_id(c, &key.user_id)?;
+                Ok::<_, IdentityError>(owner.map(|o| (key, o)))
+            })
+            .await?;
+        let Some((key, owner)) = found else {
+            return Err(IdentityError::InvalidToken);
+        };
+        if key.revoked_at.is_some() || key.expires_at.is_some_and(|t| t <= now) {
+            return Err(IdentityError::InvalidToken);
+        }
+        let owner_roles = roles::decode(&owner.roles);
+        let scopes: Vec<String> = ApiKey::from(key.clone())
+            .scopes
+            .into_iter()
+            .filter(|s| grantable(s, &owner_roles))
+            .collect();
+        // Recorded at most once a minute, so using a key is almost always a read only; best
+        // effort: a failed touch must not fail the request.
+        if key
+            .last_used_at
+            .is_none_or(|t| now - t > Duration::seconds(60))
+        {
+            let id = key.id.clone();
+            let _ = self
+                .db
+                .write(move |c| store::api_keys::touch(c, &id, now).map_err(IdentityError::from))
+                .await;
+        }
+        Ok(Principal {
+            user_id: owner.id,
+            session_id: key.id,
+            roles: owner_roles,
+            scopes: Some(scopes),
+        })
+    }
+}
