@@ -23,7 +23,7 @@ PORT = int(os.environ.get("PORT", "18710"))
 WORKERS = int(os.environ.get("WORKERS", "16"))
 DURATION = float(os.environ.get("DURATION", "10"))
 PASSWORD = "bench-journey-passphrase"
-ENV = dict(os.environ, DATABASE_URL=URL, RUST_LOG="warn",
+ENV = dict(os.environ, DATABASE_URL=URL, RUST_LOG="warn", BRIGADE_RATE_LIMIT__ENABLED="false",
            BRIGADE_AUTH__JWT_SECRET="bench-secret-bench-secret-bench-secret",
            BRIGADE_ORDERING__MAX_OPEN_UNPAID="1000000")
 

@@ -20,7 +20,7 @@ fi
 
 cargo build --release --locked --bin brigade
 WORK="$(mktemp -d)"
-RUST_LOG=warn DATABASE_URL="sqlite://$WORK/brigade.db" \
+RUST_LOG=warn BRIGADE_RATE_LIMIT__ENABLED=false DATABASE_URL="sqlite://$WORK/brigade.db" \
   ./target/release/brigade serve --demo --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT

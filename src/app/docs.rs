@@ -114,6 +114,17 @@ fn add_shared_problems(path: &str, operation: &mut Value) {
         "500",
         "An unexpected failure on our side; quote `instance` when reporting it",
     );
+    if path.starts_with("/v1/") {
+        responses.entry("429".to_owned()).or_insert_with(|| {
+            let mut limited = problem("Over the caller's rate limit; retry after `Retry-After` seconds");
+            limited["headers"] = json!({
+                "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}},
+                "RateLimit": {"description": "Binding window: `\"minute\";r=0;t=40`", "schema": {"type": "string"}},
+                "RateLimit-Policy": {"description": "Every window of the caller's plan", "schema": {"type": "string"}}
+            });
+            limited
+        });
+    }
 }
 
 #[cfg(test)]

@@ -161,6 +161,9 @@ impl Application {
         let doc = openapi();
         let routes = web::Data::new(RouteTable::from_openapi(&doc));
         let scopes = web::Data::new(crate::gateway::scopes::ScopeTable::from_openapi(&doc));
+        let limiter = web::Data::new(crate::gateway::rate_limit::RateLimiter::new(
+            &settings.rate_limit,
+        ));
         let identity: web::Data<dyn IdentityApi> = web::Data::from(modules.identity.clone());
         let catalog: web::Data<dyn CatalogApi> = web::Data::from(modules.catalog.clone());
         let ordering: web::Data<dyn OrderingApi> = web::Data::from(modules.ordering.clone());
@@ -177,6 +180,7 @@ impl Application {
                 .wrap(from_fn(etag::middleware))
                 .wrap(Compress::default())
                 .wrap(from_fn(head::middleware))
+                .wrap(from_fn(crate::gateway::rate_limit::middleware))
                 .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))
@@ -198,6 +202,7 @@ impl Application {
                 .app_data(db.clone())
                 .app_data(routes.clone())
                 .app_data(scopes.clone())
+                .app_data(limiter.clone())
                 .configure(|cfg| {
                     api_routes(&mut utoipa_actix_web::service_config::ServiceConfig::new(
                         cfg,

@@ -74,25 +74,50 @@ fn check_scope(req: &HttpRequest, principal: &Principal) -> Result<(), Problem> 
     }
 }
 
+/// The outcome of authenticating a request once, early (the rate limiter does it), kept in
+/// the request's extensions for [`Caller`]: `Some` principal, or `None` for no credential.
+/// A failed attempt is not kept, so `Caller` re-runs it and answers its 401.
+#[derive(Clone)]
+pub struct Authenticated(pub Option<Principal>);
+
+/// Resolves the request's credential; `None` when it carries none.
+pub async fn authenticate(
+    req: &HttpRequest,
+    identity: Option<web::Data<dyn IdentityApi>>,
+) -> Option<Result<Principal, Problem>> {
+    let credential = credential(req)?;
+    let Some(identity) = identity else {
+        return Some(Err(Problem::internal(&"identity is not wired")));
+    };
+    Some(match credential {
+        Credential::ApiKey(key) => identity
+            .authenticate_api_key(&key)
+            .await
+            .map_err(Problem::from),
+        Credential::AccessToken(token) => {
+            identity.authenticate(&token).await.map_err(Problem::from)
+        }
+    })
+}
+
 impl FromRequest for Caller {
     type Error = Problem;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Problem>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let identity = req.app_data::<web::Data<dyn IdentityApi>>().cloned();
-        let token = credential(req);
+        let early = req.extensions().get::<Authenticated>().cloned();
         let req = req.clone();
         Box::pin(async move {
-            let identity = identity.ok_or_else(|| Problem::internal(&"identity is not wired"))?;
-            let principal = match token {
-                Some(Credential::ApiKey(key)) => identity.authenticate_api_key(&key).await?,
-                Some(Credential::AccessToken(token)) => identity.authenticate(&token).await?,
-                None => {
-                    return Err(Problem::unauthorized(
-                        "send an access token as `Authorization: Bearer <token>` or an API key as `X-API-Key`",
-                    ));
-                }
+            let outcome = match early {
+                Some(Authenticated(known)) => known.map(Ok),
+                None => authenticate(&req, identity).await,
             };
+            let principal = outcome.ok_or_else(|| {
+                Problem::unauthorized(
+                    "send an access token as `Authorization: Bearer <token>` or an API key as `X-API-Key`",
+                )
+            })??;
             check_scope(&req, &principal)?;
             req.extensions_mut()
                 .insert(LoggedPrincipal(principal.user_id.clone()));

@@ -3,4 +3,5 @@
 
 pub mod auth;
 pub mod problems;
+pub mod rate_limit;
 pub mod scopes;

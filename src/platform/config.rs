@@ -20,6 +20,7 @@ pub struct Settings {
     pub ordering: OrderingSettings,
     pub payments: PaymentSettings,
     pub delivery: DeliverySettings,
+    pub rate_limit: RateLimitSettings,
     pub log: LogSettings,
 }
 
@@ -159,6 +160,45 @@ pub struct DeliverySettings {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct RateLimitSettings {
+    pub enabled: bool,
+    /// `memory` (per process) or `redis` (shared by every replica using `redis_url`).
+    pub backend: RateLimitBackend,
+    pub redis_url: String,
+    /// Prefix of the counters' Redis keys.
+    pub redis_prefix: String,
+    /// Plans by name; each caller class below names one.
+    pub plans: std::collections::HashMap<String, PlanSettings>,
+    /// Callers without credentials, counted per client IP.
+    pub anonymous_plan: String,
+    /// Signed-in customers, per user.
+    pub user_plan: String,
+    /// Signed-in staff, kitchen, couriers and admins, per user.
+    pub staff_plan: String,
+    /// API keys, per key.
+    pub api_key_plan: String,
+    /// Peers whose `X-Forwarded-For` is believed (e.g. your load balancer); others' is ignored.
+    #[serde(deserialize_with = "list")]
+    pub trusted_proxies: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RateLimitBackend {
+    Memory,
+    Redis,
+}
+
+/// Requests allowed per second and per minute; 0 means no limit for that window.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanSettings {
+    pub per_second: u32,
+    pub per_minute: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LogSettings {
     /// A `tracing` filter, e.g. `info` or `brigade=debug,info`. `RUST_LOG` wins when set.
     pub level: String,
@@ -225,6 +265,33 @@ max_declines_per_order = 5
 
 [delivery]
 eta_minutes = 20
+
+[rate_limit]
+enabled = true
+backend = "memory"
+redis_url = "redis://127.0.0.1:6379"
+redis_prefix = "brigade:rl"
+anonymous_plan = "free"
+user_plan = "standard"
+staff_plan = "internal"
+api_key_plan = "partner"
+trusted_proxies = []
+
+[rate_limit.plans.free]
+per_second = 10
+per_minute = 300
+
+[rate_limit.plans.standard]
+per_second = 20
+per_minute = 600
+
+[rate_limit.plans.partner]
+per_second = 50
+per_minute = 3000
+
+[rate_limit.plans.internal]
+per_second = 0
+per_minute = 0
 
 [log]
 level = "info"
@@ -307,6 +374,25 @@ impl Settings {
                 return invalid(
                     "server.cors_allowed_origins",
                     &format!("{origin:?} is not an origin such as https://app.example.com"),
+                );
+            }
+        }
+        let rl = &self.rate_limit;
+        for (key, plan) in [
+            ("rate_limit.anonymous_plan", &rl.anonymous_plan),
+            ("rate_limit.user_plan", &rl.user_plan),
+            ("rate_limit.staff_plan", &rl.staff_plan),
+            ("rate_limit.api_key_plan", &rl.api_key_plan),
+        ] {
+            if !rl.plans.contains_key(plan) {
+                return invalid(key, &format!("names no plan in rate_limit.plans: {plan:?}"));
+            }
+        }
+        for proxy in &rl.trusted_proxies {
+            if proxy.parse::<std::net::IpAddr>().is_err() {
+                return invalid(
+                    "rate_limit.trusted_proxies",
+                    &format!("{proxy:?} is not an IP address"),
                 );
             }
         }

@@ -83,6 +83,9 @@ pub fn test_settings_with(database_url: &str, extra: &[(&str, &str)]) -> Setting
         ("BRIGADE_AUTH__LOGIN_MAX_FAILURES".into(), "5".into()),
         ("BRIGADE_CATALOG__MENU_CACHE_TTL_SECS".into(), "60".into()),
         // Events move in milliseconds, retries too, so journeys finish quickly.
+        // Limits are tested on their own (tests/api/rate_limits.rs); elsewhere they would
+        // only make tests depend on timing.
+        ("BRIGADE_RATE_LIMIT__ENABLED".into(), "false".into()),
         ("BRIGADE_EVENTS__POLL_INTERVAL_MS".into(), "20".into()),
         ("BRIGADE_EVENTS__RETRY_BASE_MS".into(), "20".into()),
         ("BRIGADE_EVENTS__RETRY_MAX_MS".into(), "100".into()),

@@ -15,4 +15,5 @@ mod kitchen_and_delivery;
 mod operations;
 mod ordering;
 mod payments;
+mod rate_limits;
 mod streams;
