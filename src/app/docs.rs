@@ -43,12 +43,48 @@ fn complete(mut doc: OpenApi) -> OpenApi {
             let Some(item) = item.as_object_mut() else {
                 continue;
             };
-            for (_, operation) in item.iter_mut() {
+            for (method, operation) in item.iter_mut() {
+                if method == "post" && accepts_idempotency_key(path) {
+                    document_idempotency_key(operation);
+                }
                 add_shared_problems(path, operation);
             }
         }
     }
     serde_json::from_value(value).expect("the completed document deserialises")
+}
+
+/// Creating POSTs of signed-in callers (payments document their own, required, key).
+fn accepts_idempotency_key(path: &str) -> bool {
+    path.starts_with("/v1/") && !path.starts_with("/v1/auth/") && !path.ends_with("/payments")
+}
+
+fn document_idempotency_key(operation: &mut Value) {
+    let parameter = json!({
+        "name": "Idempotency-Key", "in": "header", "required": false,
+        "description": "Repeat-safe retries: the same key and body replay the stored response \
+            (`Idempotent-Replayed: true`) for 24 h; another body with the key is 422; while the \
+            first is running, 409.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]{1,255}$"}
+    });
+    match operation
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+    {
+        Some(list) => list.push(parameter),
+        None => operation["parameters"] = json!([parameter]),
+    }
+    if let Some(responses) = operation
+        .get_mut("responses")
+        .and_then(Value::as_object_mut)
+    {
+        responses
+            .entry("409")
+            .or_insert_with(|| problem("A request with this Idempotency-Key is still running"));
+        responses.entry("422").or_insert_with(|| {
+            problem("Invalid input, or an Idempotency-Key reused with another body")
+        });
+    }
 }
 
 fn add_shared_problems(path: &str, operation: &mut Value) {

@@ -161,6 +161,9 @@ impl Application {
         let doc = openapi();
         let routes = web::Data::new(RouteTable::from_openapi(&doc));
         let scopes = web::Data::new(crate::gateway::scopes::ScopeTable::from_openapi(&doc));
+        let retention = web::Data::new(crate::gateway::idempotency::Retention(
+            chrono::TimeDelta::hours(i64::from(settings.idempotency.retention_hours)),
+        ));
         let limiter = web::Data::new(crate::gateway::rate_limit::RateLimiter::new(
             &settings.rate_limit,
         ));
@@ -178,8 +181,9 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(etag::middleware))
-                .wrap(Compress::default())
+                .wrap(from_fn(crate::gateway::idempotency::middleware))
                 .wrap(from_fn(head::middleware))
+                .wrap(Compress::default())
                 .wrap(from_fn(crate::gateway::rate_limit::middleware))
                 .wrap(
                     DefaultHeaders::new()
@@ -203,6 +207,7 @@ impl Application {
                 .app_data(routes.clone())
                 .app_data(scopes.clone())
                 .app_data(limiter.clone())
+                .app_data(retention.clone())
                 .configure(|cfg| {
                     api_routes(&mut utoipa_actix_web::service_config::ServiceConfig::new(
                         cfg,

@@ -21,6 +21,7 @@ pub struct Settings {
     pub payments: PaymentSettings,
     pub delivery: DeliverySettings,
     pub rate_limit: RateLimitSettings,
+    pub idempotency: IdempotencySettings,
     pub log: LogSettings,
 }
 
@@ -182,6 +183,13 @@ pub struct RateLimitSettings {
     pub trusted_proxies: Vec<String>,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdempotencySettings {
+    /// How long a stored response answers repeats of its `Idempotency-Key` (at least 24).
+    pub retention_hours: u32,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RateLimitBackend {
@@ -293,6 +301,9 @@ per_minute = 3000
 per_second = 0
 per_minute = 0
 
+[idempotency]
+retention_hours = 24
+
 [log]
 level = "info"
 format = "auto"
@@ -395,6 +406,9 @@ impl Settings {
                     &format!("{proxy:?} is not an IP address"),
                 );
             }
+        }
+        if self.idempotency.retention_hours < 24 {
+            return invalid("idempotency.retention_hours", "must be at least 24");
         }
         if self.events.max_attempts < 1 {
             return invalid("events.max_attempts", "must be at least 1");

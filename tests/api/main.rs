@@ -9,6 +9,7 @@ mod docs;
 mod edge;
 mod errors;
 mod helpers;
+mod idempotency;
 mod identity;
 mod journey;
 mod kitchen_and_delivery;
