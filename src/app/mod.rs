@@ -161,6 +161,9 @@ impl Application {
         let doc = openapi();
         let routes = web::Data::new(RouteTable::from_openapi(&doc));
         let scopes = web::Data::new(crate::gateway::scopes::ScopeTable::from_openapi(&doc));
+        let deprecations = web::Data::new(
+            crate::gateway::deprecation::DeprecationTable::from_openapi(&doc),
+        );
         let retention = web::Data::new(crate::gateway::idempotency::Retention(
             chrono::TimeDelta::hours(i64::from(settings.idempotency.retention_hours)),
         ));
@@ -180,6 +183,7 @@ impl Application {
 
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(crate::gateway::deprecation::middleware))
                 .wrap(from_fn(etag::middleware))
                 .wrap(from_fn(crate::gateway::idempotency::middleware))
                 .wrap(from_fn(head::middleware))
@@ -208,6 +212,7 @@ impl Application {
                 .app_data(scopes.clone())
                 .app_data(limiter.clone())
                 .app_data(retention.clone())
+                .app_data(deprecations.clone())
                 .configure(|cfg| {
                     api_routes(&mut utoipa_actix_web::service_config::ServiceConfig::new(
                         cfg,

@@ -2,6 +2,7 @@
 //! helpers, and the one place where module errors become problem+json.
 
 pub mod auth;
+pub mod deprecation;
 pub mod idempotency;
 pub mod problems;
 pub mod rate_limit;
