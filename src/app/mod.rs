@@ -6,6 +6,9 @@ mod demo;
 mod docs;
 mod events_admin;
 mod health;
+mod inventory;
+mod metrics;
+mod tls;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -17,6 +20,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::modules::catalog::{self, api::CatalogApi};
 use crate::modules::delivery::{self, api::DeliveryApi};
+use crate::modules::governance::{self, api::GovernanceApi};
 use crate::modules::identity::{self, api::IdentityApi};
 use crate::modules::kitchen::{self, api::KitchenApi};
 use crate::modules::ordering::{self, api::OrderingApi};
@@ -40,6 +44,7 @@ pub struct Modules {
     pub payments: Arc<dyn PaymentsApi>,
     pub kitchen: Arc<dyn KitchenApi>,
     pub delivery: Arc<dyn DeliveryApi>,
+    pub governance: Arc<dyn GovernanceApi>,
     pub events: EventBus,
 }
 
@@ -48,7 +53,9 @@ impl Modules {
     pub fn wire(settings: &Settings) -> Result<Self, DbError> {
         let db = Db::connect(&settings.database)?;
         let wake = Wake::default();
-        let identity = identity::build(db.clone(), &settings.auth);
+        let mut plans: Vec<String> = settings.rate_limit.plans.keys().cloned().collect();
+        plans.sort();
+        let identity = identity::build(db.clone(), &settings.auth, plans);
         let catalog = catalog::build(db.clone(), &settings.catalog);
         let ordering = ordering::build(
             db.clone(),
@@ -65,6 +72,12 @@ impl Modules {
         );
         let kitchen = kitchen::build(db.clone(), wake.clone());
         let delivery = delivery::build(db.clone(), &settings.delivery, wake.clone());
+        let document = serde_json::to_value(openapi()).unwrap_or_default();
+        let governance = governance::build(
+            db.clone(),
+            &settings.governance,
+            inventory::source(settings, document),
+        );
         let consumer = |name: &str| -> Arc<dyn EventHandler> {
             match name {
                 "ordering" => ordering.clone(),
@@ -102,6 +115,7 @@ impl Modules {
             payments,
             kitchen,
             delivery,
+            governance,
             events,
             db,
         })
@@ -118,6 +132,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     payments::routes(cfg);
     kitchen::routes(cfg);
     delivery::routes(cfg);
+    governance::routes(cfg);
     events_admin::routes(cfg);
 }
 
@@ -130,6 +145,8 @@ pub enum StartError {
         addr: String,
         source: std::io::Error,
     },
+    #[error("TLS: {0}")]
+    Tls(String),
     #[error("start-up was interrupted")]
     Interrupted,
 }
@@ -138,6 +155,7 @@ pub struct Application {
     server: Server,
     port: u16,
     modules: Modules,
+    usage_flush: std::time::Duration,
 }
 
 impl Application {
@@ -176,6 +194,20 @@ impl Application {
         let payments: web::Data<dyn PaymentsApi> = web::Data::from(modules.payments.clone());
         let kitchen: web::Data<dyn KitchenApi> = web::Data::from(modules.kitchen.clone());
         let delivery: web::Data<dyn DeliveryApi> = web::Data::from(modules.delivery.clone());
+        let governance: web::Data<dyn GovernanceApi> = web::Data::from(modules.governance.clone());
+        let plan_names: Vec<String> = settings.rate_limit.plans.keys().cloned().collect();
+        let metrics = web::Data::new(crate::gateway::metrics::Metrics::new(&doc, &plan_names));
+        let scrape_policy = web::Data::new(metrics::ScrapePolicy::new(&settings.metrics));
+        let serve_metrics = settings.metrics.enabled;
+        let tls = match (
+            &settings.server.tls_cert_path,
+            &settings.server.tls_key_path,
+        ) {
+            (Some(cert), Some(key)) => {
+                Some(tls::server_config(cert, key).map_err(StartError::Tls)?)
+            }
+            _ => None,
+        };
         let events = web::Data::new(modules.events.clone());
         let db = web::Data::new(modules.db.clone());
         let body_limit = settings.server.body_limit_bytes;
@@ -189,6 +221,7 @@ impl Application {
                 .wrap(from_fn(head::middleware))
                 .wrap(Compress::default())
                 .wrap(from_fn(crate::gateway::rate_limit::middleware))
+                .wrap(from_fn(crate::gateway::metering::middleware))
                 .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))
@@ -206,6 +239,9 @@ impl Application {
                 .app_data(payments.clone())
                 .app_data(kitchen.clone())
                 .app_data(delivery.clone())
+                .app_data(governance.clone())
+                .app_data(metrics.clone())
+                .app_data(scrape_policy.clone())
                 .app_data(events.clone())
                 .app_data(db.clone())
                 .app_data(routes.clone())
@@ -218,6 +254,11 @@ impl Application {
                         cfg,
                     ))
                 })
+                .configure(|cfg| {
+                    if serve_metrics {
+                        cfg.route("/metrics", web::get().to(metrics::handler));
+                    }
+                })
                 .service(web::redirect("/docs", "/docs/"))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
                 .default_service(web::to(fallback::handler))
@@ -228,8 +269,11 @@ impl Application {
         ))
         .keep_alive(std::time::Duration::from_secs(
             settings.server.keep_alive_secs,
-        ))
-        .listen(listener)
+        ));
+        server = match tls {
+            Some(config) => server.listen_rustls_0_23(listener, config),
+            None => server.listen(listener),
+        }
         .map_err(bind_error)?;
         if settings.server.workers > 0 {
             server = server.workers(settings.server.workers);
@@ -238,6 +282,7 @@ impl Application {
             server: server.run(),
             port,
             modules,
+            usage_flush: std::time::Duration::from_secs(settings.governance.usage_flush_secs),
         })
     }
 
@@ -253,10 +298,31 @@ impl Application {
     /// finish. Events not yet delivered stay in their outboxes for the next start.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let dispatcher = actix_web::rt::spawn(self.modules.events.clone().run());
+        let flusher = actix_web::rt::spawn(flush_usage_every(
+            self.modules.governance.clone(),
+            self.usage_flush,
+        ));
         let served = self.server.await;
         dispatcher.abort();
+        flusher.abort();
         let _ = dispatcher.await;
+        let _ = flusher.await;
         self.modules.events.release().await;
+        // Usage counted since the last flush survives a clean stop.
+        if let Err(e) = self.modules.governance.flush_usage().await {
+            tracing::warn!(error = %e, "usage counts could not be written at shutdown");
+        }
         served
+    }
+}
+
+async fn flush_usage_every(governance: Arc<dyn GovernanceApi>, every: std::time::Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(e) = governance.flush_usage().await {
+            tracing::warn!(error = %e, "usage counts could not be written; kept for the next flush");
+        }
     }
 }

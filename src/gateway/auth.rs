@@ -118,9 +118,13 @@ impl FromRequest for Caller {
                     "send an access token as `Authorization: Bearer <token>` or an API key as `X-API-Key`",
                 )
             })??;
+            {
+                // Logged and metered as this caller even when the scope check refuses.
+                let mut extensions = req.extensions_mut();
+                extensions.insert(LoggedPrincipal(principal.user_id.clone()));
+                extensions.insert(Authenticated(Some(principal.clone())));
+            }
             check_scope(&req, &principal)?;
-            req.extensions_mut()
-                .insert(LoggedPrincipal(principal.user_id.clone()));
             Ok(Caller(principal))
         })
     }

@@ -4,6 +4,8 @@
 pub mod auth;
 pub mod deprecation;
 pub mod idempotency;
+pub mod metering;
+pub mod metrics;
 pub mod problems;
 pub mod rate_limit;
 pub mod scopes;

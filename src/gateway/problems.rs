@@ -121,3 +121,14 @@ impl From<DeliveryError> for Problem {
         }
     }
 }
+
+impl From<crate::modules::governance::api::GovernanceError> for Problem {
+    fn from(e: crate::modules::governance::api::GovernanceError) -> Self {
+        use crate::modules::governance::api::GovernanceError;
+        match e {
+            GovernanceError::Validation(errors) => Problem::validation(errors),
+            GovernanceError::NotFound(detail) => Problem::not_found(detail),
+            GovernanceError::Internal(cause) => Problem::internal(&cause),
+        }
+    }
+}

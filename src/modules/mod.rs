@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod delivery;
+pub mod governance;
 pub mod identity;
 pub mod kitchen;
 pub mod ordering;
@@ -17,6 +18,7 @@ pub const DEPENDENCIES: &[(&str, &[&str])] = &[
     ("payments", &["identity", "ordering"]),
     ("kitchen", &["identity"]),
     ("delivery", &["identity"]),
+    ("governance", &["identity"]),
 ];
 
 /// Which events each module consumes from which producer: `(consumer, producer, types)`.

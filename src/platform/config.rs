@@ -22,6 +22,8 @@ pub struct Settings {
     pub delivery: DeliverySettings,
     pub rate_limit: RateLimitSettings,
     pub idempotency: IdempotencySettings,
+    pub governance: GovernanceSettings,
+    pub metrics: MetricsSettings,
     pub log: LogSettings,
 }
 
@@ -44,6 +46,10 @@ pub struct ServerSettings {
     pub client_request_timeout_ms: u64,
     /// Idle keep-alive connections are closed after this.
     pub keep_alive_secs: u64,
+    /// PEM certificate chain; with `tls_key_path`, Brigade serves HTTPS (rustls) only.
+    pub tls_cert_path: Option<PathBuf>,
+    /// PEM private key (PKCS#8, PKCS#1 or SEC1) for `tls_cert_path`.
+    pub tls_key_path: Option<PathBuf>,
 }
 
 /// A list, or a comma-separated string (environment variables are strings).
@@ -197,12 +203,37 @@ pub enum RateLimitBackend {
     Redis,
 }
 
-/// Requests allowed per second and per minute; 0 means no limit for that window.
-#[derive(Debug, Clone, Copy, Deserialize)]
+/// Requests allowed per second, per minute and per calendar month (UTC); 0 means no limit
+/// for that window.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanSettings {
     pub per_second: u32,
     pub per_minute: u32,
+    #[serde(default)]
+    pub monthly_quota: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GovernanceSettings {
+    /// How often usage counted in memory is written to the database (and lost at most, on a
+    /// crash).
+    pub usage_flush_secs: u64,
+    /// How long a caller's monthly count read from the database is reused by quota checks.
+    pub quota_cache_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// Serve `/metrics` (Prometheus text format).
+    pub enabled: bool,
+    /// Networks allowed to scrape, e.g. `["127.0.0.0/8", "10.0.0.0/8"]`.
+    #[serde(deserialize_with = "list")]
+    pub allowed_networks: Vec<String>,
+    /// When set, scrapers must also send `Authorization: Bearer <token>`.
+    pub bearer_token: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -288,14 +319,17 @@ trusted_proxies = []
 [rate_limit.plans.free]
 per_second = 10
 per_minute = 300
+monthly_quota = 100000
 
 [rate_limit.plans.standard]
 per_second = 20
 per_minute = 600
+monthly_quota = 1000000
 
 [rate_limit.plans.partner]
 per_second = 50
 per_minute = 3000
+monthly_quota = 10000000
 
 [rate_limit.plans.internal]
 per_second = 0
@@ -303,6 +337,15 @@ per_minute = 0
 
 [idempotency]
 retention_hours = 24
+
+[governance]
+usage_flush_secs = 10
+quota_cache_secs = 30
+
+[metrics]
+enabled = true
+allowed_networks = ["127.0.0.0/8", "::1/128"]
+bearer_token = ""
 
 [log]
 level = "info"
@@ -406,6 +449,23 @@ impl Settings {
                     &format!("{proxy:?} is not an IP address"),
                 );
             }
+        }
+        for network in &self.metrics.allowed_networks {
+            if network.parse::<ipnet::IpNet>().is_err() {
+                return invalid(
+                    "metrics.allowed_networks",
+                    &format!("{network:?} is not a network such as 10.0.0.0/8"),
+                );
+            }
+        }
+        if self.governance.usage_flush_secs == 0 {
+            return invalid("governance.usage_flush_secs", "must be at least 1");
+        }
+        if self.server.tls_cert_path.is_some() != self.server.tls_key_path.is_some() {
+            return invalid(
+                "server.tls_cert_path",
+                "set both tls_cert_path and tls_key_path, or neither",
+            );
         }
         if self.idempotency.retention_hours < 24 {
             return invalid("idempotency.retention_hours", "must be at least 24");

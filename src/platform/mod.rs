@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod db;
+pub mod descriptor;
 pub mod events;
 pub mod http;
 pub mod ids;

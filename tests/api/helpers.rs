@@ -161,6 +161,28 @@ impl TestApp {
         }
     }
 
+    /// Another Brigade on this one's database (a replica, or the same service restarted).
+    pub async fn spawn_beside(&self, extra: &[(&str, &str)]) -> TestApp {
+        let app = Application::build(test_settings_with(&self.database_url, extra))
+            .await
+            .expect("the second app starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let app_modules = app.modules().clone();
+        actix_web::rt::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            database_url: self.database_url.clone(),
+            app_modules,
+            client: awc::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .disable_redirects()
+                .finish(),
+            _dir: tempfile::tempdir().unwrap(),
+            // The first app owns (and drops) the schema.
+            pg_schema: None,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

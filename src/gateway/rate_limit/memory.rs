@@ -25,7 +25,8 @@ impl MemoryStore {
         let mut limiters = HashMap::new();
         for (name, plan) in plans {
             for window in super::policy::windows(plan) {
-                let Some(n) = NonZeroU32::new(window.quota) else {
+                let Some(n) = NonZeroU32::new(u32::try_from(window.quota).unwrap_or(u32::MAX))
+                else {
                     continue;
                 };
                 let quota = if window.secs == 1 {

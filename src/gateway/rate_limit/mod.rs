@@ -18,6 +18,9 @@ use actix_web::{Error, HttpMessage, ResponseError, web};
 pub use policy::{Decision, Window};
 
 use crate::gateway::auth::{Authenticated, authenticate};
+use crate::gateway::metering::subject_of;
+use crate::gateway::metrics::Metrics;
+use crate::modules::governance::api::GovernanceApi;
 use crate::modules::identity::api::{IdentityApi, Principal, Role};
 use crate::platform::config::{PlanSettings, RateLimitBackend, RateLimitSettings};
 use crate::platform::problem::Problem;
@@ -53,10 +56,18 @@ impl RateLimiter {
         }
     }
 
-    /// The plan and the bucket a caller is counted in.
-    fn classify(&self, principal: Option<&Principal>, ip: Option<IpAddr>) -> (&str, String) {
+    /// The plan and the bucket a caller is counted in: the plan an operator assigned to the
+    /// user, else their class's default.
+    fn classify<'a>(
+        &'a self,
+        principal: Option<&'a Principal>,
+        ip: Option<IpAddr>,
+    ) -> (&'a str, String) {
         let s = &self.settings;
-        match principal {
+        let assigned = principal
+            .and_then(|p| p.plan.as_deref())
+            .filter(|plan| s.plans.contains_key(*plan));
+        let (default, bucket) = match principal {
             Some(p) if p.is_api_key() => (&s.api_key_plan, format!("key:{}", p.session_id)),
             Some(p) if p.has_any(&[Role::Staff, Role::Kitchen, Role::Courier]) => {
                 (&s.staff_plan, format!("user:{}", p.user_id))
@@ -66,20 +77,16 @@ impl RateLimiter {
                 &s.anonymous_plan,
                 format!("ip:{}", ip.map(|i| i.to_string()).unwrap_or_default()),
             ),
-        }
+        };
+        (assigned.unwrap_or(default), bucket)
+    }
+
+    fn plan(&self, name: &str) -> PlanSettings {
+        self.settings.plans.get(name).copied().unwrap_or_default()
     }
 
     async fn check(&self, plan_name: &str, bucket: &str) -> Decision {
-        let plan = self
-            .settings
-            .plans
-            .get(plan_name)
-            .copied()
-            .unwrap_or(PlanSettings {
-                per_second: 0,
-                per_minute: 0,
-            });
-        let windows = policy::windows(&plan);
+        let windows = policy::windows(&self.plan(plan_name));
         if windows.is_empty() {
             return Decision::unlimited();
         }
@@ -109,6 +116,49 @@ impl RateLimiter {
             .find(|a| !self.trusted.contains(a))
             .or(Some(peer))
     }
+}
+
+/// Adds the caller's monthly quota to `decision`, counted by governance's usage meter. When
+/// the count cannot be read the call goes through (limits fail open, like the Redis store).
+async fn with_monthly_quota(
+    req: &ServiceRequest,
+    decision: Decision,
+    quota: u64,
+    principal: Option<&Principal>,
+) -> Decision {
+    let Some(governance) = req.app_data::<web::Data<dyn GovernanceApi>>() else {
+        return decision;
+    };
+    match governance.calls_this_month(&subject_of(principal)).await {
+        Ok(used) => {
+            let (month_secs, left_secs) = month_bounds(chrono::Utc::now());
+            decision.with_month(quota, used, month_secs, left_secs)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "monthly usage unreadable; quota not enforced for this call");
+            decision
+        }
+    }
+}
+
+/// This calendar month's length and what is left of it, in seconds.
+fn month_bounds(now: chrono::DateTime<chrono::Utc>) -> (u64, u64) {
+    use chrono::{Datelike, TimeZone, Utc};
+    let start = Utc
+        .with_ymd_and_hms(now.year(), now.month(), 1, 0, 0, 0)
+        .single()
+        .unwrap_or(now);
+    let (y, m) = if now.month() == 12 {
+        (now.year() + 1, 1)
+    } else {
+        (now.year(), now.month() + 1)
+    };
+    let end = Utc
+        .with_ymd_and_hms(y, m, 1, 0, 0, 0)
+        .single()
+        .unwrap_or(now);
+    let secs = |d: chrono::TimeDelta| u64::try_from(d.num_seconds()).unwrap_or(0);
+    (secs(end - start), secs(end - now))
 }
 
 fn set(res_headers: &mut actix_web::http::header::HeaderMap, name: &'static str, value: &str) {
@@ -143,9 +193,21 @@ pub async fn middleware(
     };
     let ip = limiter.client_ip(&req);
     let (plan, bucket) = limiter.classify(principal.as_ref(), ip);
-    let decision = limiter.check(plan, &bucket).await;
+    let mut decision = limiter.check(plan, &bucket).await;
+    let quota = limiter.plan(plan).monthly_quota;
+    if decision.allowed && quota > 0 && principal.is_some() {
+        decision = with_monthly_quota(&req, decision, quota, principal.as_ref()).await;
+    }
     if !decision.allowed {
-        let problem = Problem::too_many_requests(decision.retry_after_secs());
+        if let Some(metrics) = req.app_data::<web::Data<Metrics>>() {
+            metrics.refused(plan);
+        }
+        let mut problem = Problem::too_many_requests(decision.retry_after_secs());
+        if decision.quota_exhausted() {
+            problem = problem.with_detail(format!(
+                "the monthly quota of the `{plan}` plan ({quota} calls) is used up; it renews at the start of next month (UTC)"
+            ));
+        }
         let mut res = problem.error_response();
         decision.write_headers(res.headers_mut());
         return Ok(req.into_response(res));

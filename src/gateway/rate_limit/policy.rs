@@ -7,7 +7,7 @@ use crate::platform::config::PlanSettings;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Window {
     pub name: &'static str,
-    pub quota: u32,
+    pub quota: u64,
     pub secs: u64,
 }
 
@@ -19,7 +19,11 @@ pub fn windows(plan: &PlanSettings) -> Vec<Window> {
     ]
     .into_iter()
     .filter(|(_, quota, _)| *quota > 0)
-    .map(|(name, quota, secs)| Window { name, quota, secs })
+    .map(|(name, quota, secs)| Window {
+        name,
+        quota: u64::from(quota),
+        secs,
+    })
     .collect()
 }
 
@@ -70,6 +74,36 @@ impl Decision {
         })
     }
 
+    /// Adds the monthly quota: `used` calls so far this calendar month (UTC), which ends in
+    /// `month_left_secs`; the month is `month_secs` long.
+    pub fn with_month(
+        mut self,
+        quota: u64,
+        used: u64,
+        month_secs: u64,
+        month_left_secs: u64,
+    ) -> Self {
+        let exceeded = used >= quota;
+        self.counts.push(Count {
+            window: Window {
+                name: "month",
+                quota,
+                secs: month_secs,
+            },
+            remaining: quota.saturating_sub(used + 1),
+            reset_secs: month_left_secs.max(1),
+            exceeded,
+        });
+        self.allowed &= !exceeded;
+        self
+    }
+
+    /// Whether the monthly quota is what refuses this call.
+    pub fn quota_exhausted(&self) -> bool {
+        self.binding()
+            .is_some_and(|c| c.exceeded && c.window.name == "month")
+    }
+
     pub fn retry_after_secs(&self) -> u64 {
         self.binding().map_or(1, |c| c.reset_secs.max(1))
     }
@@ -104,7 +138,7 @@ mod tests {
 
     fn count(
         name: &'static str,
-        quota: u32,
+        quota: u64,
         secs: u64,
         remaining: u64,
         reset: u64,
@@ -135,6 +169,24 @@ mod tests {
     }
 
     #[test]
+    fn an_exhausted_monthly_quota_refuses_until_the_month_ends() {
+        let within = Decision::from_counts(vec![count("minute", 300, 60, 10, 5, false)])
+            .with_month(1000, 998, 2_592_000, 86_400);
+        assert!(within.allowed && !within.quota_exhausted());
+        let mut h = HeaderMap::new();
+        within.write_headers(&mut h);
+        assert_eq!(
+            h.get("ratelimit-policy").unwrap(),
+            "\"minute\";q=300;w=60, \"month\";q=1000;w=2592000"
+        );
+        assert_eq!(h.get("ratelimit").unwrap(), "\"month\";r=1;t=86400");
+        let spent = Decision::from_counts(vec![count("minute", 300, 60, 10, 5, false)])
+            .with_month(1000, 1000, 2_592_000, 86_400);
+        assert!(!spent.allowed && spent.quota_exhausted());
+        assert_eq!(spent.retry_after_secs(), 86_400);
+    }
+
+    #[test]
     fn a_refusal_waits_for_the_longest_exceeded_window() {
         let d = Decision::from_counts(vec![
             count("second", 10, 1, 0, 1, true),
@@ -142,12 +194,6 @@ mod tests {
         ]);
         assert!(!d.allowed);
         assert_eq!(d.retry_after_secs(), 35);
-        assert!(
-            windows(&PlanSettings {
-                per_second: 0,
-                per_minute: 0
-            })
-            .is_empty()
-        );
+        assert!(windows(&PlanSettings::default()).is_empty());
     }
 }

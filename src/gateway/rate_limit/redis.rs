@@ -87,7 +87,7 @@ impl RedisStore {
                     .enumerate()
                     .map(|(i, w)| {
                         let (count, pttl) = (values[2 * i].max(0) as u64, values[2 * i + 1]);
-                        let quota = u64::from(w.quota);
+                        let quota = w.quota;
                         Count {
                             window: *w,
                             remaining: quota.saturating_sub(count),

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{TimeDelta, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::modules::delivery::api::events as ev;
 use crate::modules::delivery::api::{
@@ -23,19 +23,11 @@ pub struct DeliveryService {
     wake: Wake,
 }
 
-#[derive(Serialize)]
-struct DeliveryEvent<'a> {
-    order_id: &'a str,
-    delivery_id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tracking_code: Option<&'a str>,
-}
-
 fn delivery_event(kind: &str, row: &DeliveryRow, with_code: bool) -> Event {
-    let payload = DeliveryEvent {
-        order_id: &row.order_id,
-        delivery_id: &row.id,
-        tracking_code: with_code.then_some(row.tracking_code.as_str()),
+    let payload = ev::DeliveryEvent {
+        order_id: row.order_id.clone(),
+        delivery_id: row.id.clone(),
+        tracking_code: with_code.then(|| row.tracking_code.clone()),
     };
     Event::new(kind, 1, &row.order_id, &payload)
 }

@@ -209,6 +209,7 @@ impl ApiKeys {
             session_id: key.id,
             roles: owner_roles,
             scopes: Some(scopes),
+            plan: owner.plan,
         })
     }
 }

@@ -13,8 +13,8 @@ use crate::platform::config::AuthSettings;
 use crate::platform::db::Db;
 
 /// Builds the module's implementation of [`api::IdentityApi`]. Composition root only.
-pub fn build(db: Db, settings: &AuthSettings) -> Arc<dyn api::IdentityApi> {
-    Arc::new(service::IdentityService::new(db, settings))
+pub fn build(db: Db, settings: &AuthSettings, plans: Vec<String>) -> Arc<dyn api::IdentityApi> {
+    Arc::new(service::IdentityService::new(db, settings, plans))
 }
 
 /// Registers the module's HTTP operations. Composition root only.

@@ -25,10 +25,12 @@ pub struct IdentityService {
     refresh_ttl: Duration,
     throttle: Policy,
     api_keys: ApiKeys,
+    /// Plans an operator may assign, from the rate-limit configuration.
+    plans: Vec<String>,
 }
 
 impl IdentityService {
-    pub fn new(db: Db, settings: &AuthSettings) -> Self {
+    pub fn new(db: Db, settings: &AuthSettings, plans: Vec<String>) -> Self {
         // Without a configured secret, tokens live and die with this process (`serve` warns).
         let secret = if settings.jwt_secret.is_empty() {
             random_token(48)
@@ -37,6 +39,7 @@ impl IdentityService {
         };
         Self {
             api_keys: ApiKeys::new(db.clone(), settings.api_key_rotation_overlap_secs),
+            plans,
             db,
             hasher: Hasher::new(&settings.argon2),
             keys: TokenKeys::new(secret.as_bytes(), settings.access_token_ttl_secs),
@@ -94,6 +97,7 @@ impl IdentityService {
             roles: roles::encode(&with_customer(user.roles)),
             created_at: now,
             updated_at: now,
+            plan: None,
         };
         let saved = row.clone();
         self.db
@@ -175,6 +179,7 @@ fn view(row: UserRow) -> UserView {
         email: row.email,
         name: row.name,
         roles: roles::decode(&row.roles),
+        plan: row.plan,
         created_at: store::utc(row.created_at),
         updated_at: store::utc(row.updated_at),
     }
@@ -272,10 +277,10 @@ impl IdentityApi for IdentityService {
             .verify(access_token)
             .ok_or(IdentityError::InvalidToken)?;
         let (sid, sub) = (claims.sid.clone(), claims.sub.clone());
-        let stored_roles = self
+        let (stored_roles, plan) = self
             .db
             .read(move |conn| {
-                store::live_session_roles(conn, &sid, &sub, now()).map_err(IdentityError::from)
+                store::live_session_user(conn, &sid, &sub, now()).map_err(IdentityError::from)
             })
             .await?
             .ok_or(IdentityError::InvalidToken)?;
@@ -284,6 +289,7 @@ impl IdentityApi for IdentityService {
             session_id: claims.sid,
             roles: roles::decode(&stored_roles),
             scopes: None,
+            plan,
         })
     }
 
@@ -388,6 +394,30 @@ impl IdentityApi for IdentityService {
         }
         let mut row = self.load_user(user_id).await?;
         row.roles = roles::encode(&with_customer(new_roles));
+        row.updated_at = now();
+        let saved = row.clone();
+        self.db
+            .write(move |conn| store::update_user(conn, &row).map_err(IdentityError::from))
+            .await?;
+        Ok(view(saved))
+    }
+
+    async fn set_plan(
+        &self,
+        user_id: &str,
+        plan: Option<String>,
+    ) -> Result<UserView, IdentityError> {
+        if let Some(name) = &plan
+            && !self.plans.contains(name)
+        {
+            return Err(IdentityError::Validation(vec![FieldError::new(
+                "plan",
+                "unknown",
+                format!("no such plan; configured plans: {}", self.plans.join(", ")),
+            )]));
+        }
+        let mut row = self.load_user(user_id).await?;
+        row.plan = plan;
         row.updated_at = now();
         let saved = row.clone();
         self.db

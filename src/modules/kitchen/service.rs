@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::modules::identity::api::Principal;
 use crate::modules::kitchen::api::events as ev;
@@ -20,19 +20,6 @@ pub struct KitchenService {
     wake: Wake,
 }
 
-#[derive(Serialize)]
-struct TicketEvent<'a> {
-    order_id: &'a str,
-    ticket_id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    station: Option<&'a str>,
-    /// Stations that have work on this ticket (`ticket.created`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    stations: Vec<String>,
-}
-
 fn ticket_event(kind: &str, t: &Ticket, line: Option<(&str, &str)>) -> Event {
     let mut stations: Vec<String> = if line.is_none() {
         t.lines.iter().map(|l| l.station.clone()).collect()
@@ -41,11 +28,11 @@ fn ticket_event(kind: &str, t: &Ticket, line: Option<(&str, &str)>) -> Event {
     };
     stations.sort();
     stations.dedup();
-    let payload = TicketEvent {
-        order_id: &t.order_id,
-        ticket_id: &t.id,
-        line_id: line.map(|l| l.0),
-        station: line.map(|l| l.1),
+    let payload = ev::TicketEvent {
+        order_id: t.order_id.clone(),
+        ticket_id: t.id.clone(),
+        line_id: line.map(|l| l.0.to_owned()),
+        station: line.map(|l| l.1.to_owned()),
         stations,
     };
     Event::new(kind, 1, &t.order_id, &payload)

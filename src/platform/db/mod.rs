@@ -49,6 +49,8 @@ pub struct Db {
 struct Inner {
     writer: DbPool,
     reader: DbPool,
+    /// PostgreSQL: the writer and the reader are the same pool.
+    shared: bool,
 }
 
 impl Db {
@@ -89,8 +91,13 @@ impl Db {
                 (pool.clone(), pool)
             }
         };
+        let shared = matches!(url, DatabaseUrl::Postgres(_));
         Ok(Self {
-            inner: Arc::new(Inner { writer, reader }),
+            inner: Arc::new(Inner {
+                writer,
+                reader,
+                shared,
+            }),
         })
     }
 
@@ -123,6 +130,20 @@ impl Db {
             diesel::Connection::transaction(&mut *conn, work)
         })
         .await
+    }
+
+    /// Each pool's size and idle connections: `(pool, max, open, idle)`. On PostgreSQL the
+    /// writer and reader are one pool, reported once.
+    pub fn pool_states(&self) -> Vec<(&'static str, u32, u32, u32)> {
+        let state = |name, pool: &DbPool| {
+            let s = pool.state();
+            (name, pool.max_size(), s.connections, s.idle_connections)
+        };
+        let mut out = vec![state("writer", &self.inner.writer)];
+        if !self.inner.shared {
+            out.push(state("reader", &self.inner.reader));
+        }
+        out
     }
 
     /// Cheap liveness and schema check for `/readyz`.

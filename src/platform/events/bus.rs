@@ -115,6 +115,19 @@ impl From<diesel::result::Error> for RedriveError {
     }
 }
 
+/// How far a subscription lags behind its producer, for metrics and the dashboard.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SubscriptionHealth {
+    /// `consumer<-producer`.
+    pub subscription: String,
+    /// Outbox positions not yet delivered (including event types the consumer skips).
+    pub backlog: i64,
+    /// Failed attempts on the next event.
+    pub attempts: i32,
+    /// Dead letters not re-driven.
+    pub dead_letters: i64,
+}
+
 /// A delivery loop's lease on its subscription, and the cursor it owns meanwhile.
 #[derive(Default)]
 struct Held {
@@ -371,6 +384,38 @@ impl EventBus {
             .await?;
         outcome.map_err(RedriveError::FailedAgain)?;
         Ok(DeadLetter::from(row))
+    }
+
+    /// Every subscription's backlog and dead letters.
+    pub async fn health(&self) -> Result<Vec<SubscriptionHealth>, DbError> {
+        let inner = self.inner.clone();
+        self.inner
+            .db
+            .read(move |c| {
+                let cursors = store::cursors(c)?;
+                let dead: HashMap<String, i64> = store::open_dead_letters(c)?.into_iter().collect();
+                let mut heads = HashMap::new();
+                for (producer, outbox) in &inner.outboxes {
+                    heads.insert(*producer, outbox.last_seq(c)?);
+                }
+                let out = inner
+                    .subscriptions
+                    .iter()
+                    .map(|sub| {
+                        let name = sub.name();
+                        let cursor = cursors.iter().find(|cur| cur.subscription == name);
+                        let head = heads.get(sub.producer).copied().unwrap_or(0);
+                        SubscriptionHealth {
+                            backlog: (head - cursor.map_or(0, |cur| cur.position)).max(0),
+                            attempts: cursor.map_or(0, |cur| cur.attempts),
+                            dead_letters: dead.get(&name).copied().unwrap_or(0),
+                            subscription: name,
+                        }
+                    })
+                    .collect();
+                Ok::<_, DbError>(out)
+            })
+            .await
     }
 
     /// Every subscription's progress, for operators.

@@ -14,7 +14,9 @@ mod envelope;
 mod outbox;
 mod store;
 
-pub use bus::{DeadLetter, EventBus, EventHandler, RedriveError, Subscription, Wake};
+pub use bus::{
+    DeadLetter, EventBus, EventHandler, RedriveError, Subscription, SubscriptionHealth, Wake,
+};
 pub use envelope::{Event, StoredEvent};
 pub use outbox::{OutboxTable, scan, serialize_appends};
 pub use store::Cursor;

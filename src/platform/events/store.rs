@@ -169,3 +169,13 @@ pub fn cursors(conn: &mut DbConn) -> QueryResult<Vec<Cursor>> {
         .order(event_cursors::subscription.asc())
         .load(conn)
 }
+
+/// Dead letters not yet re-driven, per subscription.
+pub fn open_dead_letters(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
+    use self::event_dead_letters as d;
+    d::table
+        .filter(d::redriven_at.is_null())
+        .group_by(d::subscription)
+        .select((d::subscription, diesel::dsl::count_star()))
+        .load(conn)
+}

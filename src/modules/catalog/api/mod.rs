@@ -7,6 +7,15 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+/// What this module is, for the API inventory.
+pub const MODULE: crate::platform::descriptor::ModuleInfo =
+    crate::platform::descriptor::ModuleInfo {
+        name: "catalog",
+        version: "1.0.0",
+        owner: "front of house",
+        purpose: "The menu: categories, items, prices, options and availability.",
+    };
+
 pub use dto::{
     AvailabilityRequest, Category, CategoryPage, CategoryPatch, ItemFilter, ItemPage, ItemPatch,
     Menu, MenuCategory, MenuItem, MenuSnapshot, NewCategory, NewItem, NewOption, NewOptionGroup,

@@ -82,6 +82,9 @@ pub struct UserView {
     pub email: String,
     pub name: String,
     pub roles: Vec<Role>,
+    /// The rate-limit plan assigned by an operator; absent: the default for the roles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -99,6 +102,16 @@ pub struct UpdateMeRequest {
     #[validate(length(max = 1024))]
     #[schema(max_length = 1024)]
     pub current_password: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"roles": ["staff"]}))]
+pub struct SetPlanRequest {
+    /// A configured plan's name, or `null` for the default of the user's roles.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub plan: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]

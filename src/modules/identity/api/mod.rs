@@ -7,9 +7,18 @@ mod principal;
 
 use async_trait::async_trait;
 
+/// What this module is, for the API inventory.
+pub const MODULE: crate::platform::descriptor::ModuleInfo =
+    crate::platform::descriptor::ModuleInfo {
+        name: "identity",
+        version: "1.0.0",
+        owner: "platform team",
+        purpose: "Accounts, sign-in sessions, roles and API keys.",
+    };
+
 pub use dto::{
-    LoginRequest, NewUser, RefreshRequest, RegisterRequest, SetRolesRequest, TokenResponse,
-    UpdateMeRequest, UserView,
+    LoginRequest, NewUser, RefreshRequest, RegisterRequest, SetPlanRequest, SetRolesRequest,
+    TokenResponse, UpdateMeRequest, UserView,
 };
 pub use error::IdentityError;
 pub use keys::{ApiKey, ApiKeyList, CreatedApiKey, NewApiKey, SCOPES};
@@ -52,6 +61,12 @@ pub trait IdentityApi: Send + Sync {
         changes: UpdateMeRequest,
     ) -> Result<UserView, IdentityError>;
     /// Replaces a user's roles. `actor` may not take the admin role away from themselves.
+    /// Assigns a configured rate-limit plan to a user (`None`: back to the default).
+    async fn set_plan(
+        &self,
+        user_id: &str,
+        plan: Option<String>,
+    ) -> Result<UserView, IdentityError>;
     async fn set_roles(
         &self,
         actor: &Principal,

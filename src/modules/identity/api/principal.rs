@@ -54,6 +54,9 @@ pub struct Principal {
     /// `None` for a signed-in user (everything their roles allow); an API key's scopes
     /// otherwise.
     pub scopes: Option<Vec<String>>,
+    /// The rate-limit plan an operator assigned to the user (their keys share it); `None`:
+    /// the default of the caller's class.
+    pub plan: Option<String>,
 }
 
 impl Principal {

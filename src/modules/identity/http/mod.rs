@@ -3,8 +3,8 @@
 use actix_web::{HttpResponse, get, patch, post, put, web};
 
 use super::api::{
-    IdentityApi, LoginRequest, RefreshRequest, RegisterRequest, SetRolesRequest, TokenResponse,
-    UpdateMeRequest, UserView,
+    IdentityApi, LoginRequest, RefreshRequest, RegisterRequest, SetPlanRequest, SetRolesRequest,
+    TokenResponse, UpdateMeRequest, UserView,
 };
 use crate::gateway::auth::Caller;
 use crate::modules::identity::api::Role;
@@ -23,7 +23,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(logout)
         .service(me)
         .service(update_me)
-        .service(set_roles);
+        .service(set_roles)
+        .service(set_plan);
     api_keys::routes(cfg);
 }
 
@@ -139,6 +140,32 @@ async fn update_me(
     body: ValidJson<UpdateMeRequest>,
 ) -> Result<HttpResponse, Problem> {
     let user = identity.update_profile(&caller.0, body.0).await?;
+    Ok(personal(HttpResponse::Ok().json(user)))
+}
+
+/// Assign a user's rate-limit plan (admin)
+///
+/// The user's calls with access tokens and with any of their API keys are then limited
+/// (per second, per minute, per month) by this plan instead of their class's default.
+/// `null` restores the default.
+#[utoipa::path(
+    tag = "identity",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "User id", example = "usr_0193a5c27d1e7cc09a513e0b8f0e2f11")),
+    request_body = SetPlanRequest,
+    responses(
+        (status = 200, description = "The user with the plan", body = UserView),
+    )
+)]
+#[put("/v1/admin/users/{id}/plan")]
+async fn set_plan(
+    identity: Identity,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ValidJson<SetPlanRequest>,
+) -> Result<HttpResponse, Problem> {
+    caller.require(&[Role::Admin])?;
+    let user = identity.set_plan(&id, body.0.plan).await?;
     Ok(personal(HttpResponse::Ok().json(user)))
 }
 

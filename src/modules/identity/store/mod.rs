@@ -23,6 +23,7 @@ pub struct UserRow {
     pub roles: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub plan: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -65,6 +66,7 @@ pub fn update_user(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
             users::name.eq(&row.name),
             users::password_hash.eq(&row.password_hash),
             users::roles.eq(&row.roles),
+            users::plan.eq(&row.plan),
             users::updated_at.eq(row.updated_at),
         ))
         .execute(conn)
@@ -96,19 +98,20 @@ pub fn session_by_previous_refresh(
 }
 
 /// Roles of the session's user, if the session is live at `now`.
-pub fn live_session_roles(
+/// The roles and plan of a live session's user.
+pub fn live_session_user(
     conn: &mut DbConn,
     session_id: &str,
     user_id: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<String>> {
+) -> QueryResult<Option<(String, Option<String>)>> {
     sessions::table
         .inner_join(users::table)
         .filter(sessions::id.eq(session_id))
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now))
-        .select(users::roles)
+        .select((users::roles, users::plan))
         .first(conn)
         .optional()
 }

@@ -7,6 +7,7 @@ diesel::table! {
         roles -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        plan -> Nullable<Text>,
     }
 }
 

@@ -2,6 +2,9 @@
 //! structs and ignore fields they do not need.
 
 use serde::{Deserialize, Serialize};
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::platform::descriptor::EventSpec;
 
 use super::Fulfillment;
 
@@ -11,8 +14,42 @@ pub const ORDER_STATUS_CHANGED: &str = "order.status_changed";
 pub const ORDER_READY: &str = "order.ready";
 pub const ORDER_CANCELLED: &str = "order.cancelled";
 
+/// Every event type ordering publishes, for the API inventory.
+pub const PUBLISHED: &[EventSpec] = &[
+    EventSpec {
+        event_type: ORDER_PLACED,
+        version: 1,
+        summary: "An order was placed and priced; it awaits payment.",
+        schema: OrderPlaced::schema,
+    },
+    EventSpec {
+        event_type: ORDER_PAID,
+        version: 1,
+        summary: "An order was paid: the kitchen may start.",
+        schema: OrderPaid::schema,
+    },
+    EventSpec {
+        event_type: ORDER_STATUS_CHANGED,
+        version: 1,
+        summary: "Every status transition, for live status feeds.",
+        schema: OrderStatusChanged::schema,
+    },
+    EventSpec {
+        event_type: ORDER_READY,
+        version: 1,
+        summary: "An order is prepared; deliveries start from here.",
+        schema: OrderReady::schema,
+    },
+    EventSpec {
+        event_type: ORDER_CANCELLED,
+        version: 1,
+        summary: "An order was cancelled; `refund_due` when it had been paid.",
+        schema: OrderCancelled::schema,
+    },
+];
+
 /// `order.placed` v1.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OrderPlaced {
     pub order_id: String,
     pub customer_id: String,
@@ -21,7 +58,7 @@ pub struct OrderPlaced {
 }
 
 /// A line as the kitchen needs it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct KitchenLine {
     pub line_id: String,
     pub name: String,
@@ -31,28 +68,31 @@ pub struct KitchenLine {
 }
 
 /// `order.paid` v1: the kitchen may start.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OrderPaid {
     pub order_id: String,
+    #[schema(inline)]
     pub lines: Vec<KitchenLine>,
 }
 
 /// `order.status_changed` v1: every transition, for live status feeds.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OrderStatusChanged {
     pub order_id: String,
+    #[schema(inline)]
     pub status: super::OrderStatus,
 }
 
 /// `order.ready` v1: prepared; deliveries start from here.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OrderReady {
     pub order_id: String,
+    #[schema(inline)]
     pub fulfillment: Fulfillment,
 }
 
 /// `order.cancelled` v1. `refund_due`: it had been paid, so the payment must be refunded.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OrderCancelled {
     pub order_id: String,
     pub refund_due: bool,

@@ -15,6 +15,15 @@ pub use error::OrderingError;
 use crate::modules::identity::api::Principal;
 use crate::platform::events::{EventHandler, StoredEvent};
 
+/// What this module is, for the API inventory.
+pub const MODULE: crate::platform::descriptor::ModuleInfo =
+    crate::platform::descriptor::ModuleInfo {
+        name: "ordering",
+        version: "1.0.0",
+        owner: "front of house",
+        purpose: "Orders from basket to hand-over: pricing, status and its live feed.",
+    };
+
 /// Also consumes payment, kitchen and delivery events (see `modules::SUBSCRIPTIONS`).
 #[async_trait]
 pub trait OrderingApi: EventHandler {

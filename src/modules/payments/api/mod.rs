@@ -14,6 +14,15 @@ pub use processor::{CardProcessor, Charge, ChargeError};
 use crate::modules::identity::api::Principal;
 use crate::platform::events::EventHandler;
 
+/// What this module is, for the API inventory.
+pub const MODULE: crate::platform::descriptor::ModuleInfo =
+    crate::platform::descriptor::ModuleInfo {
+        name: "payments",
+        version: "1.0.0",
+        owner: "finance",
+        purpose: "Card payments and refunds through a processor, idempotently.",
+    };
+
 /// Also consumes `order.cancelled` to refund paid orders.
 #[async_trait]
 pub trait PaymentsApi: EventHandler {

@@ -1,0 +1,130 @@
+//! What governance's inventory is built from: every module's self-description and published
+//! events, the declared dependencies and subscriptions, the plans, and the live OpenAPI
+//! document. Nothing here is a hand-kept list of operations.
+
+use crate::modules::governance::api::{
+    EventEntry, InventorySource, ModuleEntry, OperationEntry, PlanEntry, PlansByCaller,
+};
+use crate::modules::{
+    DEPENDENCIES, SUBSCRIPTIONS, catalog, delivery, governance, identity, kitchen, ordering,
+    payments,
+};
+use crate::platform::config::Settings;
+use crate::platform::descriptor::{EventSpec, ModuleInfo};
+
+const MODULES: &[ModuleInfo] = &[
+    identity::api::MODULE,
+    catalog::api::MODULE,
+    ordering::api::MODULE,
+    payments::api::MODULE,
+    kitchen::api::MODULE,
+    delivery::api::MODULE,
+    governance::api::MODULE,
+];
+
+/// `(producer, its published events)`.
+const PUBLISHED: &[(&str, &[EventSpec])] = &[
+    ("ordering", ordering::api::events::PUBLISHED),
+    ("payments", payments::api::events::PUBLISHED),
+    ("kitchen", kitchen::api::events::PUBLISHED),
+    ("delivery", delivery::api::events::PUBLISHED),
+];
+
+/// Routes served outside `/v1` (not part of the versioned contract).
+const OPERATIONAL: &[(&str, &str, &str)] = &[
+    (
+        "GET",
+        "/metrics",
+        "Prometheus metrics (restricted by configuration)",
+    ),
+    ("GET", "/openapi.json", "The OpenAPI document"),
+    ("GET", "/docs/", "Swagger UI"),
+];
+
+fn module_entry(info: &ModuleInfo) -> ModuleEntry {
+    let depends_on = DEPENDENCIES
+        .iter()
+        .find(|(name, _)| *name == info.name)
+        .map(|(_, deps)| deps.iter().map(|d| (*d).to_owned()).collect())
+        .unwrap_or_default();
+    ModuleEntry {
+        name: info.name.to_owned(),
+        version: info.version.to_owned(),
+        owner: info.owner.to_owned(),
+        purpose: info.purpose.to_owned(),
+        depends_on,
+        operations: 0,
+    }
+}
+
+fn event_entry(producer: &str, spec: &EventSpec) -> EventEntry {
+    let consumers = SUBSCRIPTIONS
+        .iter()
+        .filter(|(_, p, types)| *p == producer && types.contains(&spec.event_type))
+        .map(|(consumer, _, _)| (*consumer).to_owned())
+        .collect();
+    EventEntry {
+        event_type: spec.event_type.to_owned(),
+        version: spec.version,
+        producer: producer.to_owned(),
+        consumers,
+        summary: spec.summary.to_owned(),
+        schema: serde_json::to_value((spec.schema)()).unwrap_or_default(),
+    }
+}
+
+fn operational(method: &str, path: &str, summary: &str) -> OperationEntry {
+    OperationEntry {
+        method: method.to_owned(),
+        path: path.to_owned(),
+        operation_id: String::new(),
+        module: "platform".to_owned(),
+        summary: summary.to_owned(),
+        visibility: if path == "/metrics" {
+            "internal"
+        } else {
+            "public"
+        }
+        .to_owned(),
+        scopes: Vec::new(),
+        auth: vec!["none".to_owned()],
+        rate_limit: PlansByCaller::default(),
+        deprecated: false,
+        sunset: None,
+    }
+}
+
+pub fn source(settings: &Settings, openapi: serde_json::Value) -> InventorySource {
+    let rl = &settings.rate_limit;
+    let mut plans: Vec<PlanEntry> = rl
+        .plans
+        .iter()
+        .map(|(name, p)| PlanEntry {
+            name: name.clone(),
+            per_second: p.per_second,
+            per_minute: p.per_minute,
+            monthly_quota: p.monthly_quota,
+        })
+        .collect();
+    plans.sort_by(|a, b| a.name.cmp(&b.name));
+    let limited = |plan: &String| rl.enabled.then(|| plan.clone());
+    InventorySource {
+        modules: MODULES.iter().map(module_entry).collect(),
+        openapi,
+        events: PUBLISHED
+            .iter()
+            .flat_map(|(producer, specs)| specs.iter().map(|s| event_entry(producer, s)))
+            .collect(),
+        plans,
+        plan_by_caller: PlansByCaller {
+            anonymous: limited(&rl.anonymous_plan),
+            user: limited(&rl.user_plan),
+            staff: limited(&rl.staff_plan),
+            api_key: limited(&rl.api_key_plan),
+        },
+        operational: OPERATIONAL
+            .iter()
+            .map(|(m, p, s)| operational(m, p, s))
+            .collect(),
+    }
+}

@@ -1,0 +1,213 @@
+//! Prometheus series for operators: traffic per module, route and status, latency, rate-limit
+//! refusals, and — sampled when scraped — database pools and event delivery.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+use utoipa::openapi::OpenApi;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    module: String,
+    method: String,
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    module: String,
+    method: String,
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PlanLabels {
+    plan: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolLabels {
+    pool: String,
+    state: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SubscriptionLabels {
+    subscription: String,
+}
+
+type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
+
+fn latency_histogram() -> Histogram {
+    // 1 ms … ~16 s.
+    Histogram::new(exponential_buckets(0.001, 2.0, 15))
+}
+
+pub struct Metrics {
+    registry: Registry,
+    /// `(METHOD, route pattern)` → owning module, from the OpenAPI tags.
+    modules: HashMap<(String, String), String>,
+    requests: Family<RequestLabels, Counter>,
+    latency: LatencyFamily,
+    refusals: Family<PlanLabels, Counter>,
+    pools: Family<PoolLabels, Gauge>,
+    backlog: Family<SubscriptionLabels, Gauge>,
+    dead_letters: Family<SubscriptionLabels, Gauge>,
+    usage_pending: Gauge,
+}
+
+impl Metrics {
+    /// `plans`: every configured plan, so refusal series exist (at 0) before the first one.
+    pub fn new(doc: &OpenApi, plans: &[String]) -> Self {
+        let mut registry = Registry::with_prefix("brigade");
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "Requests answered, by module, method, route and status",
+            requests.clone(),
+        );
+        let latency = LatencyFamily::new_with_constructor(latency_histogram);
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer (until the response head), by module, method and route",
+            latency.clone(),
+        );
+        let refusals = Family::<PlanLabels, Counter>::default();
+        for plan in plans {
+            refusals
+                .get_or_create(&PlanLabels { plan: plan.clone() })
+                .inc_by(0);
+        }
+        registry.register(
+            "rate_limit_refusals",
+            "Requests refused with 429 by rate limits or monthly quotas, by plan",
+            refusals.clone(),
+        );
+        let pools = Family::<PoolLabels, Gauge>::default();
+        registry.register(
+            "db_pool_connections",
+            "Database connections by pool and state (max, open, idle)",
+            pools.clone(),
+        );
+        let backlog = Family::<SubscriptionLabels, Gauge>::default();
+        registry.register(
+            "outbox_backlog",
+            "Outbox positions not yet delivered to a subscription",
+            backlog.clone(),
+        );
+        let dead_letters = Family::<SubscriptionLabels, Gauge>::default();
+        registry.register(
+            "dead_letters",
+            "Dead-lettered events not yet re-driven, by subscription",
+            dead_letters.clone(),
+        );
+        let usage_pending = Gauge::default();
+        registry.register(
+            "usage_unflushed_requests",
+            "Requests counted in memory and not yet written to the usage table",
+            usage_pending.clone(),
+        );
+        Self {
+            registry,
+            modules: modules_by_route(doc),
+            requests,
+            latency,
+            refusals,
+            pools,
+            backlog,
+            dead_letters,
+            usage_pending,
+        }
+    }
+
+    pub fn observe_request(
+        &self,
+        method: &str,
+        route: Option<&str>,
+        status: u16,
+        latency: Duration,
+    ) {
+        let method = if method == "HEAD" { "GET" } else { method };
+        let route = route.unwrap_or("(unmatched)");
+        let module = self
+            .modules
+            .get(&(method.to_owned(), route.to_owned()))
+            .map_or("platform", String::as_str);
+        let labels = RouteLabels {
+            module: module.to_owned(),
+            method: method.to_owned(),
+            route: route.to_owned(),
+        };
+        self.latency
+            .get_or_create(&labels)
+            .observe(latency.as_secs_f64());
+        self.requests
+            .get_or_create(&RequestLabels {
+                module: labels.module,
+                method: labels.method,
+                route: labels.route,
+                status,
+            })
+            .inc();
+    }
+
+    pub fn refused(&self, plan: &str) {
+        self.refusals
+            .get_or_create(&PlanLabels {
+                plan: plan.to_owned(),
+            })
+            .inc();
+    }
+
+    pub fn set_pool(&self, pool: &str, max: u32, open: u32, idle: u32) {
+        for (state, value) in [("max", max), ("open", open), ("idle", idle)] {
+            self.pools
+                .get_or_create(&PoolLabels {
+                    pool: pool.to_owned(),
+                    state: state.to_owned(),
+                })
+                .set(i64::from(value));
+        }
+    }
+
+    pub fn set_subscription(&self, subscription: &str, backlog: i64, dead_letters: i64) {
+        let labels = SubscriptionLabels {
+            subscription: subscription.to_owned(),
+        };
+        self.backlog.get_or_create(&labels).set(backlog);
+        self.dead_letters.get_or_create(&labels).set(dead_letters);
+    }
+
+    pub fn set_usage_pending(&self, requests: u64) {
+        self.usage_pending
+            .set(i64::try_from(requests).unwrap_or(i64::MAX));
+    }
+
+    /// The text exposition format.
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        // Writing to a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
+        out
+    }
+}
+
+fn modules_by_route(doc: &OpenApi) -> HashMap<(String, String), String> {
+    let value = serde_json::to_value(doc).unwrap_or_default();
+    let mut out = HashMap::new();
+    for (path, item) in value["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            if let Some(tag) = op["tags"][0].as_str() {
+                out.insert((method.to_uppercase(), path.clone()), tag.to_owned());
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,62 @@
+//! The governance module's contract: usage metering (and the monthly counts quotas read),
+//! the API inventory and the audit trail.
+
+mod inventory;
+mod usage;
+
+use async_trait::async_trait;
+
+pub use inventory::{
+    EventEntry, Inventory, InventorySource, ModuleEntry, OperationEntry, PlanEntry, PlansByCaller,
+};
+pub use usage::{Granularity, Subject, UsageQuery, UsageReport, UsageRow, UsageSample};
+
+use crate::platform::validation::FieldError;
+
+/// What this module is, for the API inventory.
+pub const MODULE: crate::platform::descriptor::ModuleInfo =
+    crate::platform::descriptor::ModuleInfo {
+        name: "governance",
+        version: "1.0.0",
+        owner: "platform team",
+        purpose: "The API inventory, usage metering and quotas, audit.",
+    };
+
+#[derive(Debug, thiserror::Error)]
+pub enum GovernanceError {
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<crate::platform::db::DbError> for GovernanceError {
+    fn from(e: crate::platform::db::DbError) -> Self {
+        GovernanceError::Internal(e.to_string())
+    }
+}
+
+impl From<diesel::result::Error> for GovernanceError {
+    fn from(e: diesel::result::Error) -> Self {
+        GovernanceError::Internal(e.to_string())
+    }
+}
+
+#[async_trait]
+pub trait GovernanceApi: Send + Sync {
+    /// Counts one served request. In memory only, so it is cheap enough for every request;
+    /// [`GovernanceApi::flush_usage`] writes the counts out in one batch.
+    fn record(&self, sample: UsageSample);
+    /// Requests counted in memory and not yet flushed.
+    fn unflushed(&self) -> u64;
+    /// Writes the counts gathered since the last flush (kept for the next one on failure).
+    async fn flush_usage(&self) -> Result<(), GovernanceError>;
+    /// Calls `subject` made this calendar month (UTC), flushed or not; what monthly quotas
+    /// are checked against. Other replicas' calls show once they flush and the cached
+    /// database count is refreshed.
+    async fn calls_this_month(&self, subject: &Subject) -> Result<u64, GovernanceError>;
+    async fn usage(&self, query: UsageQuery) -> Result<UsageReport, GovernanceError>;
+    fn inventory(&self) -> &Inventory;
+}

@@ -1,0 +1,41 @@
+//! Governance's HTTP operations: thin handlers over [`GovernanceApi`].
+
+mod usage;
+
+use actix_web::{HttpResponse, get, web};
+
+use super::api::{GovernanceApi, Inventory};
+use crate::gateway::auth::Caller;
+use crate::modules::identity::api::Role;
+use crate::platform::http::cache::{UNCACHEABLE, with_policy};
+use crate::platform::problem::Problem;
+
+type Governance = web::Data<dyn GovernanceApi>;
+
+const ADMINS: &[Role] = &[Role::Admin];
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(inventory)
+        .service(usage::admin_usage)
+        .service(usage::admin_usage_export)
+        .service(usage::api_key_usage);
+}
+
+/// The API inventory (admin)
+///
+/// Every module (version, owner, purpose, dependencies), every operation (visibility,
+/// scopes, rate-limit plans, deprecation), every event type (payload schema, producer,
+/// consumers) and the plans — generated from the code and the live OpenAPI document.
+#[utoipa::path(
+    tag = "governance",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The inventory", body = Inventory))
+)]
+#[get("/v1/admin/inventory")]
+async fn inventory(governance: Governance, caller: Caller) -> Result<HttpResponse, Problem> {
+    caller.require(ADMINS)?;
+    Ok(with_policy(
+        HttpResponse::Ok().json(governance.inventory()),
+        UNCACHEABLE,
+    ))
+}
