@@ -199,6 +199,9 @@ impl Application {
         let metrics = web::Data::new(crate::gateway::metrics::Metrics::new(&doc, &plan_names));
         let scrape_policy = web::Data::new(metrics::ScrapePolicy::new(&settings.metrics));
         let serve_metrics = settings.metrics.enabled;
+        let header_limit = web::Data::new(crate::gateway::header_limit::HeaderLimit(
+            settings.server.max_header_bytes,
+        ));
         let tls = match (
             &settings.server.tls_cert_path,
             &settings.server.tls_key_path,
@@ -221,6 +224,7 @@ impl Application {
                 .wrap(from_fn(head::middleware))
                 .wrap(Compress::default())
                 .wrap(from_fn(crate::gateway::rate_limit::middleware))
+                .wrap(from_fn(crate::gateway::header_limit::middleware))
                 .wrap(from_fn(crate::gateway::metering::middleware))
                 .wrap(
                     DefaultHeaders::new()
@@ -242,6 +246,7 @@ impl Application {
                 .app_data(governance.clone())
                 .app_data(metrics.clone())
                 .app_data(scrape_policy.clone())
+                .app_data(header_limit.clone())
                 .app_data(events.clone())
                 .app_data(db.clone())
                 .app_data(routes.clone())

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod deprecation;
+pub mod header_limit;
 pub mod idempotency;
 pub mod metering;
 pub mod metrics;

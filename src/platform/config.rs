@@ -46,6 +46,9 @@ pub struct ServerSettings {
     pub client_request_timeout_ms: u64,
     /// Idle keep-alive connections are closed after this.
     pub keep_alive_secs: u64,
+    /// Largest request head (all header names and values) accepted, in bytes; larger gets
+    /// 431. The HTTP parser's own hard cap is 128 KiB and 96 headers.
+    pub max_header_bytes: usize,
     /// PEM certificate chain; with `tls_key_path`, Brigade serves HTTPS (rustls) only.
     pub tls_cert_path: Option<PathBuf>,
     /// PEM private key (PKCS#8, PKCS#1 or SEC1) for `tls_cert_path`.
@@ -262,6 +265,7 @@ shutdown_timeout_secs = 30
 cors_allowed_origins = []
 client_request_timeout_ms = 5000
 keep_alive_secs = 30
+max_header_bytes = 16384
 
 [database]
 url = "sqlite://./data/brigade.db"
@@ -457,6 +461,9 @@ impl Settings {
                     &format!("{network:?} is not a network such as 10.0.0.0/8"),
                 );
             }
+        }
+        if !(1024..=131_072).contains(&self.server.max_header_bytes) {
+            return invalid("server.max_header_bytes", "must be between 1024 and 131072");
         }
         if self.governance.usage_flush_secs == 0 {
             return invalid("governance.usage_flush_secs", "must be at least 1");
