@@ -28,6 +28,7 @@ const PUBLISHED: &[(&str, &[EventSpec])] = &[
     ("payments", payments::api::events::PUBLISHED),
     ("kitchen", kitchen::api::events::PUBLISHED),
     ("delivery", delivery::api::events::PUBLISHED),
+    ("gateway", crate::gateway::audit::PUBLISHED),
 ];
 
 /// Routes served outside `/v1` (not part of the versioned contract).

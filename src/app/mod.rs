@@ -1,6 +1,7 @@
 //! The composition root: the only place that builds module implementations and wires them
 //! into one HTTP server.
 
+mod audit_targets;
 mod cors;
 mod demo;
 mod docs;
@@ -45,6 +46,7 @@ pub struct Modules {
     pub kitchen: Arc<dyn KitchenApi>,
     pub delivery: Arc<dyn DeliveryApi>,
     pub governance: Arc<dyn GovernanceApi>,
+    pub audit: Arc<crate::gateway::audit::AuditLog>,
     pub events: EventBus,
 }
 
@@ -83,6 +85,7 @@ impl Modules {
                 "ordering" => ordering.clone(),
                 "payments" => payments.clone(),
                 "kitchen" => kitchen.clone(),
+                "governance" => governance.clone(),
                 _ => delivery.clone(),
             }
         };
@@ -100,7 +103,14 @@ impl Modules {
             payments::outbox(),
             kitchen::outbox(),
             delivery::outbox(),
+            governance::outbox(),
+            crate::gateway::audit::outbox(),
         ];
+        let audit = Arc::new(crate::gateway::audit::AuditLog::new(
+            db.clone(),
+            wake.clone(),
+            audit_targets::build(identity.clone(), catalog.clone(), ordering.clone()),
+        ));
         let events = EventBus::new(
             db.clone(),
             settings.events.clone(),
@@ -116,6 +126,7 @@ impl Modules {
             kitchen,
             delivery,
             governance,
+            audit,
             events,
             db,
         })
@@ -199,6 +210,7 @@ impl Application {
         let metrics = web::Data::new(crate::gateway::metrics::Metrics::new(&doc, &plan_names));
         let scrape_policy = web::Data::new(metrics::ScrapePolicy::new(&settings.metrics));
         let serve_metrics = settings.metrics.enabled;
+        let audit = web::Data::from(modules.audit.clone());
         let header_limit = web::Data::new(crate::gateway::header_limit::HeaderLimit(
             settings.server.max_header_bytes,
         ));
@@ -220,6 +232,8 @@ impl Application {
             App::new()
                 .wrap(from_fn(crate::gateway::deprecation::middleware))
                 .wrap(from_fn(etag::middleware))
+                // Inside idempotency: a replayed answer is not a second write.
+                .wrap(from_fn(crate::gateway::audit::middleware))
                 .wrap(from_fn(crate::gateway::idempotency::middleware))
                 .wrap(from_fn(head::middleware))
                 .wrap(Compress::default())
@@ -247,6 +261,7 @@ impl Application {
                 .app_data(metrics.clone())
                 .app_data(scrape_policy.clone())
                 .app_data(header_limit.clone())
+                .app_data(audit.clone())
                 .app_data(events.clone())
                 .app_data(db.clone())
                 .app_data(routes.clone())

@@ -39,4 +39,6 @@ pub const SUBSCRIPTIONS: &[(&str, &str, &[&str])] = &[
     ("payments", "ordering", &["order.cancelled"]),
     ("kitchen", "ordering", &["order.paid", "order.cancelled"]),
     ("delivery", "ordering", &["order.ready"]),
+    // The gateway publishes what staff and admins did; governance keeps the audit trail.
+    ("governance", "gateway", &["audit.recorded"]),
 ];

@@ -142,15 +142,22 @@ async fn a_client_that_stalls_mid_request_is_dropped() {
 async fn oversized_request_headers_get_431() {
     let app = TestApp::spawn_with(&[("BRIGADE_SERVER__MAX_HEADER_BYTES", "4096")]).await;
     let big = "x".repeat(5000);
-    let res = app.send("GET", "/v1/menu", None, &[("X-Filler", &big)], None).await;
+    let res = app
+        .send("GET", "/v1/menu", None, &[("X-Filler", &big)], None)
+        .await;
     assert!(
         res.problem(431)["detail"]
             .as_str()
             .unwrap()
             .contains("at most 4096")
     );
-    assert_eq!(res.header("x-content-type-options").as_deref(), Some("nosniff"));
+    assert_eq!(
+        res.header("x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
     let fits = "x".repeat(3000);
-    let ok = app.send("GET", "/v1/menu", None, &[("X-Filler", &fits)], None).await;
+    let ok = app
+        .send("GET", "/v1/menu", None, &[("X-Filler", &fits)], None)
+        .await;
     assert_eq!(ok.status, 200);
 }

@@ -2,6 +2,7 @@
 //! low; each test starts its own server and database.
 
 mod api_keys;
+mod audit;
 mod catalog;
 mod cli;
 mod database;

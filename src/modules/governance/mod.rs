@@ -2,6 +2,7 @@
 //! the audit trail — the operator's view of every API in one place.
 
 pub mod api;
+mod audit;
 mod domain;
 mod http;
 mod service;
@@ -24,6 +25,11 @@ pub fn build(
         Duration::from_secs(settings.quota_cache_secs),
         domain::inventory::build(inventory),
     ))
+}
+
+/// The module's outbox, for the event dispatcher. Composition root only.
+pub fn outbox() -> Arc<dyn crate::platform::events::OutboxTable> {
+    Arc::new(store::Outbox)
 }
 
 /// Registers the module's HTTP operations. Composition root only.

@@ -8,13 +8,15 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::modules::governance::api::{
-    GovernanceApi, GovernanceError, Inventory, Subject, UsageQuery, UsageReport, UsageSample,
+    AuditPage, AuditQuery, GovernanceApi, GovernanceError, Inventory, Subject, UsageQuery,
+    UsageReport, UsageSample,
 };
 use crate::modules::governance::domain::usage::{
     LATENCY_BOUNDS_MS, Meter, Tally, UsageKey, month_start, report_rows,
 };
 use crate::modules::governance::store::{self, UsageFilter};
 use crate::platform::db::Db;
+use crate::platform::events::{Event, EventHandler};
 use crate::platform::validation::FieldError;
 
 /// Longest report span, and most hourly rows one report may read.
@@ -183,5 +185,16 @@ impl GovernanceApi for GovernanceService {
 
     fn inventory(&self) -> &Inventory {
         &self.inventory
+    }
+
+    async fn audit(&self, query: AuditQuery) -> Result<AuditPage, GovernanceError> {
+        crate::modules::governance::audit::page(&self.db, query).await
+    }
+}
+
+#[async_trait]
+impl EventHandler for GovernanceService {
+    async fn handle(&self, event: &Event) -> Result<(), String> {
+        crate::modules::governance::audit::consume(&self.db, event).await
     }
 }

@@ -1,11 +1,15 @@
 //! The governance module's contract: usage metering (and the monthly counts quotas read),
 //! the API inventory and the audit trail.
 
+mod audit;
 mod inventory;
 mod usage;
 
 use async_trait::async_trait;
 
+use crate::platform::events::EventHandler;
+
+pub use audit::{AuditEntry, AuditPage, AuditQuery};
 pub use inventory::{
     EventEntry, Inventory, InventorySource, ModuleEntry, OperationEntry, PlanEntry, PlansByCaller,
 };
@@ -45,7 +49,8 @@ impl From<diesel::result::Error> for GovernanceError {
 }
 
 #[async_trait]
-pub trait GovernanceApi: Send + Sync {
+/// Consumes `audit.recorded` (from the gateway) into the audit trail.
+pub trait GovernanceApi: EventHandler {
     /// Counts one served request. In memory only, so it is cheap enough for every request;
     /// [`GovernanceApi::flush_usage`] writes the counts out in one batch.
     fn record(&self, sample: UsageSample);
@@ -59,4 +64,5 @@ pub trait GovernanceApi: Send + Sync {
     async fn calls_this_month(&self, subject: &Subject) -> Result<u64, GovernanceError>;
     async fn usage(&self, query: UsageQuery) -> Result<UsageReport, GovernanceError>;
     fn inventory(&self) -> &Inventory;
+    async fn audit(&self, query: AuditQuery) -> Result<AuditPage, GovernanceError>;
 }

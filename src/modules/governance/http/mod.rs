@@ -4,10 +4,11 @@ mod usage;
 
 use actix_web::{HttpResponse, get, web};
 
-use super::api::{GovernanceApi, Inventory};
+use super::api::{AuditPage, AuditQuery, GovernanceApi, Inventory};
 use crate::gateway::auth::Caller;
 use crate::modules::identity::api::Role;
 use crate::platform::http::cache::{UNCACHEABLE, with_policy};
+use crate::platform::http::extract::ValidQuery;
 use crate::platform::problem::Problem;
 
 type Governance = web::Data<dyn GovernanceApi>;
@@ -16,6 +17,7 @@ const ADMINS: &[Role] = &[Role::Admin];
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(inventory)
+        .service(audit)
         .service(usage::admin_usage)
         .service(usage::admin_usage_export)
         .service(usage::api_key_usage);
@@ -38,4 +40,25 @@ async fn inventory(governance: Governance, caller: Caller) -> Result<HttpRespons
         HttpResponse::Ok().json(governance.inventory()),
         UNCACHEABLE,
     ))
+}
+
+/// The audit trail (admin)
+///
+/// Every write by staff, kitchen, couriers and admins — who, what, when, on which target,
+/// with the outcome and a summary of the target before and after — newest first.
+#[utoipa::path(
+    tag = "governance",
+    security(("bearer" = [])),
+    params(AuditQuery),
+    responses((status = 200, description = "A page of audit entries", body = AuditPage))
+)]
+#[get("/v1/admin/audit")]
+async fn audit(
+    governance: Governance,
+    caller: Caller,
+    query: ValidQuery<AuditQuery>,
+) -> Result<HttpResponse, Problem> {
+    caller.require(ADMINS)?;
+    let page = governance.audit(query.0).await?;
+    Ok(with_policy(HttpResponse::Ok().json(&page), UNCACHEABLE))
 }

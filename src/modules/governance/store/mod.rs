@@ -1,6 +1,9 @@
 //! Governance's storage: its own tables, reached only through these functions.
 
+pub mod audit;
 mod schema;
+
+pub use schema::{Outbox, first_delivery};
 
 use std::collections::HashMap;
 

@@ -18,3 +18,27 @@ diesel::table! {
         b7 -> BigInt,
     }
 }
+
+diesel::table! {
+    governance_audit (id) {
+        id -> Text,
+        at -> Timestamp,
+        actor_id -> Text,
+        key_id -> Nullable<Text>,
+        actor_roles -> Text,
+        action -> Text,
+        path -> Text,
+        target_type -> Text,
+        target_id -> Nullable<Text>,
+        status -> Integer,
+        request_id -> Text,
+        before -> Nullable<Text>,
+        after -> Nullable<Text>,
+    }
+}
+
+crate::event_tables!(
+    "governance",
+    outbox = governance_outbox,
+    inbox = governance_inbox
+);

@@ -1,0 +1,48 @@
+-- Gateway: events the gateway publishes (audit.recorded), delivered by the dispatcher.
+CREATE TABLE gateway_outbox (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           TEXT NOT NULL UNIQUE,
+    event_type   TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    aggregate_id TEXT NOT NULL,
+    occurred_at  TIMESTAMP NOT NULL,
+    payload      TEXT NOT NULL
+);
+CREATE TABLE gateway_inbox (
+    event_id   TEXT PRIMARY KEY NOT NULL,
+    handled_at TIMESTAMP NOT NULL
+);
+
+-- Governance: its own outbox (for events it may publish) and inbox (events it handled).
+CREATE TABLE governance_outbox (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           TEXT NOT NULL UNIQUE,
+    event_type   TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    aggregate_id TEXT NOT NULL,
+    occurred_at  TIMESTAMP NOT NULL,
+    payload      TEXT NOT NULL
+);
+CREATE TABLE governance_inbox (
+    event_id   TEXT PRIMARY KEY NOT NULL,
+    handled_at TIMESTAMP NOT NULL
+);
+
+-- Governance: the audit trail of staff and admin writes.
+CREATE TABLE governance_audit (
+    id          TEXT PRIMARY KEY NOT NULL,
+    at          TIMESTAMP NOT NULL,
+    actor_id    TEXT NOT NULL,
+    key_id      TEXT,
+    actor_roles TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    path        TEXT NOT NULL,
+    target_type TEXT NOT NULL,
+    target_id   TEXT,
+    status      INTEGER NOT NULL,
+    request_id  TEXT NOT NULL,
+    before      TEXT,
+    after       TEXT
+);
+CREATE INDEX governance_audit_actor ON governance_audit (actor_id, id);
+CREATE INDEX governance_audit_target ON governance_audit (target_id, id);

@@ -1,0 +1,70 @@
+//! The audit trail: every staff and admin write, as the gateway saw it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    /// The user who acted.
+    pub actor_id: String,
+    /// The API key they acted with, if any.
+    pub key_id: Option<String>,
+    pub actor_roles: Vec<String>,
+    /// `METHOD /route/{pattern}`.
+    pub action: String,
+    /// The concrete path.
+    pub path: String,
+    /// What was acted on, e.g. `catalog item`.
+    pub target_type: String,
+    /// Its id (the path's last parameter, or the created resource's id).
+    pub target_id: Option<String>,
+    pub status: u16,
+    pub request_id: String,
+    /// The target before the write (top-level fields; secrets redacted), when known.
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<serde_json::Value>,
+    /// The response after the write (top-level fields; secrets redacted).
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Only this user's actions.
+    #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
+    pub actor: Option<String>,
+    /// Only this action, e.g. `PATCH /v1/catalog/items/{id}`.
+    #[validate(length(min = 1, max = 200))]
+    #[param(min_length = 1, max_length = 200)]
+    pub action: Option<String>,
+    /// Only actions on this target id.
+    #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
+    pub target_id: Option<String>,
+    /// From (inclusive), RFC 3339.
+    pub from: Option<DateTime<Utc>>,
+    /// To (exclusive), RFC 3339.
+    pub to: Option<DateTime<Utc>>,
+    /// Page size, 1 to 100 (default 20).
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// From a previous page's `next_cursor`.
+    #[validate(length(min = 1, max = 512))]
+    #[param(min_length = 1, max_length = 512)]
+    pub cursor: Option<String>,
+}
+
+/// Newest first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuditPage {
+    pub data: Vec<AuditEntry>,
+    pub next_cursor: Option<String>,
+}
