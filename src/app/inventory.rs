@@ -7,7 +7,7 @@ use crate::modules::governance::api::{
 };
 use crate::modules::{
     DEPENDENCIES, SUBSCRIPTIONS, catalog, delivery, governance, identity, kitchen, ordering,
-    payments,
+    payments, webhooks,
 };
 use crate::platform::config::Settings;
 use crate::platform::descriptor::{EventSpec, ModuleInfo};
@@ -20,6 +20,7 @@ const MODULES: &[ModuleInfo] = &[
     kitchen::api::MODULE,
     delivery::api::MODULE,
     governance::api::MODULE,
+    webhooks::api::MODULE,
 ];
 
 /// `(producer, its published events)`.

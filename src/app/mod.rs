@@ -26,6 +26,7 @@ use crate::modules::identity::{self, api::IdentityApi};
 use crate::modules::kitchen::{self, api::KitchenApi};
 use crate::modules::ordering::{self, api::OrderingApi};
 use crate::modules::payments::{self, api::PaymentsApi};
+use crate::modules::webhooks::{self, api::WebhooksApi};
 use crate::platform::config::Settings;
 use crate::platform::db::{Db, DbError};
 use crate::platform::events::{EventBus, EventHandler, Subscription, Wake};
@@ -46,6 +47,8 @@ pub struct Modules {
     pub kitchen: Arc<dyn KitchenApi>,
     pub delivery: Arc<dyn DeliveryApi>,
     pub governance: Arc<dyn GovernanceApi>,
+    pub webhooks: Arc<dyn WebhooksApi>,
+    pub webhook_worker: webhooks::DeliveryWorker,
     pub audit: Arc<crate::gateway::audit::AuditLog>,
     pub events: EventBus,
 }
@@ -80,12 +83,20 @@ impl Modules {
             &settings.governance,
             inventory::source(settings, document),
         );
+        let partner_events: Vec<String> = crate::modules::SUBSCRIPTIONS
+            .iter()
+            .filter(|(consumer, _, _)| *consumer == "webhooks")
+            .flat_map(|(_, _, types)| types.iter().map(|t| (*t).to_owned()))
+            .collect();
+        let (webhooks, webhook_worker) =
+            webhooks::build(db.clone(), &settings.webhooks, partner_events);
         let consumer = |name: &str| -> Arc<dyn EventHandler> {
             match name {
                 "ordering" => ordering.clone(),
                 "payments" => payments.clone(),
                 "kitchen" => kitchen.clone(),
                 "governance" => governance.clone(),
+                "webhooks" => webhooks.clone(),
                 _ => delivery.clone(),
             }
         };
@@ -104,6 +115,7 @@ impl Modules {
             kitchen::outbox(),
             delivery::outbox(),
             governance::outbox(),
+            webhooks::outbox(),
             crate::gateway::audit::outbox(),
         ];
         let audit = Arc::new(crate::gateway::audit::AuditLog::new(
@@ -126,6 +138,8 @@ impl Modules {
             kitchen,
             delivery,
             governance,
+            webhooks,
+            webhook_worker,
             audit,
             events,
             db,
@@ -144,6 +158,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     kitchen::routes(cfg);
     delivery::routes(cfg);
     governance::routes(cfg);
+    webhooks::routes(cfg);
     events_admin::routes(cfg);
 }
 
@@ -205,6 +220,7 @@ impl Application {
         let payments: web::Data<dyn PaymentsApi> = web::Data::from(modules.payments.clone());
         let kitchen: web::Data<dyn KitchenApi> = web::Data::from(modules.kitchen.clone());
         let delivery: web::Data<dyn DeliveryApi> = web::Data::from(modules.delivery.clone());
+        let webhooks: web::Data<dyn WebhooksApi> = web::Data::from(modules.webhooks.clone());
         let governance: web::Data<dyn GovernanceApi> = web::Data::from(modules.governance.clone());
         let plan_names: Vec<String> = settings.rate_limit.plans.keys().cloned().collect();
         let metrics = web::Data::new(crate::gateway::metrics::Metrics::new(&doc, &plan_names));
@@ -258,6 +274,7 @@ impl Application {
                 .app_data(kitchen.clone())
                 .app_data(delivery.clone())
                 .app_data(governance.clone())
+                .app_data(webhooks.clone())
                 .app_data(metrics.clone())
                 .app_data(scrape_policy.clone())
                 .app_data(header_limit.clone())
@@ -322,9 +339,11 @@ impl Application {
             self.modules.governance.clone(),
             self.usage_flush,
         ));
+        let deliveries = actix_web::rt::spawn(self.modules.webhook_worker.clone().run());
         let served = self.server.await;
         dispatcher.abort();
         flusher.abort();
+        deliveries.abort();
         let _ = dispatcher.await;
         let _ = flusher.await;
         self.modules.events.release().await;

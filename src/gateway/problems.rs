@@ -132,3 +132,16 @@ impl From<crate::modules::governance::api::GovernanceError> for Problem {
         }
     }
 }
+
+impl From<crate::modules::webhooks::api::WebhooksError> for Problem {
+    fn from(e: crate::modules::webhooks::api::WebhooksError) -> Self {
+        use crate::modules::webhooks::api::WebhooksError;
+        match e {
+            WebhooksError::Validation(errors) => Problem::validation(errors),
+            WebhooksError::NotFound(detail) => Problem::not_found(detail),
+            WebhooksError::Conflict(detail) => Problem::conflict(detail),
+            WebhooksError::Forbidden(detail) => Problem::forbidden(detail),
+            WebhooksError::Internal(cause) => Problem::internal(&cause),
+        }
+    }
+}

@@ -8,6 +8,7 @@ pub mod identity;
 pub mod kitchen;
 pub mod ordering;
 pub mod payments;
+pub mod webhooks;
 
 /// Which modules' `api` each module may use. `tests/architecture.rs` fails when the code uses
 /// an undeclared dependency, reaches past an `api`, or when this graph has a cycle.
@@ -19,6 +20,7 @@ pub const DEPENDENCIES: &[(&str, &[&str])] = &[
     ("kitchen", &["identity"]),
     ("delivery", &["identity"]),
     ("governance", &["identity"]),
+    ("webhooks", &["identity"]),
 ];
 
 /// Which events each module consumes from which producer: `(consumer, producer, types)`.
@@ -41,4 +43,42 @@ pub const SUBSCRIPTIONS: &[(&str, &str, &[&str])] = &[
     ("delivery", "ordering", &["order.ready"]),
     // The gateway publishes what staff and admins did; governance keeps the audit trail.
     ("governance", "gateway", &["audit.recorded"]),
+    // Partners' webhooks may carry any event of the order journey.
+    (
+        "webhooks",
+        "ordering",
+        &[
+            "order.placed",
+            "order.paid",
+            "order.status_changed",
+            "order.ready",
+            "order.cancelled",
+        ],
+    ),
+    (
+        "webhooks",
+        "payments",
+        &["payment.captured", "payment.failed", "payment.refunded"],
+    ),
+    (
+        "webhooks",
+        "kitchen",
+        &[
+            "ticket.created",
+            "ticket.started",
+            "ticket.line_started",
+            "ticket.line_done",
+            "ticket.ready",
+            "ticket.cancelled",
+        ],
+    ),
+    (
+        "webhooks",
+        "delivery",
+        &[
+            "delivery.created",
+            "delivery.picked_up",
+            "delivery.delivered",
+        ],
+    ),
 ];

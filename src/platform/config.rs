@@ -23,6 +23,7 @@ pub struct Settings {
     pub rate_limit: RateLimitSettings,
     pub idempotency: IdempotencySettings,
     pub governance: GovernanceSettings,
+    pub webhooks: WebhookSettings,
     pub metrics: MetricsSettings,
     pub log: LogSettings,
 }
@@ -72,6 +73,25 @@ fn list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
             .map(str::to_owned)
             .collect(),
     })
+}
+
+/// A list of numbers, or a comma-separated string of them.
+fn numbers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        List(Vec<u64>),
+        Text(String),
+    }
+    match Either::deserialize(d)? {
+        Either::List(v) => Ok(v),
+        Either::Text(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|n| n.parse().map_err(serde::de::Error::custom))
+            .collect(),
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -229,6 +249,25 @@ pub struct GovernanceSettings {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct WebhookSettings {
+    /// How long a receiver has to answer one delivery.
+    pub timeout_ms: u64,
+    /// Waits before each retry; a delivery is tried once plus once per entry, then given up.
+    #[serde(deserialize_with = "numbers")]
+    pub retry_schedule_ms: Vec<u64>,
+    /// Each wait varies by up to this share, so retries of many deliveries spread out.
+    pub jitter_percent: u8,
+    /// Development only: also accept `http://` endpoints that resolve to loopback.
+    pub allow_insecure_loopback: bool,
+    /// How long a rotated-out signing secret keeps signing (alongside the new one).
+    pub secret_rotation_overlap_secs: u64,
+    /// How often due deliveries are looked for.
+    pub poll_interval_ms: u64,
+    pub max_endpoints_per_owner: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MetricsSettings {
     /// Serve `/metrics` (Prometheus text format).
     pub enabled: bool,
@@ -345,6 +384,16 @@ retention_hours = 24
 [governance]
 usage_flush_secs = 10
 quota_cache_secs = 30
+
+[webhooks]
+timeout_ms = 15000
+# 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: retried for about 27.5 hours.
+retry_schedule_ms = [5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000]
+jitter_percent = 10
+allow_insecure_loopback = false
+secret_rotation_overlap_secs = 86400
+poll_interval_ms = 1000
+max_endpoints_per_owner = 20
 
 [metrics]
 enabled = true
@@ -464,6 +513,15 @@ impl Settings {
         }
         if !(1024..=131_072).contains(&self.server.max_header_bytes) {
             return invalid("server.max_header_bytes", "must be between 1024 and 131072");
+        }
+        if self.webhooks.jitter_percent > 50 {
+            return invalid("webhooks.jitter_percent", "must be at most 50");
+        }
+        if self.webhooks.timeout_ms == 0 || self.webhooks.poll_interval_ms == 0 {
+            return invalid(
+                "webhooks.timeout_ms",
+                "timeouts and intervals must be positive",
+            );
         }
         if self.governance.usage_flush_secs == 0 {
             return invalid("governance.usage_flush_secs", "must be at least 1");

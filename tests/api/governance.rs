@@ -82,6 +82,7 @@ async fn the_inventory_lists_every_documented_operation_module_and_event() {
         "kitchen",
         "delivery",
         "governance",
+        "webhooks",
     ] {
         let m = module(name);
         assert!(m["version"].is_string() && m["owner"].is_string() && m["purpose"].is_string());
@@ -104,9 +105,14 @@ async fn the_inventory_lists_every_documented_operation_module_and_event() {
     };
     let paid = event("order.paid");
     assert_eq!(paid["producer"], "ordering");
-    assert_eq!(paid["consumers"], json!(["kitchen"]));
+    assert_eq!(paid["consumers"], json!(["kitchen", "webhooks"]));
     assert!(paid["schema"]["properties"]["lines"].is_object(), "{paid}");
-    assert_eq!(event("ticket.ready")["consumers"], json!(["ordering"]));
+    assert_eq!(
+        event("ticket.ready")["consumers"],
+        json!(["ordering", "webhooks"])
+    );
+    assert_eq!(event("audit.recorded")["producer"], "gateway");
+    assert_eq!(event("audit.recorded")["consumers"], json!(["governance"]));
     assert!(event("delivery.created")["schema"]["properties"]["tracking_code"].is_object());
     // Every subscribed type has a producer that declares it.
     for e in inventory["events"].as_array().unwrap() {

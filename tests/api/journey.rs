@@ -20,7 +20,12 @@ pub struct Cafe {
 
 impl Cafe {
     pub async fn open() -> Cafe {
-        let app = TestApp::spawn().await;
+        Self::open_with(&[]).await
+    }
+
+    /// [`Cafe::open`] with extra settings.
+    pub async fn open_with(extra: &[(&str, &str)]) -> Cafe {
+        let app = TestApp::spawn_with(extra).await;
         let staff = app.token_with_role("staff@example.com", Role::Staff).await;
         let cook = app.token_with_role("cook@example.com", Role::Kitchen).await;
         let courier = app

@@ -23,3 +23,4 @@ mod quotas;
 mod rate_limits;
 mod streams;
 mod tls;
+mod webhooks;

@@ -15,6 +15,7 @@ pub const SCOPES: &[(&str, &[Role])] = &[
     ("menu:write", &[Role::Staff]),
     ("kitchen", &[Role::Kitchen, Role::Staff]),
     ("delivery", &[Role::Courier]),
+    ("webhooks", &[Role::Staff]),
     ("admin", &[Role::Admin]),
 ];
 
@@ -25,10 +26,10 @@ pub struct NewApiKey {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
-    /// Among `orders:read`, `orders:write`, `menu:write`, `kitchen`, `delivery`, `admin`,
-    /// within what the owner's roles allow.
-    #[validate(length(min = 1, max = 6))]
-    #[schema(min_items = 1, max_items = 6)]
+    /// Among `orders:read`, `orders:write`, `menu:write`, `kitchen`, `delivery`,
+    /// `webhooks`, `admin`, within what the owner's roles allow.
+    #[validate(length(min = 1, max = 7))]
+    #[schema(min_items = 1, max_items = 7)]
     pub scopes: Vec<String>,
     /// Optional; must be in the future.
     pub expires_at: Option<DateTime<Utc>>,

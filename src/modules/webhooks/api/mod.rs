@@ -1,0 +1,175 @@
+//! The webhooks module's contract: partners' endpoints, and deliveries of Brigade's events
+//! to them, signed per the Standard Webhooks specification.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::modules::identity::api::Principal;
+use crate::platform::events::EventHandler;
+use crate::platform::validation::FieldError;
+
+/// What this module is, for the API inventory.
+pub const MODULE: crate::platform::descriptor::ModuleInfo =
+    crate::platform::descriptor::ModuleInfo {
+        name: "webhooks",
+        version: "1.0.0",
+        owner: "platform team",
+        purpose: "Partners' webhook endpoints and signed, retried deliveries of Brigade's events.",
+    };
+
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"url": "https://pos.example.com/brigade", "event_types": ["order.paid", "order.ready"]}))]
+pub struct NewEndpoint {
+    /// `https://` to a public address.
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub url: String,
+    /// Event types to receive (see the inventory's events).
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_items = 1, max_items = 50)]
+    pub event_types: Vec<String>,
+    #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EndpointStatus {
+    Active,
+    /// The receiver answered 410 Gone; nothing more is sent.
+    Disabled,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Endpoint {
+    pub id: String,
+    pub url: String,
+    pub event_types: Vec<String>,
+    pub description: Option<String>,
+    pub status: EndpointStatus,
+    pub disabled_reason: Option<String>,
+    /// Until when the previous secret still signs too, after a rotation.
+    pub previous_secret_expires_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An endpoint with its signing secret — shown only when created or rotated.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EndpointWithSecret {
+    #[serde(flatten)]
+    pub endpoint: Endpoint,
+    /// `whsec_…`: verify `webhook-signature` with it. Shown once.
+    pub secret: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EndpointList {
+    pub data: Vec<Endpoint>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    Pending,
+    Succeeded,
+    /// Retries spent, or the endpoint is gone.
+    Failed,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Attempt {
+    pub at: DateTime<Utc>,
+    /// The receiver's status code; absent when no answer came.
+    pub status_code: Option<u16>,
+    pub error: Option<String>,
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Delivery {
+    /// The `webhook-id`, the same on every retry.
+    pub id: String,
+    pub endpoint_id: String,
+    pub event_id: String,
+    pub event_type: String,
+    pub status: DeliveryStatus,
+    pub attempts: Vec<Attempt>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DeliveryPage {
+    pub data: Vec<Delivery>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DeliveryQuery {
+    /// Page size, 1 to 100 (default 20).
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    #[validate(length(min = 1, max = 512))]
+    #[param(min_length = 1, max_length = 512)]
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebhooksError {
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<crate::platform::db::DbError> for WebhooksError {
+    fn from(e: crate::platform::db::DbError) -> Self {
+        WebhooksError::Internal(e.to_string())
+    }
+}
+
+impl From<diesel::result::Error> for WebhooksError {
+    fn from(e: diesel::result::Error) -> Self {
+        WebhooksError::Internal(e.to_string())
+    }
+}
+
+/// Consumes the events partners may subscribe to, queueing a delivery per endpoint.
+#[async_trait]
+pub trait WebhooksApi: EventHandler {
+    async fn create(
+        &self,
+        owner: &Principal,
+        request: NewEndpoint,
+    ) -> Result<EndpointWithSecret, WebhooksError>;
+    async fn list(&self, owner: &Principal) -> Result<EndpointList, WebhooksError>;
+    async fn delete(&self, owner: &Principal, id: &str) -> Result<(), WebhooksError>;
+    /// A new secret; the old one keeps signing alongside it for the configured overlap.
+    async fn rotate_secret(
+        &self,
+        owner: &Principal,
+        id: &str,
+    ) -> Result<EndpointWithSecret, WebhooksError>;
+    async fn deliveries(
+        &self,
+        owner: &Principal,
+        endpoint_id: &str,
+        query: DeliveryQuery,
+    ) -> Result<DeliveryPage, WebhooksError>;
+    /// Sends a delivery again now (same `webhook-id`), whatever its state; re-enables nothing.
+    async fn redeliver(&self, owner: &Principal, id: &str) -> Result<Delivery, WebhooksError>;
+}

@@ -1,0 +1,3 @@
+pub mod retry;
+pub mod signature;
+pub mod ssrf;

@@ -1,0 +1,159 @@
+//! Webhooks' HTTP operations: thin handlers over [`WebhooksApi`].
+
+use actix_web::{HttpResponse, delete, get, post, web};
+
+use super::api::{
+    Delivery, DeliveryPage, DeliveryQuery, EndpointList, EndpointWithSecret, NewEndpoint,
+    WebhooksApi,
+};
+use crate::gateway::auth::Caller;
+use crate::modules::identity::api::Role;
+use crate::platform::http::cache::{PERSONAL, UNCACHEABLE, with_policy};
+use crate::platform::http::extract::{ValidJson, ValidQuery};
+use crate::platform::problem::Problem;
+
+type Webhooks = web::Data<dyn WebhooksApi>;
+
+/// Partners' integrations are registered by staff (or their API keys with `webhooks`).
+const PARTNERS: &[Role] = &[Role::Staff];
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create_endpoint)
+        .service(list_endpoints)
+        .service(delete_endpoint)
+        .service(rotate_secret)
+        .service(list_deliveries)
+        .service(redeliver);
+}
+
+/// Register a webhook endpoint (staff)
+///
+/// Brigade POSTs the chosen events to `url`, signed per Standard Webhooks (`webhook-id`,
+/// `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>`).
+/// The URL must be https and resolve to public addresses only. The signing secret is shown
+/// once.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = []), ("api_key" = ["webhooks"])),
+    request_body = NewEndpoint,
+    responses(
+        (status = 201, description = "Registered; keep the secret", body = EndpointWithSecret),
+        (status = 409, description = "Too many endpoints for this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/webhooks/endpoints")]
+async fn create_endpoint(
+    webhooks: Webhooks,
+    caller: Caller,
+    body: ValidJson<NewEndpoint>,
+) -> Result<HttpResponse, Problem> {
+    let owner = caller.require(PARTNERS)?;
+    let created = webhooks.create(owner, body.0).await?;
+    Ok(with_policy(
+        HttpResponse::Created()
+            .insert_header((
+                "Location",
+                format!("/v1/webhooks/endpoints/{}", created.endpoint.id),
+            ))
+            .json(&created),
+        UNCACHEABLE,
+    ))
+}
+
+/// List my webhook endpoints (staff)
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = []), ("api_key" = ["webhooks"])),
+    responses((status = 200, description = "The caller's endpoints", body = EndpointList))
+)]
+#[get("/v1/webhooks/endpoints")]
+async fn list_endpoints(webhooks: Webhooks, caller: Caller) -> Result<HttpResponse, Problem> {
+    let owner = caller.require(PARTNERS)?;
+    let list = webhooks.list(owner).await?;
+    Ok(with_policy(HttpResponse::Ok().json(&list), PERSONAL))
+}
+
+/// Delete a webhook endpoint (staff)
+///
+/// Its pending deliveries are dropped with it.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = []), ("api_key" = ["webhooks"])),
+    params(("id" = String, Path, description = "Endpoint id")),
+    responses((status = 204, description = "Deleted"))
+)]
+#[delete("/v1/webhooks/endpoints/{id}")]
+async fn delete_endpoint(
+    webhooks: Webhooks,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let owner = caller.require(PARTNERS)?;
+    webhooks.delete(owner, &id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Rotate an endpoint's signing secret (staff)
+///
+/// Returns the new secret (shown once). Until `previous_secret_expires_at`, deliveries carry
+/// a signature with each secret, so receivers can switch without missing one.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = []), ("api_key" = ["webhooks"])),
+    params(("id" = String, Path, description = "Endpoint id")),
+    responses((status = 200, description = "The new secret", body = EndpointWithSecret))
+)]
+#[post("/v1/webhooks/endpoints/{id}/rotate-secret")]
+async fn rotate_secret(
+    webhooks: Webhooks,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let owner = caller.require(PARTNERS)?;
+    let rotated = webhooks.rotate_secret(owner, &id).await?;
+    Ok(with_policy(HttpResponse::Ok().json(&rotated), UNCACHEABLE))
+}
+
+/// An endpoint's delivery log (staff)
+///
+/// Newest first, each with its attempts (status code or error, duration).
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = []), ("api_key" = ["webhooks"])),
+    params(("id" = String, Path, description = "Endpoint id"), DeliveryQuery),
+    responses((status = 200, description = "A page of deliveries", body = DeliveryPage))
+)]
+#[get("/v1/webhooks/endpoints/{id}/deliveries")]
+async fn list_deliveries(
+    webhooks: Webhooks,
+    caller: Caller,
+    id: web::Path<String>,
+    query: ValidQuery<DeliveryQuery>,
+) -> Result<HttpResponse, Problem> {
+    let owner = caller.require(PARTNERS)?;
+    let page = webhooks.deliveries(owner, &id, query.0).await?;
+    Ok(with_policy(HttpResponse::Ok().json(&page), UNCACHEABLE))
+}
+
+/// Send a delivery again (staff)
+///
+/// Queues it now with the same `webhook-id`, whatever happened before.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = []), ("api_key" = ["webhooks"])),
+    params(("id" = String, Path, description = "Delivery id (the webhook-id)")),
+    responses(
+        (status = 200, description = "Queued", body = Delivery),
+        (status = 409, description = "The endpoint is disabled", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/webhooks/deliveries/{id}/redeliver")]
+async fn redeliver(
+    webhooks: Webhooks,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let owner = caller.require(PARTNERS)?;
+    let delivery = webhooks.redeliver(owner, &id).await?;
+    Ok(with_policy(HttpResponse::Ok().json(&delivery), UNCACHEABLE))
+}

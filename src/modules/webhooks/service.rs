@@ -1,0 +1,513 @@
+//! The webhooks module's implementation of its contract, its event consumer and the
+//! delivery worker's one step.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{NaiveDateTime, TimeDelta, Utc};
+use serde_json::json;
+
+use crate::modules::identity::api::Principal;
+use crate::modules::webhooks::api::{
+    Attempt, Delivery, DeliveryPage, DeliveryQuery, DeliveryStatus, Endpoint, EndpointList,
+    EndpointStatus, EndpointWithSecret, NewEndpoint, WebhooksApi, WebhooksError,
+};
+use crate::modules::webhooks::domain::{retry, signature, ssrf};
+use crate::modules::webhooks::sender::Sender;
+use crate::modules::webhooks::store::{self, AttemptRow, DeliveryRow, EndpointRow};
+use crate::platform::config::WebhookSettings;
+use crate::platform::db::Db;
+use crate::platform::events::{Event, EventHandler};
+use crate::platform::ids::new_id;
+use crate::platform::pagination;
+use crate::platform::validation::FieldError;
+
+/// Deliveries sent concurrently per step.
+const BATCH: i64 = 20;
+
+pub struct WebhooksService {
+    db: Db,
+    settings: WebhookSettings,
+    /// Event types partners may subscribe to.
+    event_types: Vec<String>,
+    work: Arc<tokio::sync::Notify>,
+}
+
+fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+fn invalid(field: &str, code: &str, message: impl Into<String>) -> WebhooksError {
+    WebhooksError::Validation(vec![FieldError::new(field, code, message)])
+}
+
+fn status_of(s: &str) -> EndpointStatus {
+    if s == "disabled" {
+        EndpointStatus::Disabled
+    } else {
+        EndpointStatus::Active
+    }
+}
+
+fn endpoint_view(row: &EndpointRow) -> Endpoint {
+    Endpoint {
+        id: row.id.clone(),
+        url: row.url.clone(),
+        event_types: serde_json::from_str(&row.event_types).unwrap_or_default(),
+        description: row.description.clone(),
+        status: status_of(&row.status),
+        disabled_reason: row.disabled_reason.clone(),
+        previous_secret_expires_at: row
+            .previous_secret_expires_at
+            .filter(|t| *t > now())
+            .map(|t| t.and_utc()),
+        created_at: row.created_at.and_utc(),
+    }
+}
+
+fn delivery_status(s: &str) -> DeliveryStatus {
+    match s {
+        "succeeded" => DeliveryStatus::Succeeded,
+        "failed" => DeliveryStatus::Failed,
+        _ => DeliveryStatus::Pending,
+    }
+}
+
+fn delivery_view(row: DeliveryRow, attempts: Vec<AttemptRow>) -> Delivery {
+    Delivery {
+        status: delivery_status(&row.status),
+        next_attempt_at: row
+            .next_attempt_at
+            .filter(|_| row.status == "pending")
+            .map(|t| t.and_utc()),
+        attempts: attempts
+            .into_iter()
+            .map(|a| Attempt {
+                at: a.at.and_utc(),
+                status_code: a.status_code.and_then(|c| u16::try_from(c).ok()),
+                error: a.error,
+                duration_ms: u64::try_from(a.duration_ms).unwrap_or(0),
+            })
+            .collect(),
+        created_at: row.created_at.and_utc(),
+        id: row.id,
+        endpoint_id: row.endpoint_id,
+        event_id: row.event_id,
+        event_type: row.event_type,
+    }
+}
+
+impl WebhooksService {
+    /// Sends what is due; returns how many deliveries were attempted. Not `Send`: actix's
+    /// HTTP client lives on the thread that runs it.
+    pub async fn deliver_due(&self) -> usize {
+        let due = match self
+            .db
+            .read(|c| store::due(c, now(), BATCH).map_err(WebhooksError::from))
+            .await
+        {
+            Ok(due) => due,
+            Err(e) => {
+                tracing::warn!(error = %e, "webhook deliveries could not be read");
+                return 0;
+            }
+        };
+        if due.is_empty() {
+            // Sleep until new work or the next poll (other replicas' work, retries).
+            let poll = Duration::from_millis(self.settings.poll_interval_ms);
+            let _ = tokio::time::timeout(poll, self.work.notified()).await;
+            return 0;
+        }
+        // Held past the receiver's timeout, so no other worker takes it meanwhile.
+        let hold = TimeDelta::milliseconds(
+            i64::try_from(self.settings.timeout_ms).unwrap_or(i64::MAX) + 30_000,
+        );
+        let sender = Sender::new(
+            Duration::from_millis(self.settings.timeout_ms),
+            self.settings.allow_insecure_loopback,
+        );
+        let mut claimed = Vec::new();
+        for row in due {
+            let (id, seen) = (row.id.clone(), row.next_attempt_at);
+            let until = now() + hold;
+            let took = self
+                .db
+                .write(move |c| store::claim(c, &id, seen, until).map_err(WebhooksError::from))
+                .await
+                .unwrap_or(false);
+            if took {
+                claimed.push(row);
+            }
+        }
+        let count = claimed.len();
+        let sends = claimed.into_iter().map(|row| self.attempt(&sender, row));
+        for outcome in futures_util::future::join_all(sends).await {
+            if let Err(e) = outcome {
+                tracing::warn!(error = %e, "a webhook attempt could not be recorded");
+            }
+        }
+        count
+    }
+
+    pub fn new(db: Db, settings: WebhookSettings, event_types: Vec<String>) -> Self {
+        Self {
+            db,
+            settings,
+            event_types,
+            work: Arc::default(),
+        }
+    }
+
+    /// The caller's endpoint, or 404 (another owner's looks the same as none).
+    async fn owned(&self, owner: &Principal, id: &str) -> Result<EndpointRow, WebhooksError> {
+        let key = id.to_owned();
+        let row = self
+            .db
+            .read(move |c| store::endpoint(c, &key).map_err(WebhooksError::from))
+            .await?;
+        row.filter(|r| r.owner_id == owner.user_id)
+            .ok_or_else(|| WebhooksError::NotFound(format!("no webhook endpoint {id}")))
+    }
+
+    /// Checks the URL's form and that its host resolves to allowed addresses only.
+    async fn check_url(&self, raw: &str) -> Result<String, WebhooksError> {
+        let target = ssrf::parse(raw, self.settings.allow_insecure_loopback)
+            .map_err(|why| invalid("url", "forbidden", format!("the URL {why}")))?;
+        let (host, port, insecure) = (target.host.clone(), target.port, target.insecure);
+        let resolved = actix_web::rt::task::spawn_blocking(move || {
+            use std::net::ToSocketAddrs;
+            (host.as_str(), port)
+                .to_socket_addrs()
+                .map(|a| a.map(|s| s.ip()).collect::<Vec<_>>())
+        })
+        .await
+        .map_err(|e| WebhooksError::Internal(e.to_string()))?
+        .map_err(|e| {
+            invalid(
+                "url",
+                "unresolvable",
+                format!("the URL's host does not resolve: {e}"),
+            )
+        })?;
+        ssrf::check_addresses(&resolved, insecure)
+            .map_err(|why| invalid("url", "forbidden", format!("the URL's host {why}")))?;
+        Ok(target.url)
+    }
+
+    fn check_types(&self, types: &[String]) -> Result<(), WebhooksError> {
+        let unknown: Vec<FieldError> = types
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !self.event_types.contains(t))
+            .map(|(i, t)| {
+                FieldError::new(
+                    format!("event_types[{i}]"),
+                    "unknown",
+                    format!(
+                        "{t:?} is not an event type; one of: {}",
+                        self.event_types.join(", ")
+                    ),
+                )
+            })
+            .collect();
+        if unknown.is_empty() {
+            Ok(())
+        } else {
+            Err(WebhooksError::Validation(unknown))
+        }
+    }
+
+    fn secrets(row: &EndpointRow) -> Vec<String> {
+        let mut secrets = vec![row.secret.clone()];
+        if let (Some(old), Some(until)) = (&row.previous_secret, row.previous_secret_expires_at)
+            && until > now()
+        {
+            secrets.push(old.clone());
+        }
+        secrets
+    }
+
+    /// One attempt of one claimed delivery, and what follows from its outcome.
+    async fn attempt(&self, sender: &Sender, row: DeliveryRow) -> Result<(), WebhooksError> {
+        let endpoint_id = row.endpoint_id.clone();
+        let endpoint = self
+            .db
+            .read(move |c| store::endpoint(c, &endpoint_id).map_err(WebhooksError::from))
+            .await?;
+        let attempts_made = row.attempts + 1;
+        let Some(endpoint) = endpoint.filter(|e| e.status == "active") else {
+            let id = row.id.clone();
+            return self
+                .db
+                .write(move |c| {
+                    store::settle(c, &id, "failed", row.attempts, None).map_err(WebhooksError::from)
+                })
+                .await;
+        };
+        let timestamp = Utc::now().timestamp();
+        let secrets = Self::secrets(&endpoint);
+        let secret_refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        let headers = [
+            ("webhook-id", row.id.clone()),
+            ("webhook-timestamp", timestamp.to_string()),
+            (
+                "webhook-signature",
+                signature::header(&secret_refs, &row.id, timestamp, &row.body),
+            ),
+        ];
+        let started_at = now();
+        let outcome = sender.post(&endpoint.url, &headers, row.body.clone()).await;
+
+        let succeeded = outcome.status.is_some_and(|s| (200..300).contains(&s));
+        let gone = outcome.status == Some(410);
+        let (status, next) = if succeeded {
+            ("succeeded", None)
+        } else if gone {
+            ("failed", None)
+        } else {
+            match retry::next_wait(
+                &self.settings.retry_schedule_ms,
+                usize::try_from(attempts_made).unwrap_or(usize::MAX),
+                self.settings.jitter_percent,
+                retry::random_unit(),
+            ) {
+                Some(wait) => (
+                    "pending",
+                    Some(now() + TimeDelta::from_std(wait).unwrap_or(TimeDelta::MAX)),
+                ),
+                None => ("failed", None),
+            }
+        };
+        let attempt = AttemptRow {
+            id: new_id("att"),
+            delivery_id: row.id.clone(),
+            at: started_at,
+            status_code: outcome.status.map(i32::from),
+            error: outcome.error,
+            duration_ms: i64::try_from(outcome.duration.as_millis()).unwrap_or(i64::MAX),
+        };
+        let id = row.id.clone();
+        self.db
+            .write(move |c| {
+                store::insert_attempt(c, &attempt)?;
+                store::settle(c, &id, status, attempts_made, next)?;
+                if gone {
+                    let mut disabled = endpoint;
+                    disabled.status = "disabled".into();
+                    disabled.disabled_reason =
+                        Some("the receiver answered 410 Gone; register it again to resume".into());
+                    disabled.updated_at = now();
+                    store::update_endpoint(c, &disabled)?;
+                }
+                Ok::<_, WebhooksError>(())
+            })
+            .await
+    }
+}
+
+#[async_trait]
+impl WebhooksApi for WebhooksService {
+    async fn create(
+        &self,
+        owner: &Principal,
+        request: NewEndpoint,
+    ) -> Result<EndpointWithSecret, WebhooksError> {
+        let mut types = request.event_types;
+        types.sort();
+        types.dedup();
+        self.check_types(&types)?;
+        let url = self.check_url(&request.url).await?;
+        let owner_id = owner.user_id.clone();
+        let max = self.settings.max_endpoints_per_owner;
+        let created = now();
+        let row = EndpointRow {
+            id: new_id("whe"),
+            owner_id: owner.user_id.clone(),
+            url,
+            event_types: serde_json::to_string(&types).unwrap_or_default(),
+            description: request.description,
+            secret: signature::new_secret(),
+            previous_secret: None,
+            previous_secret_expires_at: None,
+            status: "active".into(),
+            disabled_reason: None,
+            created_at: created,
+            updated_at: created,
+        };
+        let saved = row.clone();
+        self.db
+            .write(move |c| {
+                if store::count_of(c, &owner_id)? >= max {
+                    return Err(WebhooksError::Conflict(format!(
+                        "an account may register at most {max} endpoints"
+                    )));
+                }
+                store::insert_endpoint(c, &saved)?;
+                Ok(())
+            })
+            .await?;
+        Ok(EndpointWithSecret {
+            endpoint: endpoint_view(&row),
+            secret: row.secret,
+        })
+    }
+
+    async fn list(&self, owner: &Principal) -> Result<EndpointList, WebhooksError> {
+        let owner_id = owner.user_id.clone();
+        let rows = self
+            .db
+            .read(move |c| store::endpoints_of(c, &owner_id).map_err(WebhooksError::from))
+            .await?;
+        Ok(EndpointList {
+            data: rows.iter().map(endpoint_view).collect(),
+        })
+    }
+
+    async fn delete(&self, owner: &Principal, id: &str) -> Result<(), WebhooksError> {
+        let row = self.owned(owner, id).await?;
+        self.db
+            .write(move |c| store::delete_endpoint(c, &row.id).map_err(WebhooksError::from))
+            .await
+    }
+
+    async fn rotate_secret(
+        &self,
+        owner: &Principal,
+        id: &str,
+    ) -> Result<EndpointWithSecret, WebhooksError> {
+        let mut row = self.owned(owner, id).await?;
+        let overlap = TimeDelta::seconds(
+            i64::try_from(self.settings.secret_rotation_overlap_secs).unwrap_or(i64::MAX),
+        );
+        row.previous_secret = Some(std::mem::replace(&mut row.secret, signature::new_secret()));
+        row.previous_secret_expires_at = Some(now() + overlap);
+        row.updated_at = now();
+        let saved = row.clone();
+        self.db
+            .write(move |c| store::update_endpoint(c, &saved).map_err(WebhooksError::from))
+            .await?;
+        Ok(EndpointWithSecret {
+            endpoint: endpoint_view(&row),
+            secret: row.secret,
+        })
+    }
+
+    async fn deliveries(
+        &self,
+        owner: &Principal,
+        endpoint_id: &str,
+        query: DeliveryQuery,
+    ) -> Result<DeliveryPage, WebhooksError> {
+        let endpoint = self.owned(owner, endpoint_id).await?;
+        let (limit, after) = pagination::parse::<String>(query.limit, query.cursor.as_deref())
+            .map_err(WebhooksError::Validation)?;
+        let (rows, attempts) = self
+            .db
+            .read(move |c| {
+                let rows =
+                    store::deliveries_of(c, &endpoint.id, after.as_deref(), i64::from(limit) + 1)?;
+                let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+                let attempts = store::attempts_of(c, &ids)?;
+                Ok::<_, WebhooksError>((rows, attempts))
+            })
+            .await?;
+        let (rows, next_cursor) = pagination::split(rows, limit, |r| r.id.clone());
+        let data = rows
+            .into_iter()
+            .map(|r| {
+                let mine = attempts
+                    .iter()
+                    .filter(|a| a.delivery_id == r.id)
+                    .cloned()
+                    .collect();
+                delivery_view(r, mine)
+            })
+            .collect();
+        Ok(DeliveryPage { data, next_cursor })
+    }
+
+    async fn redeliver(&self, owner: &Principal, id: &str) -> Result<Delivery, WebhooksError> {
+        let key = id.to_owned();
+        let row = self
+            .db
+            .read(move |c| store::delivery(c, &key).map_err(WebhooksError::from))
+            .await?
+            .ok_or_else(|| WebhooksError::NotFound(format!("no delivery {id}")))?;
+        let endpoint = self
+            .owned(owner, &row.endpoint_id)
+            .await
+            .map_err(|_| WebhooksError::NotFound(format!("no delivery {id}")))?;
+        if endpoint.status != "active" {
+            return Err(WebhooksError::Conflict(
+                "the endpoint is disabled; register it again to resume deliveries".into(),
+            ));
+        }
+        let key = row.id.clone();
+        let attempts = row.attempts;
+        let (row, attempt_rows) = self
+            .db
+            .write(move |c| {
+                store::settle(c, &key, "pending", attempts, Some(now()))?;
+                let row = store::delivery(c, &key)?
+                    .ok_or_else(|| WebhooksError::NotFound(key.clone()))?;
+                let attempts = store::attempts_of(c, std::slice::from_ref(&key))?;
+                Ok::<_, WebhooksError>((row, attempts))
+            })
+            .await?;
+        self.work.notify_one();
+        Ok(delivery_view(row, attempt_rows))
+    }
+}
+
+#[async_trait]
+impl EventHandler for WebhooksService {
+    async fn handle(&self, event: &Event) -> Result<(), String> {
+        if !self.event_types.contains(&event.event_type) {
+            return Ok(());
+        }
+        let body = json!({
+            "type": event.event_type,
+            "timestamp": event.occurred_at,
+            "data": event.payload,
+        })
+        .to_string();
+        let (event_id, event_type) = (event.id.clone(), event.event_type.clone());
+        let queued = self
+            .db
+            .write(move |c| {
+                if !store::first_delivery(c, &event_id)? {
+                    return Ok(0);
+                }
+                let mut queued = 0;
+                for endpoint in store::active_endpoints(c)? {
+                    let types: Vec<String> =
+                        serde_json::from_str(&endpoint.event_types).unwrap_or_default();
+                    if !types.contains(&event_type) {
+                        continue;
+                    }
+                    let row = DeliveryRow {
+                        id: new_id("msg"),
+                        endpoint_id: endpoint.id,
+                        event_id: event_id.clone(),
+                        event_type: event_type.clone(),
+                        body: body.clone(),
+                        status: "pending".into(),
+                        attempts: 0,
+                        next_attempt_at: Some(now()),
+                        created_at: now(),
+                    };
+                    if store::insert_delivery(c, &row)? {
+                        queued += 1;
+                    }
+                }
+                Ok::<_, WebhooksError>(queued)
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        if queued > 0 {
+            self.work.notify_one();
+        }
+        Ok(())
+    }
+}
