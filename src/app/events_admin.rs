@@ -7,7 +7,7 @@ use validator::Validate;
 
 use crate::gateway::auth::Caller;
 use crate::modules::identity::api::Role;
-use crate::platform::events::{DeadLetter, EventBus, RedriveError};
+use crate::platform::events::{DeadLetter, EventBus, RedriveError, SubscriptionHealth};
 use crate::platform::http::cache::{UNCACHEABLE, with_policy};
 use crate::platform::http::extract::ValidQuery;
 use crate::platform::pagination;
@@ -17,6 +17,7 @@ const ADMINS: &[Role] = &[Role::Admin];
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_subscriptions)
+        .service(outbox_health)
         .service(list_dead_letters)
         .service(redrive_dead_letter);
 }
@@ -90,6 +91,27 @@ async fn list_subscriptions(
         .collect();
     Ok(with_policy(
         HttpResponse::Ok().json(SubscriptionList { data }),
+        UNCACHEABLE,
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxHealth {
+    pub data: Vec<SubscriptionHealth>,
+}
+
+/// Outbox health: backlog and dead letters per subscription (admin)
+#[utoipa::path(
+    tag = "operations",
+    security(("bearer" = []), ("api_key" = ["admin"])),
+    responses((status = 200, description = "Every subscription's backlog", body = OutboxHealth))
+)]
+#[get("/v1/admin/events/health")]
+async fn outbox_health(bus: web::Data<EventBus>, caller: Caller) -> Result<HttpResponse, Problem> {
+    caller.require(ADMINS)?;
+    let data = bus.health().await.map_err(internal)?;
+    Ok(with_policy(
+        HttpResponse::Ok().json(OutboxHealth { data }),
         UNCACHEABLE,
     ))
 }

@@ -41,6 +41,11 @@ const OPERATIONAL: &[(&str, &str, &str)] = &[
     ),
     ("GET", "/openapi.json", "The OpenAPI document"),
     ("GET", "/docs/", "Swagger UI"),
+    (
+        "GET",
+        "/admin",
+        "The operator dashboard (signs in as an admin)",
+    ),
 ];
 
 fn module_entry(info: &ModuleInfo) -> ModuleEntry {

@@ -3,6 +3,7 @@
 
 mod audit_targets;
 mod cors;
+mod dashboard;
 mod demo;
 mod docs;
 mod events_admin;
@@ -291,6 +292,7 @@ impl Application {
                         cfg,
                     ))
                 })
+                .configure(dashboard::routes)
                 .configure(|cfg| {
                     if serve_metrics {
                         cfg.route("/metrics", web::get().to(metrics::handler));

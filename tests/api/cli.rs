@@ -262,7 +262,7 @@ async fn sigterm_drains_in_flight_requests_then_exits() {
     } = serve_in_background(&[
         ("DATABASE_URL", &url),
         ("BRIGADE_AUTH__ARGON2__MEMORY_KIB", "65536"),
-        ("BRIGADE_AUTH__ARGON2__ITERATIONS", "12"),
+        ("BRIGADE_AUTH__ARGON2__ITERATIONS", "40"),
     ]);
     let in_flight = actix_web::rt::spawn(async move {
         let started = std::time::Instant::now();
@@ -273,7 +273,9 @@ async fn sigterm_drains_in_flight_requests_then_exits() {
             .map(|r| r.status().as_u16());
         (res, started.elapsed())
     });
-    actix_web::rt::time::sleep(std::time::Duration::from_millis(150)).await;
+    // Long enough for the request to reach the server on a loaded machine; hashing takes
+    // far longer.
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(400)).await;
     sigterm(&child);
 
     let (status, took) = in_flight.await.unwrap();
@@ -282,7 +284,7 @@ async fn sigterm_drains_in_flight_requests_then_exits() {
         401
     );
     assert!(
-        took > std::time::Duration::from_millis(150),
+        took > std::time::Duration::from_millis(400),
         "the request was still running at SIGTERM"
     );
     let exit = child.wait().unwrap();

@@ -5,6 +5,7 @@ mod api_keys;
 mod audit;
 mod catalog;
 mod cli;
+mod dashboard;
 mod database;
 mod docs;
 mod edge;

@@ -10,8 +10,9 @@ use serde_json::json;
 
 use crate::modules::identity::api::Principal;
 use crate::modules::webhooks::api::{
-    Attempt, Delivery, DeliveryPage, DeliveryQuery, DeliveryStatus, Endpoint, EndpointList,
-    EndpointStatus, EndpointWithSecret, NewEndpoint, WebhooksApi, WebhooksError,
+    NewWebhookEndpoint, WebhookAttempt, WebhookDelivery, WebhookDeliveryPage, WebhookDeliveryQuery,
+    WebhookDeliveryStatus, WebhookEndpoint, WebhookEndpointList, WebhookEndpointStatus,
+    WebhookEndpointWithSecret, WebhooksApi, WebhooksError,
 };
 use crate::modules::webhooks::domain::{retry, signature, ssrf};
 use crate::modules::webhooks::sender::Sender;
@@ -42,16 +43,16 @@ fn invalid(field: &str, code: &str, message: impl Into<String>) -> WebhooksError
     WebhooksError::Validation(vec![FieldError::new(field, code, message)])
 }
 
-fn status_of(s: &str) -> EndpointStatus {
+fn status_of(s: &str) -> WebhookEndpointStatus {
     if s == "disabled" {
-        EndpointStatus::Disabled
+        WebhookEndpointStatus::Disabled
     } else {
-        EndpointStatus::Active
+        WebhookEndpointStatus::Active
     }
 }
 
-fn endpoint_view(row: &EndpointRow) -> Endpoint {
-    Endpoint {
+fn endpoint_view(row: &EndpointRow) -> WebhookEndpoint {
+    WebhookEndpoint {
         id: row.id.clone(),
         url: row.url.clone(),
         event_types: serde_json::from_str(&row.event_types).unwrap_or_default(),
@@ -66,16 +67,16 @@ fn endpoint_view(row: &EndpointRow) -> Endpoint {
     }
 }
 
-fn delivery_status(s: &str) -> DeliveryStatus {
+fn delivery_status(s: &str) -> WebhookDeliveryStatus {
     match s {
-        "succeeded" => DeliveryStatus::Succeeded,
-        "failed" => DeliveryStatus::Failed,
-        _ => DeliveryStatus::Pending,
+        "succeeded" => WebhookDeliveryStatus::Succeeded,
+        "failed" => WebhookDeliveryStatus::Failed,
+        _ => WebhookDeliveryStatus::Pending,
     }
 }
 
-fn delivery_view(row: DeliveryRow, attempts: Vec<AttemptRow>) -> Delivery {
-    Delivery {
+fn delivery_view(row: DeliveryRow, attempts: Vec<AttemptRow>) -> WebhookDelivery {
+    WebhookDelivery {
         status: delivery_status(&row.status),
         next_attempt_at: row
             .next_attempt_at
@@ -83,7 +84,7 @@ fn delivery_view(row: DeliveryRow, attempts: Vec<AttemptRow>) -> Delivery {
             .map(|t| t.and_utc()),
         attempts: attempts
             .into_iter()
-            .map(|a| Attempt {
+            .map(|a| WebhookAttempt {
                 at: a.at.and_utc(),
                 status_code: a.status_code.and_then(|c| u16::try_from(c).ok()),
                 error: a.error,
@@ -311,8 +312,8 @@ impl WebhooksApi for WebhooksService {
     async fn create(
         &self,
         owner: &Principal,
-        request: NewEndpoint,
-    ) -> Result<EndpointWithSecret, WebhooksError> {
+        request: NewWebhookEndpoint,
+    ) -> Result<WebhookEndpointWithSecret, WebhooksError> {
         let mut types = request.event_types;
         types.sort();
         types.dedup();
@@ -347,19 +348,19 @@ impl WebhooksApi for WebhooksService {
                 Ok(())
             })
             .await?;
-        Ok(EndpointWithSecret {
+        Ok(WebhookEndpointWithSecret {
             endpoint: endpoint_view(&row),
             secret: row.secret,
         })
     }
 
-    async fn list(&self, owner: &Principal) -> Result<EndpointList, WebhooksError> {
+    async fn list(&self, owner: &Principal) -> Result<WebhookEndpointList, WebhooksError> {
         let owner_id = owner.user_id.clone();
         let rows = self
             .db
             .read(move |c| store::endpoints_of(c, &owner_id).map_err(WebhooksError::from))
             .await?;
-        Ok(EndpointList {
+        Ok(WebhookEndpointList {
             data: rows.iter().map(endpoint_view).collect(),
         })
     }
@@ -375,7 +376,7 @@ impl WebhooksApi for WebhooksService {
         &self,
         owner: &Principal,
         id: &str,
-    ) -> Result<EndpointWithSecret, WebhooksError> {
+    ) -> Result<WebhookEndpointWithSecret, WebhooksError> {
         let mut row = self.owned(owner, id).await?;
         let overlap = TimeDelta::seconds(
             i64::try_from(self.settings.secret_rotation_overlap_secs).unwrap_or(i64::MAX),
@@ -387,7 +388,7 @@ impl WebhooksApi for WebhooksService {
         self.db
             .write(move |c| store::update_endpoint(c, &saved).map_err(WebhooksError::from))
             .await?;
-        Ok(EndpointWithSecret {
+        Ok(WebhookEndpointWithSecret {
             endpoint: endpoint_view(&row),
             secret: row.secret,
         })
@@ -397,8 +398,8 @@ impl WebhooksApi for WebhooksService {
         &self,
         owner: &Principal,
         endpoint_id: &str,
-        query: DeliveryQuery,
-    ) -> Result<DeliveryPage, WebhooksError> {
+        query: WebhookDeliveryQuery,
+    ) -> Result<WebhookDeliveryPage, WebhooksError> {
         let endpoint = self.owned(owner, endpoint_id).await?;
         let (limit, after) = pagination::parse::<String>(query.limit, query.cursor.as_deref())
             .map_err(WebhooksError::Validation)?;
@@ -424,10 +425,14 @@ impl WebhooksApi for WebhooksService {
                 delivery_view(r, mine)
             })
             .collect();
-        Ok(DeliveryPage { data, next_cursor })
+        Ok(WebhookDeliveryPage { data, next_cursor })
     }
 
-    async fn redeliver(&self, owner: &Principal, id: &str) -> Result<Delivery, WebhooksError> {
+    async fn redeliver(
+        &self,
+        owner: &Principal,
+        id: &str,
+    ) -> Result<WebhookDelivery, WebhooksError> {
         let key = id.to_owned();
         let row = self
             .db

@@ -23,7 +23,7 @@ pub const MODULE: crate::platform::descriptor::ModuleInfo =
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"url": "https://pos.example.com/brigade", "event_types": ["order.paid", "order.ready"]}))]
-pub struct NewEndpoint {
+pub struct NewWebhookEndpoint {
     /// `https://` to a public address.
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
@@ -39,19 +39,19 @@ pub struct NewEndpoint {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum EndpointStatus {
+pub enum WebhookEndpointStatus {
     Active,
     /// The receiver answered 410 Gone; nothing more is sent.
     Disabled,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Endpoint {
+pub struct WebhookEndpoint {
     pub id: String,
     pub url: String,
     pub event_types: Vec<String>,
     pub description: Option<String>,
-    pub status: EndpointStatus,
+    pub status: WebhookEndpointStatus,
     pub disabled_reason: Option<String>,
     /// Until when the previous secret still signs too, after a rotation.
     pub previous_secret_expires_at: Option<DateTime<Utc>>,
@@ -60,21 +60,21 @@ pub struct Endpoint {
 
 /// An endpoint with its signing secret — shown only when created or rotated.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct EndpointWithSecret {
+pub struct WebhookEndpointWithSecret {
     #[serde(flatten)]
-    pub endpoint: Endpoint,
+    pub endpoint: WebhookEndpoint,
     /// `whsec_…`: verify `webhook-signature` with it. Shown once.
     pub secret: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct EndpointList {
-    pub data: Vec<Endpoint>,
+pub struct WebhookEndpointList {
+    pub data: Vec<WebhookEndpoint>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum DeliveryStatus {
+pub enum WebhookDeliveryStatus {
     Pending,
     Succeeded,
     /// Retries spent, or the endpoint is gone.
@@ -82,7 +82,7 @@ pub enum DeliveryStatus {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Attempt {
+pub struct WebhookAttempt {
     pub at: DateTime<Utc>,
     /// The receiver's status code; absent when no answer came.
     pub status_code: Option<u16>,
@@ -91,28 +91,28 @@ pub struct Attempt {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Delivery {
+pub struct WebhookDelivery {
     /// The `webhook-id`, the same on every retry.
     pub id: String,
     pub endpoint_id: String,
     pub event_id: String,
     pub event_type: String,
-    pub status: DeliveryStatus,
-    pub attempts: Vec<Attempt>,
+    pub status: WebhookDeliveryStatus,
+    pub attempts: Vec<WebhookAttempt>,
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct DeliveryPage {
-    pub data: Vec<Delivery>,
+pub struct WebhookDeliveryPage {
+    pub data: Vec<WebhookDelivery>,
     pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Validate, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub struct DeliveryQuery {
+pub struct WebhookDeliveryQuery {
     /// Page size, 1 to 100 (default 20).
     #[validate(range(min = 1, max = 100))]
     #[param(minimum = 1, maximum = 100)]
@@ -154,22 +154,26 @@ pub trait WebhooksApi: EventHandler {
     async fn create(
         &self,
         owner: &Principal,
-        request: NewEndpoint,
-    ) -> Result<EndpointWithSecret, WebhooksError>;
-    async fn list(&self, owner: &Principal) -> Result<EndpointList, WebhooksError>;
+        request: NewWebhookEndpoint,
+    ) -> Result<WebhookEndpointWithSecret, WebhooksError>;
+    async fn list(&self, owner: &Principal) -> Result<WebhookEndpointList, WebhooksError>;
     async fn delete(&self, owner: &Principal, id: &str) -> Result<(), WebhooksError>;
     /// A new secret; the old one keeps signing alongside it for the configured overlap.
     async fn rotate_secret(
         &self,
         owner: &Principal,
         id: &str,
-    ) -> Result<EndpointWithSecret, WebhooksError>;
+    ) -> Result<WebhookEndpointWithSecret, WebhooksError>;
     async fn deliveries(
         &self,
         owner: &Principal,
         endpoint_id: &str,
-        query: DeliveryQuery,
-    ) -> Result<DeliveryPage, WebhooksError>;
+        query: WebhookDeliveryQuery,
+    ) -> Result<WebhookDeliveryPage, WebhooksError>;
     /// Sends a delivery again now (same `webhook-id`), whatever its state; re-enables nothing.
-    async fn redeliver(&self, owner: &Principal, id: &str) -> Result<Delivery, WebhooksError>;
+    async fn redeliver(
+        &self,
+        owner: &Principal,
+        id: &str,
+    ) -> Result<WebhookDelivery, WebhooksError>;
 }

@@ -3,8 +3,8 @@
 use actix_web::{HttpResponse, delete, get, post, web};
 
 use super::api::{
-    Delivery, DeliveryPage, DeliveryQuery, EndpointList, EndpointWithSecret, NewEndpoint,
-    WebhooksApi,
+    NewWebhookEndpoint, WebhookDelivery, WebhookDeliveryPage, WebhookDeliveryQuery,
+    WebhookEndpointList, WebhookEndpointWithSecret, WebhooksApi,
 };
 use crate::gateway::auth::Caller;
 use crate::modules::identity::api::Role;
@@ -35,9 +35,9 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[utoipa::path(
     tag = "webhooks",
     security(("bearer" = []), ("api_key" = ["webhooks"])),
-    request_body = NewEndpoint,
+    request_body = NewWebhookEndpoint,
     responses(
-        (status = 201, description = "Registered; keep the secret", body = EndpointWithSecret),
+        (status = 201, description = "Registered; keep the secret", body = WebhookEndpointWithSecret),
         (status = 409, description = "Too many endpoints for this account", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -45,7 +45,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn create_endpoint(
     webhooks: Webhooks,
     caller: Caller,
-    body: ValidJson<NewEndpoint>,
+    body: ValidJson<NewWebhookEndpoint>,
 ) -> Result<HttpResponse, Problem> {
     let owner = caller.require(PARTNERS)?;
     let created = webhooks.create(owner, body.0).await?;
@@ -64,7 +64,7 @@ async fn create_endpoint(
 #[utoipa::path(
     tag = "webhooks",
     security(("bearer" = []), ("api_key" = ["webhooks"])),
-    responses((status = 200, description = "The caller's endpoints", body = EndpointList))
+    responses((status = 200, description = "The caller's endpoints", body = WebhookEndpointList))
 )]
 #[get("/v1/webhooks/endpoints")]
 async fn list_endpoints(webhooks: Webhooks, caller: Caller) -> Result<HttpResponse, Problem> {
@@ -79,7 +79,7 @@ async fn list_endpoints(webhooks: Webhooks, caller: Caller) -> Result<HttpRespon
 #[utoipa::path(
     tag = "webhooks",
     security(("bearer" = []), ("api_key" = ["webhooks"])),
-    params(("id" = String, Path, description = "Endpoint id")),
+    params(("id" = String, Path, description = "WebhookEndpoint id")),
     responses((status = 204, description = "Deleted"))
 )]
 #[delete("/v1/webhooks/endpoints/{id}")]
@@ -100,8 +100,8 @@ async fn delete_endpoint(
 #[utoipa::path(
     tag = "webhooks",
     security(("bearer" = []), ("api_key" = ["webhooks"])),
-    params(("id" = String, Path, description = "Endpoint id")),
-    responses((status = 200, description = "The new secret", body = EndpointWithSecret))
+    params(("id" = String, Path, description = "WebhookEndpoint id")),
+    responses((status = 200, description = "The new secret", body = WebhookEndpointWithSecret))
 )]
 #[post("/v1/webhooks/endpoints/{id}/rotate-secret")]
 async fn rotate_secret(
@@ -120,15 +120,15 @@ async fn rotate_secret(
 #[utoipa::path(
     tag = "webhooks",
     security(("bearer" = []), ("api_key" = ["webhooks"])),
-    params(("id" = String, Path, description = "Endpoint id"), DeliveryQuery),
-    responses((status = 200, description = "A page of deliveries", body = DeliveryPage))
+    params(("id" = String, Path, description = "WebhookEndpoint id"), WebhookDeliveryQuery),
+    responses((status = 200, description = "A page of deliveries", body = WebhookDeliveryPage))
 )]
 #[get("/v1/webhooks/endpoints/{id}/deliveries")]
 async fn list_deliveries(
     webhooks: Webhooks,
     caller: Caller,
     id: web::Path<String>,
-    query: ValidQuery<DeliveryQuery>,
+    query: ValidQuery<WebhookDeliveryQuery>,
 ) -> Result<HttpResponse, Problem> {
     let owner = caller.require(PARTNERS)?;
     let page = webhooks.deliveries(owner, &id, query.0).await?;
@@ -143,7 +143,7 @@ async fn list_deliveries(
     security(("bearer" = []), ("api_key" = ["webhooks"])),
     params(("id" = String, Path, description = "Delivery id (the webhook-id)")),
     responses(
-        (status = 200, description = "Queued", body = Delivery),
+        (status = 200, description = "Queued", body = WebhookDelivery),
         (status = 409, description = "The endpoint is disabled", body = Problem, content_type = "application/problem+json"),
     )
 )]
