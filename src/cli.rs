@@ -134,7 +134,9 @@ async fn serve(mut settings: Settings, args: ServeArgs) -> Result<(), String> {
         tracing::info!(items = created, "demo menu loaded");
     }
     tracing::info!(port = app.port(), "brigade is serving");
-    app.run_until_stopped().await.map_err(|e| e.to_string())
+    let served = app.run_until_stopped().await.map_err(|e| e.to_string());
+    crate::platform::telemetry::flush();
+    served
 }
 
 async fn migrate(settings: Settings) -> Result<(), String> {

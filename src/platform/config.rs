@@ -285,6 +285,11 @@ pub struct LogSettings {
     pub level: String,
     /// `auto` (JSON unless stdout is a terminal), `json` or `pretty`.
     pub format: LogFormat,
+    /// OTLP/HTTP collector base URL (e.g. `http://127.0.0.1:4318`); when set, request spans
+    /// are exported as traces. Empty: no export.
+    pub otlp_endpoint: String,
+    /// `service.name` of exported traces.
+    pub service_name: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -403,6 +408,8 @@ bearer_token = ""
 [log]
 level = "info"
 format = "auto"
+otlp_endpoint = ""
+service_name = "brigade"
 "#;
 
 /// `scheme://host[:port]` with nothing after: what browsers send in `Origin`.
@@ -521,6 +528,12 @@ impl Settings {
             return invalid(
                 "webhooks.timeout_ms",
                 "timeouts and intervals must be positive",
+            );
+        }
+        if !self.log.otlp_endpoint.is_empty() && !self.log.otlp_endpoint.starts_with("http://") {
+            return invalid(
+                "log.otlp_endpoint",
+                "must be an http:// URL of an OTLP/HTTP collector (e.g. a local agent)",
             );
         }
         if self.governance.usage_flush_secs == 0 {

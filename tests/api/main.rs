@@ -24,4 +24,5 @@ mod quotas;
 mod rate_limits;
 mod streams;
 mod tls;
+mod traces;
 mod webhooks;

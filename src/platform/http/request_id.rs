@@ -11,6 +11,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
+use tracing::Instrument;
 
 pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -37,6 +38,43 @@ fn accepted(value: &HeaderValue) -> Option<String> {
     sane.then(|| s.to_owned())
 }
 
+/// W3C `traceparent`/`tracestate` of the request, for the trace propagator.
+struct Headers<'a>(&'a actix_web::http::header::HeaderMap);
+
+impl opentelemetry::propagation::Extractor for Headers<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|v| v.to_str().ok())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0.keys().map(|k| k.as_str()).collect()
+    }
+}
+
+/// One span per request (exported as a server span when trace export is on), continuing the
+/// caller's trace when it sent `traceparent`.
+fn request_span(req: &ServiceRequest, method: &str, id: &str) -> tracing::Span {
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+    // The route table is known before routing, so the span is named from the start.
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| "(unmatched)".to_owned());
+    let span = tracing::info_span!(
+        "http.request",
+        otel.name = %format!("{method} {route}"),
+        otel.kind = "server",
+        http.request.method = %method,
+        url.path = %req.path(),
+        http.route = %route,
+        http.response.status_code = tracing::field::Empty,
+        request_id = %id,
+    );
+    let parent =
+        opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(req.headers())));
+    let _ = span.set_parent(parent);
+    span
+}
+
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -48,10 +86,15 @@ pub async fn middleware(
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     let started = Instant::now();
     let method = req.method().to_string();
+    let span = request_span(&req, &method, &id);
 
     // Handlers and extractors turn their errors into responses inside this scope, so only a
     // failing middleware can land in the error arm; actix renders that one itself.
-    let mut res = match REQUEST_ID.scope(id.clone(), next.call(req)).await {
+    let served = REQUEST_ID
+        .scope(id.clone(), next.call(req))
+        .instrument(span.clone())
+        .await;
+    let mut res = match served {
         Ok(res) => res.map_into_boxed_body(),
         Err(e) => {
             tracing::error!(request_id = %id, error = %e, "request failed in middleware");
@@ -66,6 +109,7 @@ pub async fn middleware(
     let route = request
         .match_pattern()
         .unwrap_or_else(|| "(unmatched)".to_owned());
+    span.record("http.response.status_code", res.status().as_u16());
     let principal = request
         .extensions()
         .get::<LoggedPrincipal>()
