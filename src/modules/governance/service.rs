@@ -134,7 +134,7 @@ impl GovernanceApi for GovernanceService {
                 calls
             }
         };
-        Ok(stored + self.meter().pending_since(subject, month))
+        Ok(stored + self.meter().pending_in_month(subject, month))
     }
 
     async fn usage(&self, query: UsageQuery) -> Result<UsageReport, GovernanceError> {

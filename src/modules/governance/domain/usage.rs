@@ -81,9 +81,20 @@ pub fn month_start(at: DateTime<Utc>) -> DateTime<Utc> {
 #[derive(Debug, Default)]
 pub struct Meter {
     pending: HashMap<UsageKey, Tally>,
+    /// Unflushed calls per subject and month, so a quota check is one lookup, not a scan.
+    per_subject: HashMap<(Subject, DateTime<Utc>), u64>,
+    total: u64,
 }
 
 impl Meter {
+    fn count(&mut self, key: &UsageKey, calls: u64) {
+        *self
+            .per_subject
+            .entry((key.subject.clone(), month_start(key.hour)))
+            .or_default() += calls;
+        self.total += calls;
+    }
+
     pub fn record(&mut self, sample: UsageSample) {
         let key = UsageKey {
             hour: hour_of(sample.at),
@@ -92,6 +103,7 @@ impl Meter {
             status_class: i32::from(sample.status / 100),
         };
         let latency_ms = u64::try_from(sample.latency.as_millis()).unwrap_or(u64::MAX);
+        self.count(&key, 1);
         self.pending
             .entry(key)
             .or_default()
@@ -100,27 +112,29 @@ impl Meter {
 
     /// Everything gathered so far, leaving the meter empty.
     pub fn take(&mut self) -> HashMap<UsageKey, Tally> {
+        self.per_subject.clear();
+        self.total = 0;
         std::mem::take(&mut self.pending)
     }
 
     /// Puts back counts a failed flush could not write.
     pub fn restore(&mut self, counts: HashMap<UsageKey, Tally>) {
         for (key, tally) in counts {
+            self.count(&key, tally.count);
             self.pending.entry(key).or_default().add(&tally);
         }
     }
 
     pub fn pending_total(&self) -> u64 {
-        self.pending.values().map(|t| t.count).sum()
+        self.total
     }
 
-    /// Unflushed calls of `subject` since `since`.
-    pub fn pending_since(&self, subject: &Subject, since: DateTime<Utc>) -> u64 {
-        self.pending
-            .iter()
-            .filter(|(k, _)| &k.subject == subject && k.hour >= since)
-            .map(|(_, t)| t.count)
-            .sum()
+    /// Unflushed calls of `subject` in the month starting at `month`.
+    pub fn pending_in_month(&self, subject: &Subject, month: DateTime<Utc>) -> u64 {
+        self.per_subject
+            .get(&(subject.clone(), month))
+            .copied()
+            .unwrap_or(0)
     }
 }
 
@@ -223,9 +237,12 @@ mod tests {
         meter.restore(taken);
         let november = month_start(at("2026-11-21T12:00:00Z"));
         assert_eq!(november, at("2026-11-01T00:00:00Z"));
-        assert_eq!(meter.pending_since(&key("k1"), november), 2);
-        assert_eq!(meter.pending_since(&key("k2"), november), 1);
-        assert_eq!(meter.pending_since(&Subject::Anonymous, november), 0);
+        assert_eq!(meter.pending_in_month(&key("k1"), november), 2);
+        assert_eq!(meter.pending_in_month(&key("k2"), november), 1);
+        assert_eq!(meter.pending_in_month(&Subject::Anonymous, november), 0);
+        let october = month_start(at("2026-10-15T00:00:00Z"));
+        assert_eq!(meter.pending_in_month(&key("k1"), october), 1);
+        assert_eq!(meter.pending_total(), 4);
     }
 
     #[test]
