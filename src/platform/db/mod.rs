@@ -182,3 +182,22 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
         diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
 }
+
+/// Lets `?` turn database failures into a module error's `Internal` variant: every module's
+/// error enum has one, and none of them should name a storage type in its contract.
+#[macro_export]
+macro_rules! internal_errors {
+    ($error:ident) => {
+        impl From<$crate::platform::db::DbError> for $error {
+            fn from(e: $crate::platform::db::DbError) -> Self {
+                $error::Internal(e.to_string())
+            }
+        }
+
+        impl From<diesel::result::Error> for $error {
+            fn from(e: diesel::result::Error) -> Self {
+                $error::Internal(e.to_string())
+            }
+        }
+    };
+}

@@ -16,14 +16,4 @@ pub enum CatalogError {
     Internal(String),
 }
 
-impl From<crate::platform::db::DbError> for CatalogError {
-    fn from(e: crate::platform::db::DbError) -> Self {
-        CatalogError::Internal(e.to_string())
-    }
-}
-
-impl From<diesel::result::Error> for CatalogError {
-    fn from(e: diesel::result::Error) -> Self {
-        CatalogError::Internal(e.to_string())
-    }
-}
+crate::internal_errors!(CatalogError);

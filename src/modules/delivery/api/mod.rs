@@ -145,17 +145,7 @@ pub enum DeliveryError {
     Internal(String),
 }
 
-impl From<crate::platform::db::DbError> for DeliveryError {
-    fn from(e: crate::platform::db::DbError) -> Self {
-        DeliveryError::Internal(e.to_string())
-    }
-}
-
-impl From<diesel::result::Error> for DeliveryError {
-    fn from(e: diesel::result::Error) -> Self {
-        DeliveryError::Internal(e.to_string())
-    }
-}
+crate::internal_errors!(DeliveryError);
 
 /// Consumes `order.ready` (a delivery per ready delivery order).
 #[async_trait]

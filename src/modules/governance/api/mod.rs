@@ -36,17 +36,7 @@ pub enum GovernanceError {
     Internal(String),
 }
 
-impl From<crate::platform::db::DbError> for GovernanceError {
-    fn from(e: crate::platform::db::DbError) -> Self {
-        GovernanceError::Internal(e.to_string())
-    }
-}
-
-impl From<diesel::result::Error> for GovernanceError {
-    fn from(e: diesel::result::Error) -> Self {
-        GovernanceError::Internal(e.to_string())
-    }
-}
+crate::internal_errors!(GovernanceError);
 
 #[async_trait]
 /// Consumes `audit.recorded` (from the gateway) into the audit trail.

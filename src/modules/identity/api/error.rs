@@ -25,14 +25,4 @@ pub enum IdentityError {
     Internal(String),
 }
 
-impl From<crate::platform::db::DbError> for IdentityError {
-    fn from(e: crate::platform::db::DbError) -> Self {
-        IdentityError::Internal(e.to_string())
-    }
-}
-
-impl From<diesel::result::Error> for IdentityError {
-    fn from(e: diesel::result::Error) -> Self {
-        IdentityError::Internal(e.to_string())
-    }
-}
+crate::internal_errors!(IdentityError);

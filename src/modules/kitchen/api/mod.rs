@@ -154,17 +154,7 @@ pub enum KitchenError {
     Internal(String),
 }
 
-impl From<crate::platform::db::DbError> for KitchenError {
-    fn from(e: crate::platform::db::DbError) -> Self {
-        KitchenError::Internal(e.to_string())
-    }
-}
-
-impl From<diesel::result::Error> for KitchenError {
-    fn from(e: diesel::result::Error) -> Self {
-        KitchenError::Internal(e.to_string())
-    }
-}
+crate::internal_errors!(KitchenError);
 
 /// Consumes `order.paid` (a ticket per paid order) and `order.cancelled`.
 #[async_trait]

@@ -33,14 +33,4 @@ impl OrderingError {
     }
 }
 
-impl From<crate::platform::db::DbError> for OrderingError {
-    fn from(e: crate::platform::db::DbError) -> Self {
-        OrderingError::Internal(e.to_string())
-    }
-}
-
-impl From<diesel::result::Error> for OrderingError {
-    fn from(e: diesel::result::Error) -> Self {
-        OrderingError::Internal(e.to_string())
-    }
-}
+crate::internal_errors!(OrderingError);

@@ -26,14 +26,4 @@ pub enum PaymentsError {
     Internal(String),
 }
 
-impl From<crate::platform::db::DbError> for PaymentsError {
-    fn from(e: crate::platform::db::DbError) -> Self {
-        PaymentsError::Internal(e.to_string())
-    }
-}
-
-impl From<diesel::result::Error> for PaymentsError {
-    fn from(e: diesel::result::Error) -> Self {
-        PaymentsError::Internal(e.to_string())
-    }
-}
+crate::internal_errors!(PaymentsError);

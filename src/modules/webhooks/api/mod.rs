@@ -136,17 +136,7 @@ pub enum WebhooksError {
     Internal(String),
 }
 
-impl From<crate::platform::db::DbError> for WebhooksError {
-    fn from(e: crate::platform::db::DbError) -> Self {
-        WebhooksError::Internal(e.to_string())
-    }
-}
-
-impl From<diesel::result::Error> for WebhooksError {
-    fn from(e: diesel::result::Error) -> Self {
-        WebhooksError::Internal(e.to_string())
-    }
-}
+crate::internal_errors!(WebhooksError);
 
 /// Consumes the events partners may subscribe to, queueing a delivery per endpoint.
 #[async_trait]
