@@ -262,11 +262,15 @@ async fn sigterm_drains_in_flight_requests_then_exits() {
     } = serve_in_background(&[
         ("DATABASE_URL", &url),
         ("BRIGADE_AUTH__ARGON2__MEMORY_KIB", "65536"),
-        ("BRIGADE_AUTH__ARGON2__ITERATIONS", "40"),
+        ("BRIGADE_AUTH__ARGON2__ITERATIONS", "20"),
     ]);
     let in_flight = actix_web::rt::spawn(async move {
         let started = std::time::Instant::now();
-        let res = awc::Client::default()
+        // A loaded CI machine may hash for many seconds; the default 5 s client timeout
+        // would cut off the very request this test wants answered.
+        let res = awc::Client::builder()
+            .timeout(std::time::Duration::from_secs(120))
+            .finish()
             .post(format!("http://127.0.0.1:{port}/v1/auth/login"))
             .send_json(&serde_json::json!({"email": "nobody@example.com", "password": "not-a-real-password"}))
             .await
