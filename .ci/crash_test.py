@@ -4,7 +4,9 @@ Usage: crash_test.py BINARY. Runs the binary on a scratch SQLite database (or DA
 fires concurrent place+pay journeys, SIGKILLs the server mid-stream, restarts it, then checks:
 every order acknowledged with 201 exists; every paid order reaches the kitchen exactly once
 (one ticket each, and no ticket without a paid order); no order is stuck in `placed` after a
-201 payment.
+201 payment; and every order request (each sent with its own Idempotency-Key), retried with
+its key after the restart, gets exactly one outcome: the order it placed, never a second one
+and never a permanent 409.
 """
 
 import json
@@ -33,6 +35,8 @@ ENV = dict(
     BRIGADE_EVENTS__POLL_INTERVAL_MS="50",
     RUST_LOG="warn",
     BRIGADE_RATE_LIMIT__ENABLED="false",
+    # A key held by a request that died with the server is free again after this.
+    BRIGADE_IDEMPOTENCY__IN_FLIGHT_LEASE_SECS="2",
 )
 
 
@@ -104,21 +108,29 @@ def crash_and_check(server):
     item = next(i for c in menu["categories"] for i in c["items"] if not any(
         g["min_choices"] > 0 for g in i["option_groups"]))
 
+    def place(key):
+        return call("POST", "/v1/orders", customer, {
+            "lines": [{"item_id": item["id"], "quantity": 1}],
+            "fulfillment": {"type": "pickup"}}, {"Idempotency-Key": key})
+
     acknowledged, paid, lock = [], [], threading.Lock()
+    keys = {}  # Idempotency-Key -> the order id acknowledged for it, or None if in doubt
     stop = threading.Event()
 
     def journey(n):
         i = 0
         while not stop.is_set():
             i += 1
+            key = f"o{n}-{i}"
+            with lock:
+                keys[key] = None
             try:
-                s, order = call("POST", "/v1/orders", customer, {
-                    "lines": [{"item_id": item["id"], "quantity": 1}],
-                    "fulfillment": {"type": "pickup"}})
+                s, order = place(key)
                 if s != 201:
                     continue
                 with lock:
                     acknowledged.append(order["id"])
+                    keys[key] = order["id"]
                 s, _ = call("POST", f"/v1/orders/{order['id']}/payments", customer,
                             {"card_token": "tok_ok"}, {"Idempotency-Key": f"w{n}-{i}"})
                 if s == 201:
@@ -142,6 +154,32 @@ def crash_and_check(server):
     start()
     missing = [o for o in acknowledged if call("GET", f"/v1/orders/{o}", customer)[0] != 200]
     assert not missing, f"acknowledged orders lost: {missing[:5]}"
+
+    # Every order request retried with its key: one outcome each, the same order as before.
+    outcome = {}
+    for key, known in keys.items():
+        deadline = time.time() + 30
+        while True:
+            s, order = place(key)
+            if s != 409 or time.time() > deadline:
+                break
+            time.sleep(0.5)  # a key held by a request that died frees after its lease
+        assert s == 201, f"retry of {key} after the crash: {s} {order}"
+        assert known is None or order["id"] == known, f"{key}: {known} then {order['id']}"
+        outcome[key] = order["id"]
+    in_doubt = sum(1 for k in keys.values() if k is None)
+    assert len(set(outcome.values())) == len(outcome), "two keys answered with one order"
+    listed, cursor = set(), None
+    while True:
+        q = "/v1/orders?limit=100" + (f"&cursor={cursor}" if cursor else "")
+        s, page = call("GET", q, customer)
+        listed |= {o["id"] for o in page["data"]}
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert listed == set(outcome.values()), (
+        f"orders without a key's outcome (duplicates or orphans): {sorted(listed - set(outcome.values()))[:5]}")
+    print(f"retried {len(keys)} order keys ({in_doubt} in doubt at the kill): one order each")
     # Events left in the outboxes go out after the restart; wait for them to settle.
     deadline = time.time() + 60
     while True:

@@ -20,7 +20,7 @@ export DATABASE_URL="sqlite://$WORK/brigade.db" BRIGADE_AUTH__JWT_SECRET="bench-
 export BRIGADE_RATE_LIMIT__PLANS__BENCH__PER_SECOND=1000000 BRIGADE_RATE_LIMIT__PLANS__BENCH__PER_MINUTE=60000000
 # ...and a monthly quota, so every call also checks the month's count (metered usage).
 export BRIGADE_RATE_LIMIT__PLANS__BENCH__MONTHLY_QUOTA=1000000000000
-export BRIGADE_RATE_LIMIT__API_KEY_PLAN=bench BRIGADE_RATE_LIMIT__USER_PLAN=bench
+export BRIGADE_RATE_LIMIT__USER_PLAN=bench
 SERVER=""
 trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"' EXIT
 

@@ -13,11 +13,19 @@ const REQUEST_HEADERS: [&str; 7] = [
     "last-event-id",
     "x-request-id",
 ];
-const EXPOSED_HEADERS: [header::HeaderName; 4] = [
+/// What browser apps read: versions, created resources, rate limits, replays, request ids,
+/// deprecation notices.
+const EXPOSED_HEADERS: [header::HeaderName; 10] = [
     header::ETAG,
     header::LOCATION,
     header::RETRY_AFTER,
+    header::HeaderName::from_static("ratelimit"),
+    header::HeaderName::from_static("ratelimit-policy"),
+    header::HeaderName::from_static("idempotent-replayed"),
     header::HeaderName::from_static("x-request-id"),
+    header::HeaderName::from_static("deprecation"),
+    header::HeaderName::from_static("sunset"),
+    header::LINK,
 ];
 
 pub fn policy(origins: &[String]) -> Cors {

@@ -127,7 +127,6 @@ pub fn source(settings: &Settings, openapi: serde_json::Value) -> InventorySourc
             anonymous: limited(&rl.anonymous_plan),
             user: limited(&rl.user_plan),
             staff: limited(&rl.staff_plan),
-            api_key: limited(&rl.api_key_plan),
         },
         operational: OPERATIONAL
             .iter()

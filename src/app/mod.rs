@@ -32,7 +32,9 @@ use crate::platform::config::Settings;
 use crate::platform::db::{Db, DbError};
 use crate::platform::events::{EventBus, EventHandler, Subscription, Wake};
 use crate::platform::http::fallback::RouteTable;
-use crate::platform::http::{etag, extract, fallback, head, request_id};
+use crate::platform::http::{
+    body_deadline, errors_as_problems, etag, extract, fallback, head, request_id, shutdown,
+};
 
 pub use demo::load_demo_menu;
 pub use docs::openapi;
@@ -183,10 +185,12 @@ pub struct Application {
     port: u16,
     modules: Modules,
     usage_flush: std::time::Duration,
+    stopping: shutdown::Stopping,
 }
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartError> {
+        crate::platform::memory::return_large_allocations();
         let wiring = settings.clone();
         let modules = actix_web::rt::task::spawn_blocking(move || Modules::wire(&wiring))
             .await
@@ -209,9 +213,10 @@ impl Application {
         let deprecations = web::Data::new(
             crate::gateway::deprecation::DeprecationTable::from_openapi(&doc),
         );
-        let retention = web::Data::new(crate::gateway::idempotency::Retention(
-            chrono::TimeDelta::hours(i64::from(settings.idempotency.retention_hours)),
-        ));
+        let retention = web::Data::new(crate::gateway::idempotency::Retention {
+            keep: chrono::TimeDelta::hours(i64::from(settings.idempotency.retention_hours)),
+            lease: chrono::TimeDelta::seconds(settings.idempotency.in_flight_lease_secs as i64),
+        });
         let limiter = web::Data::new(crate::gateway::rate_limit::RateLimiter::new(
             &settings.rate_limit,
         ));
@@ -243,6 +248,12 @@ impl Application {
         let events = web::Data::new(modules.events.clone());
         let db = web::Data::new(modules.db.clone());
         let body_limit = settings.server.body_limit_bytes;
+        let body_deadline = web::Data::new(body_deadline::BodyDeadline {
+            timeout: std::time::Duration::from_millis(settings.server.client_body_timeout_ms),
+            limit: body_limit,
+        });
+        let (stopping, shutdown) = shutdown::channel();
+        let shutdown = web::Data::new(shutdown);
         let origins = settings.server.cors_allowed_origins.clone();
 
         let mut server = HttpServer::new(move || {
@@ -256,6 +267,7 @@ impl Application {
                 .wrap(Compress::default())
                 .wrap(from_fn(crate::gateway::rate_limit::middleware))
                 .wrap(from_fn(crate::gateway::header_limit::middleware))
+                .wrap(from_fn(body_deadline::middleware))
                 .wrap(from_fn(crate::gateway::metering::middleware))
                 .wrap(
                     DefaultHeaders::new()
@@ -264,6 +276,7 @@ impl Application {
                         .add(("Referrer-Policy", "no-referrer")),
                 )
                 .wrap(cors::policy(&origins))
+                .wrap(from_fn(errors_as_problems::middleware))
                 .wrap(from_fn(request_id::middleware))
                 .app_data(extract::json_config(body_limit))
                 .app_data(extract::query_config())
@@ -287,6 +300,8 @@ impl Application {
                 .app_data(limiter.clone())
                 .app_data(retention.clone())
                 .app_data(deprecations.clone())
+                .app_data(body_deadline.clone())
+                .app_data(shutdown.clone())
                 .configure(|cfg| {
                     api_routes(&mut utoipa_actix_web::service_config::ServiceConfig::new(
                         cfg,
@@ -303,6 +318,8 @@ impl Application {
                 .default_service(web::to(fallback::handler))
         })
         .shutdown_timeout(settings.server.shutdown_timeout_secs)
+        // Signals are ours (see `run_until_stopped`): streams must hear of a stop first.
+        .disable_signals()
         .client_request_timeout(std::time::Duration::from_millis(
             settings.server.client_request_timeout_ms,
         ))
@@ -322,6 +339,7 @@ impl Application {
             port,
             modules,
             usage_flush: std::time::Duration::from_secs(settings.governance.usage_flush_secs),
+            stopping,
         })
     }
 
@@ -342,7 +360,16 @@ impl Application {
             self.usage_flush,
         ));
         let deliveries = actix_web::rt::spawn(self.modules.webhook_worker.clone().run());
+        let handle = self.server.handle();
+        let stopping = self.stopping;
+        let signals = actix_web::rt::spawn(async move {
+            shutdown::signal().await;
+            tracing::info!("stop signal received; draining in-flight requests");
+            stopping.notify();
+            handle.stop(true).await;
+        });
         let served = self.server.await;
+        signals.abort();
         dispatcher.abort();
         flusher.abort();
         deliveries.abort();

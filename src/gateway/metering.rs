@@ -9,7 +9,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, web};
 
 use crate::gateway::auth::Authenticated;
-use crate::gateway::metrics::Metrics;
+use crate::gateway::metrics::{Metrics, UNMATCHED, method_label};
 use crate::modules::governance::api::{GovernanceApi, Subject, UsageSample};
 use crate::modules::identity::api::Principal;
 
@@ -32,14 +32,14 @@ pub async fn middleware(
     let started = Instant::now();
     let governance = req.app_data::<web::Data<dyn GovernanceApi>>().cloned();
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
-    let method = req.method().as_str().to_owned();
+    let method = method_label(req.method());
     let res = next.call(req).await?.map_into_boxed_body();
     let latency = started.elapsed();
     let request = res.request();
     let route = request.match_pattern();
     let status = res.status().as_u16();
     if let Some(metrics) = metrics {
-        metrics.observe_request(&method, route.as_deref(), status, latency);
+        metrics.observe_request(method, route.as_deref(), status, latency);
     }
     if let Some(governance) = governance {
         let principal = request
@@ -49,7 +49,7 @@ pub async fn middleware(
         governance.record(UsageSample {
             at: chrono::Utc::now(),
             subject: subject_of(principal.as_ref()),
-            operation: format!("{method} {}", route.as_deref().unwrap_or("(unmatched)")),
+            operation: format!("{method} {}", route.as_deref().unwrap_or(UNMATCHED)),
             status,
             latency,
         });

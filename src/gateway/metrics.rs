@@ -127,6 +127,8 @@ impl Metrics {
         }
     }
 
+    /// `method` and `route` must come from closed sets ([`method_label`], route patterns):
+    /// every distinct value is a new series.
     pub fn observe_request(
         &self,
         method: &str,
@@ -134,8 +136,7 @@ impl Metrics {
         status: u16,
         latency: Duration,
     ) {
-        let method = if method == "HEAD" { "GET" } else { method };
-        let route = route.unwrap_or("(unmatched)");
+        let route = route.unwrap_or(UNMATCHED);
         let module = self
             .modules
             .get(&(method.to_owned(), route.to_owned()))
@@ -196,6 +197,24 @@ impl Metrics {
         // Writing to a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
         out
+    }
+}
+
+/// The route label of requests no route matched: one series however many paths are tried.
+pub const UNMATCHED: &str = "(unmatched)";
+
+/// A method as a label from a closed set: made-up methods share `OTHER`, and `HEAD` counts as
+/// the `GET` it is.
+pub fn method_label(method: &actix_web::http::Method) -> &'static str {
+    use actix_web::http::Method;
+    match *method {
+        Method::GET | Method::HEAD => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "OTHER",
     }
 }
 

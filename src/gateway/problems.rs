@@ -7,12 +7,13 @@ use crate::modules::kitchen::api::KitchenError;
 use crate::modules::ordering::api::OrderingError;
 use crate::modules::payments::api::PaymentsError;
 use crate::platform::problem::Problem;
+use actix_web::http::header;
 
 impl From<IdentityError> for Problem {
     fn from(e: IdentityError) -> Self {
         match e {
             IdentityError::Validation(errors) => Problem::validation(errors),
-            IdentityError::EmailTaken => Problem::conflict(e.to_string()),
+            IdentityError::EmailTaken => Problem::conflict(e.to_string()).with_code("email_taken"),
             IdentityError::InvalidCredentials => Problem::new(
                 actix_web::http::StatusCode::UNAUTHORIZED,
                 "invalid-credentials",
@@ -22,6 +23,8 @@ impl From<IdentityError> for Problem {
             IdentityError::Throttled { retry_after_secs } => {
                 Problem::too_many_requests(retry_after_secs)
             }
+            IdentityError::Busy { retry_after_secs } => Problem::service_unavailable(e.to_string())
+                .with_header(header::RETRY_AFTER, &retry_after_secs.to_string()),
             IdentityError::InvalidToken => Problem::unauthorized(e.to_string()),
             IdentityError::UserNotFound(_) => Problem::not_found(e.to_string()),
             IdentityError::Conflict(detail) => Problem::conflict(detail),
@@ -73,19 +76,26 @@ impl From<PaymentsError> for Problem {
             PaymentsError::Validation(errors) => Problem::validation(errors),
             PaymentsError::BadRequest(detail) => Problem::bad_request(detail),
             PaymentsError::NotFound(detail) => Problem::not_found(detail),
-            PaymentsError::Declined { .. } => Problem::new(
-                StatusCode::PAYMENT_REQUIRED,
-                "payment-declined",
-                "Payment declined",
-                e.to_string(),
-            ),
+            PaymentsError::Declined { ref reason, .. } => {
+                // The processor's reason (`card_declined`, `insufficient_funds`) is the code.
+                let code = reason.clone();
+                Problem::new(
+                    StatusCode::PAYMENT_REQUIRED,
+                    "payment-declined",
+                    "Payment declined",
+                    e.to_string(),
+                )
+                .with_code(&code)
+            }
             PaymentsError::IdempotencyMismatch => Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "idempotency-key-reused",
                 "Idempotency key reused",
                 e.to_string(),
             ),
-            PaymentsError::InFlight => Problem::conflict(e.to_string()),
+            PaymentsError::InFlight => {
+                Problem::conflict(e.to_string()).with_code("idempotency_key_in_flight")
+            }
             PaymentsError::Conflict(detail) => Problem::conflict(detail),
             PaymentsError::ProcessorTimeout { .. } => Problem::new(
                 StatusCode::GATEWAY_TIMEOUT,

@@ -45,6 +45,8 @@ pub struct ServerSettings {
     pub cors_allowed_origins: Vec<String>,
     /// Time a client has to send its request head; a slow or stalled client gets 408.
     pub client_request_timeout_ms: u64,
+    /// Time a client has, after its head, to send the whole body; a stalled body gets 408.
+    pub client_body_timeout_ms: u64,
     /// Idle keep-alive connections are closed after this.
     pub keep_alive_secs: u64,
     /// Largest request head (all header names and values) accepted, in bytes; larger gets
@@ -128,6 +130,13 @@ pub struct AuthSettings {
     pub login_lockout_secs: u64,
     /// After `POST /v1/api-keys/{id}/rotate`, how long the old secret keeps working.
     pub api_key_rotation_overlap_secs: u64,
+    /// Password hashes (sign-in, sign-up, password change) running at once; 0 means one per
+    /// core. Each takes `argon2.memory_kib`, so this bounds their memory.
+    pub hashing_concurrency: usize,
+    /// How long a password check waits for a free hasher before answering 503.
+    pub hashing_queue_ms: u64,
+    /// API keys one account may hold at once (revoked keys do not count).
+    pub max_api_keys_per_user: u32,
     pub argon2: Argon2Settings,
 }
 
@@ -203,10 +212,12 @@ pub struct RateLimitSettings {
     pub anonymous_plan: String,
     /// Signed-in customers, per user.
     pub user_plan: String,
-    /// Signed-in staff, kitchen, couriers and admins, per user.
+    /// Signed-in staff, kitchen, couriers and admins, per user. API keys have no plan of
+    /// their own: each counts against its owner's plan and budget.
     pub staff_plan: String,
-    /// API keys, per key.
-    pub api_key_plan: String,
+    /// Accounts one client address may register per hour (0: unlimited). Registration says
+    /// whether an email is taken (409), so this is what keeps enumerating emails slow.
+    pub signups_per_hour: u32,
     /// Peers whose `X-Forwarded-For` is believed (e.g. your load balancer); others' is ignored.
     #[serde(deserialize_with = "list")]
     pub trusted_proxies: Vec<String>,
@@ -217,6 +228,9 @@ pub struct RateLimitSettings {
 pub struct IdempotencySettings {
     /// How long a stored response answers repeats of its `Idempotency-Key` (at least 24).
     pub retention_hours: u32,
+    /// How long a request in flight holds its key. A retry within it gets 409 (with
+    /// `Retry-After`); after it — the first request's process died — the retry runs.
+    pub in_flight_lease_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -233,6 +247,8 @@ pub enum RateLimitBackend {
 pub struct PlanSettings {
     pub per_second: u32,
     pub per_minute: u32,
+    #[serde(default)]
+    pub per_hour: u32,
     #[serde(default)]
     pub monthly_quota: u64,
 }
@@ -308,6 +324,7 @@ body_limit_bytes = 262144
 shutdown_timeout_secs = 30
 cors_allowed_origins = []
 client_request_timeout_ms = 5000
+client_body_timeout_ms = 10000
 keep_alive_secs = 30
 max_header_bytes = 16384
 
@@ -324,6 +341,9 @@ refresh_token_ttl_secs = 2592000
 login_max_failures = 10
 login_lockout_secs = 900
 api_key_rotation_overlap_secs = 86400
+hashing_concurrency = 0
+hashing_queue_ms = 2000
+max_api_keys_per_user = 10
 
 [auth.argon2]
 memory_kib = 19456
@@ -361,8 +381,8 @@ redis_prefix = "brigade:rl"
 anonymous_plan = "free"
 user_plan = "standard"
 staff_plan = "internal"
-api_key_plan = "partner"
 trusted_proxies = []
+signups_per_hour = 20
 
 [rate_limit.plans.free]
 per_second = 10
@@ -385,6 +405,7 @@ per_minute = 0
 
 [idempotency]
 retention_hours = 24
+in_flight_lease_secs = 60
 
 [governance]
 usage_flush_secs = 10
@@ -444,35 +465,56 @@ impl Settings {
         file: Option<&Path>,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, ConfigError> {
+        if let Some(path) = file
+            && !path.exists()
+        {
+            return Err(ConfigError::MissingFile(path.to_owned()));
+        }
+        let env: Vec<(String, String)> = env.into_iter().collect();
+        let settings = Self::layered(file, &env).map_err(|e| {
+            // "unknown field `url`" alone does not say where it came from: a stray
+            // variable such as BRIGADE_URL, exported for client scripts, is the usual cause.
+            let culprit = env
+                .iter()
+                .filter(|(key, _)| key.starts_with("BRIGADE_"))
+                .find(|var| Self::layered(file, std::slice::from_ref(var)).is_err());
+            match culprit {
+                Some((key, _)) => ConfigError::Invalid(format!(
+                    "environment variable {key}: {e} (BRIGADE_<SECTION>__<KEY> variables name \
+                     settings; unset it or rename it)"
+                )),
+                None => ConfigError::Invalid(e),
+            }
+        })?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Defaults, then `file`, then `env`'s `BRIGADE_...` and `DATABASE_URL`.
+    fn layered(file: Option<&Path>, env: &[(String, String)]) -> Result<Self, String> {
         use config::{Config, File, FileFormat};
 
         let mut builder = Config::builder().add_source(File::from_str(DEFAULTS, FileFormat::Toml));
         if let Some(path) = file {
-            if !path.exists() {
-                return Err(ConfigError::MissingFile(path.to_owned()));
-            }
             builder = builder.add_source(File::from(path).format(FileFormat::Toml));
         }
-        let env: Vec<(String, String)> = env.into_iter().collect();
-        for (key, value) in &env {
+        for (key, value) in env {
             if let Some(rest) = key.strip_prefix("BRIGADE_") {
                 let path = rest.to_ascii_lowercase().replace("__", ".");
                 builder = builder
                     .set_override(path, value.as_str())
-                    .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+                    .map_err(|e| e.to_string())?;
             }
         }
         if let Some((_, url)) = env.iter().find(|(k, _)| k == "DATABASE_URL") {
             builder = builder
                 .set_override("database.url", url.as_str())
-                .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+                .map_err(|e| e.to_string())?;
         }
-        let settings: Settings = builder
+        builder
             .build()
             .and_then(|c| c.try_deserialize())
-            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
-        settings.check()?;
-        Ok(settings)
+            .map_err(|e| e.to_string())
     }
 
     fn check(&self) -> Result<(), ConfigError> {
@@ -496,7 +538,6 @@ impl Settings {
             ("rate_limit.anonymous_plan", &rl.anonymous_plan),
             ("rate_limit.user_plan", &rl.user_plan),
             ("rate_limit.staff_plan", &rl.staff_plan),
-            ("rate_limit.api_key_plan", &rl.api_key_plan),
         ] {
             if !rl.plans.contains_key(plan) {
                 return invalid(key, &format!("names no plan in rate_limit.plans: {plan:?}"));
@@ -547,6 +588,9 @@ impl Settings {
         }
         if self.idempotency.retention_hours < 24 {
             return invalid("idempotency.retention_hours", "must be at least 24");
+        }
+        if self.idempotency.in_flight_lease_secs == 0 {
+            return invalid("idempotency.in_flight_lease_secs", "must be at least 1");
         }
         if self.events.max_attempts < 1 {
             return invalid("events.max_attempts", "must be at least 1");

@@ -7,6 +7,7 @@ pub mod events;
 pub mod http;
 pub mod ids;
 pub mod lenient;
+pub mod memory;
 pub mod openapi;
 pub mod pagination;
 pub mod problem;

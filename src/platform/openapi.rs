@@ -25,6 +25,14 @@ pub const TAGS: &[(&str, &str)] = &[
     ("kitchen", "Tickets at the kitchen's stations."),
     ("delivery", "Couriers' deliveries and public tracking."),
     (
+        "webhooks",
+        "Partner endpoints that receive Brigade's events, signed per Standard Webhooks.",
+    ),
+    (
+        "governance",
+        "Usage reports, the API inventory and the audit trail, for operators.",
+    ),
+    (
         "operations",
         "Liveness and readiness probes, and event delivery for operators.",
     ),
@@ -48,6 +56,12 @@ pub fn base() -> OpenApi {
                 ))
                 .build(),
         )
+        .servers(Some(vec![
+            utoipa::openapi::server::ServerBuilder::new()
+                .url("http://127.0.0.1:8080")
+                .description(Some("A local Brigade (`brigade serve`); use your own host"))
+                .build(),
+        ]))
         .tags(Some(
             TAGS.iter()
                 .map(|(name, description)| {

@@ -24,6 +24,7 @@ pub struct Problem(Box<ProblemBody>);
 #[schema(as = Problem)]
 #[schema(example = json!({
     "type": "https://brigade.dev/problems/validation",
+    "code": "validation",
     "title": "Invalid request",
     "status": 422,
     "detail": "2 fields are invalid",
@@ -33,6 +34,9 @@ pub struct Problem(Box<ProblemBody>);
 pub struct ProblemBody {
     #[serde(rename = "type")]
     pub type_uri: String,
+    /// A stable machine code (`snake_case`): what clients branch on. Several codes may share
+    /// one `type` (e.g. `card_declined` and `insufficient_funds` are both payment declines).
+    pub code: String,
     pub title: String,
     pub status: u16,
     pub detail: String,
@@ -50,6 +54,7 @@ impl Problem {
     pub fn new(status: StatusCode, slug: &str, title: &str, detail: impl Into<String>) -> Self {
         Self(Box::new(ProblemBody {
             type_uri: format!("{TYPE_BASE}{slug}"),
+            code: slug.replace('-', "_"),
             title: title.to_owned(),
             status: status.as_u16(),
             detail: detail.into(),
@@ -57,6 +62,12 @@ impl Problem {
             errors: None,
             headers: Vec::new(),
         }))
+    }
+
+    /// The same problem with a more precise machine code than its type's.
+    pub fn with_code(mut self, code: &str) -> Self {
+        self.0.code = code.to_owned();
+        self
     }
 
     /// The same problem, explained differently.

@@ -199,3 +199,35 @@ async fn rotation_keeps_the_old_secret_only_for_the_overlap() {
         );
     }
 }
+
+#[actix_web::test]
+async fn an_account_holds_a_bounded_number_of_live_keys() {
+    let app = TestApp::spawn_with(&[("BRIGADE_AUTH__MAX_API_KEYS_PER_USER", "3")]).await;
+    let owner = app.customer_token("max@example.com").await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(new_key(&app, &owner, json!(["orders:read"])).await["id"].clone());
+    }
+    let refused = app
+        .post(
+            "/v1/api-keys",
+            Some(&owner),
+            json!({"name": "one too many", "scopes": ["orders:read"]}),
+        )
+        .await;
+    assert!(
+        refused.problem(409)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("at most 3")
+    );
+    // Revoking one frees its place.
+    let id = ids[0].as_str().unwrap();
+    assert_eq!(
+        app.delete(&format!("/v1/api-keys/{id}"), Some(&owner))
+            .await
+            .status,
+        204
+    );
+    new_key(&app, &owner, json!(["orders:read"])).await;
+}

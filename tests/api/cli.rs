@@ -69,6 +69,19 @@ fn invalid_configuration_stops_start_up_naming_the_key() {
     assert!(!out.status.success());
 }
 
+#[test]
+fn a_stray_brigade_variable_is_named_in_the_error() {
+    // BRIGADE_URL is what client scripts export for the server's address.
+    let out = brigade()
+        .args(["migrate"])
+        .env("BRIGADE_URL", "http://127.0.0.1:8080")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("BRIGADE_URL"), "{err}");
+}
+
 #[actix_web::test]
 async fn users_add_reads_the_password_from_stdin_and_the_account_can_sign_in() {
     let app = TestApp::spawn().await;
@@ -296,4 +309,118 @@ async fn sigterm_drains_in_flight_requests_then_exits() {
         exit.success(),
         "brigade exits cleanly after draining: {exit:?}"
     );
+}
+
+#[actix_web::test]
+async fn an_open_event_stream_ends_promptly_on_sigterm() {
+    use futures_util::StreamExt;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("b.db").display());
+    let Served {
+        mut child, port, ..
+    } = serve_in_background(&[("DATABASE_URL", &url)]);
+    let base = format!("http://127.0.0.1:{port}");
+    let client = awc::Client::default();
+    let creds = serde_json::json!({"email": "sse@example.com", "password": PASSWORD, "name": "S"});
+    client
+        .post(format!("{base}/v1/auth/register"))
+        .send_json(&creds)
+        .await
+        .unwrap();
+    let login = serde_json::json!({"email": "sse@example.com", "password": PASSWORD});
+    let tokens: serde_json::Value = client
+        .post(format!("{base}/v1/auth/login"))
+        .send_json(&login)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {}", tokens["access_token"].as_str().unwrap());
+    // A customer's own order stream: it needs an order, which needs a menu item.
+    let item = serve_staff_item(&base, &url).await;
+    let order: serde_json::Value = client
+        .post(format!("{base}/v1/orders"))
+        .insert_header(("Authorization", bearer.clone()))
+        .send_json(&serde_json::json!({"lines": [{"item_id": item, "quantity": 1}], "fulfillment": {"type": "pickup"}}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = order["id"].as_str().unwrap_or_else(|| panic!("{order}"));
+    let mut stream = awc::Client::builder()
+        .timeout(std::time::Duration::from_secs(120))
+        .finish()
+        .get(format!("{base}/v1/orders/{id}/stream"))
+        .insert_header(("Authorization", bearer))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    // The snapshot arrives: the stream is live.
+    stream.next().await.unwrap().unwrap();
+
+    let stopped_at = std::time::Instant::now();
+    sigterm(&child);
+    let exit = actix_web::rt::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    let took = stopped_at.elapsed();
+    assert!(exit.success(), "{exit:?}");
+    // The default grace period is 30 s; an open stream must not hold it up.
+    assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
+}
+
+/// Signs in an admin made with `brigade users add` and creates one menu item; its id.
+async fn serve_staff_item(base: &str, url: &str) -> String {
+    let mut add = brigade()
+        .args([
+            "users",
+            "add",
+            "--email",
+            "boss@example.com",
+            "--role",
+            "admin",
+        ])
+        .env("DATABASE_URL", url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    writeln!(add.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+    assert!(add.wait().unwrap().success());
+    let client = awc::Client::default();
+    let login = serde_json::json!({"email": "boss@example.com", "password": PASSWORD});
+    let tokens: serde_json::Value = client
+        .post(format!("{base}/v1/auth/login"))
+        .send_json(&login)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {}", tokens["access_token"].as_str().unwrap());
+    let category: serde_json::Value = client
+        .post(format!("{base}/v1/catalog/categories"))
+        .insert_header(("Authorization", bearer.clone()))
+        .send_json(&serde_json::json!({"name": "Coffee"}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let item: serde_json::Value = client
+        .post(format!("{base}/v1/catalog/items"))
+        .insert_header(("Authorization", bearer))
+        .send_json(
+            &serde_json::json!({"category_id": category["id"], "name": "Espresso",
+            "price": 200, "currency": "EUR", "station": "bar"}),
+        )
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    item["id"].as_str().unwrap().to_owned()
 }

@@ -53,13 +53,41 @@ async fn allowed_origins_get_cors_headers_and_others_do_not() {
         simple.header("access-control-allow-origin").as_deref(),
         Some(APP_ORIGIN)
     );
-    assert!(
-        simple
-            .header("access-control-expose-headers")
-            .unwrap()
-            .to_lowercase()
-            .contains("etag")
-    );
+    // Browser apps read these; CORS hides every header it is not told to expose.
+    let exposed = simple
+        .header("access-control-expose-headers")
+        .unwrap()
+        .to_lowercase();
+    for header in [
+        "etag",
+        "location",
+        "ratelimit",
+        "ratelimit-policy",
+        "retry-after",
+        "idempotent-replayed",
+        "x-request-id",
+    ] {
+        assert!(
+            exposed.split(',').any(|h| h.trim() == header),
+            "{header} not in {exposed}"
+        );
+    }
+
+    // A preflight from another origin is refused, as problem+json like every error.
+    let refused = app
+        .send(
+            "OPTIONS",
+            "/v1/orders",
+            None,
+            &[
+                ("Origin", "https://evil.example"),
+                ("Access-Control-Request-Method", "POST"),
+            ],
+            None,
+        )
+        .await;
+    assert!(refused.status >= 400, "{}", refused.status);
+    refused.problem(refused.status);
 
     // Another origin is never reflected, and never gets `*`.
     let evil = app
@@ -136,6 +164,34 @@ async fn a_client_that_stalls_mid_request_is_dropped() {
     .await
     .unwrap();
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer:?}");
+}
+
+#[actix_web::test]
+async fn a_body_that_never_finishes_is_dropped_with_408() {
+    let app = TestApp::spawn_with(&[("BRIGADE_SERVER__CLIENT_BODY_TIMEOUT_MS", "300")]).await;
+    let addr = app.address.trim_start_matches("http://").to_owned();
+    let (answer, took) = actix_web::rt::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        // The head promises 100 bytes; only 10 ever come.
+        stream
+            .write_all(
+                b"POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\": ",
+            )
+            .unwrap();
+        let mut buf = Vec::new();
+        let _ = stream.read_to_end(&mut buf);
+        (String::from_utf8_lossy(&buf).into_owned(), started.elapsed())
+    })
+    .await
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer:?}");
+    assert!(answer.contains("application/problem+json"), "{answer:?}");
+    // read_to_end returned: the server closed the connection rather than wait on.
+    assert!(took < Duration::from_secs(5), "{took:?}");
 }
 
 #[actix_web::test]

@@ -138,15 +138,34 @@ async fn wrong_types_and_missing_fields_are_422() {
 #[actix_web::test]
 async fn bad_query_values_are_4xx() {
     let app = TestApp::spawn().await;
-    app.get("/v1/catalog/items?limit=abc", None)
-        .await
-        .problem(400);
-    let res = app.get("/v1/catalog/items?limit=1000", None).await;
-    assert_eq!(res.problem(422)["errors"][0]["field"], "limit");
+    // Out of range or of the wrong kind, a bad value is one class of mistake: 422, naming it.
+    for query in [
+        "limit=abc",
+        "limit=-1",
+        "limit=0",
+        "limit=1000",
+        "available=perhaps&limit=5",
+    ] {
+        let res = app.get(&format!("/v1/catalog/items?{query}"), None).await;
+        let field = if query.starts_with("available") {
+            "available"
+        } else {
+            "limit"
+        };
+        assert_eq!(res.problem(422)["errors"][0]["field"], field, "{query}");
+    }
     let res = app.get("/v1/catalog/items?cursor=%%%", None).await;
     assert!(res.status == 400 || res.status == 422);
     let res = app
         .get("/v1/catalog/items?cursor=bm90LWEtY3Vyc29y", None)
         .await;
     assert_eq!(res.problem(422)["errors"][0]["field"], "cursor");
+}
+
+#[actix_web::test]
+async fn every_error_everywhere_is_problem_json() {
+    let app = TestApp::spawn().await;
+    // The documentation browser's own files: a missing one is a problem, not a bare 404.
+    app.get("/docs/nope", None).await.problem(404);
+    app.get("/no/such/thing", None).await.problem(404);
 }

@@ -335,3 +335,68 @@ async fn admins_cannot_demote_themselves() {
     .await
     .problem(409);
 }
+
+#[actix_web::test]
+async fn wrong_current_passwords_count_against_the_sign_in_throttle() {
+    let app = TestApp::spawn().await;
+    let token = app.customer_token("kit@example.com").await;
+    let guess =
+        |current: &str| json!({"password": "a-brand-new-passphrase", "current_password": current});
+    // The test configuration allows 5 failures; the sign-in above does not count as one.
+    for n in 0..5 {
+        let res = app
+            .patch("/v1/me", Some(&token), guess(&format!("guess-number-{n}")))
+            .await;
+        assert_eq!(res.problem(422)["errors"][0]["code"], "mismatch");
+    }
+    let locked = app.patch("/v1/me", Some(&token), guess(PASSWORD)).await;
+    locked.problem(429);
+    assert!(locked.header("retry-after").is_some());
+    // One throttle per account: signing in is locked too, even with the right password.
+    app.login("kit@example.com", PASSWORD).await.problem(429);
+}
+
+/// Peak resident memory of this process (the test hosts the server), from the kernel.
+fn peak_rss_mib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/self/status");
+    kib / 1024
+}
+
+#[actix_web::test]
+async fn two_hundred_concurrent_sign_ins_keep_memory_bounded() {
+    // Production argon2 parameters (19 MiB a hash); two hashers. Unbounded, 200 concurrent
+    // sign-ins hash at once and take gigabytes; bounded, peak memory stays near the baseline.
+    let app = TestApp::spawn_with(&[
+        ("BRIGADE_AUTH__ARGON2__MEMORY_KIB", "19456"),
+        ("BRIGADE_AUTH__ARGON2__ITERATIONS", "2"),
+        ("BRIGADE_AUTH__HASHING_CONCURRENCY", "2"),
+        ("BRIGADE_AUTH__HASHING_QUEUE_MS", "1000"),
+        ("BRIGADE_AUTH__LOGIN_MAX_FAILURES", "1000"),
+    ])
+    .await;
+    app.register("crowd@example.com").await;
+    let attempts = (0..200).map(|_| app.login("crowd@example.com", PASSWORD));
+    let results = futures_util::future::join_all(attempts).await;
+    let (mut signed_in, mut busy) = (0, 0);
+    for r in &results {
+        match r.status {
+            200 => signed_in += 1,
+            503 => {
+                r.problem(503);
+                assert!(r.header("retry-after").is_some(), "503 says when to retry");
+                busy += 1;
+            }
+            other => panic!("unexpected {other}: {}", r.body),
+        }
+    }
+    assert!(signed_in > 0, "some sign-ins get through");
+    assert_eq!(signed_in + busy, 200);
+    // Documented bound (README, "Sign-in under load"): 256 MiB for the whole process.
+    let peak = peak_rss_mib();
+    assert!(peak < 256, "peak RSS {peak} MiB");
+}

@@ -103,6 +103,11 @@ async fn a_claimed_delivery_belongs_to_its_courier() {
         })
         .await;
     let id = list["data"][0]["id"].as_str().unwrap();
+    // On offer, every courier sees the area to ride to, not the door.
+    assert_eq!(
+        list["data"][0]["address"],
+        json!({"city": "Lyon", "postal_code": "69001", "country": "FR"})
+    );
     let rival = app
         .token_with_role(
             "rival@example.com",
@@ -127,20 +132,23 @@ async fn a_claimed_delivery_belongs_to_its_courier() {
         .status,
         200
     );
-    app.post(
-        &format!("/v1/deliveries/{id}/claim"),
-        Some(&rival),
-        json!({}),
-    )
-    .await
-    .problem(409);
-    app.post(
-        &format!("/v1/deliveries/{id}/pickup"),
-        Some(&rival),
-        json!({}),
-    )
-    .await
-    .problem(403);
+    // Claimed: the full address for its courier, and nothing at all for the others.
+    let mine = app.get("/v1/deliveries", Some(&cafe.courier)).await;
+    assert_eq!(mine.body["data"][0]["address"]["line1"], "1 Main St");
+    let theirs = app.get("/v1/deliveries", Some(&rival)).await;
+    assert_eq!(theirs.body["data"], json!([]), "{}", theirs.body);
+    for step in ["claim", "pickup", "deliver"] {
+        app.post(
+            &format!("/v1/deliveries/{id}/{step}"),
+            Some(&rival),
+            json!({}),
+        )
+        .await
+        .problem(404);
+    }
+    // Staff dispatch every delivery, in full.
+    let staff = app.get("/v1/deliveries", Some(&cafe.admin)).await;
+    assert_eq!(staff.body["data"][0]["address"]["line1"], "1 Main St");
     let bad = app
         .post(
             &format!("/v1/deliveries/{id}/location"),

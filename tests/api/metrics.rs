@@ -87,3 +87,25 @@ async fn metrics_are_closed_to_other_networks_and_to_scrapers_without_the_token(
     let off = TestApp::spawn_with(&[("BRIGADE_METRICS__ENABLED", "false")]).await;
     off.get("/metrics", None).await.problem(404);
 }
+
+#[actix_web::test]
+async fn made_up_methods_and_paths_share_one_series_each() {
+    let app = TestApp::spawn().await;
+    for i in 0..40 {
+        let method = format!("BREW{i}");
+        app.send(&method, "/v1/menu", None, &[], None).await;
+        app.send(&method, &format!("/no/such/path/{i}"), None, &[], None)
+            .await;
+        app.get(&format!("/v1/nothing-here-{i}"), None).await;
+    }
+    let text = String::from_utf8(app.get("/metrics", None).await.raw).unwrap();
+    assert!(!text.contains("BREW"), "method names leak into labels");
+    assert!(!text.contains("nothing-here"), "paths leak into labels");
+    let series = |needle: &str| {
+        text.lines()
+            .filter(|l| l.starts_with("brigade_http_requests_total{") && l.contains(needle))
+            .count()
+    };
+    assert_eq!(series("method=\"OTHER\",route=\"/v1/menu\""), 1, "{text}");
+    assert!(series("route=\"(unmatched)\"") <= 2, "{text}");
+}

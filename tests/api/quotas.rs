@@ -16,14 +16,13 @@ async fn key(app: &TestApp, token: &str) -> String {
     res.body["secret"].as_str().unwrap().to_owned()
 }
 
-/// Limits on; keys on a plan with 3 calls a month and generous short windows.
+/// Limits on; customers on a plan with 5 calls a month and generous short windows.
 async fn metered() -> TestApp {
     TestApp::spawn_with(&[
         ("BRIGADE_RATE_LIMIT__ENABLED", "true"),
         ("BRIGADE_RATE_LIMIT__PLANS__TRIAL__PER_SECOND", "100"),
         ("BRIGADE_RATE_LIMIT__PLANS__TRIAL__PER_MINUTE", "1000"),
-        ("BRIGADE_RATE_LIMIT__PLANS__TRIAL__MONTHLY_QUOTA", "3"),
-        ("BRIGADE_RATE_LIMIT__API_KEY_PLAN", "trial"),
+        ("BRIGADE_RATE_LIMIT__PLANS__TRIAL__MONTHLY_QUOTA", "5"),
         ("BRIGADE_RATE_LIMIT__USER_PLAN", "trial"),
     ])
     .await
@@ -32,7 +31,8 @@ async fn metered() -> TestApp {
 #[actix_web::test]
 async fn a_monthly_quota_refuses_the_call_after_the_last_one_allowed() {
     let app = metered().await;
-    let owner = app.token_with_role("ops@example.com", Role::Admin).await;
+    let owner = app.customer_token("ops@example.com").await;
+    // Creating the keys spends two of the owner's five calls.
     let (a, b) = (key(&app, &owner).await, key(&app, &owner).await);
     let mut codes = Vec::new();
     let mut last = None;
@@ -54,7 +54,7 @@ async fn a_monthly_quota_refuses_the_call_after_the_last_one_allowed() {
     let retry: u64 = refused.header("retry-after").unwrap().parse().unwrap();
     assert!(retry > 0 && retry <= 31 * 86_400, "{retry}");
     let policy = refused.header("ratelimit-policy").unwrap();
-    assert!(policy.contains("\"month\";q=3;w="), "{policy}");
+    assert!(policy.contains("\"month\";q=5;w="), "{policy}");
     assert!(
         refused
             .header("ratelimit")
@@ -62,16 +62,11 @@ async fn a_monthly_quota_refuses_the_call_after_the_last_one_allowed() {
             .starts_with("\"month\";r=0;")
     );
 
-    // Each key has its own quota.
-    let other = app.get("/v1/orders", Some(&b)).await;
-    assert_eq!(other.status, 200);
-    assert_eq!(
-        other
-            .header("ratelimit")
-            .as_deref()
-            .map(|h| h.split(';').nth(1)),
-        Some(Some("r=2"))
-    );
+    // One quota per account: the owner's other key and own token share it.
+    app.get("/v1/orders", Some(&b)).await.problem(429);
+    app.get("/v1/orders", Some(&owner)).await.problem(429);
+    let other = app.customer_token("cafe@example.com").await;
+    assert_eq!(app.get("/v1/orders", Some(&other)).await.status, 200);
 }
 
 #[actix_web::test]
@@ -119,15 +114,17 @@ async fn operators_assign_plans_to_users_and_their_keys_follow() {
     assert_eq!(assigned.status, 200, "{}", assigned.body);
     assert_eq!(assigned.body["plan"], "tiny");
 
-    // The user's token and their keys are now counted on `tiny`.
+    // The user's token and their keys are now counted on `tiny`, in one budget: creating
+    // the key is the first of two calls a minute.
     let secret = key(&app, &customer).await;
     let res = app.get("/v1/orders", Some(&secret)).await;
+    assert_eq!(res.status, 200);
     assert_eq!(
         res.header("ratelimit-policy").as_deref(),
         Some("\"minute\";q=2;w=60")
     );
-    assert_eq!(app.get("/v1/orders", Some(&secret)).await.status, 200);
     app.get("/v1/orders", Some(&secret)).await.problem(429);
+    app.get("/v1/orders", Some(&customer)).await.problem(429);
 
     // Back to the default.
     let reset = app

@@ -12,7 +12,6 @@ async fn limited(extra: &[(&str, &str)]) -> TestApp {
         ("BRIGADE_RATE_LIMIT__PLANS__TINY__PER_MINUTE", "5"),
         ("BRIGADE_RATE_LIMIT__ANONYMOUS_PLAN", "tiny"),
         ("BRIGADE_RATE_LIMIT__USER_PLAN", "tiny"),
-        ("BRIGADE_RATE_LIMIT__API_KEY_PLAN", "tiny"),
     ];
     env.extend_from_slice(extra);
     TestApp::spawn_with(&env).await
@@ -30,31 +29,36 @@ async fn key(app: &TestApp, token: &str) -> String {
 }
 
 #[actix_web::test]
-async fn a_burst_gets_exactly_the_limit_then_429s_while_another_key_is_unaffected() {
+async fn a_burst_gets_exactly_the_limit_then_429s_while_another_account_is_unaffected() {
     let app = limited(&[]).await;
     let owner = app.customer_token("pat@example.com").await;
+    // Creating the two keys spends two of the owner's five calls.
     let (a, b) = (key(&app, &owner).await, key(&app, &owner).await);
     let mut statuses = Vec::new();
-    for _ in 0..8 {
+    for _ in 0..6 {
         statuses.push(app.get("/v1/orders", Some(&a)).await);
     }
     let codes: Vec<u16> = statuses.iter().map(|r| r.status).collect();
-    assert_eq!(codes, [200, 200, 200, 200, 200, 429, 429, 429]);
+    assert_eq!(codes, [200, 200, 200, 429, 429, 429]);
     assert_eq!(
         statuses[0].header("ratelimit-policy").as_deref(),
         Some("\"minute\";q=5;w=60")
     );
     assert_eq!(
         statuses[0].header("ratelimit").as_deref(),
-        Some("\"minute\";r=4;t=60")
+        Some("\"minute\";r=2;t=60")
     );
-    let refused = &statuses[5];
+    let refused = &statuses[3];
     refused.problem(429);
     let retry: u64 = refused.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
     assert!(refused.header("ratelimit").unwrap().contains("r=0"));
-    // Another key has its own count.
-    assert_eq!(app.get("/v1/orders", Some(&b)).await.status, 200);
+    // Keys count against their owner: a second key, or the owner's own token, buys nothing.
+    app.get("/v1/orders", Some(&b)).await.problem(429);
+    app.get("/v1/orders", Some(&owner)).await.problem(429);
+    // Another account has its own count.
+    let other = app.customer_token("quin@example.com").await;
+    assert_eq!(app.get("/v1/orders", Some(&other)).await.status, 200);
     // Probes are never limited.
     for _ in 0..10 {
         assert_eq!(app.get("/healthz", None).await.status, 200);
@@ -144,4 +148,30 @@ fn uuid_suffix() -> String {
             .as_nanos(),
         std::process::id()
     )
+}
+
+#[actix_web::test]
+async fn registrations_per_address_are_limited_so_enumerating_emails_is_slow() {
+    let app = TestApp::spawn_with(&[
+        ("BRIGADE_RATE_LIMIT__ENABLED", "true"),
+        ("BRIGADE_RATE_LIMIT__SIGNUPS_PER_HOUR", "3"),
+    ])
+    .await;
+    for n in 0..3 {
+        let res = app.register(&format!("new{n}@example.com")).await;
+        assert_eq!(res.status, 201, "{}", res.body);
+    }
+    // A taken email says so (409: customers need to know to sign in instead) — but only
+    // within the same budget, so probing many emails takes hours.
+    let refused = app.register("new0@example.com").await;
+    assert_eq!(refused.problem(429)["code"], "too_many_signups");
+    let retry: u64 = refused.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=3600).contains(&retry), "{retry}");
+    // Signing in is not a sign-up.
+    assert_eq!(
+        app.login("new1@example.com", crate::helpers::PASSWORD)
+            .await
+            .status,
+        200
+    );
 }

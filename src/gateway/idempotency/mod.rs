@@ -1,9 +1,21 @@
 //! `Idempotency-Key` for every POST: the same principal, key and body get the stored response
-//! again (`Idempotent-Replayed: true`); the same key with another body is 422; while the
-//! first request runs, 409; a key over 255 characters is 400. Responses are kept for
-//! `idempotency.retention_hours` (at least 24). Failures that a retry could fix (validation,
-//! 5xx, rate limits) are not stored. Payments keep their own, stricter store (a timed-out
-//! charge is resumed, never repeated), so their route is left to them.
+//! again (`Idempotent-Replayed: true`, with the first answer's `Location`, `ETag` and
+//! `Cache-Control`); the same key with another body is 422; while the first request runs,
+//! 409 with `Retry-After`. A key over 255 characters is 400. Only successes are kept, for
+//! `idempotency.retention_hours` (at least 24): a refusal depends on state that changes (an
+//! unpaid-orders cap, a rate limit, an outage), so a retry runs again.
+//!
+//! A request in flight holds its key for `idempotency.in_flight_lease_secs`. If its process
+//! dies, the next retry after the lease runs afresh; operations that must not run twice
+//! (placing an order) also dedupe on the key themselves, so that retry finds the order the
+//! dead request committed rather than placing a second one.
+//!
+//! A response marked [`ShownOnce`] (it carries a secret: a new API key, a webhook signing
+//! secret) is never written down: its replay is 409 `secret_shown_once` pointing at the
+//! created resource, whose secret can be rotated.
+//!
+//! Payments keep their own, stricter store (a timed-out charge is resumed, never repeated),
+//! so their route is left to them.
 
 mod store;
 
@@ -17,23 +29,32 @@ use chrono::{TimeDelta, Utc};
 use crate::gateway::auth::{Authenticated, authenticate};
 use crate::modules::identity::api::IdentityApi;
 use crate::platform::db::{Db, DbError, is_unique_violation};
+use crate::platform::http::shown_once::ShownOnce;
 use crate::platform::ids::token_digest;
 use crate::platform::problem::Problem;
-use store::Record;
+use store::{Claim, Record};
 
 const MAX_KEY_LEN: usize = 255;
 
-/// How long stored responses answer repeats.
+/// Headers of the first answer that its replays carry too (besides `Content-Type` and
+/// `Location`, kept in columns of their own).
+const REPLAYED_HEADERS: [header::HeaderName; 2] = [header::CACHE_CONTROL, header::ETAG];
+
+/// How long stored responses answer repeats, and how long a running request holds its key.
 #[derive(Clone, Copy)]
-pub struct Retention(pub TimeDelta);
+pub struct Retention {
+    pub keep: TimeDelta,
+    pub lease: TimeDelta,
+}
 
 fn refuse(req: ServiceRequest, problem: Problem) -> ServiceResponse<BoxBody> {
     req.into_response(problem.error_response())
 }
 
-/// Worth replaying: success and outcomes that would repeat anyway.
-fn storable(status: StatusCode) -> bool {
-    status.is_success() || matches!(status.as_u16(), 402 | 404 | 409)
+fn in_flight(retry_after_secs: i64) -> Problem {
+    Problem::conflict("a request with this Idempotency-Key is still being processed")
+        .with_code("idempotency_key_in_flight")
+        .with_header(header::RETRY_AFTER, &retry_after_secs.max(1).to_string())
 }
 
 pub async fn middleware(
@@ -73,7 +94,7 @@ pub async fn middleware(
     let (Some(principal), Some(db), Some(retention)) = (
         principal,
         req.app_data::<web::Data<Db>>().cloned(),
-        req.app_data::<web::Data<Retention>>().map(|r| r.0),
+        req.app_data::<web::Data<Retention>>().map(|r| *r.get_ref()),
     ) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
@@ -98,13 +119,15 @@ pub async fn middleware(
         location: None,
         body: None,
         created_at: now,
+        locked_until: Some(now + retention.lease),
+        headers: None,
     };
     let claimed = claim.clone();
     let existing = db
         .write(move |c| {
-            store::claim(c, &claimed, now - retention).map_err(|e| {
+            store::claim(c, &claimed, now - retention.keep, now).map_err(|e| {
                 if is_unique_violation(&e) {
-                    ClaimError::Taken
+                    ClaimError::Racing
                 } else {
                     ClaimError::Db(e.into())
                 }
@@ -112,21 +135,19 @@ pub async fn middleware(
         })
         .await;
     match existing {
-        Ok(None) => {}
-        Ok(Some(first)) => return Ok(answer_repeat(req, &claim, first)),
-        Err(ClaimError::Taken) => {
-            return Ok(refuse(
-                req,
-                Problem::conflict("a request with this Idempotency-Key is still being processed"),
-            ));
+        Ok(Claim::Fresh) => {}
+        Ok(Claim::Taken(first)) => return Ok(answer_repeat(req, &claim, first)),
+        Err(ClaimError::Racing) => {
+            return Ok(refuse(req, in_flight(retention.lease.num_seconds())));
         }
         Err(ClaimError::Db(e)) => return Ok(refuse(req, Problem::internal(&e))),
     }
 
     let res = next.call(req).await?;
     let status = res.status();
+    let shown_once = res.response().extensions().contains::<ShownOnce>();
     let (http_req, res) = res.into_parts();
-    if !storable(status) {
+    if !status.is_success() {
         let (p, k) = (claim.principal.clone(), claim.key.clone());
         let _ = db
             .write(move |c| store::release(c, &p, &k).map_err(DbError::from))
@@ -143,11 +164,18 @@ pub async fn middleware(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
+    let kept: serde_json::Map<String, serde_json::Value> = REPLAYED_HEADERS
+        .iter()
+        .filter_map(|name| Some((name.as_str().to_owned(), header(name.clone())?.into())))
+        .collect();
     let done = Record {
         status: Some(i32::from(status.as_u16())),
         content_type: header(header::CONTENT_TYPE),
         location: header(header::LOCATION),
-        body: Some(String::from_utf8_lossy(&bytes).into_owned()),
+        // A secret shown once is written nowhere, this table included.
+        body: (!shown_once).then(|| String::from_utf8_lossy(&bytes).into_owned()),
+        headers: Some(serde_json::Value::Object(kept).to_string()),
+        locked_until: None,
         ..claim
     };
     if let Err(e) = db
@@ -163,7 +191,8 @@ pub async fn middleware(
 }
 
 enum ClaimError {
-    Taken,
+    /// Another request claimed the key at the same moment.
+    Racing,
     Db(DbError),
 }
 
@@ -195,10 +224,25 @@ fn answer_repeat(req: ServiceRequest, claim: &Record, first: Record) -> ServiceR
         .status
         .and_then(|s| StatusCode::from_u16(s as u16).ok())
     else {
-        return refuse(
-            req,
-            Problem::conflict("a request with this Idempotency-Key is still being processed"),
+        let left = first
+            .locked_until
+            .map_or(1, |until| (until - claim.created_at).num_seconds());
+        return refuse(req, in_flight(left));
+    };
+    let Some(body) = first.body else {
+        let mut problem = Problem::conflict(
+            "the first request with this Idempotency-Key succeeded and showed its secret; \
+             secrets are shown only once and never stored, so rotate it for a new one",
+        )
+        .with_code("secret_shown_once")
+        .with_header(
+            actix_web::http::header::HeaderName::from_static("idempotent-replayed"),
+            "true",
         );
+        if let Some(location) = &first.location {
+            problem = problem.with_header(header::LOCATION, location);
+        }
+        return refuse(req, problem);
     };
     let mut res = HttpResponse::build(status);
     res.insert_header(("Idempotent-Replayed", "true"));
@@ -208,5 +252,14 @@ fn answer_repeat(req: ServiceRequest, claim: &Record, first: Record) -> ServiceR
     if let Some(location) = first.location {
         res.insert_header((header::LOCATION, location));
     }
-    req.into_response(res.body(first.body.unwrap_or_default()))
+    let kept: serde_json::Map<String, serde_json::Value> = first
+        .headers
+        .and_then(|h| serde_json::from_str(&h).ok())
+        .unwrap_or_default();
+    for (name, value) in kept {
+        if let Some(value) = value.as_str() {
+            res.insert_header((name, value));
+        }
+    }
+    req.into_response(res.body(body))
 }

@@ -15,6 +15,8 @@ diesel::table! {
         location -> Nullable<Text>,
         body -> Nullable<Text>,
         created_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        headers -> Nullable<Text>,
     }
 }
 
@@ -30,16 +32,30 @@ pub struct Record {
     pub status: Option<i32>,
     pub content_type: Option<String>,
     pub location: Option<String>,
+    /// `None` with a status: the response showed a secret once, and is never kept.
     pub body: Option<String>,
     pub created_at: NaiveDateTime,
+    /// While running: when the claim lapses if its process died (`None`: a claim from before
+    /// leases existed, lapsed).
+    pub locked_until: Option<NaiveDateTime>,
+    /// Response headers a replay carries, as a JSON object.
+    pub headers: Option<String>,
 }
 
-/// Claims the key; `Err(existing)` when it is already taken (and not expired).
+pub enum Claim {
+    /// The key is this request's to run.
+    Fresh,
+    /// The key was used before; here is what happened.
+    Taken(Record),
+}
+
+/// Claims the key, or takes over a claim whose lease lapsed (its process died mid-request).
 pub fn claim(
     conn: &mut DbConn,
     record: &Record,
     expired_before: NaiveDateTime,
-) -> QueryResult<Option<Record>> {
+    now: NaiveDateTime,
+) -> QueryResult<Claim> {
     diesel::delete(
         records::table
             .filter(records::principal.eq(&record.principal))
@@ -51,13 +67,35 @@ pub fn claim(
         .filter(records::key.eq(&record.key))
         .first::<Record>(conn)
         .optional()?;
-    if existing.is_some() {
-        return Ok(existing);
-    }
-    diesel::insert_into(records::table)
-        .values(record)
+    let Some(existing) = existing else {
+        diesel::insert_into(records::table)
+            .values(record)
+            .execute(conn)?;
+        return Ok(Claim::Fresh);
+    };
+    let lapsed = existing.status.is_none()
+        && existing.request_hash == record.request_hash
+        && existing.locked_until.is_none_or(|until| until < now);
+    if lapsed {
+        // Only one retry wins the takeover: the update matches the lapsed lease it saw.
+        let taken = diesel::update(
+            records::table
+                .filter(records::principal.eq(&record.principal))
+                .filter(records::key.eq(&record.key))
+                .filter(records::status.is_null())
+                .filter(
+                    records::locked_until
+                        .is_null()
+                        .or(records::locked_until.lt(now)),
+                ),
+        )
+        .set(records::locked_until.eq(record.locked_until))
         .execute(conn)?;
-    Ok(None)
+        if taken == 1 {
+            return Ok(Claim::Fresh);
+        }
+    }
+    Ok(Claim::Taken(existing))
 }
 
 pub fn complete(conn: &mut DbConn, record: &Record) -> QueryResult<()> {
@@ -71,6 +109,8 @@ pub fn complete(conn: &mut DbConn, record: &Record) -> QueryResult<()> {
         records::content_type.eq(&record.content_type),
         records::location.eq(&record.location),
         records::body.eq(&record.body),
+        records::headers.eq(&record.headers),
+        records::locked_until.eq(None::<NaiveDateTime>),
     ))
     .execute(conn)?;
     Ok(())

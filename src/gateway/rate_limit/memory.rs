@@ -29,10 +29,10 @@ impl MemoryStore {
                 else {
                     continue;
                 };
-                let quota = if window.secs == 1 {
-                    Quota::per_second(n)
-                } else {
-                    Quota::per_minute(n)
+                // `n` calls per window, refilled evenly (what `Quota::per_minute` does).
+                let period = std::time::Duration::from_secs(window.secs) / n.get();
+                let Some(quota) = Quota::with_period(period).map(|q| q.allow_burst(n)) else {
+                    continue;
                 };
                 let limiter =
                     RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>();

@@ -18,7 +18,6 @@ use actix_web::{Error, HttpMessage, ResponseError, web};
 pub use policy::{Decision, Window};
 
 use crate::gateway::auth::{Authenticated, authenticate};
-use crate::gateway::metering::subject_of;
 use crate::gateway::metrics::Metrics;
 use crate::modules::governance::api::GovernanceApi;
 use crate::modules::identity::api::{IdentityApi, Principal, Role};
@@ -36,8 +35,20 @@ pub struct RateLimiter {
     store: Store,
 }
 
+/// The internal plan sign-ups are counted on, per client address (not a configurable name,
+/// so no operator's plan can collide with it).
+const SIGNUP_PLAN: &str = "(sign-up)";
+
 impl RateLimiter {
     pub fn new(settings: &RateLimitSettings) -> Self {
+        let mut settings = settings.clone();
+        settings.plans.insert(
+            SIGNUP_PLAN.to_owned(),
+            PlanSettings {
+                per_hour: settings.signups_per_hour,
+                ..PlanSettings::default()
+            },
+        );
         let store = match settings.backend {
             RateLimitBackend::Memory => Store::Memory(memory::MemoryStore::new(&settings.plans)),
             RateLimitBackend::Redis => Store::Redis(redis::RedisStore::new(
@@ -51,7 +62,7 @@ impl RateLimiter {
                 .iter()
                 .filter_map(|p| p.parse().ok())
                 .collect(),
-            settings: settings.clone(),
+            settings,
             store,
         }
     }
@@ -67,8 +78,9 @@ impl RateLimiter {
         let assigned = principal
             .and_then(|p| p.plan.as_deref())
             .filter(|plan| s.plans.contains_key(*plan));
+        // A key counts against its owner: the owner's plan and bucket, shared by all their
+        // keys, so making more keys never buys more calls.
         let (default, bucket) = match principal {
-            Some(p) if p.is_api_key() => (&s.api_key_plan, format!("key:{}", p.session_id)),
             Some(p) if p.has_any(&[Role::Staff, Role::Kitchen, Role::Courier]) => {
                 (&s.staff_plan, format!("user:{}", p.user_id))
             }
@@ -129,7 +141,10 @@ async fn with_monthly_quota(
     let Some(governance) = req.app_data::<web::Data<dyn GovernanceApi>>() else {
         return decision;
     };
-    match governance.calls_this_month(&subject_of(principal)).await {
+    let Some(account) = principal.map(|p| p.user_id.as_str()) else {
+        return decision;
+    };
+    match governance.account_calls_this_month(account).await {
         Ok(used) => {
             let (month_secs, left_secs) = month_bounds(chrono::Utc::now());
             decision.with_month(quota, used, month_secs, left_secs)
@@ -192,6 +207,20 @@ pub async fn middleware(
         Some(Err(_)) => None,
     };
     let ip = limiter.client_ip(&req);
+    if req.method() == actix_web::http::Method::POST && req.path() == "/v1/auth/register" {
+        let address = ip.map(|i| i.to_string()).unwrap_or_default();
+        let signups = limiter.check(SIGNUP_PLAN, &format!("ip:{address}")).await;
+        if !signups.allowed {
+            let problem = Problem::too_many_requests(signups.retry_after_secs())
+                .with_code("too_many_signups")
+                .with_detail(format!(
+                    "at most {} accounts may be registered per hour from one address; try again in {} seconds",
+                    limiter.settings.signups_per_hour,
+                    signups.retry_after_secs()
+                ));
+            return Ok(req.into_response(problem.error_response()));
+        }
+    }
     let (plan, bucket) = limiter.classify(principal.as_ref(), ip);
     let mut decision = limiter.check(plan, &bucket).await;
     let quota = limiter.plan(plan).monthly_quota;

@@ -16,6 +16,7 @@ pub fn windows(plan: &PlanSettings) -> Vec<Window> {
     [
         ("second", plan.per_second, 1),
         ("minute", plan.per_minute, 60),
+        ("hour", plan.per_hour, 3600),
     ]
     .into_iter()
     .filter(|(_, quota, _)| *quota > 0)

@@ -60,6 +60,15 @@ impl DeliveryService {
             .write(move |c| {
                 let mut row = store::find(c, &key)?
                     .ok_or_else(|| DeliveryError::NotFound(format!("no delivery with id {key}")))?;
+                // Another courier's delivery is none of this one's business: as if absent.
+                match &row.courier_id {
+                    Some(owner) if *owner != courier_id && !overrides => {
+                        return Err(DeliveryError::NotFound(format!(
+                            "no delivery with id {key}"
+                        )));
+                    }
+                    _ => {}
+                }
                 let current = row.status();
                 if current != step.from {
                     return Err(DeliveryError::Conflict(format!(
@@ -67,14 +76,6 @@ impl DeliveryService {
                         store::status_name(current),
                         store::status_name(step.from)
                     )));
-                }
-                match &row.courier_id {
-                    Some(owner) if *owner != courier_id && !overrides => {
-                        return Err(DeliveryError::Forbidden(
-                            "this delivery belongs to another courier".into(),
-                        ));
-                    }
-                    _ => {}
                 }
                 let now = Utc::now().naive_utc();
                 if step.to == DeliveryStatus::Claimed {
@@ -106,23 +107,49 @@ impl DeliveryService {
     }
 }
 
+/// A delivery as offered to every courier: the area to ride to, not the door.
+fn on_offer(mut delivery: Delivery) -> Delivery {
+    if let Some(address) = delivery.address.as_object_mut() {
+        address.retain(|field, _| matches!(field.as_str(), "city" | "postal_code" | "country"));
+    }
+    delivery
+}
+
 #[async_trait]
 impl DeliveryApi for DeliveryService {
-    async fn list(&self, filter: DeliveryFilter) -> Result<DeliveryPage, DeliveryError> {
+    async fn list(
+        &self,
+        viewer: &Principal,
+        filter: DeliveryFilter,
+    ) -> Result<DeliveryPage, DeliveryError> {
         let (limit, after) = pagination::parse::<String>(filter.limit, filter.cursor.as_deref())
             .map_err(DeliveryError::Validation)?;
         let status = filter.status.map(store::status_name);
+        // Staff dispatch every delivery; a courier sees what is on offer and their own.
+        let courier =
+            (!viewer.has_any(&[Role::Staff, Role::Admin])).then(|| viewer.user_id.clone());
+        let me = courier.clone();
         let rows = self
             .db
             .read(move |c| {
-                store::page(c, status, after, limit as i64 + 1).map_err(DeliveryError::from)
+                store::page(c, status, courier, after, limit as i64 + 1)
+                    .map_err(DeliveryError::from)
             })
             .await?;
         let (rows, next_cursor) = pagination::split(rows, limit, |r| r.id.clone());
-        Ok(DeliveryPage {
-            data: rows.into_iter().map(Delivery::from).collect(),
-            next_cursor,
-        })
+        let data = rows
+            .into_iter()
+            .map(|row| {
+                let offered = me.is_some() && row.courier_id != me;
+                let delivery = Delivery::from(row);
+                if offered {
+                    on_offer(delivery)
+                } else {
+                    delivery
+                }
+            })
+            .collect();
+        Ok(DeliveryPage { data, next_cursor })
     }
 
     async fn claim(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError> {

@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::modules::governance::api::{
-    AuditPage, AuditQuery, GovernanceApi, GovernanceError, Inventory, Subject, UsageQuery,
-    UsageReport, UsageSample,
+    AuditPage, AuditQuery, GovernanceApi, GovernanceError, Inventory, UsageQuery, UsageReport,
+    UsageSample,
 };
 use crate::modules::governance::domain::usage::{
     LATENCY_BOUNDS_MS, Meter, Tally, UsageKey, month_start, report_rows,
@@ -23,7 +23,7 @@ use crate::platform::validation::FieldError;
 const MAX_SPAN_DAYS: i64 = 366;
 const MAX_ROWS: i64 = 200_000;
 
-/// A subject's stored calls this month, as last read, plus what this process flushed since.
+/// An account's stored calls this month, as last read, plus what this process flushed since.
 struct CachedCount {
     read_at: Instant,
     month: DateTime<Utc>,
@@ -33,7 +33,8 @@ struct CachedCount {
 pub struct GovernanceService {
     db: Db,
     meter: Mutex<Meter>,
-    counts: Mutex<HashMap<Subject, CachedCount>>,
+    /// Keyed by user id: a user's own calls and their keys' count together.
+    counts: Mutex<HashMap<String, CachedCount>>,
     cache_for: Duration,
     inventory: Inventory,
 }
@@ -53,7 +54,7 @@ impl GovernanceService {
         self.meter.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn cached(&self) -> std::sync::MutexGuard<'_, HashMap<Subject, CachedCount>> {
+    fn cached(&self) -> std::sync::MutexGuard<'_, HashMap<String, CachedCount>> {
         self.counts.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -61,7 +62,7 @@ impl GovernanceService {
     fn note_flushed(&self, flushed: &HashMap<UsageKey, Tally>) {
         let mut cached = self.cached();
         for (key, tally) in flushed {
-            if let Some(c) = cached.get_mut(&key.subject)
+            if let Some(c) = cached.get_mut(key.subject.user_id())
                 && key.hour >= c.month
             {
                 c.calls += tally.count;
@@ -106,25 +107,25 @@ impl GovernanceApi for GovernanceService {
         }
     }
 
-    async fn calls_this_month(&self, subject: &Subject) -> Result<u64, GovernanceError> {
+    async fn account_calls_this_month(&self, user_id: &str) -> Result<u64, GovernanceError> {
         let month = month_start(Utc::now());
         let fresh = self
             .cached()
-            .get(subject)
+            .get(user_id)
             .filter(|c| c.month == month && c.read_at.elapsed() < self.cache_for)
             .map(|c| c.calls);
         let stored = match fresh {
             Some(calls) => calls,
             None => {
-                let who = subject.clone();
+                let who = user_id.to_owned();
                 let calls = self
                     .db
                     .read(move |conn| {
-                        store::calls_since(conn, &who, month).map_err(GovernanceError::from)
+                        store::account_calls_since(conn, &who, month).map_err(GovernanceError::from)
                     })
                     .await?;
                 self.cached().insert(
-                    subject.clone(),
+                    user_id.to_owned(),
                     CachedCount {
                         read_at: Instant::now(),
                         month,
@@ -134,7 +135,7 @@ impl GovernanceApi for GovernanceService {
                 calls
             }
         };
-        Ok(stored + self.meter().pending_in_month(subject, month))
+        Ok(stored + self.meter().pending_in_month(user_id, month))
     }
 
     async fn usage(&self, query: UsageQuery) -> Result<UsageReport, GovernanceError> {

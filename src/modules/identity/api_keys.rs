@@ -12,6 +12,8 @@ use crate::platform::validation::FieldError;
 pub struct ApiKeys {
     db: Db,
     overlap: Duration,
+    /// Live keys an account may hold at once.
+    max_per_user: u32,
 }
 
 /// `bk_` + 8 visible characters + `_` + 32 random bytes: the prefix tells people which key
@@ -31,10 +33,11 @@ fn grantable(scope: &str, owner_roles: &[Role]) -> bool {
 }
 
 impl ApiKeys {
-    pub fn new(db: Db, overlap_secs: u64) -> Self {
+    pub fn new(db: Db, overlap_secs: u64, max_per_user: u32) -> Self {
         Self {
             db,
             overlap: Duration::seconds(overlap_secs as i64),
+            max_per_user,
         }
     }
 
@@ -102,8 +105,16 @@ impl ApiKeys {
             revoked_at: None,
         };
         let saved = row.clone();
+        let max = i64::from(self.max_per_user);
         self.db
-            .write(move |c| store::api_keys::insert(c, &saved).map_err(IdentityError::from))
+            .write(move |c| {
+                if store::api_keys::live_count(c, &saved.user_id, saved.created_at)? >= max {
+                    return Err(IdentityError::Conflict(format!(
+                        "an account may hold at most {max} live API keys; revoke one first"
+                    )));
+                }
+                store::api_keys::insert(c, &saved).map_err(IdentityError::from)
+            })
             .await?;
         Ok(CreatedApiKey {
             key: row.into(),

@@ -1,7 +1,10 @@
 //! The identity module's implementation of its contract.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use chrono::{Duration, NaiveDateTime, Utc};
+use tokio::sync::Semaphore;
 
 use super::api::{
     ApiKey, CreatedApiKey, IdentityApi, IdentityError, LoginRequest, NewApiKey, NewUser, Principal,
@@ -21,6 +24,10 @@ use crate::platform::validation::FieldError;
 pub struct IdentityService {
     db: Db,
     hasher: Hasher,
+    /// argon2 takes `memory_kib` per hash: at most this many run at once, so a burst of
+    /// sign-ins queues briefly (then gets 503) instead of exhausting memory.
+    hashing: Arc<Semaphore>,
+    hashing_queue: std::time::Duration,
     keys: TokenKeys,
     refresh_ttl: Duration,
     throttle: Policy,
@@ -38,10 +45,16 @@ impl IdentityService {
             settings.jwt_secret.clone()
         };
         Self {
-            api_keys: ApiKeys::new(db.clone(), settings.api_key_rotation_overlap_secs),
+            api_keys: ApiKeys::new(
+                db.clone(),
+                settings.api_key_rotation_overlap_secs,
+                settings.max_api_keys_per_user,
+            ),
             plans,
             db,
             hasher: Hasher::new(&settings.argon2),
+            hashing: Arc::new(Semaphore::new(hashers(settings.hashing_concurrency))),
+            hashing_queue: std::time::Duration::from_millis(settings.hashing_queue_ms),
             keys: TokenKeys::new(secret.as_bytes(), settings.access_token_ttl_secs),
             refresh_ttl: Duration::seconds(settings.refresh_token_ttl_secs as i64),
             throttle: Policy {
@@ -51,23 +64,59 @@ impl IdentityService {
         }
     }
 
-    /// argon2 is CPU-bound: keep it off the async workers.
-    async fn hash(&self, password: String) -> Result<String, IdentityError> {
-        let hasher = self.hasher.clone();
-        actix_web::rt::task::spawn_blocking(move || hasher.hash(&password))
+    /// argon2 is CPU-bound and memory-hungry: off the async workers, a bounded number at once.
+    async fn on_hasher<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Hasher) -> T + Send + 'static,
+    ) -> Result<T, IdentityError> {
+        let permit = tokio::time::timeout(self.hashing_queue, self.hashing.clone().acquire_owned())
             .await
-            .map_err(|e| IdentityError::Internal(e.to_string()))
+            .map_err(|_| IdentityError::Busy {
+                retry_after_secs: 1,
+            })?
+            .map_err(|e| IdentityError::Internal(e.to_string()))?;
+        let hasher = self.hasher.clone();
+        actix_web::rt::task::spawn_blocking(move || {
+            let _permit = permit;
+            work(&hasher)
+        })
+        .await
+        .map_err(|e| IdentityError::Internal(e.to_string()))
     }
 
-    async fn verify(
+    async fn hash(&self, password: String) -> Result<String, IdentityError> {
+        self.on_hasher(move |h| h.hash(&password)).await
+    }
+
+    /// Checks a password against the account's throttle: every check, whether signing in or
+    /// changing the password, counts, so a stolen token cannot guess faster than a login.
+    /// `stored` is `None` for an unknown account (checked against a decoy, and still counted).
+    async fn check_password(
         &self,
+        throttle_key: &str,
         password: String,
         stored: Option<String>,
     ) -> Result<bool, IdentityError> {
-        let hasher = self.hasher.clone();
-        actix_web::rt::task::spawn_blocking(move || hasher.verify(&password, stored.as_deref()))
-            .await
-            .map_err(|e| IdentityError::Internal(e.to_string()))
+        let key = throttle_key.to_owned();
+        let record = self
+            .db
+            .read(move |conn| store::throttle_record(conn, &key).map_err(IdentityError::from))
+            .await?;
+        if let Some(retry_after_secs) = self.throttle.locked_for(record.as_ref(), Utc::now()) {
+            return Err(IdentityError::Throttled { retry_after_secs });
+        }
+        let ok = self
+            .on_hasher(move |h| h.verify(&password, stored.as_deref()))
+            .await?;
+        let key = throttle_key.to_owned();
+        if !ok {
+            self.record_failure(key).await?;
+        } else if record.is_some() {
+            self.db
+                .write(move |conn| store::clear_throttle(conn, &key).map_err(IdentityError::from))
+                .await?;
+        }
+        Ok(ok)
     }
 
     async fn insert_user(&self, user: NewUser) -> Result<UserView, IdentityError> {
@@ -162,6 +211,14 @@ impl IdentityService {
     }
 }
 
+/// Hashes allowed at once: as configured, or one per core.
+fn hashers(configured: usize) -> usize {
+    if configured > 0 {
+        return configured;
+    }
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
 fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
 }
@@ -204,31 +261,17 @@ impl IdentityApi for IdentityService {
     async fn login(&self, request: LoginRequest) -> Result<TokenResponse, IdentityError> {
         // A malformed email cannot belong to an account: treat it like an unknown one.
         let key = email::normalise(&request.email).unwrap_or_else(|_| request.email.to_lowercase());
-        let (record, user) = {
+        let user = {
             let key = key.clone();
             self.db
-                .read(move |conn| {
-                    Ok::<_, IdentityError>((
-                        store::throttle_record(conn, &key)?,
-                        store::user_by_email(conn, &key)?,
-                    ))
-                })
+                .read(move |conn| store::user_by_email(conn, &key).map_err(IdentityError::from))
                 .await?
         };
-        if let Some(retry_after_secs) = self.throttle.locked_for(record.as_ref(), Utc::now()) {
-            return Err(IdentityError::Throttled { retry_after_secs });
-        }
         let stored = user.as_ref().map(|u| u.password_hash.clone());
-        if !self.verify(request.password, stored).await? {
-            self.record_failure(key).await?;
+        if !self.check_password(&key, request.password, stored).await? {
             return Err(IdentityError::InvalidCredentials);
         }
         let user = user.expect("a verified password implies an account");
-        if record.is_some() {
-            self.db
-                .write(move |conn| store::clear_throttle(conn, &key).map_err(IdentityError::from))
-                .await?;
-        }
         self.open_session(user.id).await
     }
 
@@ -354,7 +397,7 @@ impl IdentityApi for IdentityService {
                 )]));
             };
             if !self
-                .verify(current, Some(row.password_hash.clone()))
+                .check_password(&row.email, current, Some(row.password_hash.clone()))
                 .await?
             {
                 return Err(IdentityError::Validation(vec![FieldError::new(

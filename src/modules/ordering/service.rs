@@ -17,7 +17,7 @@ use crate::modules::ordering::api::{
 use crate::modules::ordering::domain::{pricing, status};
 use crate::modules::ordering::store::{self, LineRow, OrderRow, Outbox, PageQuery};
 use crate::platform::config::OrderingSettings;
-use crate::platform::db::{Db, DbConn};
+use crate::platform::db::{Db, DbConn, is_unique_violation};
 use crate::platform::events::{Event, EventHandler, OutboxTable, StoredEvent, Wake, scan};
 use crate::platform::ids::new_id;
 use crate::platform::pagination;
@@ -142,7 +142,12 @@ fn address_errors(fulfillment: &Fulfillment) -> Vec<FieldError> {
 
 #[async_trait]
 impl OrderingApi for OrderingService {
-    async fn place(&self, customer: &Principal, input: NewOrder) -> Result<Order, OrderingError> {
+    async fn place(
+        &self,
+        customer: &Principal,
+        input: NewOrder,
+        request_key: Option<String>,
+    ) -> Result<Order, OrderingError> {
         let mut errors = address_errors(&input.fulfillment);
         let ids: Vec<String> = {
             let mut ids: Vec<String> = input.lines.iter().map(|l| l.item_id.clone()).collect();
@@ -191,6 +196,7 @@ impl OrderingApi for OrderingService {
             total,
             currency: priced.currency,
             tracking_code: None,
+            request_key,
             version: 1,
             created_at: now,
             updated_at: now,
@@ -209,22 +215,41 @@ impl OrderingApi for OrderingService {
         };
         let event = Event::new(ev::ORDER_PLACED, 1, &row.id, &placed);
         let cap = self.settings.max_open_unpaid;
-        let id = row.id.clone();
-        self.db
+        let placed_id = self
+            .db
             .write(move |c| {
+                // Within a day: the gateway answers repeats itself for longer, so only a
+                // retry after a crash, minutes later, ever gets here.
+                let since = row.created_at - chrono::TimeDelta::hours(24);
+                if let Some(key) = &row.request_key {
+                    if let Some(existing) =
+                        store::id_by_request_key(c, &row.customer_id, key, since)?
+                    {
+                        return Ok(existing);
+                    }
+                    store::forget_request_key(c, &row.customer_id, key, since)?;
+                }
                 let unpaid = store::count_in_status(c, &row.customer_id, &row.status)?;
                 if unpaid >= cap {
                     return Err(OrderingError::Conflict(format!(
                         "you already have {unpaid} unpaid orders; pay or cancel one first"
                     )));
                 }
-                store::insert(c, &row, &lines)?;
+                store::insert(c, &row, &lines).map_err(|e| {
+                    if is_unique_violation(&e) {
+                        OrderingError::Conflict(
+                            "an order with this Idempotency-Key is being placed; retry".into(),
+                        )
+                    } else {
+                        e.into()
+                    }
+                })?;
                 Outbox.append(c, &[event])?;
-                Ok(())
+                Ok(row.id)
             })
             .await?;
         self.wake.published();
-        self.load(&id).await
+        self.load(&placed_id).await
     }
 
     async fn list(

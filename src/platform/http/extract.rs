@@ -66,12 +66,39 @@ fn serde_field_error(message: &str) -> FieldError {
     }
 }
 
+/// A query value of the wrong kind (`limit=-1`, `status=bogus`) is an invalid field, like
+/// `limit=0`: 422, naming the parameter when it can be told.
 fn query_problem(err: QueryPayloadError) -> Problem {
+    query_field_problem(err, "query".into())
+}
+
+fn query_field_problem(err: QueryPayloadError, field: String) -> Problem {
     let detail = match &err {
         QueryPayloadError::Deserialize(e) => e.to_string(),
         other => other.to_string(),
     };
-    Problem::bad_request(format!("invalid query string: {detail}"))
+    Problem::validation(vec![FieldError::new(field, "invalid", detail)])
+}
+
+/// The parameter whose removal lets `query` parse as `T`: the one that is wrong.
+fn culprit<T: DeserializeOwned>(query: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    (0..pairs.len()).find_map(|skip| {
+        let rest = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(
+                pairs
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != skip)
+                    .map(|(_, pair)| pair),
+            )
+            .finish();
+        web::Query::<T>::from_query(&rest)
+            .is_ok()
+            .then(|| pairs[skip].0.clone())
+    })
 }
 
 fn path_problem(err: PathError) -> Problem {
@@ -145,8 +172,12 @@ where
     type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let result = web::Query::<T>::from_query(req.query_string())
-            .map_err(|e| actix_web::Error::from(query_problem(e)))
+        let query = req.query_string();
+        let result = web::Query::<T>::from_query(query)
+            .map_err(|e| {
+                let field = culprit::<T>(query).unwrap_or_else(|| "query".into());
+                actix_web::Error::from(query_field_problem(e, field))
+            })
             .and_then(|q| {
                 let value = q.into_inner();
                 value

@@ -1,9 +1,13 @@
 //! HTTP helpers shared by every module's handlers and by the gateway.
 
+pub mod body_deadline;
 pub mod cache;
+pub mod errors_as_problems;
 pub mod etag;
 pub mod extract;
 pub mod fallback;
 pub mod head;
 pub mod request_id;
+pub mod shown_once;
+pub mod shutdown;
 pub mod sse;

@@ -10,10 +10,11 @@ use std::time::{Duration, Instant};
 
 use actix_web::HttpRequest;
 use actix_web::HttpResponse;
-use actix_web::web::Bytes;
+use actix_web::web::{self, Bytes};
 use futures_util::stream;
 
 use crate::platform::events::StoredEvent;
+use crate::platform::http::shutdown::Shutdown;
 
 /// How often an idle feed looks for new events.
 const POLL: Duration = Duration::from_millis(250);
@@ -47,10 +48,11 @@ struct Feed<F> {
     quiet_since: Instant,
 }
 
-/// Streams, forever, what `fetch(after)` returns: the matching events after position
-/// `after` in order, and the position it read up to (past events that did not match).
-/// `first` frames are sent before anything else (e.g. a snapshot of the current state).
-pub fn response<F, Fut>(after: i64, first: Vec<Bytes>, fetch: F) -> HttpResponse
+/// Streams, until the server stops, what `fetch(after)` returns: the matching events after
+/// position `after` in order, and the position it read up to (past events that did not
+/// match). `first` frames are sent before anything else (e.g. a snapshot of the current
+/// state).
+pub fn response<F, Fut>(req: &HttpRequest, after: i64, first: Vec<Bytes>, fetch: F) -> HttpResponse
 where
     F: Fn(i64) -> Fut + 'static,
     Fut: Future<Output = Result<(Vec<StoredEvent>, i64), String>> + 'static,
@@ -84,6 +86,12 @@ where
             }
         }
     });
+    // A stream ends when the server starts stopping, so it never holds the shutdown up.
+    let stopping = match req.app_data::<web::Data<Shutdown>>() {
+        Some(shutdown) => futures_util::future::Either::Left(shutdown.started()),
+        None => futures_util::future::Either::Right(std::future::pending()),
+    };
+    let live = futures_util::StreamExt::take_until(live, stopping);
     HttpResponse::Ok()
         .content_type("text/event-stream")
         .insert_header(("Cache-Control", "no-store"))

@@ -150,7 +150,13 @@ crate::internal_errors!(DeliveryError);
 /// Consumes `order.ready` (a delivery per ready delivery order).
 #[async_trait]
 pub trait DeliveryApi: EventHandler {
-    async fn list(&self, filter: DeliveryFilter) -> Result<DeliveryPage, DeliveryError>;
+    /// Staff see every delivery; a courier sees those awaiting a courier (the area only, not
+    /// the door) and their own (in full).
+    async fn list(
+        &self,
+        viewer: &Principal,
+        filter: DeliveryFilter,
+    ) -> Result<DeliveryPage, DeliveryError>;
     async fn claim(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError>;
     async fn pick_up(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError>;
     async fn ping(

@@ -40,8 +40,8 @@ async fn list_deliveries(
     caller: Caller,
     filter: ValidQuery<DeliveryFilter>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(DISPATCHERS)?;
-    let page = deliveries.list(filter.0).await?;
+    let viewer = caller.require(DISPATCHERS)?;
+    let page = deliveries.list(viewer, filter.0).await?;
     Ok(with_policy(HttpResponse::Ok().json(&page), UNCACHEABLE))
 }
 

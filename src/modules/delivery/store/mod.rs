@@ -99,9 +99,12 @@ pub fn by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<DeliveryRow>
         .optional()
 }
 
+/// A page of deliveries; with `courier`, only those offered to every courier (awaiting one)
+/// and that courier's own.
 pub fn page(
     conn: &mut DbConn,
     status: Option<String>,
+    courier: Option<String>,
     after: Option<String>,
     limit: i64,
 ) -> QueryResult<Vec<DeliveryRow>> {
@@ -111,6 +114,13 @@ pub fn page(
         .into_boxed();
     if let Some(s) = status {
         q = q.filter(deliveries::status.eq(s));
+    }
+    if let Some(me) = courier {
+        q = q.filter(
+            deliveries::courier_id
+                .eq(me)
+                .or(deliveries::status.eq(status_name(DeliveryStatus::AwaitingCourier))),
+        );
     }
     if let Some(a) = after {
         q = q.filter(deliveries::id.gt(a));

@@ -56,7 +56,6 @@ pub struct PlansByCaller {
     pub anonymous: Option<String>,
     pub user: Option<String>,
     pub staff: Option<String>,
-    pub api_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

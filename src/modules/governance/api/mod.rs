@@ -48,10 +48,10 @@ pub trait GovernanceApi: EventHandler {
     fn unflushed(&self) -> u64;
     /// Writes the counts gathered since the last flush (kept for the next one on failure).
     async fn flush_usage(&self) -> Result<(), GovernanceError>;
-    /// Calls `subject` made this calendar month (UTC), flushed or not; what monthly quotas
-    /// are checked against. Other replicas' calls show once they flush and the cached
-    /// database count is refreshed.
-    async fn calls_this_month(&self, subject: &Subject) -> Result<u64, GovernanceError>;
+    /// Calls a user made this calendar month (UTC), directly or through any of their API
+    /// keys, flushed or not; what monthly quotas are checked against. Other replicas' calls
+    /// show once they flush and the cached database count is refreshed.
+    async fn account_calls_this_month(&self, user_id: &str) -> Result<u64, GovernanceError>;
     async fn usage(&self, query: UsageQuery) -> Result<UsageReport, GovernanceError>;
     fn inventory(&self) -> &Inventory;
     async fn audit(&self, query: AuditQuery) -> Result<AuditPage, GovernanceError>;

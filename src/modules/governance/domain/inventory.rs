@@ -65,11 +65,17 @@ fn operation(method: &str, path: &str, op: &Value, plans: &PlansByCaller) -> Ope
         summary: text(&op["summary"]),
         visibility: op["x-visibility"].as_str().unwrap_or("internal").to_owned(),
         scopes,
+        // API keys are counted on their owner's plan: the user's or the staff's.
         rate_limit: PlansByCaller {
             anonymous: plans.anonymous.clone().filter(|_| anonymous),
-            user: plans.user.clone().filter(|_| signed_in || anonymous),
-            staff: plans.staff.clone().filter(|_| signed_in || anonymous),
-            api_key: plans.api_key.clone().filter(|_| keys || anonymous),
+            user: plans
+                .user
+                .clone()
+                .filter(|_| signed_in || anonymous || keys),
+            staff: plans
+                .staff
+                .clone()
+                .filter(|_| signed_in || anonymous || keys),
         },
         auth,
         deprecated: op["deprecated"].as_bool().unwrap_or(false),
@@ -108,7 +114,6 @@ mod tests {
             anonymous: Some("free".into()),
             user: Some("standard".into()),
             staff: Some("internal".into()),
-            api_key: Some("partner".into()),
         }
     }
 
@@ -139,11 +144,10 @@ mod tests {
         assert_eq!(list.operation_id, "list");
         assert!(list.deprecated);
         assert_eq!(list.sunset.as_deref(), Some("2027-01-01T00:00:00Z"));
-        assert_eq!(list.rate_limit.api_key, None);
         assert_eq!(list.rate_limit.anonymous, None);
         let place = &ops[2];
         assert_eq!(place.scopes, ["orders:write"]);
         assert_eq!(place.auth, ["api_key", "bearer"]);
-        assert_eq!(place.rate_limit.api_key.as_deref(), Some("partner"));
+        assert_eq!(place.rate_limit.user.as_deref(), Some("standard"));
     }
 }

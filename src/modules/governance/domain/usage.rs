@@ -81,17 +81,21 @@ pub fn month_start(at: DateTime<Utc>) -> DateTime<Utc> {
 #[derive(Debug, Default)]
 pub struct Meter {
     pending: HashMap<UsageKey, Tally>,
-    /// Unflushed calls per subject and month, so a quota check is one lookup, not a scan.
-    per_subject: HashMap<(Subject, DateTime<Utc>), u64>,
+    /// Unflushed calls per account (a user with all their keys) and month, so a quota check
+    /// is one lookup, not a scan.
+    per_account: HashMap<(String, DateTime<Utc>), u64>,
     total: u64,
 }
 
 impl Meter {
     fn count(&mut self, key: &UsageKey, calls: u64) {
-        *self
-            .per_subject
-            .entry((key.subject.clone(), month_start(key.hour)))
-            .or_default() += calls;
+        let account = key.subject.user_id();
+        if !account.is_empty() {
+            *self
+                .per_account
+                .entry((account.to_owned(), month_start(key.hour)))
+                .or_default() += calls;
+        }
         self.total += calls;
     }
 
@@ -112,7 +116,7 @@ impl Meter {
 
     /// Everything gathered so far, leaving the meter empty.
     pub fn take(&mut self) -> HashMap<UsageKey, Tally> {
-        self.per_subject.clear();
+        self.per_account.clear();
         self.total = 0;
         std::mem::take(&mut self.pending)
     }
@@ -129,10 +133,10 @@ impl Meter {
         self.total
     }
 
-    /// Unflushed calls of `subject` in the month starting at `month`.
-    pub fn pending_in_month(&self, subject: &Subject, month: DateTime<Utc>) -> u64 {
-        self.per_subject
-            .get(&(subject.clone(), month))
+    /// Unflushed calls of `user_id` and their keys in the month starting at `month`.
+    pub fn pending_in_month(&self, user_id: &str, month: DateTime<Utc>) -> u64 {
+        self.per_account
+            .get(&(user_id.to_owned(), month))
             .copied()
             .unwrap_or(0)
     }
@@ -199,9 +203,13 @@ mod tests {
     }
 
     fn key(id: &str) -> Subject {
+        key_of(id, "u1")
+    }
+
+    fn key_of(id: &str, user: &str) -> Subject {
         Subject::ApiKey {
             key_id: id.into(),
-            user_id: "u1".into(),
+            user_id: user.into(),
         }
     }
 
@@ -233,16 +241,24 @@ mod tests {
         meter.record(sample("2026-11-02T08:00:00Z", key("k1"), 200, 1));
         let taken = meter.take();
         meter.record(sample("2026-11-02T09:00:00Z", key("k1"), 500, 1));
-        meter.record(sample("2026-11-02T09:00:00Z", key("k2"), 200, 1));
+        meter.record(sample("2026-11-02T09:00:00Z", key_of("k2", "u2"), 200, 1));
+        meter.record(sample(
+            "2026-11-02T10:00:00Z",
+            Subject::User("u1".into()),
+            200,
+            1,
+        ));
+        meter.record(sample("2026-11-02T10:00:00Z", Subject::Anonymous, 200, 1));
         meter.restore(taken);
         let november = month_start(at("2026-11-21T12:00:00Z"));
         assert_eq!(november, at("2026-11-01T00:00:00Z"));
-        assert_eq!(meter.pending_in_month(&key("k1"), november), 2);
-        assert_eq!(meter.pending_in_month(&key("k2"), november), 1);
-        assert_eq!(meter.pending_in_month(&Subject::Anonymous, november), 0);
+        // An account's count covers its own calls and every one of its keys'.
+        assert_eq!(meter.pending_in_month("u1", november), 3);
+        assert_eq!(meter.pending_in_month("u2", november), 1);
+        assert_eq!(meter.pending_in_month("", november), 0);
         let october = month_start(at("2026-10-15T00:00:00Z"));
-        assert_eq!(meter.pending_in_month(&key("k1"), october), 1);
-        assert_eq!(meter.pending_total(), 4);
+        assert_eq!(meter.pending_in_month("u1", october), 1);
+        assert_eq!(meter.pending_total(), 6);
     }
 
     #[test]

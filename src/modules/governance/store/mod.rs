@@ -139,11 +139,16 @@ pub fn add_counts(conn: &mut DbConn, counts: &HashMap<UsageKey, Tally>) -> Query
 }
 
 /// Stored calls of `subject` in hours from `since`.
-pub fn calls_since(conn: &mut DbConn, subject: &Subject, since: DateTime<Utc>) -> QueryResult<u64> {
+/// Calls of a user and all their keys since `since`.
+pub fn account_calls_since(
+    conn: &mut DbConn,
+    user_id: &str,
+    since: DateTime<Utc>,
+) -> QueryResult<u64> {
     // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one result type everywhere.
     let total: Option<i64> = usage::table
-        .filter(usage::subject_kind.eq(subject.kind()))
-        .filter(usage::subject_id.eq(subject.id()))
+        .filter(usage::user_id.eq(user_id))
+        .filter(usage::subject_kind.ne("anonymous"))
         .filter(usage::hour.ge(since.naive_utc()))
         .select(sql::<Nullable<BigInt>>("CAST(SUM(count) AS BIGINT)"))
         .first(conn)?;

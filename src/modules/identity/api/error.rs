@@ -21,6 +21,9 @@ pub enum IdentityError {
     NotFound(String),
     #[error("{0}")]
     Forbidden(String),
+    /// Every password hasher is busy and stayed busy for the queueing time.
+    #[error("too many sign-ins at once; try again in {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
     #[error("internal error: {0}")]
     Internal(String),
 }

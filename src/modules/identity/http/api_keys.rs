@@ -7,6 +7,7 @@ use super::{Identity, personal};
 use crate::gateway::auth::Caller;
 use crate::modules::identity::api::{ApiKeyList, CreatedApiKey, NewApiKey};
 use crate::platform::http::extract::ValidJson;
+use crate::platform::http::shown_once;
 use crate::platform::problem::Problem;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -33,11 +34,11 @@ async fn create_api_key(
     body: ValidJson<NewApiKey>,
 ) -> Result<HttpResponse, Problem> {
     let created = identity.create_api_key(&caller.0, body.0).await?;
-    Ok(personal(
+    Ok(shown_once::mark(personal(
         HttpResponse::Created()
             .insert_header((header::LOCATION, format!("/v1/api-keys/{}", created.key.id)))
             .json(created),
-    ))
+    )))
 }
 
 /// List your API keys
@@ -90,5 +91,5 @@ async fn rotate_api_key(
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let rotated = identity.rotate_api_key(&caller.0, &id).await?;
-    Ok(personal(HttpResponse::Ok().json(rotated)))
+    Ok(shown_once::mark(personal(HttpResponse::Ok().json(rotated))))
 }

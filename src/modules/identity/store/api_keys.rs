@@ -44,6 +44,16 @@ impl From<ApiKeyRow> for ApiKey {
     }
 }
 
+/// Keys of `user_id` that still work: not revoked and not expired.
+pub fn live_count(conn: &mut DbConn, user_id: &str, now: NaiveDateTime) -> QueryResult<i64> {
+    keys::table
+        .filter(keys::user_id.eq(user_id))
+        .filter(keys::revoked_at.is_null())
+        .filter(keys::expires_at.is_null().or(keys::expires_at.gt(now)))
+        .count()
+        .get_result(conn)
+}
+
 pub fn insert(conn: &mut DbConn, row: &ApiKeyRow) -> QueryResult<()> {
     diesel::insert_into(keys::table).values(row).execute(conn)?;
     Ok(())

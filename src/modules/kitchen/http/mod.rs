@@ -121,7 +121,7 @@ async fn kitchen_stream(
     };
     let kitchen = kitchen.into_inner();
     let station = query.0.station;
-    Ok(sse::response(after, Vec::new(), move |after| {
+    Ok(sse::response(&req, after, Vec::new(), move |after| {
         let (kitchen, station) = (kitchen.clone(), station.clone());
         async move {
             kitchen

@@ -27,8 +27,15 @@ pub const MODULE: crate::platform::descriptor::ModuleInfo =
 /// Also consumes payment, kitchen and delivery events (see `modules::SUBSCRIPTIONS`).
 #[async_trait]
 pub trait OrderingApi: EventHandler {
-    /// Prices the lines from the catalog and places the order for `customer`.
-    async fn place(&self, customer: &Principal, order: NewOrder) -> Result<Order, OrderingError>;
+    /// Prices the lines from the catalog and places the order for `customer`. With a
+    /// `request_key` (the client's `Idempotency-Key`), placing again with the same key
+    /// returns the order already placed instead of a second one — also after a crash.
+    async fn place(
+        &self,
+        customer: &Principal,
+        order: NewOrder,
+        request_key: Option<String>,
+    ) -> Result<Order, OrderingError>;
     /// Customers see their own orders; staff see all and may filter by customer.
     async fn list(
         &self,

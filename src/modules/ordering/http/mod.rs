@@ -37,11 +37,17 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 )]
 #[post("/v1/orders")]
 async fn place_order(
+    req: HttpRequest,
     ordering: Ordering,
     caller: Caller,
     body: ValidJson<NewOrder>,
 ) -> Result<HttpResponse, Problem> {
-    let order = ordering.place(&caller.0, body.0).await?;
+    let request_key = req
+        .headers()
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let order = ordering.place(&caller.0, body.0, request_key).await?;
     Ok(with_policy(
         HttpResponse::Created()
             .insert_header((header::LOCATION, format!("/v1/orders/{}", order.id)))
@@ -161,13 +167,18 @@ async fn order_stream(
     let snapshot = serde_json::json!({"order_id": order.id, "status": order.status});
     let first = format!("event: order.snapshot\ndata: {snapshot}\n\n");
     let (ordering, id) = (ordering.into_inner(), id.into_inner());
-    Ok(sse::response(after, vec![first.into()], move |after| {
-        let (ordering, id) = (ordering.clone(), id.clone());
-        async move {
-            ordering
-                .status_feed(&id, after)
-                .await
-                .map_err(|e| e.to_string())
-        }
-    }))
+    Ok(sse::response(
+        &req,
+        after,
+        vec![first.into()],
+        move |after| {
+            let (ordering, id) = (ordering.clone(), id.clone());
+            async move {
+                ordering
+                    .status_feed(&id, after)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        },
+    ))
 }

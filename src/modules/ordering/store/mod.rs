@@ -30,6 +30,8 @@ pub struct OrderRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The `Idempotency-Key` the order was placed with, unique per customer.
+    pub request_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -175,6 +177,41 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Order>> {
             assemble(r, ls)
         })
         .collect())
+}
+
+/// The order `customer` placed with `key` since `since`, if any.
+pub fn id_by_request_key(
+    conn: &mut DbConn,
+    customer: &str,
+    key: &str,
+    since: NaiveDateTime,
+) -> QueryResult<Option<String>> {
+    orders::table
+        .filter(orders::customer_id.eq(customer))
+        .filter(orders::request_key.eq(key))
+        .filter(orders::created_at.ge(since))
+        .select(orders::id)
+        .first(conn)
+        .optional()
+}
+
+/// Forgets keys `customer` used before `before`, so a key reused a day later places a new
+/// order (the unique index stays a guard against concurrent duplicates).
+pub fn forget_request_key(
+    conn: &mut DbConn,
+    customer: &str,
+    key: &str,
+    before: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(
+        orders::table
+            .filter(orders::customer_id.eq(customer))
+            .filter(orders::request_key.eq(key))
+            .filter(orders::created_at.lt(before)),
+    )
+    .set(orders::request_key.eq(None::<String>))
+    .execute(conn)?;
+    Ok(())
 }
 
 pub fn count_in_status(conn: &mut DbConn, customer: &str, status: &str) -> QueryResult<i64> {

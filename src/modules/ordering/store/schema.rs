@@ -14,6 +14,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        request_key -> Nullable<Text>,
     }
 }
 

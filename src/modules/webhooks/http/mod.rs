@@ -10,6 +10,7 @@ use crate::gateway::auth::Caller;
 use crate::modules::identity::api::Role;
 use crate::platform::http::cache::{PERSONAL, UNCACHEABLE, with_policy};
 use crate::platform::http::extract::{ValidJson, ValidQuery};
+use crate::platform::http::shown_once;
 use crate::platform::problem::Problem;
 
 type Webhooks = web::Data<dyn WebhooksApi>;
@@ -22,7 +23,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_endpoints)
         .service(delete_endpoint)
         .service(rotate_secret)
-        .service(list_deliveries)
+        .service(list_webhook_deliveries)
         .service(redeliver);
 }
 
@@ -49,7 +50,7 @@ async fn create_endpoint(
 ) -> Result<HttpResponse, Problem> {
     let owner = caller.require(PARTNERS)?;
     let created = webhooks.create(owner, body.0).await?;
-    Ok(with_policy(
+    Ok(shown_once::mark(with_policy(
         HttpResponse::Created()
             .insert_header((
                 "Location",
@@ -57,7 +58,7 @@ async fn create_endpoint(
             ))
             .json(&created),
         UNCACHEABLE,
-    ))
+    )))
 }
 
 /// List my webhook endpoints (staff)
@@ -111,7 +112,10 @@ async fn rotate_secret(
 ) -> Result<HttpResponse, Problem> {
     let owner = caller.require(PARTNERS)?;
     let rotated = webhooks.rotate_secret(owner, &id).await?;
-    Ok(with_policy(HttpResponse::Ok().json(&rotated), UNCACHEABLE))
+    Ok(shown_once::mark(with_policy(
+        HttpResponse::Ok().json(&rotated),
+        UNCACHEABLE,
+    )))
 }
 
 /// An endpoint's delivery log (staff)
@@ -124,7 +128,7 @@ async fn rotate_secret(
     responses((status = 200, description = "A page of deliveries", body = WebhookDeliveryPage))
 )]
 #[get("/v1/webhooks/endpoints/{id}/deliveries")]
-async fn list_deliveries(
+async fn list_webhook_deliveries(
     webhooks: Webhooks,
     caller: Caller,
     id: web::Path<String>,
