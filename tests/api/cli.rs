@@ -424,3 +424,17 @@ async fn serve_staff_item(base: &str, url: &str) -> String {
         .unwrap();
     item["id"].as_str().unwrap().to_owned()
 }
+
+#[actix_web::test]
+async fn serve_help_tells_the_demo_menu_as_it_is() {
+    let out = brigade().args(["serve", "--help"]).output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    let app = TestApp::spawn().await;
+    let items = brigade::app::load_demo_menu(app.app_modules.catalog.as_ref())
+        .await
+        .unwrap();
+    let menu = app.get("/v1/menu", None).await.body;
+    let categories = menu["categories"].as_array().unwrap().len();
+    let said = format!("{categories} categories, {items} items");
+    assert!(help.contains(&said), "`serve --help` should say {said:?}: {help}");
+}
