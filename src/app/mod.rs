@@ -86,10 +86,9 @@ impl Modules {
             &settings.governance,
             inventory::source(settings, document),
         );
-        let partner_events: Vec<String> = crate::modules::SUBSCRIPTIONS
-            .iter()
-            .filter(|(consumer, _, _)| *consumer == "webhooks")
-            .flat_map(|(_, _, types)| types.iter().map(|t| (*t).to_owned()))
+        let partner_events: Vec<String> = docs::partner_event_types()
+            .into_iter()
+            .map(str::to_owned)
             .collect();
         let (webhooks, webhook_worker) =
             webhooks::build(db.clone(), &settings.webhooks, partner_events);

@@ -6,6 +6,9 @@ use utoipa::openapi::tag::TagBuilder;
 use utoipa::openapi::{InfoBuilder, OpenApi, OpenApiBuilder};
 
 pub const BEARER: &str = "bearer";
+/// The same access token, of an account with the admin role: `/v1/admin/...` operations
+/// require it, so the document tells operator operations apart from everyone else's.
+pub const ADMIN: &str = "admin";
 /// API keys (`POST /v1/api-keys`), as `X-API-Key` or as a bearer token; each operation open
 /// to keys lists the scope it needs under this scheme.
 pub const API_KEY: &str = "api_key";
@@ -56,12 +59,6 @@ pub fn base() -> OpenApi {
                 ))
                 .build(),
         )
-        .servers(Some(vec![
-            utoipa::openapi::server::ServerBuilder::new()
-                .url("http://127.0.0.1:8080")
-                .description(Some("A local Brigade (`brigade serve`); use your own host"))
-                .build(),
-        ]))
         .tags(Some(
             TAGS.iter()
                 .map(|(name, description)| {
@@ -80,7 +77,25 @@ pub fn base() -> OpenApi {
             HttpBuilder::new()
                 .scheme(HttpAuthScheme::Bearer)
                 .bearer_format("JWT")
-                .description(Some("An access token from POST /v1/auth/login."))
+                .description(Some(
+                    "An access token from POST /v1/auth/login: a JWT signed with HS256 by \
+                     Brigade itself, following RFC8725 (JWT best current practices): the \
+                     algorithm is fixed and checked, `exp` is short (15 minutes by default) \
+                     and required, and every token is checked against its live session.",
+                ))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        ADMIN,
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .description(Some(
+                    "An access token (as for `bearer`, following RFC8725) of an account with the admin \
+                     role; operator operations under /v1/admin require it.",
+                ))
                 .build(),
         ),
     );
@@ -95,6 +110,43 @@ pub fn base() -> OpenApi {
         )),
     );
     doc
+}
+
+/// A list of strings, bounded in length and in each item: what `#[schema(schema_with = ...)]`
+/// helpers of request fields return (utoipa has no attribute for an item's bounds).
+pub fn string_list(
+    min_items: usize,
+    max_items: usize,
+    max_length: usize,
+    pattern: Option<&str>,
+) -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(max_length))
+                .pattern(pattern),
+        )
+        .min_items(Some(min_items))
+        .max_items(Some(max_items))
+        .build()
+}
+
+/// Moves an operator operation's bearer requirement to the admin scheme.
+pub fn admin_only(operation: &mut serde_json::Value) {
+    for requirement in operation
+        .get_mut("security")
+        .and_then(serde_json::Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(map) = requirement.as_object_mut()
+            && let Some(scopes) = map.remove(BEARER)
+        {
+            map.insert(ADMIN.to_owned(), scopes);
+        }
+    }
 }
 
 pub fn to_yaml(doc: &OpenApi) -> String {

@@ -22,22 +22,17 @@ pub struct Problem(Box<ProblemBody>);
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(as = Problem)]
-#[schema(example = json!({
-    "type": "https://brigade.dev/problems/validation",
-    "code": "validation",
-    "title": "Invalid request",
-    "status": 422,
-    "detail": "2 fields are invalid",
-    "instance": "urn:request:0193a5c2-7d1e-7cc0-9a51-3e0b8f0e2f11",
-    "errors": [{"field": "password", "code": "too_short", "message": "must be at least 12 characters"}]
-}))]
 pub struct ProblemBody {
+    /// A page describing the problem (`https://brigade.dev/problems/<slug>`, also served
+    /// by Brigade at `/problems/<slug>`).
     #[serde(rename = "type")]
+    #[schema(max_length = 200)]
     pub type_uri: String,
     /// A stable machine code (`snake_case`): what clients branch on. Several codes may share
     /// one `type` (e.g. `card_declined` and `insufficient_funds` are both payment declines).
     pub code: String,
     pub title: String,
+    #[schema(minimum = 400, maximum = 599)]
     pub status: u16,
     pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]

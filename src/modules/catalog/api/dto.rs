@@ -166,10 +166,10 @@ pub struct NewItem {
     #[serde(deserialize_with = "lenient::integer")]
     pub price: i64,
     /// ISO 4217 code, e.g. `EUR`.
-    #[schema(pattern = "^[A-Z]{3}$", example = "EUR")]
+    #[schema(pattern = "^[A-Z]{3}$", min_length = 3, max_length = 3, example = "EUR")]
     pub currency: String,
     #[validate(length(max = 20))]
-    #[schema(max_items = 20)]
+    #[schema(schema_with = tag_list)]
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default = "yes")]
@@ -178,7 +178,7 @@ pub struct NewItem {
     #[schema(minimum = 0, maximum = 10000)]
     #[serde(default, deserialize_with = "lenient::integer")]
     pub position: i32,
-    #[schema(pattern = "^[a-z][a-z0-9-]{0,31}$", example = "bar")]
+    #[schema(pattern = "^[a-z][a-z0-9-]{0,31}$", max_length = 32, example = "bar")]
     pub station: String,
     #[validate(length(max = 20), nested)]
     #[schema(max_items = 20)]
@@ -209,17 +209,17 @@ pub struct ItemPatch {
     #[schema(minimum = 0, maximum = 10000000)]
     #[serde(default, deserialize_with = "lenient::optional_integer")]
     pub price: Option<i64>,
-    #[schema(pattern = "^[A-Z]{3}$")]
+    #[schema(pattern = "^[A-Z]{3}$", min_length = 3, max_length = 3)]
     pub currency: Option<String>,
     #[validate(length(max = 20))]
-    #[schema(max_items = 20)]
+    #[schema(schema_with = tag_list, nullable)]
     pub tags: Option<Vec<String>>,
     pub available: Option<bool>,
     #[validate(range(min = 0, max = 10000))]
     #[schema(minimum = 0, maximum = 10000)]
     #[serde(default, deserialize_with = "lenient::optional_integer")]
     pub position: Option<i32>,
-    #[schema(pattern = "^[a-z][a-z0-9-]{0,31}$")]
+    #[schema(pattern = "^[a-z][a-z0-9-]{0,31}$", max_length = 32)]
     pub station: Option<String>,
     #[validate(length(max = 20), nested)]
     #[schema(max_items = 20)]
@@ -327,4 +327,10 @@ pub struct CategoryPage {
     pub data: Vec<Category>,
     /// Pass as `cursor` for the next page; `null` on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// Diet and allergen labels: up to 20, each 1-32 letters, digits or dashes (normalised to
+/// lower case).
+fn tag_list() -> utoipa::openapi::schema::Array {
+    crate::platform::openapi::string_list(0, 20, 32, None)
 }

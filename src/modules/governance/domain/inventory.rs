@@ -51,7 +51,7 @@ fn operation(method: &str, path: &str, op: &Value, plans: &PlansByCaller) -> Ope
     auth.sort();
     auth.dedup();
     let anonymous = auth.iter().any(|a| a == "none");
-    let signed_in = auth.iter().any(|a| a == "bearer");
+    let signed_in = auth.iter().any(|a| a == "bearer" || a == "admin");
     let keys = auth.iter().any(|a| a == "api_key");
     OperationEntry {
         method: method.to_uppercase(),

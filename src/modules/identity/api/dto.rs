@@ -106,7 +106,7 @@ pub struct UpdateMeRequest {
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"roles": ["staff"]}))]
+#[schema(example = json!({"plan": "partner"}))]
 pub struct SetPlanRequest {
     /// A configured plan's name, or `null` for the default of the user's roles.
     #[validate(length(min = 1, max = 64))]

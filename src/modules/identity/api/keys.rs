@@ -29,9 +29,10 @@ pub struct NewApiKey {
     /// Among `orders:read`, `orders:write`, `menu:write`, `kitchen`, `delivery`,
     /// `webhooks`, `admin`, within what the owner's roles allow.
     #[validate(length(min = 1, max = 7))]
-    #[schema(min_items = 1, max_items = 7)]
+    #[schema(schema_with = scope_list)]
     pub scopes: Vec<String>,
     /// Optional; must be in the future.
+    #[schema(max_length = 64)]
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -60,4 +61,18 @@ pub struct CreatedApiKey {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ApiKeyList {
     pub data: Vec<ApiKey>,
+}
+
+/// One to seven of [`SCOPES`].
+fn scope_list() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(SCOPES.iter().map(|(name, _)| *name))),
+        )
+        .min_items(Some(1))
+        .max_items(Some(SCOPES.len()))
+        .build()
 }

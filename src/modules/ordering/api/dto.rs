@@ -17,7 +17,7 @@ pub struct Address {
     #[schema(min_length = 1, max_length = 20)]
     pub postal_code: String,
     /// ISO 3166-1 alpha-2 code.
-    #[schema(pattern = "^[A-Z]{2}$")]
+    #[schema(pattern = "^[A-Z]{2}$", min_length = 2, max_length = 2)]
     pub country: String,
 }
 
@@ -35,6 +35,10 @@ impl Fulfillment {
     }
 }
 
+fn option_ids() -> utoipa::openapi::schema::Array {
+    crate::platform::openapi::string_list(0, 20, 64, None)
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrderLine {
@@ -47,7 +51,7 @@ pub struct NewOrderLine {
     pub quantity: u32,
     /// Ids of the chosen options (from the item's option groups).
     #[validate(length(max = 20))]
-    #[schema(max_items = 20)]
+    #[schema(schema_with = option_ids)]
     #[serde(default)]
     pub options: Vec<String>,
 }

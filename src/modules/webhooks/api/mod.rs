@@ -30,7 +30,7 @@ pub struct NewWebhookEndpoint {
     pub url: String,
     /// Event types to receive (see the inventory's events).
     #[validate(length(min = 1, max = 50))]
-    #[schema(min_items = 1, max_items = 50)]
+    #[schema(schema_with = event_type_list)]
     pub event_types: Vec<String>,
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]
@@ -166,4 +166,9 @@ pub trait WebhooksApi: EventHandler {
         owner: &Principal,
         id: &str,
     ) -> Result<WebhookDelivery, WebhooksError>;
+}
+
+/// One to fifty event types such as `order.paid` (the document lists those partners receive).
+fn event_type_list() -> utoipa::openapi::schema::Array {
+    crate::platform::openapi::string_list(1, 50, 64, Some("^[a-z_]+\\.[a-z_]+$"))
 }

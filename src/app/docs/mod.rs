@@ -1,0 +1,109 @@
+//! The OpenAPI document: collected from the registered handlers, then completed with what
+//! every operation shares — problem responses with examples, response headers, bounds, the
+//! admin security requirement — so none can be forgotten.
+
+mod bounds;
+mod headers;
+mod problems;
+
+use actix_web::App;
+use serde_json::{Value, json};
+use utoipa::openapi::OpenApi;
+use utoipa::{PartialSchema, ToSchema};
+use utoipa_actix_web::AppExt;
+
+use crate::platform::openapi;
+use crate::platform::problem::Problem;
+use crate::platform::validation::FieldError;
+
+/// The complete document, as served at `/openapi.json` and printed by `brigade openapi`.
+pub fn openapi() -> OpenApi {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::base())
+        .configure(super::api_routes)
+        .split_for_parts();
+    complete(doc)
+}
+
+fn complete(mut doc: OpenApi) -> OpenApi {
+    let components = doc.components.get_or_insert_with(Default::default);
+    components
+        .schemas
+        .insert(Problem::name().into_owned(), Problem::schema());
+    components
+        .schemas
+        .insert(FieldError::name().into_owned(), FieldError::schema());
+
+    let mut value = serde_json::to_value(&doc).expect("the document serialises");
+    value["components"]["headers"] = headers::components();
+    if let Some(paths) = value.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for (method, operation) in item.iter_mut() {
+                let idempotent = method == "post" && problems::accepts_idempotency_key(path);
+                if idempotent {
+                    problems::document_idempotency_key(operation);
+                }
+                problems::add_shared_problems(path, operation);
+                problems::add_examples(operation);
+                let replays = idempotent || (method == "post" && path.ends_with("/payments"));
+                headers::declare(path, method, operation, replays);
+                if path.starts_with("/v1/admin/") {
+                    openapi::admin_only(operation);
+                }
+            }
+        }
+    }
+    bounds::apply(&mut value);
+    value["servers"] = json!([{
+        "url": "https://brigade.example.com",
+        "description": "Your Brigade: its HTTPS address (a local one is http://127.0.0.1:8080)",
+        "x-internal": false
+    }]);
+    if let Some(items) = value.pointer_mut(
+        "/components/schemas/NewWebhookEndpoint/properties/event_types/items",
+    ) {
+        items["enum"] = json!(partner_event_types());
+    }
+    serde_json::from_value(value).expect("the completed document deserialises")
+}
+
+/// The event types partners' webhooks may receive: what the webhooks module subscribes to.
+pub fn partner_event_types() -> Vec<&'static str> {
+    crate::modules::SUBSCRIPTIONS
+        .iter()
+        .filter(|(consumer, _, _)| *consumer == "webhooks")
+        .flat_map(|(_, _, types)| types.iter().copied())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_documents_its_problems_and_security() {
+        let doc = serde_json::to_value(openapi()).unwrap();
+        let paths = doc["paths"].as_object().unwrap();
+        assert!(paths.contains_key("/v1/menu"));
+        for (path, item) in paths {
+            for (method, op) in item.as_object().unwrap() {
+                let name = format!("{method} {path}");
+                assert!(op["summary"].is_string(), "{name} has no summary");
+                assert!(
+                    op["tags"].as_array().is_some_and(|t| !t.is_empty()),
+                    "{name} has no tag"
+                );
+                assert!(
+                    op["security"].is_array(),
+                    "{name} declares no security requirement"
+                );
+                assert!(op["responses"]["400"].is_object(), "{name} lacks 400");
+                assert!(op["responses"]["500"].is_object(), "{name} lacks 500");
+            }
+        }
+    }
+}
