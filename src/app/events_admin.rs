@@ -23,6 +23,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"name": "kitchen<-ordering", "position": 42, "attempts": 0, "last_error": "",
+    "leased_by": "", "leased_until": "2026-11-21T12:00:10Z"}))]
 pub struct SubscriptionState {
     /// `consumer<-producer`.
     pub name: String,

@@ -436,5 +436,8 @@ async fn serve_help_tells_the_demo_menu_as_it_is() {
     let menu = app.get("/v1/menu", None).await.body;
     let categories = menu["categories"].as_array().unwrap().len();
     let said = format!("{categories} categories, {items} items");
-    assert!(help.contains(&said), "`serve --help` should say {said:?}: {help}");
+    assert!(
+        help.contains(&said),
+        "`serve --help` should say {said:?}: {help}"
+    );
 }

@@ -41,7 +41,12 @@ fn refs(value: &Value, found: &mut BTreeSet<String>) {
 /// Component schemas a request body can contain (directly or through references).
 fn sent_by_clients(doc: &Value) -> BTreeSet<String> {
     let mut sent = BTreeSet::new();
-    for item in doc["paths"].as_object().into_iter().flatten().map(|(_, i)| i) {
+    for item in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(_, i)| i)
+    {
         for op in item.as_object().into_iter().flatten().map(|(_, o)| o) {
             if let Some(body) = op.get("requestBody") {
                 refs(body, &mut sent);
@@ -154,7 +159,9 @@ fn bound_parameters(op: &mut Value) {
     {
         let place = param["in"].as_str().unwrap_or_default().to_owned();
         let schema = &mut param["schema"];
-        if !is(schema, "string") || schema.get("maxLength").is_some() || schema.get("enum").is_some()
+        if !is(schema, "string")
+            || schema.get("maxLength").is_some()
+            || schema.get("enum").is_some()
         {
             continue;
         }

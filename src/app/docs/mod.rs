@@ -3,6 +3,7 @@
 //! admin security requirement — so none can be forgotten.
 
 mod bounds;
+mod examples;
 mod headers;
 mod problems;
 
@@ -58,14 +59,15 @@ fn complete(mut doc: OpenApi) -> OpenApi {
         }
     }
     bounds::apply(&mut value);
+    examples::derive(&mut value);
     value["servers"] = json!([{
         "url": "https://brigade.example.com",
         "description": "Your Brigade: its HTTPS address (a local one is http://127.0.0.1:8080)",
         "x-internal": false
     }]);
-    if let Some(items) = value.pointer_mut(
-        "/components/schemas/NewWebhookEndpoint/properties/event_types/items",
-    ) {
+    if let Some(items) =
+        value.pointer_mut("/components/schemas/NewWebhookEndpoint/properties/event_types/items")
+    {
         items["enum"] = json!(partner_event_types());
     }
     serde_json::from_value(value).expect("the completed document deserialises")

@@ -6,21 +6,77 @@ use serde_json::{Value, json};
 /// What a problem of `status` looks like, as an example for its response.
 fn example(status: u16) -> Value {
     let (slug, title, detail) = match status {
-        400 => ("malformed-json", "Malformed JSON", "the body is not valid JSON (line 1, column 2)"),
-        401 => ("unauthorized", "Authentication required", "the token is invalid, expired or revoked"),
-        402 => ("payment-declined", "Payment declined", "the card was declined: card_declined"),
-        403 => ("forbidden", "Forbidden", "this operation needs one of the roles: staff"),
+        400 => (
+            "malformed-json",
+            "Malformed JSON",
+            "the body is not valid JSON (line 1, column 2)",
+        ),
+        401 => (
+            "unauthorized",
+            "Authentication required",
+            "the token is invalid, expired or revoked",
+        ),
+        402 => (
+            "payment-declined",
+            "Payment declined",
+            "the card was declined: card_declined",
+        ),
+        403 => (
+            "forbidden",
+            "Forbidden",
+            "this operation needs one of the roles: staff",
+        ),
         404 => ("not-found", "Not found", "no resource with this id"),
-        408 => ("request-timeout", "Request timeout", "the request body did not arrive within 10000 ms"),
-        409 => ("conflict", "Conflict", "the resource changed meanwhile; retry"),
-        412 => ("precondition-failed", "Precondition failed", "the resource has changed; its current ETag is \"3\""),
-        413 => ("payload-too-large", "Payload too large", "request bodies are limited to 262144 bytes"),
-        415 => ("unsupported-media-type", "Unsupported media type", "send the body as application/json"),
-        422 => ("validation", "Invalid request", "`limit` must be between 1 and 100"),
-        429 => ("too-many-requests", "Too many requests", "try again in 12 seconds"),
-        503 => ("unavailable", "Service unavailable", "too many sign-ins at once; try again in 1 s"),
-        504 => ("processor-timeout", "Card processor timeout", "the card processor did not answer in time"),
-        _ => ("internal", "Internal server error", "something went wrong on our side; quote the instance when reporting it"),
+        408 => (
+            "request-timeout",
+            "Request timeout",
+            "the request body did not arrive within 10000 ms",
+        ),
+        409 => (
+            "conflict",
+            "Conflict",
+            "the resource changed meanwhile; retry",
+        ),
+        412 => (
+            "precondition-failed",
+            "Precondition failed",
+            "the resource has changed; its current ETag is \"3\"",
+        ),
+        413 => (
+            "payload-too-large",
+            "Payload too large",
+            "request bodies are limited to 262144 bytes",
+        ),
+        415 => (
+            "unsupported-media-type",
+            "Unsupported media type",
+            "send the body as application/json",
+        ),
+        422 => (
+            "validation",
+            "Invalid request",
+            "`limit` must be between 1 and 100",
+        ),
+        429 => (
+            "too-many-requests",
+            "Too many requests",
+            "try again in 12 seconds",
+        ),
+        503 => (
+            "unavailable",
+            "Service unavailable",
+            "too many sign-ins at once; try again in 1 s",
+        ),
+        504 => (
+            "processor-timeout",
+            "Card processor timeout",
+            "the card processor did not answer in time",
+        ),
+        _ => (
+            "internal",
+            "Internal server error",
+            "something went wrong on our side; quote the instance when reporting it",
+        ),
     };
     let code = match status {
         402 => "card_declined".to_owned(),
@@ -35,7 +91,8 @@ fn example(status: u16) -> Value {
         "instance": "urn:request:0193a5c2-7d1e-7cc0-9a51-3e0b8f0e2f11",
     });
     if status == 422 {
-        body["errors"] = json!([{"field": "limit", "code": "range", "message": "must be between 1 and 100"}]);
+        body["errors"] =
+            json!([{"field": "limit", "code": "range", "message": "must be between 1 and 100"}]);
     }
     body
 }
@@ -66,9 +123,7 @@ pub fn add_examples(operation: &mut Value) {
             .pointer_mut("/content/application~1problem+json")
             .and_then(Value::as_object_mut)
         {
-            content
-                .entry("example")
-                .or_insert_with(|| example(status));
+            content.entry("example").or_insert_with(|| example(status));
         }
     }
 }

@@ -63,6 +63,12 @@ impl Wake {
 
 /// An event a subscriber kept failing on, kept for an operator to inspect and re-drive.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": "dl_0193a5c27d1e7cc09a513e0b8f0e2f41", "subscription": "kitchen<-ordering",
+    "event": {"id": "evt_0193a5c27d1e7cc09a513e0b8f0e2f42", "type": "order.paid", "version": 1,
+        "occurred_at": "2026-11-21T12:00:00Z", "aggregate_id": "ord_0193a5c27d1e7cc09a513e0b8f0e2f15",
+        "payload": {"order_id": "ord_0193a5c27d1e7cc09a513e0b8f0e2f15"}},
+    "error": "the handler failed: database is unreachable", "attempts": 10,
+    "dead_at": "2026-11-21T12:30:00Z", "redriven_at": null}))]
 pub struct DeadLetter {
     pub id: String,
     /// `consumer<-producer`.
@@ -117,6 +123,7 @@ impl From<diesel::result::Error> for RedriveError {
 
 /// How far a subscription lags behind its producer, for metrics and the dashboard.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"subscription": "kitchen<-ordering", "backlog": 0, "attempts": 0, "dead_letters": 0}))]
 pub struct SubscriptionHealth {
     /// `consumer<-producer`.
     pub subscription: String,

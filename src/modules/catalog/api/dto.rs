@@ -166,7 +166,12 @@ pub struct NewItem {
     #[serde(deserialize_with = "lenient::integer")]
     pub price: i64,
     /// ISO 4217 code, e.g. `EUR`.
-    #[schema(pattern = "^[A-Z]{3}$", min_length = 3, max_length = 3, example = "EUR")]
+    #[schema(
+        pattern = "^[A-Z]{3}$",
+        min_length = 3,
+        max_length = 3,
+        example = "EUR"
+    )]
     pub currency: String,
     #[validate(length(max = 20))]
     #[schema(schema_with = tag_list)]

@@ -6,6 +6,11 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": "aud_0193a5c27d1e7cc09a513e0b8f0e2f31", "at": "2026-11-21T12:00:00Z",
+    "actor_id": "usr_0193a5c27d1e7cc09a513e0b8f0e2f01", "key_id": null, "actor_roles": ["customer", "staff"],
+    "action": "PATCH /v1/catalog/items/{id}", "path": "/v1/catalog/items/itm_0193a5c27d1e7cc09a513e0b8f0e2f11",
+    "target_type": "item", "target_id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11", "status": 200,
+    "request_id": "0193a5c2-7d1e-7cc0-9a51-3e0b8f0e2f11", "before": {"price": 380}, "after": {"price": 400}}))]
 pub struct AuditEntry {
     pub id: String,
     pub at: DateTime<Utc>,

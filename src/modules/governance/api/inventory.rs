@@ -18,6 +18,8 @@ pub struct InventorySource {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"name": "ordering", "version": "1.0.0", "owner": "front-of-house",
+    "purpose": "Orders: placing, pricing, following and cancelling them.", "depends_on": ["catalog"], "operations": 6}))]
 pub struct ModuleEntry {
     pub name: String,
     pub version: String,
@@ -30,6 +32,9 @@ pub struct ModuleEntry {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"method": "POST", "path": "/v1/orders", "operation_id": "place_order", "module": "ordering",
+    "summary": "Place an order", "visibility": "partner", "scopes": ["orders:write"], "auth": ["api_key", "bearer"],
+    "rate_limit": {"user": "standard", "staff": "internal"}, "deprecated": false, "sunset": null}))]
 pub struct OperationEntry {
     pub method: String,
     pub path: String,
@@ -59,6 +64,8 @@ pub struct PlansByCaller {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"event_type": "order.paid", "version": 1, "producer": "ordering", "consumers": ["kitchen", "webhooks"],
+    "summary": "The order was paid; the kitchen can start.", "schema": {"type": "object"}}))]
 pub struct EventEntry {
     pub event_type: String,
     pub version: u32,
@@ -71,6 +78,7 @@ pub struct EventEntry {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"name": "standard", "per_second": 20, "per_minute": 600, "monthly_quota": 1000000}))]
 pub struct PlanEntry {
     pub name: String,
     /// 0: not limited.

@@ -37,6 +37,9 @@ pub struct NewApiKey {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({"id": "key_0193a5c27d1e7cc09a513e0b8f0e2f21", "name": "POS integration", "prefix": "bk_ab12cd34",
+    "scopes": ["orders:read", "orders:write"], "created_at": "2026-11-21T09:30:00Z", "expires_at": null,
+    "last_used_at": "2026-11-21T12:00:00Z", "revoked_at": null}))]
 pub struct ApiKey {
     pub id: String,
     pub name: String,
@@ -55,6 +58,7 @@ pub struct CreatedApiKey {
     #[serde(flatten)]
     pub key: ApiKey,
     /// Send as `Authorization: Bearer <secret>` or `X-API-Key: <secret>`. Shown once.
+    #[schema(example = "bk_ab12cd34_Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eA")]
     pub secret: String,
 }
 

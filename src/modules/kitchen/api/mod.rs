@@ -104,6 +104,10 @@ pub struct TicketLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({"id": "tkt_0193a5c27d1e7cc09a513e0b8f0e2f61", "order_id": "ord_0193a5c27d1e7cc09a513e0b8f0e2f15",
+    "status": "in_preparation", "lines": [{"id": "tln_0193a5c27d1e7cc09a513e0b8f0e2f62", "station": "bar",
+        "name": "Flat white", "quantity": 2, "options": ["Oat"], "status": "started"}],
+    "created_at": "2026-11-21T12:01:00Z", "updated_at": "2026-11-21T12:02:00Z"}))]
 pub struct Ticket {
     pub id: String,
     pub order_id: String,

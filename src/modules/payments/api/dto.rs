@@ -66,6 +66,8 @@ pub struct RefundRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({"id": "rfd_0193a5c27d1e7cc09a513e0b8f0e2f81", "payment_id": "pay_0193a5c27d1e7cc09a513e0b8f0e2f16",
+    "amount": 500, "created_at": "2026-11-21T12:40:00Z"}))]
 pub struct Refund {
     pub id: String,
     pub payment_id: String,

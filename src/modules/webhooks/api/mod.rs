@@ -46,6 +46,9 @@ pub enum WebhookEndpointStatus {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": "whe_0193a5c27d1e7cc09a513e0b8f0e2f71", "url": "https://pos.example.com/brigade",
+    "event_types": ["order.paid", "order.ready"], "description": "Till display", "status": "active",
+    "disabled_reason": null, "previous_secret_expires_at": null, "created_at": "2026-11-21T09:30:00Z"}))]
 pub struct WebhookEndpoint {
     pub id: String,
     pub url: String,
@@ -64,6 +67,7 @@ pub struct WebhookEndpointWithSecret {
     #[serde(flatten)]
     pub endpoint: WebhookEndpoint,
     /// `whsec_…`: verify `webhook-signature` with it. Shown once.
+    #[schema(example = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")]
     pub secret: String,
 }
 
@@ -91,6 +95,10 @@ pub struct WebhookAttempt {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": "whd_0193a5c27d1e7cc09a513e0b8f0e2f72", "endpoint_id": "whe_0193a5c27d1e7cc09a513e0b8f0e2f71",
+    "event_id": "evt_0193a5c27d1e7cc09a513e0b8f0e2f42", "event_type": "order.paid", "status": "succeeded",
+    "attempts": [{"at": "2026-11-21T12:00:01Z", "status_code": 200, "duration_ms": 84, "error": null}],
+    "next_attempt_at": null, "created_at": "2026-11-21T12:00:00Z"}))]
 pub struct WebhookDelivery {
     /// The `webhook-id`, the same on every retry.
     pub id: String,
