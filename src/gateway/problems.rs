@@ -97,12 +97,16 @@ impl From<PaymentsError> for Problem {
                 Problem::conflict(e.to_string()).with_code("idempotency_key_in_flight")
             }
             PaymentsError::Conflict(detail) => Problem::conflict(detail),
-            PaymentsError::ProcessorTimeout { .. } => Problem::new(
-                StatusCode::GATEWAY_TIMEOUT,
-                "processor-timeout",
-                "Card processor timeout",
-                e.to_string(),
-            ),
+            PaymentsError::ProcessorTimeout { ref payment_id } => {
+                let location = format!("/v1/payments/{payment_id}");
+                Problem::new(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    "processor-timeout",
+                    "Card processor timeout",
+                    e.to_string(),
+                )
+                .with_header(header::LOCATION, &location)
+            }
             PaymentsError::Forbidden(_) => Problem::forbidden(e.to_string()),
             PaymentsError::Internal(cause) => Problem::internal(&cause),
         }

@@ -11,9 +11,19 @@ async fn the_same_key_replays_and_never_charges_twice() {
     let id = order["id"].as_str().unwrap();
     let first = cafe.pay(&cafe.customer, id, "key-1", "tok_ok").await;
     assert_eq!(first.status, 201);
+    let payment_id = first.body["id"].as_str().unwrap();
+    let location = format!("/v1/payments/{payment_id}");
+    assert_eq!(first.header("location"), Some(location.clone()));
+    assert_eq!(first.header("idempotent-replayed"), None);
     let replay = cafe.pay(&cafe.customer, id, "key-1", "tok_ok").await;
     assert_eq!(replay.status, 201);
     assert_eq!(replay.body, first.body);
+    // A replay says so, like every other create's.
+    assert_eq!(
+        replay.header("idempotent-replayed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(replay.header("location"), Some(location.clone()));
     let mismatch = cafe.pay(&cafe.customer, id, "key-1", "tok_declined").await;
     assert_eq!(
         mismatch.problem(422)["type"],
@@ -134,6 +144,18 @@ async fn a_processor_timeout_is_504_and_the_payment_stays_pending() {
         timeout.problem(504)["type"],
         "https://brigade.dev/problems/processor-timeout"
     );
+    // The outcome can be read back without paying again.
+    let location = timeout
+        .header("location")
+        .expect("a 504 points at the payment");
+    let pending = cafe.app.get(&location, Some(&cafe.customer)).await;
+    assert_eq!(pending.status, 200, "{}", pending.body);
+    assert_eq!(pending.body["status"], "pending");
+    let listed = cafe
+        .app
+        .get(&format!("/v1/orders/{id}/payments"), Some(&cafe.customer))
+        .await;
+    assert_eq!(listed.body["data"][0]["id"], pending.body["id"]);
     let retry = cafe.pay(&cafe.customer, id, "t1", "tok_timeout").await;
     retry.problem(504);
     // Still pending: no other charge may start, and the order is not paid.
@@ -189,6 +211,44 @@ async fn refunds_never_exceed_the_capture_and_are_for_staff() {
             Some(&cafe.staff),
             json!({"amount": 1}),
         )
+        .await
+        .problem(404);
+}
+
+#[actix_web::test]
+async fn payments_are_read_back_by_their_customer_and_staff_only() {
+    let cafe = Cafe::open().await;
+    let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    let id = order["id"].as_str().unwrap();
+    let declined = cafe
+        .pay(&cafe.customer, id, "d", "tok_insufficient_funds")
+        .await;
+    assert_eq!(declined.problem(402)["code"], "insufficient_funds");
+    let paid = cafe.pay(&cafe.customer, id, "ok", "tok_ok").await;
+    assert_eq!(paid.status, 201);
+    let list = cafe
+        .app
+        .get(&format!("/v1/orders/{id}/payments"), Some(&cafe.customer))
+        .await;
+    let statuses: Vec<&str> = list.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["declined", "captured"], "{}", list.body);
+    let path = format!("/v1/payments/{}", paid.body["id"].as_str().unwrap());
+    let mine = cafe.app.get(&path, Some(&cafe.customer)).await;
+    assert_eq!(
+        (mine.status, mine.body["amount"].clone()),
+        (200, order["total"].clone())
+    );
+    assert_eq!(cafe.app.get(&path, Some(&cafe.staff)).await.status, 200);
+    // Another customer learns nothing, not even that it exists.
+    let eve = cafe.app.customer_token("eve@example.com").await;
+    cafe.app.get(&path, Some(&eve)).await.problem(404);
+    cafe.app
+        .get(&format!("/v1/orders/{id}/payments"), Some(&eve))
         .await
         .problem(404);
 }

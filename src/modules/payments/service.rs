@@ -11,8 +11,8 @@ use crate::modules::identity::api::{Principal, Role};
 use crate::modules::ordering::api::{OrderStatus, OrderingApi, OrderingError};
 use crate::modules::payments::api::events::{self as ev, PaymentEvent};
 use crate::modules::payments::api::{
-    Card, CardProcessor, ChargeError, Payment, PaymentRequest, PaymentStatus, PaymentsApi,
-    PaymentsError, Refund, RefundRequest,
+    Card, CardProcessor, ChargeError, PayOutcome, Payment, PaymentList, PaymentRequest,
+    PaymentStatus, PaymentsApi, PaymentsError, Refund, RefundRequest,
 };
 use crate::modules::payments::store::{self, KeyRow, Outbox, PaymentRow};
 use crate::platform::config::PaymentSettings;
@@ -355,14 +355,48 @@ impl PaymentsApi for PaymentsService {
         order_id: &str,
         idempotency_key: Option<&str>,
         request: PaymentRequest,
-    ) -> Result<Payment, PaymentsError> {
+    ) -> Result<PayOutcome, PaymentsError> {
         let key = check_key(idempotency_key)?;
         let hash = token_digest(&format!("{order_id}\n{}", request.card_token));
-        match self.claim(caller, key, hash, order_id).await {
-            Ok(Claim::Replay(row)) => answer(row),
-            Ok(Claim::Charge(row)) => self.charge(caller, key, row, &request.card_token).await,
-            Err(e) => Err(e),
+        let (payment, replayed) = match self.claim(caller, key, hash, order_id).await? {
+            Claim::Replay(row) => (answer(row)?, true),
+            Claim::Charge(row) => (
+                self.charge(caller, key, row, &request.card_token).await?,
+                false,
+            ),
+        };
+        Ok(PayOutcome { payment, replayed })
+    }
+
+    async fn payment(&self, caller: &Principal, id: &str) -> Result<Payment, PaymentsError> {
+        let row = self.load(id).await?;
+        if row.customer_id != caller.user_id && !caller.has_any(REFUNDERS) {
+            return Err(PaymentsError::NotFound(format!("no payment with id {id}")));
         }
+        Ok(row.into())
+    }
+
+    async fn order_payments(
+        &self,
+        caller: &Principal,
+        order_id: &str,
+    ) -> Result<PaymentList, PaymentsError> {
+        // Visible to whoever may see the order (its customer, staff); others get NotFound.
+        self.ordering
+            .get(caller, order_id)
+            .await
+            .map_err(|e| match e {
+                OrderingError::NotFound(_) => PaymentsError::NotFound(e.to_string()),
+                other => PaymentsError::Internal(other.to_string()),
+            })?;
+        let id = order_id.to_owned();
+        let rows = self
+            .db
+            .read(move |c| store::of_order(c, &id).map_err(PaymentsError::from))
+            .await?;
+        Ok(PaymentList {
+            data: rows.into_iter().map(Payment::from).collect(),
+        })
     }
 
     async fn refund(

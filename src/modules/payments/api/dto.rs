@@ -54,6 +54,21 @@ pub struct Payment {
     pub created_at: DateTime<Utc>,
 }
 
+/// What paying answered: the payment, and whether it is the first answer to this
+/// `Idempotency-Key` replayed (nothing was charged again).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PayOutcome {
+    pub payment: Payment,
+    pub replayed: bool,
+}
+
+/// Every attempt to pay one order, oldest first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaymentList {
+    #[schema(max_items = 100)]
+    pub data: Vec<Payment>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"amount": 420}))]

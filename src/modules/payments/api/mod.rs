@@ -7,7 +7,9 @@ mod processor;
 
 use async_trait::async_trait;
 
-pub use dto::{Card, Payment, PaymentRequest, PaymentStatus, Refund, RefundRequest};
+pub use dto::{
+    Card, PayOutcome, Payment, PaymentList, PaymentRequest, PaymentStatus, Refund, RefundRequest,
+};
 pub use error::PaymentsError;
 pub use processor::{CardProcessor, Charge, ChargeError};
 
@@ -34,7 +36,16 @@ pub trait PaymentsApi: EventHandler {
         order_id: &str,
         idempotency_key: Option<&str>,
         request: PaymentRequest,
-    ) -> Result<Payment, PaymentsError>;
+    ) -> Result<PayOutcome, PaymentsError>;
+    /// A payment its order's customer or staff may read (others: `NotFound`): how to learn
+    /// the outcome of a charge whose answer was lost, without paying again.
+    async fn payment(&self, caller: &Principal, id: &str) -> Result<Payment, PaymentsError>;
+    /// Every attempt to pay an order the caller may see, oldest first.
+    async fn order_payments(
+        &self,
+        caller: &Principal,
+        order_id: &str,
+    ) -> Result<PaymentList, PaymentsError>;
     /// Staff: refunds part or all of what is left of a captured payment.
     async fn refund(
         &self,

@@ -1,8 +1,9 @@
 //! Payments' HTTP operations: thin handlers over [`PaymentsApi`].
 
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
-use super::api::{Payment, PaymentRequest, PaymentsApi, Refund, RefundRequest};
+use super::api::{Payment, PaymentList, PaymentRequest, PaymentsApi, Refund, RefundRequest};
 use crate::gateway::auth::Caller;
 use crate::platform::http::cache::{PERSONAL, with_policy};
 use crate::platform::http::extract::ValidJson;
@@ -11,7 +12,10 @@ use crate::platform::problem::Problem;
 type Payments = web::Data<dyn PaymentsApi>;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(pay_order).service(refund_payment);
+    cfg.service(pay_order)
+        .service(list_order_payments)
+        .service(get_payment)
+        .service(refund_payment);
 }
 
 /// Pay for an order
@@ -20,7 +24,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// required: repeating a request with the same key and body answers like the first time
 /// without charging again; the same key with another body is 422, and while the first
 /// request is still running, 409. A processor timeout answers 504 and leaves the payment
-/// pending: retry with the same key.
+/// pending: retry with the same key, or read it back with `GET /v1/payments/{id}` (the 504's
+/// `Location`).
 #[utoipa::path(
     tag = "payments",
     security(("bearer" = []), ("api_key" = ["orders:write"])),
@@ -52,11 +57,56 @@ async fn pay_order(
         ),
         None => None,
     };
-    let payment = payments.pay(&caller.0, &id, key, body.0).await?;
-    Ok(with_policy(
-        HttpResponse::Created().json(&payment),
-        PERSONAL,
-    ))
+    let outcome = payments.pay(&caller.0, &id, key, body.0).await?;
+    let mut res = HttpResponse::Created();
+    res.insert_header((
+        header::LOCATION,
+        format!("/v1/payments/{}", outcome.payment.id),
+    ));
+    if outcome.replayed {
+        res.insert_header(("Idempotent-Replayed", "true"));
+    }
+    Ok(with_policy(res.json(&outcome.payment), PERSONAL))
+}
+
+/// List an order's payments
+///
+/// Every attempt to pay the order, oldest first: captured, declined, failed or still pending.
+/// The order's customer and staff may read them.
+#[utoipa::path(
+    tag = "payments",
+    security(("bearer" = []), ("api_key" = ["orders:read"])),
+    params(("id" = String, Path, description = "Order id")),
+    responses((status = 200, description = "The order's payments", body = PaymentList))
+)]
+#[get("/v1/orders/{id}/payments")]
+async fn list_order_payments(
+    payments: Payments,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let list = payments.order_payments(&caller.0, &id).await?;
+    Ok(with_policy(HttpResponse::Ok().json(&list), PERSONAL))
+}
+
+/// Get a payment
+///
+/// Its status, amount and what was refunded: how to learn the outcome of a charge whose
+/// answer was lost (a 504, a dropped connection) without paying again.
+#[utoipa::path(
+    tag = "payments",
+    security(("bearer" = []), ("api_key" = ["orders:read"])),
+    params(("id" = String, Path, description = "Payment id")),
+    responses((status = 200, description = "The payment", body = Payment))
+)]
+#[get("/v1/payments/{id}")]
+async fn get_payment(
+    payments: Payments,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let payment = payments.payment(&caller.0, &id).await?;
+    Ok(with_policy(HttpResponse::Ok().json(&payment), PERSONAL))
 }
 
 /// Refund a payment (staff)

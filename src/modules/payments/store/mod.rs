@@ -135,6 +135,14 @@ pub fn payment(conn: &mut DbConn, id: &str) -> QueryResult<Option<PaymentRow>> {
         .optional()
 }
 
+/// Every attempt to pay `order_id`, oldest first.
+pub fn of_order(conn: &mut DbConn, order_id: &str) -> QueryResult<Vec<PaymentRow>> {
+    payments::table
+        .filter(payments::order_id.eq(order_id))
+        .order((payments::created_at.asc(), payments::id.asc()))
+        .load(conn)
+}
+
 pub fn captured_for_order(conn: &mut DbConn, order_id: &str) -> QueryResult<Option<PaymentRow>> {
     payments::table
         .filter(payments::order_id.eq(order_id))
