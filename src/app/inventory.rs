@@ -5,6 +5,7 @@
 use crate::modules::governance::api::{
     EventEntry, InventorySource, ModuleEntry, OperationEntry, PlanEntry, PlansByCaller,
 };
+use crate::modules::webhooks::api::EventType;
 use crate::modules::{
     DEPENDENCIES, SUBSCRIPTIONS, catalog, delivery, governance, identity, kitchen, ordering,
     payments, webhooks,
@@ -43,6 +44,11 @@ const OPERATIONAL: &[(&str, &str, &str)] = &[
     ("GET", "/docs/", "Swagger UI"),
     (
         "GET",
+        "/problems",
+        "What each problem type means (one page per `type`)",
+    ),
+    (
+        "GET",
         "/admin",
         "The operator dashboard (signs in as an admin)",
     ),
@@ -78,6 +84,21 @@ fn event_entry(producer: &str, spec: &EventSpec) -> EventEntry {
         summary: spec.summary.to_owned(),
         schema: serde_json::to_value((spec.schema)()).unwrap_or_default(),
     }
+}
+
+/// What partners' webhooks carry: each of `types` with its summary and payload schema.
+pub fn partner_event_catalog(types: &[&str]) -> Vec<EventType> {
+    PUBLISHED
+        .iter()
+        .flat_map(|(_, specs)| specs.iter())
+        .filter(|spec| types.contains(&spec.event_type))
+        .map(|spec| EventType {
+            event_type: spec.event_type.to_owned(),
+            version: spec.version,
+            summary: spec.summary.to_owned(),
+            data_schema: serde_json::to_value((spec.schema)()).unwrap_or_default(),
+        })
+        .collect()
 }
 
 fn operational(method: &str, path: &str, summary: &str) -> OperationEntry {

@@ -10,6 +10,7 @@ mod events_admin;
 mod health;
 mod inventory;
 mod metrics;
+mod problem_pages;
 mod tls;
 
 use std::net::TcpListener;
@@ -86,10 +87,7 @@ impl Modules {
             &settings.governance,
             inventory::source(settings, document),
         );
-        let partner_events: Vec<String> = docs::partner_event_types()
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
+        let partner_events = inventory::partner_event_catalog(&docs::partner_event_types());
         let (webhooks, webhook_worker) =
             webhooks::build(db.clone(), &settings.webhooks, partner_events);
         let consumer = |name: &str| -> Arc<dyn EventHandler> {
@@ -307,6 +305,7 @@ impl Application {
                     ))
                 })
                 .configure(dashboard::routes)
+                .configure(problem_pages::routes)
                 .configure(|cfg| {
                     if serve_metrics {
                         cfg.route("/metrics", web::get().to(metrics::handler));

@@ -169,3 +169,51 @@ async fn every_error_everywhere_is_problem_json() {
     app.get("/docs/nope", None).await.problem(404);
     app.get("/no/such/thing", None).await.problem(404);
 }
+
+#[actix_web::test]
+async fn every_problem_type_resolves_to_a_page_about_it() {
+    let app = TestApp::spawn().await;
+    let problems = [
+        app.get("/v1/me", None).await,
+        app.get("/v1/catalog/items/itm_nope", None).await,
+        app.get("/v1/catalog/items?limit=0", None).await,
+        app.send("DELETE", "/v1/menu", None, &[], None).await,
+        app.login("nobody@example.com", "not-the-password-at-all")
+            .await,
+    ];
+    for res in &problems {
+        let problem = res.problem(res.status);
+        let slug = problem["type"]
+            .as_str()
+            .unwrap()
+            .strip_prefix("https://brigade.dev/problems/")
+            .expect("types live under /problems/");
+        assert_eq!(problem["code"], slug.replace('-', "_"));
+        let page = app.get(&format!("/problems/{slug}"), None).await;
+        assert_eq!(page.status, 200, "/problems/{slug}");
+        let text = String::from_utf8_lossy(&page.raw);
+        assert!(text.contains(problem["title"].as_str().unwrap()), "{text}");
+    }
+    let index = String::from_utf8(app.get("/problems", None).await.raw).unwrap();
+    assert!(index.contains("/problems/validation"));
+    app.get("/problems/no-such-thing", None).await.problem(404);
+}
+
+#[actix_web::test]
+async fn registration_reports_every_invalid_field_at_once() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .post(
+            "/v1/auth/register",
+            None,
+            serde_json::json!({"email": "not-an-email", "password": "short", "name": " "}),
+        )
+        .await;
+    let fields: Vec<&str> = res.problem(422)["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["email", "password", "name"], "{}", res.body);
+}

@@ -415,3 +415,46 @@ async fn endpoints_belong_to_their_owner() {
         .await;
     assert_eq!(list.body["data"], json!([]));
 }
+
+#[actix_web::test]
+async fn integrators_read_the_event_catalogue_and_the_document_describes_each_webhook() {
+    let app = crate::helpers::TestApp::spawn().await;
+    app.get("/v1/webhooks/event-types", None).await.problem(401);
+    let customer = app.customer_token("integrator@example.com").await;
+    let catalogue = app.get("/v1/webhooks/event-types", Some(&customer)).await;
+    assert_eq!(catalogue.status, 200, "{}", catalogue.body);
+    let listed: Vec<String> = catalogue.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event_type"].as_str().unwrap().to_owned())
+        .collect();
+    let paid = catalogue.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event_type"] == "order.paid")
+        .expect("order.paid is in the catalogue");
+    assert!(
+        paid["data_schema"]["properties"]["order_id"].is_object(),
+        "{paid}"
+    );
+
+    // The document's `webhooks` section: one entry per event, as receivers get it.
+    let doc = app.get("/openapi.json", None).await.body;
+    let hooks = doc["webhooks"].as_object().expect("a webhooks section");
+    let mut described: Vec<String> = hooks.keys().cloned().collect();
+    let mut expected = listed.clone();
+    described.sort();
+    expected.sort();
+    assert_eq!(described, expected);
+    let body = &hooks["order.paid"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+    assert_eq!(
+        body["required"],
+        serde_json::json!(["type", "timestamp", "data"])
+    );
+    assert_eq!(
+        body["properties"]["type"]["enum"],
+        serde_json::json!(["order.paid"])
+    );
+}

@@ -120,8 +120,19 @@ fn bound(schema: &mut Value) {
     }
 }
 
-/// Bounds what Brigade answers, and the parameters every operation shares the shape of.
+/// Bounds what Brigade answers (its responses and the webhooks it sends), and the parameters
+/// every operation shares the shape of.
 pub fn apply(doc: &mut Value) {
+    for hook in doc
+        .get_mut("webhooks")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|hooks| hooks.values_mut())
+    {
+        if let Some(body) = hook.pointer_mut("/post/requestBody/content/application~1json/schema") {
+            bound(body);
+        }
+    }
     let sent = sent_by_clients(doc);
     if let Some(schemas) = doc
         .pointer_mut("/components/schemas")

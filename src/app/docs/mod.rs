@@ -6,6 +6,7 @@ mod bounds;
 mod examples;
 mod headers;
 mod problems;
+mod webhooks;
 
 use actix_web::App;
 use serde_json::{Value, json};
@@ -58,6 +59,9 @@ fn complete(mut doc: OpenApi) -> OpenApi {
             }
         }
     }
+    value["webhooks"] = webhooks::section(&super::inventory::partner_event_catalog(
+        &partner_event_types(),
+    ));
     bounds::apply(&mut value);
     examples::derive(&mut value);
     value["servers"] = json!([{

@@ -120,9 +120,11 @@ impl IdentityService {
     }
 
     async fn insert_user(&self, user: NewUser) -> Result<UserView, IdentityError> {
-        let email =
-            email::normalise(&user.email).map_err(|e| IdentityError::Validation(vec![e]))?;
+        // Every invalid field is reported at once, the email's included.
         let mut problems = Vec::new();
+        let email = email::normalise(&user.email)
+            .map_err(|e| problems.push(e))
+            .unwrap_or_default();
         if let Err(e) = password::check("password", &user.password) {
             problems.push(e);
         }

@@ -33,13 +33,9 @@ impl DeliveryWorker {
 pub fn build(
     db: Db,
     settings: &WebhookSettings,
-    event_types: Vec<String>,
+    catalog: Vec<api::EventType>,
 ) -> (Arc<dyn api::WebhooksApi>, DeliveryWorker) {
-    let service = Arc::new(service::WebhooksService::new(
-        db,
-        settings.clone(),
-        event_types,
-    ));
+    let service = Arc::new(service::WebhooksService::new(db, settings.clone(), catalog));
     (service.clone(), DeliveryWorker(service))
 }
 

@@ -10,9 +10,10 @@ use serde_json::json;
 
 use crate::modules::identity::api::Principal;
 use crate::modules::webhooks::api::{
-    NewWebhookEndpoint, WebhookAttempt, WebhookDelivery, WebhookDeliveryPage, WebhookDeliveryQuery,
-    WebhookDeliveryStatus, WebhookEndpoint, WebhookEndpointList, WebhookEndpointStatus,
-    WebhookEndpointWithSecret, WebhooksApi, WebhooksError,
+    EventType, EventTypeList, NewWebhookEndpoint, WebhookAttempt, WebhookDelivery,
+    WebhookDeliveryPage, WebhookDeliveryQuery, WebhookDeliveryStatus, WebhookEndpoint,
+    WebhookEndpointList, WebhookEndpointStatus, WebhookEndpointWithSecret, WebhooksApi,
+    WebhooksError,
 };
 use crate::modules::webhooks::domain::{retry, signature, ssrf};
 use crate::modules::webhooks::sender::Sender;
@@ -32,6 +33,8 @@ pub struct WebhooksService {
     settings: WebhookSettings,
     /// Event types partners may subscribe to.
     event_types: Vec<String>,
+    /// The same, with their payload schemas.
+    catalog: Vec<EventType>,
     work: Arc<tokio::sync::Notify>,
 }
 
@@ -151,11 +154,12 @@ impl WebhooksService {
         count
     }
 
-    pub fn new(db: Db, settings: WebhookSettings, event_types: Vec<String>) -> Self {
+    pub fn new(db: Db, settings: WebhookSettings, catalog: Vec<EventType>) -> Self {
         Self {
             db,
             settings,
-            event_types,
+            event_types: catalog.iter().map(|t| t.event_type.clone()).collect(),
+            catalog,
             work: Arc::default(),
         }
     }
@@ -309,6 +313,13 @@ impl WebhooksService {
 
 #[async_trait]
 impl WebhooksApi for WebhooksService {
+    async fn event_types(&self, _caller: &Principal) -> Result<EventTypeList, WebhooksError> {
+        // Authenticated is enough: the caller being a principal is the check.
+        Ok(EventTypeList {
+            data: self.catalog.clone(),
+        })
+    }
+
     async fn create(
         &self,
         owner: &Principal,

@@ -28,12 +28,12 @@ fn is_problem(headers: &HeaderMap) -> bool {
 
 /// A problem standing for a bare error answer; `said` is what the answer's text said.
 fn as_problem(status: StatusCode, said: Option<String>, headers: &HeaderMap) -> Problem {
-    let reason = status.canonical_reason().unwrap_or("Error");
-    let slug = reason.to_ascii_lowercase().replace([' ', '\''], "-");
+    let kind = problem::catalog::for_status(status.as_u16());
+    let reason = status.canonical_reason().unwrap_or(kind.title);
     let detail = said
         .filter(|s| !s.trim().is_empty() && s.len() <= 300)
         .unwrap_or_else(|| reason.to_owned());
-    let mut problem = Problem::new(status, &slug, reason, detail);
+    let mut problem = Problem::new(status, kind.slug, kind.title, detail);
     for name in KEPT {
         if let Some(value) = headers.get(&name).and_then(|v| v.to_str().ok()) {
             problem = problem.with_header(name, value);

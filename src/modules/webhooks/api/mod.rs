@@ -20,6 +20,31 @@ pub const MODULE: crate::platform::descriptor::ModuleInfo =
         purpose: "Partners' webhook endpoints and signed, retried deliveries of Brigade's events.",
     };
 
+/// An event partners may receive, and the shape of its `data`. Receivers get
+/// `{"type", "timestamp", "data"}` bodies (see the document's `webhooks`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"event_type": "order.paid", "version": 1,
+    "summary": "The order was paid; the kitchen can start.",
+    "data_schema": {"type": "object", "required": ["order_id"],
+        "properties": {"order_id": {"type": "string", "maxLength": 64}}}}))]
+pub struct EventType {
+    #[schema(max_length = 64)]
+    pub event_type: String,
+    #[schema(minimum = 1, maximum = 1000)]
+    pub version: u32,
+    #[schema(max_length = 500)]
+    pub summary: String,
+    /// JSON Schema of the event's `data`.
+    #[schema(value_type = Object)]
+    pub data_schema: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EventTypeList {
+    #[schema(max_items = 100)]
+    pub data: Vec<EventType>,
+}
+
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"url": "https://pos.example.com/brigade", "event_types": ["order.paid", "order.ready"]}))]
@@ -149,6 +174,9 @@ crate::internal_errors!(WebhooksError);
 /// Consumes the events partners may subscribe to, queueing a delivery per endpoint.
 #[async_trait]
 pub trait WebhooksApi: EventHandler {
+    /// The events endpoints may subscribe to, with their payload schemas: for any signed-in
+    /// caller (integrators read it before they have an endpoint).
+    async fn event_types(&self, caller: &Principal) -> Result<EventTypeList, WebhooksError>;
     async fn create(
         &self,
         owner: &Principal,

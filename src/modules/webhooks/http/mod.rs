@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, delete, get, post, web};
 
 use super::api::{
-    NewWebhookEndpoint, WebhookDelivery, WebhookDeliveryPage, WebhookDeliveryQuery,
+    EventTypeList, NewWebhookEndpoint, WebhookDelivery, WebhookDeliveryPage, WebhookDeliveryQuery,
     WebhookEndpointList, WebhookEndpointWithSecret, WebhooksApi,
 };
 use crate::gateway::auth::Caller;
@@ -19,12 +19,29 @@ type Webhooks = web::Data<dyn WebhooksApi>;
 const PARTNERS: &[Role] = &[Role::Staff];
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(create_endpoint)
+    cfg.service(list_event_types)
+        .service(create_endpoint)
         .service(list_endpoints)
         .service(delete_endpoint)
         .service(rotate_secret)
         .service(list_webhook_deliveries)
         .service(redeliver);
+}
+
+/// List the event types webhooks carry
+///
+/// Every event an endpoint may subscribe to, with the JSON Schema of its `data`. Each
+/// delivery's body is `{"type", "timestamp", "data"}`; the document's `webhooks` section
+/// describes each one. Any signed-in caller may read it.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = []), ("api_key" = ["webhooks"])),
+    responses((status = 200, description = "The event catalogue", body = EventTypeList))
+)]
+#[get("/v1/webhooks/event-types")]
+async fn list_event_types(webhooks: Webhooks, caller: Caller) -> Result<HttpResponse, Problem> {
+    let list = webhooks.event_types(&caller.0).await?;
+    Ok(with_policy(HttpResponse::Ok().json(&list), PERSONAL))
 }
 
 /// Register a webhook endpoint (staff)

@@ -1,5 +1,7 @@
 //! RFC 9457 problem details: the one error shape every response uses.
 
+pub mod catalog;
+
 use std::fmt;
 
 use actix_web::http::StatusCode;
@@ -47,6 +49,10 @@ pub struct ProblemBody {
 
 impl Problem {
     pub fn new(status: StatusCode, slug: &str, title: &str, detail: impl Into<String>) -> Self {
+        debug_assert!(
+            catalog::find(slug).is_some(),
+            "problem type {slug:?} is not in platform::problem::catalog"
+        );
         Self(Box::new(ProblemBody {
             type_uri: format!("{TYPE_BASE}{slug}"),
             code: slug.replace('-', "_"),
