@@ -194,7 +194,8 @@ impl Drop for Driver {
 #[actix_web::test]
 async fn an_admin_signs_in_and_sees_usage_charts_inventory_and_outbox_health() {
     browser();
-    let app = TestApp::spawn().await;
+    // Access tokens that live 5 s: the page must renew its own to stay signed in.
+    let app = TestApp::spawn_with(&[("BRIGADE_AUTH__ACCESS_TOKEN_TTL_SECS", "5")]).await;
     app.token_with_role("ops@example.com", Role::Admin).await;
     // Traffic to chart: anonymous menu reads, a partner key, some errors.
     let owner = app.customer_token("partner@example.com").await;
@@ -242,8 +243,12 @@ async fn an_admin_signs_in_and_sees_usage_charts_inventory_and_outbox_health() {
                errors: q('#chart-errors path.line'),
                latency: q('#chart-latency path.line'),
                legend: [...document.querySelectorAll('#legend-callers li')].map(l => l.textContent),
+               operation_legend: [...document.querySelectorAll('#legend-operations li')].map(l => l.textContent),
+               error_legend: [...document.querySelectorAll('#legend-errors li')].map(l => l.textContent),
+               latency_legend: [...document.querySelectorAll('#legend-latency li')].map(l => l.textContent),
                requests: document.getElementById('stat-requests').textContent,
-               error_rate: document.getElementById('stat-errors').textContent,
+               server_errors: document.getElementById('stat-server-errors').textContent,
+               refused: document.getElementById('stat-client-errors').textContent,
                modules: q('#modules tbody tr'),
                operations_listed: q('#operations tbody tr'),
                events: q('#events tbody tr'),
@@ -256,7 +261,18 @@ async fn an_admin_signs_in_and_sees_usage_charts_inventory_and_outbox_health() {
         .await;
     assert!(seen["callers"].as_u64().unwrap() >= 2, "{seen}");
     assert!(seen["operations"].as_u64().unwrap() >= 2, "{seen}");
-    assert_eq!(seen["errors"], 1, "{seen}");
+    // Failures (5xx) and refusals (4xx) apart: the 404 and 403 above are not an outage.
+    assert_eq!(seen["errors"], 2, "{seen}");
+    assert_eq!(seen["error_legend"], json!(["5xx %", "4xx %"]), "{seen}");
+    assert_eq!(seen["server_errors"], "0.0 %", "{seen}");
+    assert_ne!(seen["refused"], "0.0 %", "{seen}");
+    assert!(
+        seen["latency_legend"][1]
+            .as_str()
+            .unwrap()
+            .contains("estimated"),
+        "{seen}"
+    );
     assert_eq!(seen["latency"], 2, "{seen}");
     let legend: Vec<&str> = seen["legend"]
         .as_array()
@@ -264,16 +280,25 @@ async fn an_admin_signs_in_and_sees_usage_charts_inventory_and_outbox_health() {
         .iter()
         .map(|l| l.as_str().unwrap())
         .collect();
-    assert!(legend.contains(&"anonymous"), "{legend:?}");
+    // People, not ids: callers by name, and no route patterns of non-API pages.
+    assert!(legend.contains(&"anonymous (by address)"), "{legend:?}");
+    assert!(legend.contains(&"API key of Test User"), "{legend:?}");
     assert!(
-        legend.iter().any(|l| l.starts_with("key key_")),
+        legend
+            .iter()
+            .all(|l| !l.contains("usr_") && !l.contains("key_")),
         "{legend:?}"
     );
+    let operation_legend = seen["operation_legend"].to_string();
+    assert!(
+        operation_legend.contains("GET /v1/menu"),
+        "{operation_legend}"
+    );
+    assert!(!operation_legend.contains("{_:"), "{operation_legend}");
     assert!(
         seen["requests"].as_str().unwrap().parse::<u64>().unwrap() >= 12,
         "{seen}"
     );
-    assert_ne!(seen["error_rate"], "0.0 %");
     assert_eq!(seen["modules"], 8);
     assert!(seen["operations_listed"].as_u64().unwrap() > 40);
     assert!(seen["events"].as_u64().unwrap() > 15);
@@ -283,6 +308,60 @@ async fn an_admin_signs_in_and_sees_usage_charts_inventory_and_outbox_health() {
         "the sign-in form is out of the way"
     );
     assert_eq!(seen["swatches"], seen["legend"].as_array().unwrap().len());
+
+    // The week's axis: one date a day, in order.
+    driver
+        .run("const w = document.getElementById('window'); w.value = '168'; w.dispatchEvent(new Event('change')); return true")
+        .await;
+    driver
+        .wait_for("return document.body.dataset.state === 'ready' && document.querySelectorAll('#chart-callers text.tick').length >= 6")
+        .await;
+    let ticks = driver
+        .run("return [...document.querySelectorAll('#chart-callers text.tick')].map(t => [t.textContent, t.dataset.slot])")
+        .await;
+    let ticks = ticks.as_array().unwrap();
+    assert!((6..=8).contains(&ticks.len()), "{ticks:?}");
+    for pair in ticks.windows(2) {
+        assert!(
+            pair[0][1].as_str() < pair[1][1].as_str(),
+            "ticks in time order: {ticks:?}"
+        );
+    }
+    for tick in ticks {
+        let (label, slot) = (tick[0].as_str().unwrap(), tick[1].as_str().unwrap());
+        assert_eq!(label, &slot[5..10], "a date label: {tick}");
+    }
+
+    // The access token (5 s) is renewed by the page itself, and the page keeps working.
+    let first = driver
+        .run("return sessionStorage.getItem('brigade.token')")
+        .await;
+    driver
+        .wait_for(&format!(
+            "return sessionStorage.getItem('brigade.token') !== {first}"
+        ))
+        .await;
+    actix_web::rt::time::sleep(Duration::from_secs(6)).await;
+    driver.click("#refresh").await;
+    driver
+        .wait_for("return document.body.dataset.state === 'ready'")
+        .await;
+
+    // A 390 px phone: nothing wider than the screen (wide tables scroll in their box).
+    driver
+        .call("POST", "/window/rect", json!({"width": 390, "height": 844}))
+        .await;
+    let width = driver
+        .run("return [window.innerWidth, document.documentElement.scrollWidth]")
+        .await;
+    assert!(
+        width[0].as_u64().unwrap() <= 400,
+        "the window is a phone's: {width}"
+    );
+    assert!(
+        width[1].as_u64().unwrap() <= width[0].as_u64().unwrap(),
+        "the page is wider than the window: {width}"
+    );
 
     // Kept for people: what the page looked like.
     let png = driver.call("GET", "/screenshot", Value::Null).await;

@@ -6,11 +6,50 @@ const COLOURS = ["#1f6feb", "#b54708", "#12b76a", "#9e77ed", "#f04438", "#667085
 const SVG = "http://www.w3.org/2000/svg";
 const $ = (id) => document.getElementById(id);
 let token = sessionStorage.getItem("brigade.token");
+let refreshToken = sessionStorage.getItem("brigade.refresh");
+let renewal;
 
-async function api(path, options = {}) {
+// Access tokens are short-lived (15 minutes by default): renew well before one expires, and
+// once more if a call is refused anyway, so an open dashboard stays signed in.
+function keep(tokens) {
+  token = tokens.access_token;
+  refreshToken = tokens.refresh_token;
+  sessionStorage.setItem("brigade.token", token);
+  sessionStorage.setItem("brigade.refresh", refreshToken);
+  clearTimeout(renewal);
+  renewal = setTimeout(renew, Math.max(1, tokens.expires_in * 0.8) * 1000);
+}
+
+function forget() {
+  token = refreshToken = null;
+  clearTimeout(renewal);
+  sessionStorage.removeItem("brigade.token");
+  sessionStorage.removeItem("brigade.refresh");
+}
+
+async function renew() {
+  if (!refreshToken) return false;
+  try {
+    const res = await fetch("/v1/auth/refresh", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ refresh_token: refreshToken }),
+    });
+    if (!res.ok) return false;
+    keep(await res.json());
+    return true;
+  } catch (_) {
+    return false;
+  }
+}
+
+async function api(path, options = {}, retried = false) {
   const headers = Object.assign({ Accept: "application/json" }, options.headers || {});
   if (token) headers.Authorization = `Bearer ${token}`;
   const res = await fetch(path, Object.assign({}, options, { headers }));
+  if (res.status === 401 && !retried && !path.startsWith("/v1/auth/") && (await renew())) {
+    return api(path, options, true);
+  }
   const body = res.headers.get("content-type")?.includes("json") ? await res.json() : null;
   if (!res.ok) throw new Error(body?.detail || `${res.status} ${res.statusText}`);
   return body;
@@ -88,9 +127,14 @@ function frame(svg, slots, max, unit) {
     svg.append(el("svg:line", { class: "axis", x1: left, x2: w - right, y1: y(max * f), y2: y(max * f) }));
     svg.append(el("svg:text", { x: 4, y: y(max * f) + 3 }, `${+(max * f).toFixed(max * f < 10 ? 1 : 0)}${unit}`));
   }
+  // Hours for a day or two; for longer windows, each day's date at its midnight (UTC).
+  const days = slots.length > 48;
   const step = Math.max(1, Math.ceil(slots.length / 8));
   slots.forEach((s, i) => {
-    if (i % step === 0) svg.append(el("svg:text", { x: x(i), y: h - 6 }, `${s.slice(11, 13)}h`));
+    const tick = days ? s.slice(11, 13) === "00" : i % step === 0;
+    if (!tick) return;
+    const label = days ? s.slice(5, 10) : `${s.slice(11, 13)}h`;
+    svg.append(el("svg:text", { x: x(i), y: h - 6, class: "tick", "data-slot": s }, label));
   });
   return { x, y, width: (w - left - right) / Math.max(slots.length, 1) };
 }
@@ -137,10 +181,53 @@ function lines(svg, slots, list, unit) {
   svg.dataset.points = points;
 }
 
+// Users' names by id, looked up once per page (admins may read any user).
+const people = new Map();
+
+async function learnNames(rows) {
+  const ids = [...new Set(rows.map((r) => r.user_id).filter((id) => id && !people.has(id)))];
+  await Promise.all(ids.slice(0, 50).map(async (id) => {
+    try {
+      const user = await api(`/v1/admin/users/${encodeURIComponent(id)}`);
+      people.set(id, user.name || user.email);
+    } catch (_) {
+      people.set(id, `user …${id.slice(-6)}`);
+    }
+  }));
+}
+
 function callerName(r) {
-  if (r.subject === "api_key") return `key ${r.key_id}`;
-  if (r.subject === "user") return `user ${r.user_id}`;
-  return "anonymous";
+  const who = people.get(r.user_id) || (r.user_id ? `user …${r.user_id.slice(-6)}` : "");
+  if (r.subject === "api_key") return `API key of ${who}`;
+  if (r.subject === "user") return who;
+  return "anonymous (by address)";
+}
+
+// `GET /v1/menu`; pages outside the API (docs, this dashboard) count as one.
+function operationName(r) {
+  const [method, route] = r.operation.split(" ");
+  if (!route || !route.startsWith("/v1/")) return "pages (docs, dashboard, probes)";
+  return `${method} ${route}`;
+}
+
+// The 95th percentile of an hour's calls, read from their latency histogram: linear within
+// the bucket it falls in, not the bucket's upper bound. `bounds` are the buckets' upper
+// bounds; the last bucket has none, so a p95 there reads as its lower bound.
+function p95(rows, bounds) {
+  const counts = new Array(bounds.length + 1).fill(0);
+  for (const r of rows) r.latency_buckets.forEach((c, i) => { if (i < counts.length) counts[i] += c; });
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (!total) return null;
+  const target = 0.95 * total;
+  let seen = 0;
+  for (let i = 0; i < bounds.length; i++) {
+    if (counts[i] > 0 && seen + counts[i] >= target) {
+      const low = i === 0 ? 0 : bounds[i - 1];
+      return low + ((bounds[i] - low) * (target - seen)) / counts[i];
+    }
+    seen += counts[i];
+  }
+  return bounds[bounds.length - 1];
 }
 
 function render(usage, health, inventory, windowHours) {
@@ -148,10 +235,12 @@ function render(usage, health, inventory, windowHours) {
   const slots = hours(new Date(to - windowHours * 3600e3), to);
   const rows = usage.data;
   const total = rows.reduce((s, r) => s + r.count, 0);
-  const errors = rows.filter((r) => r.status_class >= "4xx").reduce((s, r) => s + r.count, 0);
+  const share = (cls) => rows.filter((r) => r.status_class === cls).reduce((s, r) => s + r.count, 0);
   const weighted = rows.reduce((s, r) => s + r.latency_avg_ms * r.count, 0);
+  const percent = (n) => (total ? `${((100 * n) / total).toFixed(1)} %` : "–");
   $("stat-requests").textContent = total.toLocaleString();
-  $("stat-errors").textContent = total ? `${((100 * errors) / total).toFixed(1)} %` : "–";
+  $("stat-server-errors").textContent = percent(share("5xx"));
+  $("stat-client-errors").textContent = percent(share("4xx"));
   $("stat-latency").textContent = total ? `${(weighted / total).toFixed(1)} ms` : "–";
   $("stat-backlog").textContent = health.data.reduce((s, h) => s + h.backlog, 0);
   $("stat-dead").textContent = health.data.reduce((s, h) => s + h.dead_letters, 0);
@@ -159,24 +248,28 @@ function render(usage, health, inventory, windowHours) {
   const callers = series(rows, slots, callerName);
   stackedBars($("chart-callers"), slots, callers);
   legend("legend-callers", callers);
-  const operations = series(rows, slots, (r) => r.operation);
+  const operations = series(rows, slots, operationName);
   stackedBars($("chart-operations"), slots, operations);
   legend("legend-operations", operations);
 
-  const all = series(rows, slots, () => "all", (r) => r.count, 1)[0]?.values || slots.map(() => 0);
-  const failed = series(rows.filter((r) => r.status_class >= "4xx"), slots, () => "e", (r) => r.count, 1)[0]?.values || slots.map(() => 0);
-  const rate = [{ name: "errors %", values: all.map((n, i) => (n ? (100 * failed[i]) / n : null)) }];
+  const perHour = (list) => series(list, slots, () => "n", (r) => r.count, 1)[0]?.values || slots.map(() => 0);
+  const all = perHour(rows);
+  // Server failures apart from refusals: a burst of 429s is the limiter working, not an outage.
+  const rate = ["5xx", "4xx"].map((cls) => {
+    const failed = perHour(rows.filter((r) => r.status_class === cls));
+    return { name: `${cls} %`, values: all.map((n, i) => (n ? (100 * failed[i]) / n : null)) };
+  });
   lines($("chart-errors"), slots, rate, "%");
   legend("legend-errors", rate);
 
   const sum = series(rows, slots, () => "mean", (r) => r.latency_avg_ms * r.count, 1)[0]?.values || [];
-  const p95 = slots.map((slot) => {
-    const inHour = rows.filter((r) => r.period_start.slice(0, 13) === slot);
-    return inHour.length ? Math.max(...inHour.map((r) => r.latency_p95_ms)) : null;
-  });
+  const bounds = usage.latency_bucket_bounds_ms;
   const latency = [
     { name: "mean", values: all.map((n, i) => (n ? sum[i] / n : null)) },
-    { name: "p95 (worst operation)", values: p95 },
+    {
+      name: "p95 (estimated from the latency histogram)",
+      values: slots.map((slot) => p95(rows.filter((r) => r.period_start.slice(0, 13) === slot), bounds)),
+    },
   ];
   lines($("chart-latency"), slots, latency, "ms");
   legend("legend-latency", latency);
@@ -201,6 +294,7 @@ async function load() {
       api("/v1/admin/events/health"),
       api("/v1/admin/inventory"),
     ]);
+    await learnNames(usage.data);
     render(usage, health, inventory, windowHours);
     $("updated").textContent = `updated ${new Date().toLocaleTimeString()}`;
     document.body.dataset.state = "ready";
@@ -225,8 +319,7 @@ async function start() {
     show(true);
     await load();
   } catch (e) {
-    token = null;
-    sessionStorage.removeItem("brigade.token");
+    forget();
     show(false);
     $("login-error").textContent = e.message;
   }
@@ -238,8 +331,7 @@ $("login").addEventListener("submit", async (event) => {
   try {
     const body = JSON.stringify({ email: $("email").value, password: $("password").value });
     const tokens = await api("/v1/auth/login", { method: "POST", body, headers: { "Content-Type": "application/json" } });
-    token = tokens.access_token;
-    sessionStorage.setItem("brigade.token", token);
+    keep(tokens);
     await start();
   } catch (e) {
     $("login-error").textContent = e.message;
@@ -247,10 +339,10 @@ $("login").addEventListener("submit", async (event) => {
 });
 $("logout").addEventListener("click", async () => {
   try { await api("/v1/auth/logout", { method: "POST" }); } catch (_) { /* signed out anyway */ }
-  token = null;
-  sessionStorage.removeItem("brigade.token");
+  forget();
   show(false);
 });
 $("refresh").addEventListener("click", load);
 $("window").addEventListener("change", load);
-start();
+// A reload keeps the session: renew at once if the stored access token may be stale.
+if (token && refreshToken) renew().finally(start); else start();

@@ -116,7 +116,7 @@ pub struct UsageRow {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({"from": "2026-11-21T00:00:00Z", "to": "2026-11-22T00:00:00Z", "group_by": "hour",
-    "latency_bucket_bounds_ms": [5, 10, 25, 50, 100, 250, 1000, 10000], "total": 42,
+    "latency_bucket_bounds_ms": [5, 10, 25, 50, 100, 250, 1000], "total": 42,
     "data": [{"period_start": "2026-11-21T12:00:00Z", "subject": "api_key", "key_id": "key_0193a5c27d1e7cc09a513e0b8f0e2f21",
         "user_id": "usr_0193a5c27d1e7cc09a513e0b8f0e2f01", "operation": "GET /v1/orders", "status_class": "2xx",
         "count": 42, "latency_avg_ms": 3.5, "latency_p95_ms": 10, "latency_buckets": [30, 10, 2, 0, 0, 0, 0, 0]}]}))]

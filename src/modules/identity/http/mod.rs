@@ -23,6 +23,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(logout)
         .service(me)
         .service(update_me)
+        .service(get_user)
         .service(set_roles)
         .service(set_plan);
     api_keys::routes(cfg);
@@ -140,6 +141,27 @@ async fn update_me(
     body: ValidJson<UpdateMeRequest>,
 ) -> Result<HttpResponse, Problem> {
     let user = identity.update_profile(&caller.0, body.0).await?;
+    Ok(personal(HttpResponse::Ok().json(user)))
+}
+
+/// Get a user (admin)
+///
+/// Name, email, roles and plan: how operators (and the dashboard) put a name to the user ids
+/// in usage reports and the audit trail.
+#[utoipa::path(
+    tag = "identity",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "User id", example = "usr_0193a5c27d1e7cc09a513e0b8f0e2f11")),
+    responses((status = 200, description = "The user", body = UserView))
+)]
+#[get("/v1/admin/users/{id}")]
+async fn get_user(
+    identity: Identity,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    caller.require(&[Role::Admin])?;
+    let user = identity.user(&id).await?;
     Ok(personal(HttpResponse::Ok().json(user)))
 }
 
