@@ -327,16 +327,7 @@ async fn an_open_event_stream_ends_promptly_on_sigterm() {
         .send_json(&creds)
         .await
         .unwrap();
-    let login = serde_json::json!({"email": "sse@example.com", "password": PASSWORD});
-    let tokens: serde_json::Value = client
-        .post(format!("{base}/v1/auth/login"))
-        .send_json(&login)
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let bearer = format!("Bearer {}", tokens["access_token"].as_str().unwrap());
+    let bearer = sign_in(&base, "sse@example.com").await;
     // A customer's own order stream: it needs an order, which needs a menu item.
     let item = serve_staff_item(&base, &url).await;
     let order: serde_json::Value = client
@@ -391,16 +382,7 @@ async fn serve_staff_item(base: &str, url: &str) -> String {
     writeln!(add.stdin.take().unwrap(), "{PASSWORD}").unwrap();
     assert!(add.wait().unwrap().success());
     let client = awc::Client::default();
-    let login = serde_json::json!({"email": "boss@example.com", "password": PASSWORD});
-    let tokens: serde_json::Value = client
-        .post(format!("{base}/v1/auth/login"))
-        .send_json(&login)
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let bearer = format!("Bearer {}", tokens["access_token"].as_str().unwrap());
+    let bearer = sign_in(base, "boss@example.com").await;
     let category: serde_json::Value = client
         .post(format!("{base}/v1/catalog/categories"))
         .insert_header(("Authorization", bearer.clone()))
@@ -440,4 +422,18 @@ async fn serve_help_tells_the_demo_menu_as_it_is() {
         help.contains(&said),
         "`serve --help` should say {said:?}: {help}"
     );
+}
+
+/// `Bearer <access token>` of an account of the served binary at `base`.
+async fn sign_in(base: &str, email: &str) -> String {
+    let login = serde_json::json!({"email": email, "password": PASSWORD});
+    let tokens: serde_json::Value = awc::Client::default()
+        .post(format!("{base}/v1/auth/login"))
+        .send_json(&login)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    format!("Bearer {}", tokens["access_token"].as_str().unwrap())
 }

@@ -189,9 +189,7 @@ fn bound_parameters(op: &mut Value) {
 
 /// Inline JSON response schemas (the document's components are bounded above).
 fn bound_inline_responses(op: &mut Value) {
-    for response in op
-        .get_mut("responses")
-        .and_then(Value::as_object_mut)
+    for response in super::responses_mut(op)
         .into_iter()
         .flat_map(|r| r.values_mut())
     {

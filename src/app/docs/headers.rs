@@ -66,10 +66,7 @@ fn reference(name: &str) -> Value {
 
 /// Declares on each of `operation`'s responses the headers it carries.
 pub fn declare(path: &str, method: &str, operation: &mut Value, idempotent: bool) {
-    let Some(responses) = operation
-        .get_mut("responses")
-        .and_then(Value::as_object_mut)
-    else {
+    let Some(responses) = super::responses_mut(operation) else {
         return;
     };
     for (status, response) in responses.iter_mut() {

@@ -77,6 +77,13 @@ fn complete(mut doc: OpenApi) -> OpenApi {
     serde_json::from_value(value).expect("the completed document deserialises")
 }
 
+/// An operation's responses, keyed by status.
+fn responses_mut(operation: &mut Value) -> Option<&mut serde_json::Map<String, Value>> {
+    operation
+        .get_mut("responses")
+        .and_then(Value::as_object_mut)
+}
+
 /// The event types partners' webhooks may receive: what the webhooks module subscribes to.
 pub fn partner_event_types() -> Vec<&'static str> {
     crate::modules::SUBSCRIPTIONS

@@ -109,10 +109,7 @@ pub fn problem(status: u16, description: &str) -> Value {
 
 /// Problem responses declared by a handler get their status's example too.
 pub fn add_examples(operation: &mut Value) {
-    let Some(responses) = operation
-        .get_mut("responses")
-        .and_then(Value::as_object_mut)
-    else {
+    let Some(responses) = super::responses_mut(operation) else {
         return;
     };
     for (status, response) in responses.iter_mut() {
@@ -149,10 +146,7 @@ pub fn document_idempotency_key(operation: &mut Value) {
         Some(list) => list.push(parameter),
         None => operation["parameters"] = json!([parameter]),
     }
-    if let Some(responses) = operation
-        .get_mut("responses")
-        .and_then(Value::as_object_mut)
-    {
+    if let Some(responses) = super::responses_mut(operation) {
         responses.entry("409").or_insert_with(|| {
             problem(409, "A request with this Idempotency-Key is still running")
         });
@@ -198,10 +192,7 @@ pub fn add_shared_problems(path: &str, operation: &mut Value) {
         .get("parameters")
         .and_then(Value::as_array)
         .is_some_and(|ps| ps.iter().any(|p| p["in"] == "query"));
-    let Some(responses) = operation
-        .get_mut("responses")
-        .and_then(Value::as_object_mut)
-    else {
+    let Some(responses) = super::responses_mut(operation) else {
         return;
     };
     let mut add = |status: u16, description: &str| {
