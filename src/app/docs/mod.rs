@@ -5,6 +5,7 @@
 mod bounds;
 mod examples;
 mod headers;
+mod links;
 mod problems;
 mod webhooks;
 
@@ -62,6 +63,8 @@ fn complete(mut doc: OpenApi) -> OpenApi {
     value["webhooks"] = webhooks::section(&super::inventory::partner_event_catalog(
         &partner_event_types(),
     ));
+    links::add(&mut value);
+    links::discriminate_fulfillment(&mut value);
     bounds::apply(&mut value);
     examples::derive(&mut value);
     value["servers"] = json!([{
