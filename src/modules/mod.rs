@@ -27,7 +27,12 @@ pub const DEPENDENCIES: &[(&str, &[&str])] = &[
 /// Consumers read payloads with their own structs, so subscribing adds no code dependency;
 /// the composition root wires these to the consumers' handlers.
 pub const SUBSCRIPTIONS: &[(&str, &str, &[&str])] = &[
-    ("ordering", "payments", &["payment.captured"]),
+    // Captures pay the order; every settled charge and refund is kept for the order's view.
+    (
+        "ordering",
+        "payments",
+        &["payment.captured", "payment.failed", "payment.refunded"],
+    ),
     ("ordering", "kitchen", &["ticket.started", "ticket.ready"]),
     (
         "ordering",

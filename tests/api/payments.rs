@@ -252,3 +252,53 @@ async fn payments_are_read_back_by_their_customer_and_staff_only() {
         .await
         .problem(404);
 }
+
+#[actix_web::test]
+async fn an_order_shows_its_charges_and_refunds() {
+    let cafe = Cafe::open().await;
+    let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    let id = order["id"].as_str().unwrap();
+    assert_eq!(order["payments"], json!([]));
+    cafe.pay(&cafe.customer, id, "d", "tok_declined")
+        .await
+        .problem(402);
+    let paid = cafe.pay(&cafe.customer, id, "ok", "tok_ok").await;
+    let payment_id = paid.body["id"].as_str().unwrap();
+    let path = format!("/v1/orders/{id}");
+    let shown = cafe
+        .app
+        .eventually(&path, Some(&cafe.customer), |o| {
+            o["payments"].as_array().is_some_and(|p| p.len() == 2)
+        })
+        .await;
+    let payments = shown["payments"].as_array().unwrap();
+    assert_eq!(payments[0]["status"], "failed");
+    assert_eq!(payments[0]["failure_reason"], "card_declined");
+    assert_eq!(payments[1]["id"], payment_id);
+    assert_eq!(payments[1]["status"], "captured");
+    assert_eq!(payments[1]["amount"], order["total"]);
+    assert_eq!(payments[1]["refunded_amount"], 0);
+
+    let refunds = format!("/v1/payments/{payment_id}/refunds");
+    for amount in [100, 50] {
+        let refund = cafe
+            .app
+            .post(&refunds, Some(&cafe.staff), json!({"amount": amount}))
+            .await;
+        assert_eq!(refund.status, 201, "{}", refund.body);
+    }
+    cafe.app
+        .eventually(&path, Some(&cafe.customer), |o| {
+            o["payments"][1]["refunded_amount"] == 150
+        })
+        .await;
+    // Lists show the same charges.
+    let listed = cafe.app.get("/v1/orders", Some(&cafe.staff)).await;
+    let mine = listed.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == id)
+        .unwrap();
+    assert_eq!(mine["payments"][1]["refunded_amount"], 150);
+}

@@ -11,8 +11,8 @@ use crate::modules::catalog::api::CatalogApi;
 use crate::modules::identity::api::{Principal, Role};
 use crate::modules::ordering::api::events::{self as ev, KitchenLine};
 use crate::modules::ordering::api::{
-    Fulfillment, NewOrder, Order, OrderFilter, OrderPage, OrderStatus, OrderingApi, OrderingError,
-    PayableOrder,
+    Fulfillment, NewOrder, Order, OrderFilter, OrderPage, OrderPayment, OrderPaymentStatus,
+    OrderStatus, OrderingApi, OrderingError, PayableOrder,
 };
 use crate::modules::ordering::domain::{pricing, status};
 use crate::modules::ordering::store::{self, LineRow, OrderRow, Outbox, PageQuery};
@@ -351,12 +351,72 @@ struct AboutOrder {
     tracking_code: Option<String>,
 }
 
+/// What ordering keeps of a `payment.*` event, to show an order's charges.
+#[derive(Deserialize)]
+struct AboutPayment {
+    payment_id: String,
+    amount: i64,
+    currency: String,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    refunded: Option<i64>,
+}
+
+impl AboutPayment {
+    fn settled(self, status: OrderPaymentStatus) -> OrderPayment {
+        OrderPayment {
+            id: self.payment_id,
+            status,
+            amount: self.amount,
+            refunded_amount: 0,
+            currency: self.currency,
+            failure_reason: self.reason,
+        }
+    }
+}
+
+/// Keeps the order's view of its charges in step with payments' events.
+fn record_payment(
+    c: &mut DbConn,
+    order_id: &str,
+    event_type: &str,
+    payment: AboutPayment,
+) -> Result<(), OrderingError> {
+    let now = Utc::now().naive_utc();
+    match event_type {
+        "payment.captured" => store::settle_payment(
+            c,
+            order_id,
+            &payment.settled(OrderPaymentStatus::Captured),
+            now,
+        )?,
+        "payment.failed" => store::settle_payment(
+            c,
+            order_id,
+            &payment.settled(OrderPaymentStatus::Failed),
+            now,
+        )?,
+        "payment.refunded" => {
+            store::payment_refunded(c, &payment.payment_id, payment.refunded.unwrap_or(0), now)?
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl EventHandler for OrderingService {
     async fn handle(&self, event: &Event) -> Result<(), String> {
         let about: AboutOrder = event.payload()?;
+        let payment: Option<AboutPayment> = if event.event_type.starts_with("payment.") {
+            Some(event.payload()?)
+        } else {
+            None
+        };
         let target = match event.event_type.as_str() {
             "payment.captured" => Some(OrderStatus::Paid),
+            "payment.failed" | "payment.refunded" => None,
             "ticket.started" => Some(OrderStatus::InPreparation),
             "ticket.ready" => Some(OrderStatus::Ready),
             "delivery.picked_up" => Some(OrderStatus::OutForDelivery),
@@ -375,6 +435,9 @@ impl EventHandler for OrderingService {
                     tracing::warn!(order = %about.order_id, %event_type, "event about an unknown order ignored");
                     return Ok(());
                 };
+                if let Some(payment) = payment {
+                    record_payment(c, &order.id, &event_type, payment)?;
+                }
                 let Some(to) = target else {
                     if let Some(code) = &about.tracking_code {
                         store::set_tracking_code(c, &order.id, code)?;

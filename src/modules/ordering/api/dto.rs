@@ -118,6 +118,8 @@ pub enum OrderStatus {
     "line_total": 840, "station": "bar"}],
     "subtotal": 840, "tax": 84, "delivery_fee": 0, "total": 924, "currency": "EUR",
     "fulfillment": {"type": "pickup"}, "note": "No sugar, please", "tracking_code": null,
+    "payments": [{"id": "pay_0193a5c27d1e7cc09a513e0b8f0e2f14", "status": "captured", "amount": 924,
+    "refunded_amount": 0, "currency": "EUR", "failure_reason": null}],
     "created_at": "2026-11-21T12:00:00Z", "updated_at": "2026-11-21T12:00:00Z"
 }))]
 pub struct Order {
@@ -136,6 +138,10 @@ pub struct Order {
     pub note: String,
     /// Public tracking code, once a delivery exists.
     pub tracking_code: Option<String>,
+    /// Charges settled for this order, oldest first, as the payments module reported them (a
+    /// moment after they settle). `GET /v1/orders/{id}/payments` has every detail, pending
+    /// charges included.
+    pub payments: Vec<OrderPayment>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -157,6 +163,28 @@ pub struct OrderFilter {
     #[validate(length(min = 1, max = 512))]
     #[param(min_length = 1, max_length = 512)]
     pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderPaymentStatus {
+    Captured,
+    /// Declined by the card processor, or refused (`failure_reason` says which).
+    Failed,
+}
+
+/// One charge for an order, as ordering knows it from the payments module's events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OrderPayment {
+    pub id: String,
+    pub status: OrderPaymentStatus,
+    /// In minor units of `currency`.
+    pub amount: i64,
+    /// How much of `amount` went back to the card so far.
+    pub refunded_amount: i64,
+    pub currency: String,
+    /// Why a failed charge failed (`card_declined`, `insufficient_funds`, …).
+    pub failure_reason: Option<String>,
 }
 
 /// Newest first.

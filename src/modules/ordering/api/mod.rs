@@ -8,7 +8,7 @@ use async_trait::async_trait;
 
 pub use dto::{
     Address, ChosenOption, Fulfillment, NewOrder, NewOrderLine, Order, OrderFilter, OrderLine,
-    OrderPage, OrderStatus, PayableOrder,
+    OrderPage, OrderPayment, OrderPaymentStatus, OrderStatus, PayableOrder,
 };
 pub use error::OrderingError;
 

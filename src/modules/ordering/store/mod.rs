@@ -1,5 +1,6 @@
 //! Ordering's storage: its own tables, reached only through these functions.
 
+mod payments;
 mod schema;
 
 use std::collections::HashMap;
@@ -7,10 +8,11 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::modules::ordering::api::{Order, OrderLine, OrderStatus};
+use crate::modules::ordering::api::{Order, OrderLine, OrderPayment, OrderStatus};
 use crate::platform::db::DbConn;
 use schema::{ordering_lines as lines, ordering_orders as orders};
 
+pub use payments::{refunded as payment_refunded, settle as settle_payment};
 pub use schema::{Outbox, first_delivery};
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -78,8 +80,9 @@ impl LineRow {
     }
 }
 
-fn assemble(row: OrderRow, line_rows: Vec<LineRow>) -> Order {
+fn assemble(row: OrderRow, line_rows: Vec<LineRow>, payments: Vec<OrderPayment>) -> Order {
     Order {
+        payments,
         status: parse_status(&row.status),
         fulfillment: serde_json::from_str(&row.fulfillment)
             .unwrap_or(crate::modules::ordering::api::Fulfillment::Pickup),
@@ -135,7 +138,9 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Order>> {
         .filter(lines::order_id.eq(id))
         .order(lines::position.asc())
         .load::<LineRow>(conn)?;
-    Ok(Some(assemble(row, line_rows)))
+    let mut paid = payments::of_orders(conn, &[&row.id])?;
+    let charges = paid.remove(&row.id).unwrap_or_default();
+    Ok(Some(assemble(row, line_rows, charges)))
 }
 
 pub struct PageQuery {
@@ -162,6 +167,7 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Order>> {
     }
     let rows: Vec<OrderRow> = query.load(conn)?;
     let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
+    let mut charges = payments::of_orders(conn, &ids)?;
     let mut by_order: HashMap<String, Vec<LineRow>> = HashMap::new();
     for l in lines::table
         .filter(lines::order_id.eq_any(ids))
@@ -174,7 +180,8 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Order>> {
         .into_iter()
         .map(|r| {
             let ls = by_order.remove(&r.id).unwrap_or_default();
-            assemble(r, ls)
+            let paid = charges.remove(&r.id).unwrap_or_default();
+            assemble(r, ls, paid)
         })
         .collect())
 }

@@ -33,4 +33,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ordering_payments (payment_id) {
+        payment_id -> Text,
+        order_id -> Text,
+        status -> Text,
+        amount -> BigInt,
+        refunded_amount -> BigInt,
+        currency -> Text,
+        failure_reason -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
 crate::event_tables!("ordering", outbox = ordering_outbox, inbox = ordering_inbox);

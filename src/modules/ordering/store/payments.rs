@@ -1,0 +1,117 @@
+//! Ordering's record of each order's charges, kept from payments' events.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::ordering_payments as payments;
+use crate::modules::ordering::api::{OrderPayment, OrderPaymentStatus};
+use crate::platform::db::DbConn;
+
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = payments)]
+struct PaymentRow {
+    payment_id: String,
+    order_id: String,
+    status: String,
+    amount: i64,
+    refunded_amount: i64,
+    currency: String,
+    failure_reason: Option<String>,
+    updated_at: NaiveDateTime,
+}
+
+/// A charge settled for an order. Its event arrives once (the inbox sees to that), but a
+/// redriven dead letter may repeat it: the row is then brought up to date, never doubled.
+pub fn settle(
+    conn: &mut DbConn,
+    order_id: &str,
+    payment: &OrderPayment,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let status = status_name(payment.status);
+    let updated = diesel::update(payments::table.find(&payment.id))
+        .set((
+            payments::status.eq(status),
+            payments::failure_reason.eq(&payment.failure_reason),
+            payments::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(payments::table)
+            .values(PaymentRow {
+                payment_id: payment.id.clone(),
+                order_id: order_id.to_owned(),
+                status: status.to_owned(),
+                amount: payment.amount,
+                refunded_amount: payment.refunded_amount,
+                currency: payment.currency.clone(),
+                failure_reason: payment.failure_reason.clone(),
+                updated_at: now,
+            })
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Money went back to the card: `amount` more of the charge is refunded.
+pub fn refunded(
+    conn: &mut DbConn,
+    payment_id: &str,
+    amount: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(payments::table.find(payment_id))
+        .set((
+            payments::refunded_amount.eq(payments::refunded_amount + amount),
+            payments::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The charges of each of `order_ids`, oldest first, in one query.
+pub fn of_orders(
+    conn: &mut DbConn,
+    order_ids: &[&String],
+) -> QueryResult<HashMap<String, Vec<OrderPayment>>> {
+    let rows: Vec<PaymentRow> = payments::table
+        .filter(payments::order_id.eq_any(order_ids))
+        .order((payments::order_id.asc(), payments::payment_id.asc()))
+        .load(conn)?;
+    let mut by_order: HashMap<String, Vec<OrderPayment>> = HashMap::new();
+    for row in rows {
+        let Some(status) = parse_status(&row.status) else {
+            tracing::error!(payment = %row.payment_id, status = %row.status, "unknown payment status stored; left out");
+            continue;
+        };
+        by_order
+            .entry(row.order_id)
+            .or_default()
+            .push(OrderPayment {
+                id: row.payment_id,
+                status,
+                amount: row.amount,
+                refunded_amount: row.refunded_amount,
+                currency: row.currency,
+                failure_reason: row.failure_reason,
+            });
+    }
+    Ok(by_order)
+}
+
+fn status_name(status: OrderPaymentStatus) -> &'static str {
+    match status {
+        OrderPaymentStatus::Captured => "captured",
+        OrderPaymentStatus::Failed => "failed",
+    }
+}
+
+fn parse_status(name: &str) -> Option<OrderPaymentStatus> {
+    match name {
+        "captured" => Some(OrderPaymentStatus::Captured),
+        "failed" => Some(OrderPaymentStatus::Failed),
+        _ => None,
+    }
+}
