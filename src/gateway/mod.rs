@@ -8,6 +8,5 @@ pub mod header_limit;
 pub mod idempotency;
 pub mod metering;
 pub mod metrics;
-pub mod problems;
 pub mod rate_limit;
 pub mod scopes;

@@ -1,6 +1,9 @@
 //! RFC 9457 problem details: the one error shape every response uses.
 
 pub mod catalog;
+mod declared;
+
+pub use declared::{Declared, DeclaresProblem};
 
 use std::fmt;
 
@@ -53,7 +56,7 @@ impl Problem {
             catalog::find(slug).is_some(),
             "problem type {slug:?} is not in platform::problem::catalog"
         );
-        Self(Box::new(ProblemBody {
+        let problem = Self(Box::new(ProblemBody {
             type_uri: format!("{TYPE_BASE}{slug}"),
             code: slug.replace('-', "_"),
             title: title.to_owned(),
@@ -62,7 +65,13 @@ impl Problem {
             instance: request_id::current().map(|id| format!("urn:request:{id}")),
             errors: None,
             headers: Vec::new(),
-        }))
+        }));
+        // RFC 9110: every 401 says how to authenticate.
+        if status == StatusCode::UNAUTHORIZED {
+            problem.with_header(header::WWW_AUTHENTICATE, "Bearer")
+        } else {
+            problem
+        }
     }
 
     /// The same problem with a more precise machine code than its type's.
@@ -102,7 +111,6 @@ impl Problem {
             "Authentication required",
             detail,
         )
-        .with_header(header::WWW_AUTHENTICATE, "Bearer")
     }
 
     pub fn forbidden(detail: impl Into<String>) -> Self {

@@ -1,3 +1,4 @@
+use crate::platform::problem::{Declared, DeclaresProblem};
 use crate::platform::validation::FieldError;
 
 #[derive(Debug, thiserror::Error)]
@@ -8,7 +9,7 @@ pub enum CatalogError {
     ItemNotFound(String),
     #[error("no category with id {0}")]
     CategoryNotFound(String),
-    #[error("the resource has changed since it was read")]
+    #[error("the resource has changed; its current ETag is {current_etag}")]
     VersionMismatch { current_etag: String },
     #[error("{0}")]
     Conflict(String),
@@ -17,3 +18,15 @@ pub enum CatalogError {
 }
 
 crate::internal_errors!(CatalogError);
+
+impl DeclaresProblem for CatalogError {
+    fn problem(&self) -> Declared {
+        match self {
+            Self::Validation(errors) => Declared::validation(errors),
+            Self::ItemNotFound(_) | Self::CategoryNotFound(_) => Declared::not_found(),
+            Self::VersionMismatch { .. } => Declared::of("precondition-failed"),
+            Self::Conflict(_) => Declared::conflict(),
+            Self::Internal(_) => Declared::internal(),
+        }
+    }
+}

@@ -8,6 +8,7 @@ use validator::Validate;
 
 use crate::modules::identity::api::Principal;
 use crate::platform::events::EventHandler;
+use crate::platform::problem::{Declared, DeclaresProblem};
 use crate::platform::validation::FieldError;
 
 /// What this module is, for the API inventory.
@@ -151,6 +152,18 @@ pub enum DeliveryError {
 }
 
 crate::internal_errors!(DeliveryError);
+
+impl DeclaresProblem for DeliveryError {
+    fn problem(&self) -> Declared {
+        match self {
+            Self::Validation(errors) => Declared::validation(errors),
+            Self::NotFound(_) => Declared::not_found(),
+            Self::Conflict(_) => Declared::conflict(),
+            Self::Forbidden(_) => Declared::forbidden(),
+            Self::Internal(_) => Declared::internal(),
+        }
+    }
+}
 
 /// Consumes `order.ready` (a delivery per ready delivery order).
 #[async_trait]

@@ -15,6 +15,7 @@ pub use inventory::{
 };
 pub use usage::{Granularity, Subject, UsageQuery, UsageReport, UsageRow, UsageSample};
 
+use crate::platform::problem::{Declared, DeclaresProblem};
 use crate::platform::validation::FieldError;
 
 /// What this module is, for the API inventory.
@@ -37,6 +38,16 @@ pub enum GovernanceError {
 }
 
 crate::internal_errors!(GovernanceError);
+
+impl DeclaresProblem for GovernanceError {
+    fn problem(&self) -> Declared {
+        match self {
+            Self::Validation(errors) => Declared::validation(errors),
+            Self::NotFound(_) => Declared::not_found(),
+            Self::Internal(_) => Declared::internal(),
+        }
+    }
+}
 
 #[async_trait]
 /// Consumes `audit.recorded` (from the gateway) into the audit trail.

@@ -1,3 +1,4 @@
+use crate::platform::problem::{Declared, DeclaresProblem};
 use crate::platform::validation::FieldError;
 
 #[derive(Debug, thiserror::Error)]
@@ -29,3 +30,24 @@ pub enum IdentityError {
 }
 
 crate::internal_errors!(IdentityError);
+
+impl DeclaresProblem for IdentityError {
+    fn problem(&self) -> Declared {
+        match self {
+            Self::Validation(errors) => Declared::validation(errors),
+            Self::EmailTaken => Declared::conflict().code("email_taken"),
+            Self::InvalidCredentials => Declared::of("invalid-credentials"),
+            Self::Throttled { retry_after_secs } => {
+                Declared::of("too-many-requests").retry_after(*retry_after_secs)
+            }
+            Self::Busy { retry_after_secs } => {
+                Declared::of("unavailable").retry_after(*retry_after_secs)
+            }
+            Self::InvalidToken => Declared::of("unauthorized"),
+            Self::UserNotFound(_) | Self::NotFound(_) => Declared::not_found(),
+            Self::Conflict(_) => Declared::conflict(),
+            Self::Forbidden(_) => Declared::forbidden(),
+            Self::Internal(_) => Declared::internal(),
+        }
+    }
+}

@@ -8,6 +8,7 @@ use validator::Validate;
 
 use crate::modules::identity::api::Principal;
 use crate::platform::events::{EventHandler, StoredEvent};
+use crate::platform::problem::{Declared, DeclaresProblem};
 use crate::platform::validation::FieldError;
 
 /// What this module is, for the API inventory.
@@ -159,6 +160,17 @@ pub enum KitchenError {
 }
 
 crate::internal_errors!(KitchenError);
+
+impl DeclaresProblem for KitchenError {
+    fn problem(&self) -> Declared {
+        match self {
+            Self::Validation(errors) => Declared::validation(errors),
+            Self::NotFound(_) => Declared::not_found(),
+            Self::Conflict(_) => Declared::conflict(),
+            Self::Internal(_) => Declared::internal(),
+        }
+    }
+}
 
 /// Consumes `order.paid` (a ticket per paid order) and `order.cancelled`.
 #[async_trait]

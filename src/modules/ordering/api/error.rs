@@ -1,4 +1,5 @@
 use super::OrderStatus;
+use crate::platform::problem::{Declared, DeclaresProblem};
 use crate::platform::validation::FieldError;
 
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +17,19 @@ pub enum OrderingError {
     Forbidden(String),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl DeclaresProblem for OrderingError {
+    fn problem(&self) -> Declared {
+        match self {
+            Self::Validation(errors) => Declared::validation(errors),
+            Self::NotFound(_) => Declared::not_found(),
+            Self::IllegalTransition { .. } => Declared::of("illegal-transition"),
+            Self::Conflict(_) => Declared::conflict(),
+            Self::Forbidden(_) => Declared::forbidden(),
+            Self::Internal(_) => Declared::internal(),
+        }
+    }
 }
 
 impl OrderingError {

@@ -1,3 +1,4 @@
+use crate::platform::problem::{Declared, DeclaresProblem};
 use crate::platform::validation::FieldError;
 
 #[derive(Debug, thiserror::Error)]
@@ -27,3 +28,23 @@ pub enum PaymentsError {
 }
 
 crate::internal_errors!(PaymentsError);
+
+impl DeclaresProblem for PaymentsError {
+    fn problem(&self) -> Declared {
+        match self {
+            Self::Validation(errors) => Declared::validation(errors),
+            Self::BadRequest(_) => Declared::of("bad-request"),
+            Self::NotFound(_) => Declared::not_found(),
+            // The processor's reason (`card_declined`, `insufficient_funds`) is the code.
+            Self::Declined { reason, .. } => Declared::of("payment-declined").code(reason),
+            Self::IdempotencyMismatch => Declared::of("idempotency-key-reused"),
+            Self::InFlight => Declared::conflict().code("idempotency_key_in_flight"),
+            Self::Conflict(_) => Declared::conflict(),
+            Self::ProcessorTimeout { payment_id } => {
+                Declared::of("processor-timeout").location(format!("/v1/payments/{payment_id}"))
+            }
+            Self::Forbidden(_) => Declared::forbidden(),
+            Self::Internal(_) => Declared::internal(),
+        }
+    }
+}

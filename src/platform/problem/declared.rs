@@ -1,0 +1,126 @@
+//! How an error declares the problem it answers with, next to its own definition, so that one
+//! conversion serves every module and no gateway file names a module's errors.
+//!
+//! A declaration names a problem type of the catalogue (which gives its status and title), a
+//! machine code when a more precise one helps clients branch, and what a client needs to act:
+//! the invalid fields, when to retry, where the resource is. It holds no HTTP type, so errors
+//! that declare it stay wire-ready.
+
+use std::fmt;
+
+use actix_web::http::{StatusCode, header};
+
+use super::{Problem, catalog};
+use crate::platform::validation::FieldError;
+
+/// The problem an error answers with; its `detail` is the error's own message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Declared {
+    slug: &'static str,
+    code: Option<String>,
+    errors: Option<Vec<FieldError>>,
+    retry_after_secs: Option<u64>,
+    location: Option<String>,
+}
+
+impl Declared {
+    /// A problem of the catalogue's type `slug`.
+    pub fn of(slug: &'static str) -> Self {
+        Self {
+            slug,
+            code: None,
+            errors: None,
+            retry_after_secs: None,
+            location: None,
+        }
+    }
+
+    pub fn validation(errors: &[FieldError]) -> Self {
+        Self {
+            errors: Some(errors.to_vec()),
+            ..Self::of("validation")
+        }
+    }
+
+    pub fn not_found() -> Self {
+        Self::of("not-found")
+    }
+
+    pub fn conflict() -> Self {
+        Self::of("conflict")
+    }
+
+    pub fn forbidden() -> Self {
+        Self::of("forbidden")
+    }
+
+    /// Ours, not the client's: the message is logged, never sent.
+    pub fn internal() -> Self {
+        Self::of("internal")
+    }
+
+    /// A machine code more precise than the type's (`card_declined`, `email_taken`).
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs);
+        self
+    }
+
+    /// Where the resource the problem is about can be read (a path of this API).
+    pub fn location(mut self, path: impl Into<String>) -> Self {
+        self.location = Some(path.into());
+        self
+    }
+
+    pub fn slug(&self) -> &'static str {
+        self.slug
+    }
+
+    /// The machine code clients see: the precise one, else the type's.
+    pub fn machine_code(&self) -> String {
+        self.code
+            .clone()
+            .unwrap_or_else(|| self.slug.replace('-', "_"))
+    }
+}
+
+/// Implemented beside every module error: the one way an error becomes problem+json.
+pub trait DeclaresProblem: fmt::Display {
+    fn problem(&self) -> Declared;
+}
+
+impl<E: DeclaresProblem> From<E> for Problem {
+    fn from(error: E) -> Self {
+        let declared = error.problem();
+        debug_assert!(
+            catalog::find(declared.slug).is_some(),
+            "problem type {:?} is not in platform::problem::catalog",
+            declared.slug
+        );
+        let problem = match (declared.slug, catalog::find(declared.slug)) {
+            ("internal", _) | (_, None) => return Problem::internal(&error),
+            ("validation", _) => Problem::validation(declared.errors.unwrap_or_default()),
+            (slug, Some(t)) => Problem::new(
+                StatusCode::from_u16(t.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                slug,
+                t.title,
+                error.to_string(),
+            ),
+        };
+        let mut problem = match declared.code {
+            Some(code) => problem.with_code(&code),
+            None => problem,
+        };
+        if let Some(secs) = declared.retry_after_secs {
+            problem = problem.with_header(header::RETRY_AFTER, &secs.to_string());
+        }
+        if let Some(path) = declared.location {
+            problem = problem.with_header(header::LOCATION, &path);
+        }
+        problem
+    }
+}
