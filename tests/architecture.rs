@@ -249,3 +249,135 @@ fn the_declared_module_graph_is_acyclic() {
         visit(node, &graph, &mut Vec::new(), &mut done);
     }
 }
+
+/// The code of `source` without comments, whitespace folded away.
+fn code_of(source: &str) -> String {
+    source
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect()
+}
+
+/// The layers above modules and platform that `source` names: they may depend on modules and
+/// platform, never the other way round.
+fn upper_layers(source: &str) -> Vec<&'static str> {
+    let code = code_of(source);
+    ["crate::gateway", "crate::app"]
+        .into_iter()
+        .filter(|layer| {
+            code.match_indices(layer).any(|(at, _)| {
+                // `crate::application` is not `crate::app`.
+                let next = code[at + layer.len()..].chars().next();
+                !next.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
+        })
+        .collect()
+}
+
+/// Whether `source`, a file `depth` modules below `src/modules` (`x/mod.rs` is 1,
+/// `x/api/dto.rs` is 3), climbs out of its module with a chain of `super`s.
+fn escapes_its_module(source: &str, depth: usize) -> bool {
+    let code = code_of(source);
+    let mut rest = code.as_str();
+    while let Some(at) = rest.find("super::") {
+        let mut chain = 0;
+        let mut tail = &rest[at..];
+        while let Some(more) = tail.strip_prefix("super::") {
+            chain += 1;
+            tail = more;
+        }
+        if chain >= depth {
+            return true;
+        }
+        rest = tail;
+    }
+    false
+}
+
+/// What a module's `mod.rs` makes public besides its `api` and its wiring functions (which
+/// return only api traits and platform types): any other `pub` item there is reachable from
+/// outside the module.
+fn public_beside_api(mod_rs: &str) -> Vec<String> {
+    mod_rs
+        .lines()
+        .map(str::trim_start)
+        .filter(|l| l.starts_with("pub ") || l.starts_with("pub("))
+        .filter(|l| {
+            *l != "pub mod api;" && !l.starts_with("pub fn ") && !l.starts_with("pub(crate) fn ")
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+fn depth_below_modules(file: &Path) -> usize {
+    let rel = file
+        .strip_prefix(Path::new(ROOT).join("src/modules"))
+        .unwrap();
+    let parts = rel.components().count();
+    if rel.file_name().is_some_and(|n| n == "mod.rs") {
+        parts - 1
+    } else {
+        parts
+    }
+}
+
+#[test]
+fn the_layer_checks_catch_planted_violations() {
+    assert_eq!(
+        upper_layers("use crate::gateway::auth::Caller;\nuse crate::app::Modules;"),
+        ["crate::gateway", "crate::app"]
+    );
+    assert!(
+        upper_layers("// crate::gateway is only mentioned\nuse crate::application;").is_empty()
+    );
+    assert!(escapes_its_module("use super::super::catalog::store;", 2));
+    assert!(escapes_its_module("use super::api::Thing;", 1));
+    assert!(!escapes_its_module("use super::super::domain;", 3));
+    assert!(!escapes_its_module("use super::*;", 2));
+    assert_eq!(
+        public_beside_api(
+            "pub mod api;\nmod store;\npub struct Worker;\npub fn build() {}\npub use store::Row;"
+        ),
+        ["pub struct Worker;", "pub use store::Row;"]
+    );
+}
+
+#[test]
+fn modules_and_platform_never_reach_up_into_the_gateway_or_the_app() {
+    let mut violations = Vec::new();
+    for dir in ["src/modules", "src/platform"] {
+        for file in rust_files(&Path::new(ROOT).join(dir)) {
+            let source = fs::read_to_string(&file).unwrap();
+            for layer in upper_layers(&source) {
+                let shown = file.strip_prefix(ROOT).unwrap().display();
+                violations.push(format!("{shown}: names {layer}"));
+            }
+        }
+    }
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
+}
+
+#[test]
+fn no_module_climbs_out_of_itself_or_publishes_beside_its_api() {
+    let mut violations = Vec::new();
+    for module in module_names() {
+        let root = Path::new(ROOT).join("src/modules").join(&module);
+        for file in rust_files(&root) {
+            let source = fs::read_to_string(&file).unwrap();
+            if escapes_its_module(&source, depth_below_modules(&file)) {
+                let shown = file.strip_prefix(ROOT).unwrap().display();
+                violations.push(format!("{shown}: `super::` climbs out of {module}"));
+            }
+        }
+        let mod_rs = fs::read_to_string(root.join("mod.rs")).unwrap();
+        for item in public_beside_api(&mod_rs) {
+            violations.push(format!(
+                "src/modules/{module}/mod.rs: `{item}` is public beside the api"
+            ));
+        }
+    }
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
+}

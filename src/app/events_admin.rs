@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::gateway::auth::Caller;
+use crate::modules::identity::api::Caller;
 use crate::modules::identity::api::Role;
 use crate::platform::events::{DeadLetter, EventBus, RedriveError, SubscriptionHealth};
 use crate::platform::http::cache::{UNCACHEABLE, with_policy};

@@ -52,7 +52,7 @@ pub struct Modules {
     pub delivery: Arc<dyn DeliveryApi>,
     pub governance: Arc<dyn GovernanceApi>,
     pub webhooks: Arc<dyn WebhooksApi>,
-    pub webhook_worker: webhooks::DeliveryWorker,
+    pub webhook_worker: crate::platform::background::Background,
     pub audit: Arc<crate::gateway::audit::AuditLog>,
     pub events: EventBus,
 }
@@ -206,7 +206,9 @@ impl Application {
 
         let doc = openapi();
         let routes = web::Data::new(RouteTable::from_openapi(&doc));
-        let scopes = web::Data::new(crate::gateway::scopes::ScopeTable::from_openapi(&doc));
+        let scopes = web::Data::new(crate::platform::http::scopes::ScopeTable::from_openapi(
+            &doc,
+        ));
         let deprecations = web::Data::new(
             crate::gateway::deprecation::DeprecationTable::from_openapi(&doc),
         );
@@ -263,6 +265,8 @@ impl Application {
                 .wrap(from_fn(head::middleware))
                 .wrap(Compress::default())
                 .wrap(from_fn(crate::gateway::rate_limit::middleware))
+                // Once per request; everything inside reads its outcome.
+                .wrap(from_fn(crate::gateway::auth::middleware))
                 .wrap(from_fn(crate::gateway::header_limit::middleware))
                 .wrap(from_fn(body_deadline::middleware))
                 .wrap(from_fn(crate::gateway::metering::middleware))
@@ -357,7 +361,7 @@ impl Application {
             self.modules.governance.clone(),
             self.usage_flush,
         ));
-        let deliveries = actix_web::rt::spawn(self.modules.webhook_worker.clone().run());
+        let deliveries = actix_web::rt::spawn(self.modules.webhook_worker.run());
         let handle = self.server.handle();
         let stopping = self.stopping;
         let signals = actix_web::rt::spawn(async move {

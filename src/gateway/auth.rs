@@ -1,34 +1,16 @@
-//! Bearer-token authentication and role checks, shared by every module's handlers.
+//! Authentication, once per request at the edge: the outcome goes into the request's
+//! extensions, where rate limits, idempotency, audit, metering and handlers' `Caller` read it.
 
-use std::future::Future;
-use std::pin::Pin;
-
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage, HttpRequest, web};
 
-use crate::gateway::scopes::ScopeTable;
-use crate::modules::identity::api::{IdentityApi, Principal, Role};
+use crate::modules::identity::api::{IdentityApi, Principal};
+use crate::platform::http::caller::Authenticated;
 use crate::platform::http::request_id::LoggedPrincipal;
 use crate::platform::problem::Problem;
-
-/// The authenticated caller. Extracting it answers 401 when the token is missing or dead.
-#[derive(Debug, Clone)]
-pub struct Caller(pub Principal);
-
-impl Caller {
-    /// Refuses with 403 unless the caller holds one of `roles` (admins hold them all).
-    pub fn require(&self, roles: &[Role]) -> Result<&Principal, Problem> {
-        if self.0.has_any(roles) {
-            Ok(&self.0)
-        } else {
-            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-            Err(Problem::forbidden(format!(
-                "this operation needs one of the roles: {}",
-                names.join(", ")
-            )))
-        }
-    }
-}
 
 fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -56,76 +38,44 @@ fn credential(req: &HttpRequest) -> Option<Credential> {
     })
 }
 
-/// API keys may call only operations that declare a scope, and only with that scope.
-fn check_scope(req: &HttpRequest, principal: &Principal) -> Result<(), Problem> {
-    if !principal.is_api_key() {
-        return Ok(());
-    }
-    let table = req.app_data::<web::Data<ScopeTable>>();
-    let pattern = req.match_pattern().unwrap_or_default();
-    match table.and_then(|t| t.required(req.method().as_str(), &pattern)) {
-        None => Err(Problem::forbidden(
-            "this operation is not open to API keys; use a signed-in access token",
-        )),
-        Some(scope) if !principal.allows_scope(scope) => Err(Problem::forbidden(format!(
-            "this API key lacks the `{scope}` scope"
-        ))),
-        Some(_) => Ok(()),
-    }
-}
-
-/// The outcome of authenticating a request once, early (the rate limiter does it), kept in
-/// the request's extensions for [`Caller`]: `Some` principal, or `None` for no credential.
-/// A failed attempt is not kept, so `Caller` re-runs it and answers its 401.
-#[derive(Clone)]
-pub struct Authenticated(pub Option<Principal>);
-
-/// Resolves the request's credential; `None` when it carries none.
-pub async fn authenticate(
-    req: &HttpRequest,
-    identity: Option<web::Data<dyn IdentityApi>>,
-) -> Option<Result<Principal, Problem>> {
-    let credential = credential(req)?;
-    let Some(identity) = identity else {
-        return Some(Err(Problem::internal(&"identity is not wired")));
+/// Resolves the request's credential: `None` when it carries none.
+async fn authenticate(req: &HttpRequest) -> Result<Option<Principal>, Problem> {
+    let Some(credential) = credential(req) else {
+        return Ok(None);
     };
-    Some(match credential {
-        Credential::ApiKey(key) => identity
-            .authenticate_api_key(&key)
-            .await
-            .map_err(Problem::from),
-        Credential::AccessToken(token) => {
-            identity.authenticate(&token).await.map_err(Problem::from)
-        }
-    })
+    let Some(identity) = req.app_data::<web::Data<dyn IdentityApi>>().cloned() else {
+        return Err(Problem::internal(&"identity is not wired"));
+    };
+    let principal = match credential {
+        Credential::ApiKey(key) => identity.authenticate_api_key(&key).await?,
+        Credential::AccessToken(token) => identity.authenticate(&token).await?,
+    };
+    Ok(Some(principal))
 }
 
-impl FromRequest for Caller {
-    type Error = Problem;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Problem>>>>;
+/// The request's principal, as the edge authenticated it (`None`: anonymous, or a credential
+/// that did not hold — the handler answers that one's 401).
+pub fn principal(req: &HttpRequest) -> Option<Principal> {
+    Authenticated::<Principal>::of(req)
+}
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let identity = req.app_data::<web::Data<dyn IdentityApi>>().cloned();
-        let early = req.extensions().get::<Authenticated>().cloned();
-        let req = req.clone();
-        Box::pin(async move {
-            let outcome = match early {
-                Some(Authenticated(known)) => known.map(Ok),
-                None => authenticate(&req, identity).await,
-            };
-            let principal = outcome.ok_or_else(|| {
-                Problem::unauthorized(
-                    "send an access token as `Authorization: Bearer <token>` or an API key as `X-API-Key`",
-                )
-            })??;
-            {
-                // Logged and metered as this caller even when the scope check refuses.
-                let mut extensions = req.extensions_mut();
-                extensions.insert(LoggedPrincipal(principal.user_id.clone()));
-                extensions.insert(Authenticated(Some(principal.clone())));
-            }
-            check_scope(&req, &principal)?;
-            Ok(Caller(principal))
-        })
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    // Only the API takes credentials (`/metrics` has a bearer token of its own).
+    let outcome = if req.path().starts_with("/v1/") {
+        authenticate(req.request()).await
+    } else {
+        Ok(None)
+    };
+    {
+        let mut extensions = req.extensions_mut();
+        if let Ok(Some(principal)) = &outcome {
+            // Logged and metered as this caller even when a scope check refuses.
+            extensions.insert(LoggedPrincipal(principal.user_id.clone()));
+        }
+        extensions.insert(Authenticated(outcome));
     }
+    Ok(next.call(req).await?.map_into_boxed_body())
 }

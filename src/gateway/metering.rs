@@ -6,9 +6,8 @@ use std::time::Instant;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage, web};
+use actix_web::{Error, web};
 
-use crate::gateway::auth::Authenticated;
 use crate::gateway::metrics::{Metrics, UNMATCHED, method_label};
 use crate::modules::governance::api::{GovernanceApi, Subject, UsageSample};
 use crate::modules::identity::api::Principal;
@@ -42,10 +41,7 @@ pub async fn middleware(
         metrics.observe_request(method, route.as_deref(), status, latency);
     }
     if let Some(governance) = governance {
-        let principal = request
-            .extensions()
-            .get::<Authenticated>()
-            .and_then(|a| a.0.clone());
+        let principal = crate::gateway::auth::principal(request);
         governance.record(UsageSample {
             at: chrono::Utc::now(),
             subject: subject_of(principal.as_ref()),

@@ -9,4 +9,3 @@ pub mod idempotency;
 pub mod metering;
 pub mod metrics;
 pub mod rate_limit;
-pub mod scopes;

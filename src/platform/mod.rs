@@ -1,5 +1,6 @@
 //! Technical plumbing shared by every module. Knows nothing about business capabilities.
 
+pub mod background;
 pub mod config;
 pub mod db;
 pub mod descriptor;

@@ -13,14 +13,13 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage, web};
+use actix_web::{Error, web};
 use futures_util::future::BoxFuture;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::{PartialSchema, ToSchema};
 
-use crate::gateway::auth::{Authenticated, authenticate};
-use crate::modules::identity::api::{IdentityApi, Principal, Role};
+use crate::modules::identity::api::{Principal, Role};
 use crate::platform::db::{Db, DbError};
 use crate::platform::descriptor::EventSpec;
 use crate::platform::events::{Event, OutboxTable, Wake};
@@ -110,27 +109,6 @@ pub fn outbox() -> Arc<dyn OutboxTable> {
 
 const AUDITED_ROLES: &[Role] = &[Role::Staff, Role::Kitchen, Role::Courier];
 
-/// Who is calling: the rate limiter's outcome, or authenticated here once (and kept for the
-/// handler's `Caller`).
-async fn caller(req: &ServiceRequest) -> Option<Principal> {
-    if let Some(known) = req.extensions().get::<Authenticated>() {
-        return known.0.clone();
-    }
-    let identity = req.app_data::<web::Data<dyn IdentityApi>>().cloned();
-    match authenticate(req.request(), identity).await {
-        Some(Ok(principal)) => {
-            req.extensions_mut()
-                .insert(Authenticated(Some(principal.clone())));
-            Some(principal)
-        }
-        None => {
-            req.extensions_mut().insert(Authenticated(None));
-            None
-        }
-        Some(Err(_)) => None,
-    }
-}
-
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -143,7 +121,9 @@ pub async fn middleware(
     let Some(log) = log.filter(|_| writes && req.path().starts_with("/v1/")) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let Some(actor) = caller(&req).await.filter(|p| p.has_any(AUDITED_ROLES)) else {
+    let Some(actor) =
+        crate::gateway::auth::principal(req.request()).filter(|p| p.has_any(AUDITED_ROLES))
+    else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let pattern = req.match_pattern().unwrap_or_else(|| req.path().to_owned());

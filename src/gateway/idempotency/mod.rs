@@ -23,11 +23,9 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
+use actix_web::{Error, HttpResponse, ResponseError, web};
 use chrono::{TimeDelta, Utc};
 
-use crate::gateway::auth::{Authenticated, authenticate};
-use crate::modules::identity::api::IdentityApi;
 use crate::platform::db::{Db, DbError, is_unique_violation};
 use crate::platform::http::shown_once::ShownOnce;
 use crate::platform::ids::token_digest;
@@ -80,16 +78,7 @@ pub async fn middleware(
             Problem::bad_request("`Idempotency-Key` must be 1 to 255 visible ASCII characters"),
         ));
     }
-    let known = req.extensions().get::<Authenticated>().cloned();
-    let principal = match known {
-        Some(Authenticated(p)) => p,
-        None => {
-            let identity = req.app_data::<web::Data<dyn IdentityApi>>().cloned();
-            authenticate(req.request(), identity)
-                .await
-                .and_then(Result::ok)
-        }
-    };
+    let principal = crate::gateway::auth::principal(req.request());
     // Anonymous calls (sign-up, sign-in) have no principal to keep keys apart: not stored.
     let (Some(principal), Some(db), Some(retention)) = (
         principal,

@@ -13,14 +13,13 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage, ResponseError, web};
+use actix_web::{Error, ResponseError, web};
 
 pub use policy::{Decision, Window};
 
-use crate::gateway::auth::{Authenticated, authenticate};
 use crate::gateway::metrics::Metrics;
 use crate::modules::governance::api::GovernanceApi;
-use crate::modules::identity::api::{IdentityApi, Principal, Role};
+use crate::modules::identity::api::{Principal, Role};
 use crate::platform::config::{PlanSettings, RateLimitBackend, RateLimitSettings};
 use crate::platform::problem::Problem;
 
@@ -191,21 +190,8 @@ pub async fn middleware(
     else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    // Authenticate once here; the `Caller` extractor reuses the outcome.
-    let identity = req.app_data::<web::Data<dyn IdentityApi>>().cloned();
-    let principal = match authenticate(req.request(), identity).await {
-        None => {
-            req.extensions_mut().insert(Authenticated(None));
-            None
-        }
-        Some(Ok(principal)) => {
-            req.extensions_mut()
-                .insert(Authenticated(Some(principal.clone())));
-            Some(principal)
-        }
-        // Counted as anonymous; the handler answers the 401.
-        Some(Err(_)) => None,
-    };
+    // A credential that did not hold counts as anonymous; the handler answers its 401.
+    let principal = crate::gateway::auth::principal(req.request());
     let ip = limiter.client_ip(&req);
     if req.method() == actix_web::http::Method::POST && req.path() == "/v1/auth/register" {
         let address = ip.map(|i| i.to_string()).unwrap_or_default();

@@ -10,33 +10,30 @@ mod store;
 
 use std::sync::Arc;
 
+use crate::platform::background::Background;
 use crate::platform::config::WebhookSettings;
 use crate::platform::db::Db;
 use crate::platform::events::OutboxTable;
 
-/// Sends due deliveries, on the thread it runs on (actix's HTTP client is per thread).
-#[derive(Clone)]
-pub struct DeliveryWorker(Arc<service::WebhooksService>);
-
-impl DeliveryWorker {
-    /// Delivers until the task is dropped; waits for new work or the poll interval between
-    /// empty rounds.
-    pub async fn run(self) {
-        loop {
-            self.0.deliver_due().await;
-        }
-    }
-}
-
-/// Builds the module's implementation of [`api::WebhooksApi`] and its delivery worker.
-/// `event_types`: what partners may subscribe to. Composition root only.
+/// Builds the module's implementation of [`api::WebhooksApi`] and its delivery worker, which
+/// sends due deliveries until dropped (waiting for new work or the poll interval between empty
+/// rounds). `event_types`: what partners may subscribe to. Composition root only.
 pub fn build(
     db: Db,
     settings: &WebhookSettings,
     catalog: Vec<api::EventType>,
-) -> (Arc<dyn api::WebhooksApi>, DeliveryWorker) {
+) -> (Arc<dyn api::WebhooksApi>, Background) {
     let service = Arc::new(service::WebhooksService::new(db, settings.clone(), catalog));
-    (service.clone(), DeliveryWorker(service))
+    let sender = service.clone();
+    let worker = Background::new(move || {
+        let service = sender.clone();
+        async move {
+            loop {
+                service.deliver_due().await;
+            }
+        }
+    });
+    (service, worker)
 }
 
 /// The module's outbox, for the event dispatcher. Composition root only.

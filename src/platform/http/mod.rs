@@ -2,12 +2,14 @@
 
 pub mod body_deadline;
 pub mod cache;
+pub mod caller;
 pub mod errors_as_problems;
 pub mod etag;
 pub mod extract;
 pub mod fallback;
 pub mod head;
 pub mod request_id;
+pub mod scopes;
 pub mod shown_once;
 pub mod shutdown;
 pub mod sse;

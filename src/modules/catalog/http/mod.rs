@@ -7,7 +7,7 @@ use super::api::{
     AvailabilityRequest, CatalogApi, Category, CategoryPage, CategoryPatch, ItemFilter, ItemPage,
     ItemPatch, Menu, MenuItem, NewCategory, NewItem, PageRequest,
 };
-use crate::gateway::auth::Caller;
+use crate::modules::identity::api::Caller;
 use crate::modules::identity::api::Role;
 use crate::platform::http::etag;
 use crate::platform::http::extract::{ValidJson, ValidQuery};

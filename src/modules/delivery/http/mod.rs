@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, post, web};
 
 use super::api::{Delivery, DeliveryApi, DeliveryFilter, DeliveryPage, Location, Tracking};
-use crate::gateway::auth::Caller;
+use crate::modules::identity::api::Caller;
 use crate::modules::identity::api::Role;
 use crate::platform::http::cache::{UNCACHEABLE, with_policy};
 use crate::platform::http::extract::{ValidJson, ValidQuery};

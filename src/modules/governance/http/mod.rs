@@ -5,7 +5,7 @@ mod usage;
 use actix_web::{HttpResponse, get, web};
 
 use super::api::{AuditPage, AuditQuery, GovernanceApi, Inventory};
-use crate::gateway::auth::Caller;
+use crate::modules::identity::api::Caller;
 use crate::modules::identity::api::Role;
 use crate::platform::http::cache::{UNCACHEABLE, with_policy};
 use crate::platform::http::extract::ValidQuery;

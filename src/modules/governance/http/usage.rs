@@ -3,8 +3,8 @@
 use actix_web::{HttpResponse, get, web};
 
 use super::{ADMINS, Governance};
-use crate::gateway::auth::Caller;
 use crate::modules::governance::api::{UsageQuery, UsageReport};
+use crate::modules::identity::api::Caller;
 use crate::modules::identity::api::IdentityApi;
 use crate::platform::http::cache::{UNCACHEABLE, with_policy};
 use crate::platform::http::extract::ValidQuery;

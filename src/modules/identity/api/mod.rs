@@ -22,7 +22,7 @@ pub use dto::{
 };
 pub use error::IdentityError;
 pub use keys::{ApiKey, ApiKeyList, CreatedApiKey, NewApiKey, SCOPES};
-pub use principal::{Principal, Role};
+pub use principal::{Caller, Principal, Role};
 
 #[async_trait]
 pub trait IdentityApi: Send + Sync {

@@ -80,3 +80,31 @@ impl Principal {
         self.has_role(Role::Admin) || roles.iter().any(|r| self.has_role(*r))
     }
 }
+
+impl crate::platform::http::caller::Credential for Principal {
+    fn is_api_key(&self) -> bool {
+        Principal::is_api_key(self)
+    }
+
+    fn allows_scope(&self, scope: &str) -> bool {
+        Principal::allows_scope(self, scope)
+    }
+}
+
+/// The authenticated caller handlers receive (extracting it answers 401 without one).
+pub type Caller = crate::platform::http::caller::Caller<Principal>;
+
+impl Caller {
+    /// Refuses with 403 unless the caller holds one of `roles` (admins hold them all).
+    pub fn require(&self, roles: &[Role]) -> Result<&Principal, crate::platform::problem::Problem> {
+        if self.0.has_any(roles) {
+            Ok(&self.0)
+        } else {
+            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+            Err(crate::platform::problem::Problem::forbidden(format!(
+                "this operation needs one of the roles: {}",
+                names.join(", ")
+            )))
+        }
+    }
+}

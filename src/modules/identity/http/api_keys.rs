@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, web};
 
 use super::{Identity, personal};
-use crate::gateway::auth::Caller;
+use crate::modules::identity::api::Caller;
 use crate::modules::identity::api::{ApiKeyList, CreatedApiKey, NewApiKey};
 use crate::platform::http::extract::ValidJson;
 use crate::platform::http::shown_once;

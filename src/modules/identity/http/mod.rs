@@ -6,7 +6,7 @@ use super::api::{
     IdentityApi, LoginRequest, RefreshRequest, RegisterRequest, SetPlanRequest, SetRolesRequest,
     TokenResponse, UpdateMeRequest, UserView,
 };
-use crate::gateway::auth::Caller;
+use crate::modules::identity::api::Caller;
 use crate::modules::identity::api::Role;
 use crate::platform::http::cache;
 use crate::platform::http::extract::ValidJson;

@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use super::api::{NewOrder, Order, OrderFilter, OrderPage, OrderingApi};
-use crate::gateway::auth::Caller;
+use crate::modules::identity::api::Caller;
 use crate::platform::http::cache::{PERSONAL, with_policy};
 use crate::platform::http::extract::{ValidJson, ValidQuery};
 use crate::platform::http::sse;

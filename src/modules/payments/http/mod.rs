@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use super::api::{Payment, PaymentList, PaymentRequest, PaymentsApi, Refund, RefundRequest};
-use crate::gateway::auth::Caller;
+use crate::modules::identity::api::Caller;
 use crate::platform::http::cache::{PERSONAL, with_policy};
 use crate::platform::http::extract::ValidJson;
 use crate::platform::problem::Problem;

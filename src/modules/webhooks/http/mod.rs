@@ -6,7 +6,7 @@ use super::api::{
     EventTypeList, NewWebhookEndpoint, WebhookDelivery, WebhookDeliveryPage, WebhookDeliveryQuery,
     WebhookEndpointList, WebhookEndpointWithSecret, WebhooksApi,
 };
-use crate::gateway::auth::Caller;
+use crate::modules::identity::api::Caller;
 use crate::modules::identity::api::Role;
 use crate::platform::http::cache::{PERSONAL, UNCACHEABLE, with_policy};
 use crate::platform::http::extract::{ValidJson, ValidQuery};
