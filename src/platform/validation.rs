@@ -1,10 +1,10 @@
 //! Field-level validation failures, shared by every module's error enum (no HTTP types here).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// One invalid field of a request, as listed in a 422 problem's `errors`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FieldError {
     /// JSON path of the offending field, e.g. `password` or `option_groups[0].max_choices`.
     #[schema(example = "password")]

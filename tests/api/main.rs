@@ -26,3 +26,4 @@ mod streams;
 mod tls;
 mod traces;
 mod webhooks;
+mod wire;

@@ -137,7 +137,9 @@ pub struct DeliveryPage {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Debug, thiserror::Error)]
+/// On the wire (a remote caller's answer): `{"code": "<variant>", "detail": <its data>}`.
+#[derive(Debug, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "code", content = "detail", rename_all = "snake_case")]
 pub enum DeliveryError {
     #[error("invalid input")]
     Validation(Vec<FieldError>),

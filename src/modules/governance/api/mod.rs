@@ -27,7 +27,9 @@ pub const MODULE: crate::platform::descriptor::ModuleInfo =
         purpose: "The API inventory, usage metering and quotas, audit.",
     };
 
-#[derive(Debug, thiserror::Error)]
+/// On the wire (a remote caller's answer): `{"code": "<variant>", "detail": <its data>}`.
+#[derive(Debug, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "code", content = "detail", rename_all = "snake_case")]
 pub enum GovernanceError {
     #[error("invalid input")]
     Validation(Vec<FieldError>),

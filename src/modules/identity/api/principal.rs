@@ -44,8 +44,8 @@ impl std::fmt::Display for Role {
     }
 }
 
-/// An authenticated caller, as resolved from an access token.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An authenticated caller, as resolved from an access token or an API key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Principal {
     pub user_id: String,
     /// The session, or the API key (`key_...`) the caller used.

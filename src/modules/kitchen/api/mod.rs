@@ -147,7 +147,9 @@ pub struct TicketPage {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Debug, thiserror::Error)]
+/// On the wire (a remote caller's answer): `{"code": "<variant>", "detail": <its data>}`.
+#[derive(Debug, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "code", content = "detail", rename_all = "snake_case")]
 pub enum KitchenError {
     #[error("invalid input")]
     Validation(Vec<FieldError>),

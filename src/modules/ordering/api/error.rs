@@ -2,7 +2,9 @@ use super::OrderStatus;
 use crate::platform::problem::{Declared, DeclaresProblem};
 use crate::platform::validation::FieldError;
 
-#[derive(Debug, thiserror::Error)]
+/// On the wire (a remote caller's answer): `{"code": "<variant>", "detail": <its data>}`.
+#[derive(Debug, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "code", content = "detail", rename_all = "snake_case")]
 pub enum OrderingError {
     #[error("invalid input")]
     Validation(Vec<FieldError>),

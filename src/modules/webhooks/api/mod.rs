@@ -156,7 +156,9 @@ pub struct WebhookDeliveryQuery {
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, thiserror::Error)]
+/// On the wire (a remote caller's answer): `{"code": "<variant>", "detail": <its data>}`.
+#[derive(Debug, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "code", content = "detail", rename_all = "snake_case")]
 pub enum WebhooksError {
     #[error("invalid input")]
     Validation(Vec<FieldError>),
