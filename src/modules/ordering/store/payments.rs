@@ -22,8 +22,8 @@ struct PaymentRow {
     updated_at: NaiveDateTime,
 }
 
-/// A charge settled for an order. Its event arrives once (the inbox sees to that), but a
-/// redriven dead letter may repeat it: the row is then brought up to date, never doubled.
+/// A charge settled for an order. Its event is handled once (the inbox sees to that); should
+/// the charge's row exist all the same, it is brought up to date rather than doubled.
 pub fn settle(
     conn: &mut DbConn,
     order_id: &str,
