@@ -75,17 +75,6 @@ impl Declared {
         self.location = Some(path.into());
         self
     }
-
-    pub fn slug(&self) -> &'static str {
-        self.slug
-    }
-
-    /// The machine code clients see: the precise one, else the type's.
-    pub fn machine_code(&self) -> String {
-        self.code
-            .clone()
-            .unwrap_or_else(|| self.slug.replace('-', "_"))
-    }
 }
 
 /// Implemented beside every module error: the one way an error becomes problem+json.
