@@ -381,3 +381,31 @@ fn no_module_climbs_out_of_itself_or_publishes_beside_its_api() {
     }
     assert!(violations.is_empty(), "{}", violations.join("\n"));
 }
+
+/// Whether handler code decides roles itself (`caller.require(...)`), which belongs in the
+/// service so that a remote caller is checked too.
+fn authorizes_in_handler(source: &str) -> bool {
+    code_of(source).contains(".require(")
+}
+
+#[test]
+fn handlers_leave_authorization_to_their_service() {
+    assert!(authorizes_in_handler("let cook = caller.require(COOKS)?;"));
+    assert!(!authorizes_in_handler(
+        "// caller.require(COOKS) was here\nlet t = kitchen.tickets(&caller.0, f).await?;"
+    ));
+    let mut violations = Vec::new();
+    for module in module_names() {
+        let http = Path::new(ROOT)
+            .join("src/modules")
+            .join(&module)
+            .join("http");
+        for file in rust_files(&http) {
+            if authorizes_in_handler(&fs::read_to_string(&file).unwrap()) {
+                let shown = file.strip_prefix(ROOT).unwrap().display();
+                violations.push(format!("{shown}: checks roles in a handler"));
+            }
+        }
+    }
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
+}

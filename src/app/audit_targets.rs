@@ -39,9 +39,9 @@ pub fn build(
         async move { catalog.category(&id).await.ok().and_then(json) }.boxed()
     });
     targets.add(&["/v1/catalog/categories/{id}"], "category", category);
-    let user: Snapshot = Arc::new(move |_, id| {
+    let user: Snapshot = Arc::new(move |actor, id| {
         let identity = identity.clone();
-        async move { identity.user(&id).await.ok().and_then(json) }.boxed()
+        async move { identity.user(&actor, &id).await.ok().and_then(json) }.boxed()
     });
     targets.add(
         &["/v1/admin/users/{id}/roles", "/v1/admin/users/{id}/plan"],

@@ -3,6 +3,7 @@
 use crate::modules::catalog::api::{
     CatalogApi, CatalogError, NewCategory, NewItem, NewOption, NewOptionGroup, PageRequest,
 };
+use crate::modules::identity::api::Principal;
 
 struct Item {
     name: &'static str,
@@ -304,45 +305,52 @@ pub async fn load_demo_menu(catalog: &dyn CatalogApi) -> Result<usize, CatalogEr
     if !existing.data.is_empty() {
         return Ok(0);
     }
+    let system = Principal::system("demo-menu");
     let mut created = 0;
     for (position, (name, description, items)) in MENU.iter().enumerate() {
         let category = catalog
-            .create_category(NewCategory {
-                name: name.to_string(),
-                description: description.to_string(),
-                position: position as i32,
-            })
+            .create_category(
+                &system,
+                NewCategory {
+                    name: name.to_string(),
+                    description: description.to_string(),
+                    position: position as i32,
+                },
+            )
             .await?;
         for (item_position, item) in items.iter().enumerate() {
             catalog
-                .create_item(NewItem {
-                    category_id: category.id.clone(),
-                    name: item.name.into(),
-                    description: item.description.into(),
-                    price: item.price,
-                    currency: "EUR".into(),
-                    tags: item.tags.iter().map(|t| t.to_string()).collect(),
-                    available: true,
-                    position: item_position as i32,
-                    station: item.station.into(),
-                    option_groups: item
-                        .groups
-                        .iter()
-                        .map(|g| NewOptionGroup {
-                            name: g.name.into(),
-                            min_choices: g.min,
-                            max_choices: g.max,
-                            options: g
-                                .options
-                                .iter()
-                                .map(|(name, delta)| NewOption {
-                                    name: name.to_string(),
-                                    price_delta: *delta,
-                                })
-                                .collect(),
-                        })
-                        .collect(),
-                })
+                .create_item(
+                    &system,
+                    NewItem {
+                        category_id: category.id.clone(),
+                        name: item.name.into(),
+                        description: item.description.into(),
+                        price: item.price,
+                        currency: "EUR".into(),
+                        tags: item.tags.iter().map(|t| t.to_string()).collect(),
+                        available: true,
+                        position: item_position as i32,
+                        station: item.station.into(),
+                        option_groups: item
+                            .groups
+                            .iter()
+                            .map(|g| NewOptionGroup {
+                                name: g.name.into(),
+                                min_choices: g.min,
+                                max_choices: g.max,
+                                options: g
+                                    .options
+                                    .iter()
+                                    .map(|(name, delta)| NewOption {
+                                        name: name.to_string(),
+                                        price_delta: *delta,
+                                    })
+                                    .collect(),
+                            })
+                            .collect(),
+                    },
+                )
                 .await?;
             created += 1;
         }

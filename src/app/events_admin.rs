@@ -6,14 +6,12 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::modules::identity::api::Caller;
-use crate::modules::identity::api::Role;
+use crate::modules::identity::api::roles;
 use crate::platform::events::{DeadLetter, EventBus, RedriveError, SubscriptionHealth};
 use crate::platform::http::cache::{UNCACHEABLE, with_policy};
 use crate::platform::http::extract::ValidQuery;
 use crate::platform::pagination;
 use crate::platform::problem::Problem;
-
-const ADMINS: &[Role] = &[Role::Admin];
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_subscriptions)
@@ -76,7 +74,7 @@ async fn list_subscriptions(
     bus: web::Data<EventBus>,
     caller: Caller,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(ADMINS)?;
+    caller.require(roles::ADMINS)?;
     let data = bus
         .cursors()
         .await
@@ -110,7 +108,7 @@ pub struct OutboxHealth {
 )]
 #[get("/v1/admin/events/health")]
 async fn outbox_health(bus: web::Data<EventBus>, caller: Caller) -> Result<HttpResponse, Problem> {
-    caller.require(ADMINS)?;
+    caller.require(roles::ADMINS)?;
     let data = bus.health().await.map_err(internal)?;
     Ok(with_policy(
         HttpResponse::Ok().json(OutboxHealth { data }),
@@ -133,7 +131,7 @@ async fn list_dead_letters(
     caller: Caller,
     query: ValidQuery<DeadLetterQuery>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(ADMINS)?;
+    caller.require(roles::ADMINS)?;
     let (limit, after) = pagination::parse::<String>(query.0.limit, query.0.cursor.as_deref())
         .map_err(Problem::validation)?;
     let rows = bus.dead_letters(after, limit + 1).await.map_err(internal)?;
@@ -162,7 +160,7 @@ async fn redrive_dead_letter(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(ADMINS)?;
+    caller.require(roles::ADMINS)?;
     match bus.redrive(&id).await {
         Ok(letter) => Ok(with_policy(HttpResponse::Ok().json(letter), UNCACHEABLE)),
         Err(e @ RedriveError::NotFound(_)) => Err(Problem::not_found(e.to_string())),

@@ -3,6 +3,7 @@
 
 mod api_keys;
 mod audit;
+mod authorization;
 mod catalog;
 mod cli;
 mod dashboard;

@@ -10,7 +10,7 @@ use crate::modules::delivery::api::{
     Tracking,
 };
 use crate::modules::delivery::store::{self, DeliveryRow, Outbox};
-use crate::modules::identity::api::{Principal, Role};
+use crate::modules::identity::api::{Principal, Role, roles};
 use crate::platform::config::DeliverySettings;
 use crate::platform::db::Db;
 use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
@@ -51,6 +51,10 @@ impl DeliveryService {
         step: Step,
         position: Option<Location>,
     ) -> Result<Delivery, DeliveryError> {
+        // Only couriers move deliveries, whoever calls.
+        courier
+            .require(roles::COURIERS)
+            .map_err(DeliveryError::Forbidden)?;
         let key = id.to_owned();
         let courier_id = courier.user_id.clone();
         let overrides = courier.has_role(Role::Admin);
@@ -122,6 +126,9 @@ impl DeliveryApi for DeliveryService {
         viewer: &Principal,
         filter: DeliveryFilter,
     ) -> Result<DeliveryPage, DeliveryError> {
+        viewer
+            .require(roles::DISPATCHERS)
+            .map_err(DeliveryError::Forbidden)?;
         let (limit, after) = pagination::parse::<String>(filter.limit, filter.cursor.as_deref())
             .map_err(DeliveryError::Validation)?;
         let status = filter.status.map(store::status_name);

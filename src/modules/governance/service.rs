@@ -15,6 +15,7 @@ use crate::modules::governance::domain::usage::{
     LATENCY_BOUNDS_MS, Meter, Tally, UsageKey, month_start, report_rows,
 };
 use crate::modules::governance::store::{self, UsageFilter};
+use crate::modules::identity::api::{Principal, roles};
 use crate::platform::db::Db;
 use crate::platform::events::{Event, EventHandler};
 use crate::platform::validation::FieldError;
@@ -138,7 +139,20 @@ impl GovernanceApi for GovernanceService {
         Ok(stored + self.meter().pending_in_month(user_id, month))
     }
 
-    async fn usage(&self, query: UsageQuery) -> Result<UsageReport, GovernanceError> {
+    async fn usage(
+        &self,
+        viewer: &Principal,
+        mut query: UsageQuery,
+    ) -> Result<UsageReport, GovernanceError> {
+        if may_administer(viewer).is_err() {
+            // A key's owner sees that key's calls, which are counted to their account.
+            if query.key.is_none() {
+                return Err(GovernanceError::Forbidden(
+                    "only admins read usage beyond their own API keys".into(),
+                ));
+            }
+            query.user = Some(viewer.user_id.clone());
+        }
         let to = query.to.unwrap_or_else(Utc::now);
         let from = query.from.unwrap_or(to - TimeDelta::days(30));
         if from >= to {
@@ -184,11 +198,17 @@ impl GovernanceApi for GovernanceService {
         })
     }
 
-    fn inventory(&self) -> &Inventory {
-        &self.inventory
+    fn inventory(&self, admin: &Principal) -> Result<&Inventory, GovernanceError> {
+        may_administer(admin)?;
+        Ok(&self.inventory)
     }
 
-    async fn audit(&self, query: AuditQuery) -> Result<AuditPage, GovernanceError> {
+    async fn audit(
+        &self,
+        admin: &Principal,
+        query: AuditQuery,
+    ) -> Result<AuditPage, GovernanceError> {
+        may_administer(admin)?;
         crate::modules::governance::audit::page(&self.db, query).await
     }
 }
@@ -198,4 +218,11 @@ impl EventHandler for GovernanceService {
     async fn handle(&self, event: &Event) -> Result<(), String> {
         crate::modules::governance::audit::consume(&self.db, event).await
     }
+}
+
+/// Only admins read usage, the inventory and the audit trail, whoever calls.
+fn may_administer(admin: &Principal) -> Result<(), GovernanceError> {
+    admin
+        .require(roles::ADMINS)
+        .map_err(GovernanceError::Forbidden)
 }

@@ -366,7 +366,12 @@ impl IdentityApi for IdentityService {
         self.api_keys.rotate(owner, id).await
     }
 
-    async fn user(&self, user_id: &str) -> Result<UserView, IdentityError> {
+    async fn me(&self, principal: &Principal) -> Result<UserView, IdentityError> {
+        self.load_user(&principal.user_id).await.map(view)
+    }
+
+    async fn user(&self, admin: &Principal, user_id: &str) -> Result<UserView, IdentityError> {
+        may_administer(admin)?;
         self.load_user(user_id).await.map(view)
     }
 
@@ -432,6 +437,7 @@ impl IdentityApi for IdentityService {
         user_id: &str,
         new_roles: Vec<Role>,
     ) -> Result<UserView, IdentityError> {
+        may_administer(actor)?;
         if actor.user_id == user_id && !new_roles.contains(&Role::Admin) {
             return Err(IdentityError::Conflict(
                 "admins cannot remove their own admin role".into(),
@@ -449,9 +455,11 @@ impl IdentityApi for IdentityService {
 
     async fn set_plan(
         &self,
+        admin: &Principal,
         user_id: &str,
         plan: Option<String>,
     ) -> Result<UserView, IdentityError> {
+        may_administer(admin)?;
         if let Some(name) = &plan
             && !self.plans.contains(name)
         {
@@ -470,4 +478,11 @@ impl IdentityApi for IdentityService {
             .await?;
         Ok(view(saved))
     }
+}
+
+/// Only admins read and change other people's accounts, whoever calls.
+fn may_administer(actor: &Principal) -> Result<(), IdentityError> {
+    actor
+        .require(super::api::roles::ADMINS)
+        .map_err(IdentityError::Forbidden)
 }

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use serde::Deserialize;
 
-use crate::modules::identity::api::Principal;
+use crate::modules::identity::api::{Principal, roles};
 use crate::modules::kitchen::api::events as ev;
 use crate::modules::kitchen::api::{
     KitchenApi, KitchenError, LineStatus, Ticket, TicketFilter, TicketPage, TicketStatus,
@@ -132,7 +132,12 @@ fn change_line_in(
 
 #[async_trait]
 impl KitchenApi for KitchenService {
-    async fn tickets(&self, filter: TicketFilter) -> Result<TicketPage, KitchenError> {
+    async fn tickets(
+        &self,
+        cook: &Principal,
+        filter: TicketFilter,
+    ) -> Result<TicketPage, KitchenError> {
+        may_cook(cook)?;
         let (limit, after) = pagination::parse::<String>(filter.limit, filter.cursor.as_deref())
             .map_err(KitchenError::Validation)?;
         let query = PageQuery {
@@ -152,25 +157,28 @@ impl KitchenApi for KitchenService {
 
     async fn start_line(
         &self,
-        _cook: &Principal,
+        cook: &Principal,
         ticket_id: &str,
         line_id: &str,
     ) -> Result<Ticket, KitchenError> {
+        may_cook(cook)?;
         self.change_line(ticket_id, line_id, LineStatus::Queued, LineStatus::Started)
             .await
     }
 
     async fn finish_line(
         &self,
-        _cook: &Principal,
+        cook: &Principal,
         ticket_id: &str,
         line_id: &str,
     ) -> Result<Ticket, KitchenError> {
+        may_cook(cook)?;
         self.change_line(ticket_id, line_id, LineStatus::Started, LineStatus::Done)
             .await
     }
 
-    async fn feed_head(&self) -> Result<i64, KitchenError> {
+    async fn feed_head(&self, cook: &Principal) -> Result<i64, KitchenError> {
+        may_cook(cook)?;
         self.db
             .read(|c| Outbox.last_seq(c).map_err(KitchenError::from))
             .await
@@ -178,9 +186,11 @@ impl KitchenApi for KitchenService {
 
     async fn feed(
         &self,
+        cook: &Principal,
         station: Option<String>,
         after: i64,
     ) -> Result<(Vec<StoredEvent>, i64), KitchenError> {
+        may_cook(cook)?;
         self.db
             .read(move |c| {
                 scan(&Outbox, c, after, 100, |e| match &station {
@@ -282,4 +292,9 @@ impl EventHandler for KitchenService {
         self.wake.published();
         Ok(())
     }
+}
+
+/// Only cooks (and staff) see tickets and prepare their lines, whoever calls.
+fn may_cook(cook: &Principal) -> Result<(), KitchenError> {
+    cook.require(roles::COOKS).map_err(KitchenError::Forbidden)
 }

@@ -8,7 +8,8 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use crate::modules::catalog::api::CatalogApi;
-use crate::modules::identity::api::{Principal, Role};
+use crate::modules::identity::api::Principal;
+use crate::modules::identity::api::roles::ORDER_STAFF;
 use crate::modules::ordering::api::events::{self as ev, KitchenLine};
 use crate::modules::ordering::api::{
     Fulfillment, NewOrder, Order, OrderFilter, OrderPage, OrderPayment, OrderPaymentStatus,
@@ -22,9 +23,6 @@ use crate::platform::events::{Event, EventHandler, OutboxTable, StoredEvent, Wak
 use crate::platform::ids::new_id;
 use crate::platform::pagination;
 use crate::platform::validation::FieldError;
-
-/// Roles that see and manage every order.
-const STAFF: &[Role] = &[Role::Staff];
 
 pub struct OrderingService {
     db: Db,
@@ -59,7 +57,7 @@ impl OrderingService {
     /// Loads an order the caller may see: their own, or any for staff.
     async fn visible(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError> {
         let order = self.load(id).await?;
-        if order.customer_id == caller.user_id || caller.has_any(STAFF) {
+        if order.customer_id == caller.user_id || caller.has_any(ORDER_STAFF) {
             Ok(order)
         } else {
             Err(OrderingError::NotFound(id.to_owned()))
@@ -259,7 +257,7 @@ impl OrderingApi for OrderingService {
     ) -> Result<OrderPage, OrderingError> {
         let (limit, before) = pagination::parse::<String>(filter.limit, filter.cursor.as_deref())
             .map_err(OrderingError::Validation)?;
-        let customer_id = if caller.has_any(STAFF) {
+        let customer_id = if caller.has_any(ORDER_STAFF) {
             filter.customer_id
         } else {
             Some(caller.user_id.clone())
@@ -284,7 +282,7 @@ impl OrderingApi for OrderingService {
 
     async fn cancel(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError> {
         let order = self.visible(caller, id).await?;
-        status::cancel(order.status, caller.has_any(STAFF))?;
+        status::cancel(order.status, caller.has_any(ORDER_STAFF))?;
         let cancelled = ev::OrderCancelled {
             order_id: order.id.clone(),
             refund_due: status::was_paid(order.status),
@@ -295,7 +293,7 @@ impl OrderingApi for OrderingService {
     }
 
     async fn hand_over(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError> {
-        if !caller.has_any(STAFF) {
+        if !caller.has_any(ORDER_STAFF) {
             return Err(OrderingError::Forbidden(
                 "hand orders over (staff only)".into(),
             ));

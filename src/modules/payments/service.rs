@@ -7,7 +7,8 @@ use async_trait::async_trait;
 use chrono::{TimeDelta, Utc};
 use serde::Deserialize;
 
-use crate::modules::identity::api::{Principal, Role};
+use crate::modules::identity::api::Principal;
+use crate::modules::identity::api::roles::REFUNDERS;
 use crate::modules::ordering::api::{OrderStatus, OrderingApi, OrderingError};
 use crate::modules::payments::api::events::{self as ev, PaymentEvent};
 use crate::modules::payments::api::{
@@ -21,7 +22,6 @@ use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
 use crate::platform::ids::{new_id, token_digest};
 use crate::platform::validation::FieldError;
 
-const REFUNDERS: &[Role] = &[Role::Staff];
 const MAX_KEY_LEN: usize = 255;
 
 pub struct PaymentsService {

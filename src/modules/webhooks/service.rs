@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use chrono::{NaiveDateTime, TimeDelta, Utc};
 use serde_json::json;
 
-use crate::modules::identity::api::Principal;
+use crate::modules::identity::api::{Principal, roles};
 use crate::modules::webhooks::api::{
     EventType, EventTypeList, NewWebhookEndpoint, WebhookAttempt, WebhookDelivery,
     WebhookDeliveryPage, WebhookDeliveryQuery, WebhookDeliveryStatus, WebhookEndpoint,
@@ -325,6 +325,7 @@ impl WebhooksApi for WebhooksService {
         owner: &Principal,
         request: NewWebhookEndpoint,
     ) -> Result<WebhookEndpointWithSecret, WebhooksError> {
+        may_manage(owner)?;
         let mut types = request.event_types;
         types.sort();
         types.dedup();
@@ -366,6 +367,7 @@ impl WebhooksApi for WebhooksService {
     }
 
     async fn list(&self, owner: &Principal) -> Result<WebhookEndpointList, WebhooksError> {
+        may_manage(owner)?;
         let owner_id = owner.user_id.clone();
         let rows = self
             .db
@@ -377,6 +379,7 @@ impl WebhooksApi for WebhooksService {
     }
 
     async fn delete(&self, owner: &Principal, id: &str) -> Result<(), WebhooksError> {
+        may_manage(owner)?;
         let row = self.owned(owner, id).await?;
         self.db
             .write(move |c| store::delete_endpoint(c, &row.id).map_err(WebhooksError::from))
@@ -388,6 +391,7 @@ impl WebhooksApi for WebhooksService {
         owner: &Principal,
         id: &str,
     ) -> Result<WebhookEndpointWithSecret, WebhooksError> {
+        may_manage(owner)?;
         let mut row = self.owned(owner, id).await?;
         let overlap = TimeDelta::seconds(
             i64::try_from(self.settings.secret_rotation_overlap_secs).unwrap_or(i64::MAX),
@@ -411,6 +415,7 @@ impl WebhooksApi for WebhooksService {
         endpoint_id: &str,
         query: WebhookDeliveryQuery,
     ) -> Result<WebhookDeliveryPage, WebhooksError> {
+        may_manage(owner)?;
         let endpoint = self.owned(owner, endpoint_id).await?;
         let (limit, after) = pagination::parse::<String>(query.limit, query.cursor.as_deref())
             .map_err(WebhooksError::Validation)?;
@@ -444,6 +449,7 @@ impl WebhooksApi for WebhooksService {
         owner: &Principal,
         id: &str,
     ) -> Result<WebhookDelivery, WebhooksError> {
+        may_manage(owner)?;
         let key = id.to_owned();
         let row = self
             .db
@@ -526,4 +532,11 @@ impl EventHandler for WebhooksService {
         }
         Ok(())
     }
+}
+
+/// Only partners' staff manage webhook endpoints, whoever calls.
+fn may_manage(owner: &Principal) -> Result<(), WebhooksError> {
+    owner
+        .require(roles::PARTNERS)
+        .map_err(WebhooksError::Forbidden)
 }

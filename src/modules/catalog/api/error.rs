@@ -15,6 +15,8 @@ pub enum CatalogError {
     VersionMismatch { current_etag: String },
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    Forbidden(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -28,6 +30,7 @@ impl DeclaresProblem for CatalogError {
             Self::ItemNotFound(_) | Self::CategoryNotFound(_) => Declared::not_found(),
             Self::VersionMismatch { .. } => Declared::of("precondition-failed"),
             Self::Conflict(_) => Declared::conflict(),
+            Self::Forbidden(_) => Declared::forbidden(),
             Self::Internal(_) => Declared::internal(),
         }
     }

@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::modules::identity::api::Principal;
+
 /// What this module is, for the API inventory.
 pub const MODULE: crate::platform::descriptor::ModuleInfo =
     crate::platform::descriptor::ModuleInfo {
@@ -36,26 +38,41 @@ pub trait CatalogApi: Send + Sync {
 
     async fn list_categories(&self, page: PageRequest) -> Result<CategoryPage, CatalogError>;
     async fn category(&self, id: &str) -> Result<Category, CatalogError>;
-    async fn create_category(&self, input: NewCategory) -> Result<Category, CatalogError>;
+    async fn create_category(
+        &self,
+        editor: &Principal,
+        input: NewCategory,
+    ) -> Result<Category, CatalogError>;
     /// `expected_version`: fail with `VersionMismatch` unless the category is still at it.
     async fn update_category(
         &self,
+        editor: &Principal,
         id: &str,
         patch: CategoryPatch,
         expected_version: Option<i32>,
     ) -> Result<Category, CatalogError>;
     /// Refused while the category still holds items.
-    async fn delete_category(&self, id: &str) -> Result<(), CatalogError>;
+    async fn delete_category(&self, editor: &Principal, id: &str) -> Result<(), CatalogError>;
 
     async fn list_items(&self, filter: ItemFilter) -> Result<ItemPage, CatalogError>;
     async fn item(&self, id: &str) -> Result<MenuItem, CatalogError>;
-    async fn create_item(&self, input: NewItem) -> Result<MenuItem, CatalogError>;
+    async fn create_item(
+        &self,
+        editor: &Principal,
+        input: NewItem,
+    ) -> Result<MenuItem, CatalogError>;
     async fn update_item(
         &self,
+        editor: &Principal,
         id: &str,
         patch: ItemPatch,
         expected_version: Option<i32>,
     ) -> Result<MenuItem, CatalogError>;
-    async fn set_availability(&self, id: &str, available: bool) -> Result<MenuItem, CatalogError>;
-    async fn delete_item(&self, id: &str) -> Result<(), CatalogError>;
+    async fn set_availability(
+        &self,
+        editor: &Principal,
+        id: &str,
+        available: bool,
+    ) -> Result<MenuItem, CatalogError>;
+    async fn delete_item(&self, editor: &Principal, id: &str) -> Result<(), CatalogError>;
 }

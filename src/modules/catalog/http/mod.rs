@@ -8,15 +8,11 @@ use super::api::{
     ItemPatch, Menu, MenuItem, NewCategory, NewItem, PageRequest,
 };
 use crate::modules::identity::api::Caller;
-use crate::modules::identity::api::Role;
 use crate::platform::http::etag;
 use crate::platform::http::extract::{ValidJson, ValidQuery};
 use crate::platform::problem::Problem;
 
 type Catalog = web::Data<dyn CatalogApi>;
-
-/// Who may change the menu.
-const MENU_EDITORS: &[Role] = &[Role::Staff];
 
 /// How long clients and shared caches may reuse the public menu without asking again.
 const MENU_MAX_AGE_SECS: u32 = 30;
@@ -108,8 +104,7 @@ async fn create_category(
     caller: Caller,
     body: ValidJson<NewCategory>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(MENU_EDITORS)?;
-    let category = catalog.create_category(body.0).await?;
+    let category = catalog.create_category(&caller.0, body.0).await?;
     Ok(with_etag(
         HttpResponse::Created()
             .insert_header((
@@ -167,9 +162,10 @@ async fn update_category(
     id: web::Path<String>,
     body: ValidJson<CategoryPatch>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(MENU_EDITORS)?;
     let expected = etag::expected_version(&req, "category", &id);
-    let category = catalog.update_category(&id, body.0, expected).await?;
+    let category = catalog
+        .update_category(&caller.0, &id, body.0, expected)
+        .await?;
     Ok(with_etag(
         HttpResponse::Ok().json(&category),
         &category_etag(&category),
@@ -194,8 +190,7 @@ async fn delete_category(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(MENU_EDITORS)?;
-    catalog.delete_category(&id).await?;
+    catalog.delete_category(&caller.0, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -229,8 +224,7 @@ async fn create_item(
     caller: Caller,
     body: ValidJson<NewItem>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(MENU_EDITORS)?;
-    let item = catalog.create_item(body.0).await?;
+    let item = catalog.create_item(&caller.0, body.0).await?;
     Ok(with_etag(
         HttpResponse::Created()
             .insert_header((header::LOCATION, format!("/v1/catalog/items/{}", item.id)))
@@ -281,9 +275,10 @@ async fn update_item(
     id: web::Path<String>,
     body: ValidJson<ItemPatch>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(MENU_EDITORS)?;
     let expected = etag::expected_version(&req, "item", &id);
-    let item = catalog.update_item(&id, body.0, expected).await?;
+    let item = catalog
+        .update_item(&caller.0, &id, body.0, expected)
+        .await?;
     Ok(with_etag(HttpResponse::Ok().json(&item), &item_etag(&item)))
 }
 
@@ -302,8 +297,9 @@ async fn set_availability(
     id: web::Path<String>,
     body: ValidJson<AvailabilityRequest>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(MENU_EDITORS)?;
-    let item = catalog.set_availability(&id, body.0.available).await?;
+    let item = catalog
+        .set_availability(&caller.0, &id, body.0.available)
+        .await?;
     Ok(with_etag(HttpResponse::Ok().json(&item), &item_etag(&item)))
 }
 
@@ -320,7 +316,6 @@ async fn delete_item(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(MENU_EDITORS)?;
-    catalog.delete_item(&id).await?;
+    catalog.delete_item(&caller.0, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

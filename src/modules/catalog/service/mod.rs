@@ -18,6 +18,7 @@ use crate::modules::catalog::domain::{menu, rules};
 use crate::modules::catalog::store::{
     self, CategoryRow, GroupRow, GroupTree, ItemQuery, ItemRow, OptionRow,
 };
+use crate::modules::identity::api::{Principal, roles};
 use crate::platform::config::CatalogSettings;
 use crate::platform::db::{Db, is_unique_violation};
 use crate::platform::http::etag;
@@ -169,7 +170,12 @@ impl CatalogApi for CatalogService {
             .ok_or_else(|| CatalogError::CategoryNotFound(id.to_owned()))
     }
 
-    async fn create_category(&self, input: NewCategory) -> Result<Category, CatalogError> {
+    async fn create_category(
+        &self,
+        editor: &Principal,
+        input: NewCategory,
+    ) -> Result<Category, CatalogError> {
+        may_edit(editor)?;
         let name =
             rules::name("name", &input.name).map_err(|e| CatalogError::Validation(vec![e]))?;
         let now = Utc::now().naive_utc();
@@ -197,10 +203,12 @@ impl CatalogApi for CatalogService {
 
     async fn update_category(
         &self,
+        editor: &Principal,
         id: &str,
         patch: CategoryPatch,
         expected_version: Option<i32>,
     ) -> Result<Category, CatalogError> {
+        may_edit(editor)?;
         let name = match &patch.name {
             Some(n) => Some(rules::name("name", n).map_err(|e| CatalogError::Validation(vec![e]))?),
             None => None,
@@ -245,7 +253,8 @@ impl CatalogApi for CatalogService {
         Ok(updated.into())
     }
 
-    async fn delete_category(&self, id: &str) -> Result<(), CatalogError> {
+    async fn delete_category(&self, editor: &Principal, id: &str) -> Result<(), CatalogError> {
+        may_edit(editor)?;
         let key = id.to_owned();
         self.db
             .write(move |conn| {
@@ -287,7 +296,12 @@ impl CatalogApi for CatalogService {
         self.load_item(id).await
     }
 
-    async fn create_item(&self, input: NewItem) -> Result<MenuItem, CatalogError> {
+    async fn create_item(
+        &self,
+        editor: &Principal,
+        input: NewItem,
+    ) -> Result<MenuItem, CatalogError> {
+        may_edit(editor)?;
         let mut errors = Vec::new();
         let name = collect(&mut errors, rules::name("name", &input.name));
         collect(&mut errors, rules::currency("currency", &input.currency));
@@ -327,10 +341,12 @@ impl CatalogApi for CatalogService {
 
     async fn update_item(
         &self,
+        editor: &Principal,
         id: &str,
         patch: ItemPatch,
         expected_version: Option<i32>,
     ) -> Result<MenuItem, CatalogError> {
+        may_edit(editor)?;
         let mut errors = Vec::new();
         let name = patch
             .name
@@ -409,8 +425,15 @@ impl CatalogApi for CatalogService {
         self.load_item(id).await
     }
 
-    async fn set_availability(&self, id: &str, available: bool) -> Result<MenuItem, CatalogError> {
+    async fn set_availability(
+        &self,
+        editor: &Principal,
+        id: &str,
+        available: bool,
+    ) -> Result<MenuItem, CatalogError> {
+        may_edit(editor)?;
         self.update_item(
+            editor,
             id,
             ItemPatch {
                 available: Some(available),
@@ -421,7 +444,8 @@ impl CatalogApi for CatalogService {
         .await
     }
 
-    async fn delete_item(&self, id: &str) -> Result<(), CatalogError> {
+    async fn delete_item(&self, editor: &Principal, id: &str) -> Result<(), CatalogError> {
+        may_edit(editor)?;
         let key = id.to_owned();
         self.db
             .write(move |conn| {
@@ -435,4 +459,11 @@ impl CatalogApi for CatalogService {
         self.menu.invalidate();
         Ok(())
     }
+}
+
+/// Only menu editors change the menu, whoever calls (a handler, or another process).
+fn may_edit(editor: &Principal) -> Result<(), CatalogError> {
+    editor
+        .require(roles::MENU_EDITORS)
+        .map_err(CatalogError::Forbidden)
 }

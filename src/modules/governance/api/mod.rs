@@ -7,6 +7,7 @@ mod usage;
 
 use async_trait::async_trait;
 
+use crate::modules::identity::api::Principal;
 use crate::platform::events::EventHandler;
 
 pub use audit::{AuditEntry, AuditPage, AuditQuery};
@@ -35,6 +36,8 @@ pub enum GovernanceError {
     Validation(Vec<FieldError>),
     #[error("{0}")]
     NotFound(String),
+    #[error("{0}")]
+    Forbidden(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -46,6 +49,7 @@ impl DeclaresProblem for GovernanceError {
         match self {
             Self::Validation(errors) => Declared::validation(errors),
             Self::NotFound(_) => Declared::not_found(),
+            Self::Forbidden(_) => Declared::forbidden(),
             Self::Internal(_) => Declared::internal(),
         }
     }
@@ -65,7 +69,16 @@ pub trait GovernanceApi: EventHandler {
     /// keys, flushed or not; what monthly quotas are checked against. Other replicas' calls
     /// show once they flush and the cached database count is refreshed.
     async fn account_calls_this_month(&self, user_id: &str) -> Result<u64, GovernanceError>;
-    async fn usage(&self, query: UsageQuery) -> Result<UsageReport, GovernanceError>;
-    fn inventory(&self) -> &Inventory;
-    async fn audit(&self, query: AuditQuery) -> Result<AuditPage, GovernanceError>;
+    /// Any usage for an admin; anyone else only of a key they own (`query.key`).
+    async fn usage(
+        &self,
+        viewer: &Principal,
+        query: UsageQuery,
+    ) -> Result<UsageReport, GovernanceError>;
+    fn inventory(&self, admin: &Principal) -> Result<&Inventory, GovernanceError>;
+    async fn audit(
+        &self,
+        admin: &Principal,
+        query: AuditQuery,
+    ) -> Result<AuditPage, GovernanceError>;
 }

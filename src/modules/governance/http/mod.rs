@@ -6,14 +6,11 @@ use actix_web::{HttpResponse, get, web};
 
 use super::api::{AuditPage, AuditQuery, GovernanceApi, Inventory};
 use crate::modules::identity::api::Caller;
-use crate::modules::identity::api::Role;
 use crate::platform::http::cache::{UNCACHEABLE, with_policy};
 use crate::platform::http::extract::ValidQuery;
 use crate::platform::problem::Problem;
 
 type Governance = web::Data<dyn GovernanceApi>;
-
-const ADMINS: &[Role] = &[Role::Admin];
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(inventory)
@@ -35,9 +32,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 )]
 #[get("/v1/admin/inventory")]
 async fn inventory(governance: Governance, caller: Caller) -> Result<HttpResponse, Problem> {
-    caller.require(ADMINS)?;
     Ok(with_policy(
-        HttpResponse::Ok().json(governance.inventory()),
+        HttpResponse::Ok().json(governance.inventory(&caller.0)?),
         UNCACHEABLE,
     ))
 }
@@ -58,7 +54,6 @@ async fn audit(
     caller: Caller,
     query: ValidQuery<AuditQuery>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(ADMINS)?;
-    let page = governance.audit(query.0).await?;
+    let page = governance.audit(&caller.0, query.0).await?;
     Ok(with_policy(HttpResponse::Ok().json(&page), UNCACHEABLE))
 }

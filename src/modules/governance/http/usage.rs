@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, get, web};
 
-use super::{ADMINS, Governance};
+use super::Governance;
 use crate::modules::governance::api::{UsageQuery, UsageReport};
 use crate::modules::identity::api::Caller;
 use crate::modules::identity::api::IdentityApi;
@@ -26,8 +26,7 @@ pub async fn admin_usage(
     caller: Caller,
     query: ValidQuery<UsageQuery>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(ADMINS)?;
-    let report = governance.usage(query.0).await?;
+    let report = governance.usage(&caller.0, query.0).await?;
     Ok(with_policy(HttpResponse::Ok().json(&report), UNCACHEABLE))
 }
 
@@ -47,8 +46,7 @@ pub async fn admin_usage_export(
     caller: Caller,
     query: ValidQuery<UsageQuery>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(ADMINS)?;
-    let report = governance.usage(query.0).await?;
+    let report = governance.usage(&caller.0, query.0).await?;
     Ok(with_policy(
         HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
@@ -128,7 +126,7 @@ pub async fn api_key_usage(
     let mut query = query.0;
     query.key = Some(id);
     query.user = None;
-    let report = governance.usage(query).await?;
+    let report = governance.usage(&caller.0, query).await?;
     Ok(with_policy(HttpResponse::Ok().json(&report), UNCACHEABLE))
 }
 

@@ -22,7 +22,7 @@ pub use dto::{
 };
 pub use error::IdentityError;
 pub use keys::{ApiKey, ApiKeyList, CreatedApiKey, NewApiKey, SCOPES};
-pub use principal::{Caller, Principal, Role};
+pub use principal::{Caller, Principal, Role, roles};
 
 #[async_trait]
 pub trait IdentityApi: Send + Sync {
@@ -54,7 +54,10 @@ pub trait IdentityApi: Send + Sync {
         owner: &Principal,
         id: &str,
     ) -> Result<CreatedApiKey, IdentityError>;
-    async fn user(&self, user_id: &str) -> Result<UserView, IdentityError>;
+    /// The caller's own account.
+    async fn me(&self, principal: &Principal) -> Result<UserView, IdentityError>;
+    /// Any account, for an admin.
+    async fn user(&self, admin: &Principal, user_id: &str) -> Result<UserView, IdentityError>;
     async fn update_profile(
         &self,
         principal: &Principal,
@@ -64,6 +67,7 @@ pub trait IdentityApi: Send + Sync {
     /// Assigns a configured rate-limit plan to a user (`None`: back to the default).
     async fn set_plan(
         &self,
+        admin: &Principal,
         user_id: &str,
         plan: Option<String>,
     ) -> Result<UserView, IdentityError>;

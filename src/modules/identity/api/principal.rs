@@ -60,6 +60,19 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// Brigade acting on its own behalf (loading demo data, maintenance), with every power.
+    /// For the composition root and the command line only: requests always get the principal
+    /// their credential proves.
+    pub fn system(task: &str) -> Self {
+        Self {
+            user_id: "system".to_owned(),
+            session_id: task.to_owned(),
+            roles: vec![Role::Admin],
+            scopes: None,
+            plan: None,
+        }
+    }
+
     /// Whether an operation needing `scope` is open to this caller's credential.
     pub fn allows_scope(&self, scope: &str) -> bool {
         self.scopes
@@ -79,6 +92,19 @@ impl Principal {
     pub fn has_any(&self, roles: &[Role]) -> bool {
         self.has_role(Role::Admin) || roles.iter().any(|r| self.has_role(*r))
     }
+
+    /// `Err` saying which roles it takes unless the principal holds one of `roles`; each
+    /// service turns it into its own forbidden error.
+    pub fn require(&self, roles: &[Role]) -> Result<(), String> {
+        if self.has_any(roles) {
+            return Ok(());
+        }
+        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        Err(format!(
+            "this operation needs one of the roles: {}",
+            names.join(", ")
+        ))
+    }
 }
 
 impl crate::platform::http::caller::Credential for Principal {
@@ -95,16 +121,35 @@ impl crate::platform::http::caller::Credential for Principal {
 pub type Caller = crate::platform::http::caller::Caller<Principal>;
 
 impl Caller {
-    /// Refuses with 403 unless the caller holds one of `roles` (admins hold them all).
+    /// Refuses with 403 unless the caller holds one of `roles`. For routes of the composition
+    /// root only: a module's service checks its callers itself ([`Principal::require`]).
     pub fn require(&self, roles: &[Role]) -> Result<&Principal, crate::platform::problem::Problem> {
-        if self.0.has_any(roles) {
-            Ok(&self.0)
-        } else {
-            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-            Err(crate::platform::problem::Problem::forbidden(format!(
-                "this operation needs one of the roles: {}",
-                names.join(", ")
-            )))
-        }
+        self.0
+            .require(roles)
+            .map(|()| &self.0)
+            .map_err(crate::platform::problem::Problem::forbidden)
     }
+}
+
+/// Who may do what, defined once: every service checks its callers against these sets (and
+/// admins hold every power a narrower role has).
+pub mod roles {
+    use super::Role;
+
+    /// Change the menu.
+    pub const MENU_EDITORS: &[Role] = &[Role::Staff];
+    /// See and manage every order, hand pickup orders over.
+    pub const ORDER_STAFF: &[Role] = &[Role::Staff];
+    /// Give money back.
+    pub const REFUNDERS: &[Role] = &[Role::Staff];
+    /// See tickets and prepare their lines.
+    pub const COOKS: &[Role] = &[Role::Kitchen, Role::Staff];
+    /// Claim, carry and deliver.
+    pub const COURIERS: &[Role] = &[Role::Courier];
+    /// See deliveries (couriers only the ones offered to them and their own).
+    pub const DISPATCHERS: &[Role] = &[Role::Courier, Role::Staff];
+    /// Register webhook endpoints for partners.
+    pub const PARTNERS: &[Role] = &[Role::Staff];
+    /// Operate Brigade: users, plans, usage, audit, events.
+    pub const ADMINS: &[Role] = &[Role::Admin];
 }

@@ -7,7 +7,6 @@ use super::api::{
     TokenResponse, UpdateMeRequest, UserView,
 };
 use crate::modules::identity::api::Caller;
-use crate::modules::identity::api::Role;
 use crate::platform::http::cache;
 use crate::platform::http::extract::ValidJson;
 use crate::platform::problem::Problem;
@@ -120,7 +119,7 @@ async fn logout(identity: Identity, caller: Caller) -> Result<HttpResponse, Prob
 )]
 #[get("/v1/me")]
 async fn me(identity: Identity, caller: Caller) -> Result<HttpResponse, Problem> {
-    let user = identity.user(&caller.0.user_id).await?;
+    let user = identity.me(&caller.0).await?;
     Ok(personal(HttpResponse::Ok().json(user)))
 }
 
@@ -160,8 +159,7 @@ async fn get_user(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(&[Role::Admin])?;
-    let user = identity.user(&id).await?;
+    let user = identity.user(&caller.0, &id).await?;
     Ok(personal(HttpResponse::Ok().json(user)))
 }
 
@@ -186,8 +184,7 @@ async fn set_plan(
     id: web::Path<String>,
     body: ValidJson<SetPlanRequest>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(&[Role::Admin])?;
-    let user = identity.set_plan(&id, body.0.plan).await?;
+    let user = identity.set_plan(&caller.0, &id, body.0.plan).await?;
     Ok(personal(HttpResponse::Ok().json(user)))
 }
 
@@ -212,7 +209,6 @@ async fn set_roles(
     id: web::Path<String>,
     body: ValidJson<SetRolesRequest>,
 ) -> Result<HttpResponse, Problem> {
-    let actor = caller.require(&[Role::Admin])?;
-    let user = identity.set_roles(actor, &id, body.0.roles).await?;
+    let user = identity.set_roles(&caller.0, &id, body.0.roles).await?;
     Ok(personal(HttpResponse::Ok().json(user)))
 }

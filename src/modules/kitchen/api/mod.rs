@@ -157,6 +157,8 @@ pub enum KitchenError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    Forbidden(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -169,6 +171,7 @@ impl DeclaresProblem for KitchenError {
             Self::Validation(errors) => Declared::validation(errors),
             Self::NotFound(_) => Declared::not_found(),
             Self::Conflict(_) => Declared::conflict(),
+            Self::Forbidden(_) => Declared::forbidden(),
             Self::Internal(_) => Declared::internal(),
         }
     }
@@ -177,7 +180,11 @@ impl DeclaresProblem for KitchenError {
 /// Consumes `order.paid` (a ticket per paid order) and `order.cancelled`.
 #[async_trait]
 pub trait KitchenApi: EventHandler {
-    async fn tickets(&self, filter: TicketFilter) -> Result<TicketPage, KitchenError>;
+    async fn tickets(
+        &self,
+        cook: &Principal,
+        filter: TicketFilter,
+    ) -> Result<TicketPage, KitchenError>;
     async fn start_line(
         &self,
         cook: &Principal,
@@ -192,11 +199,12 @@ pub trait KitchenApi: EventHandler {
         line_id: &str,
     ) -> Result<Ticket, KitchenError>;
     /// The newest kitchen event's position: where a live feed without history starts.
-    async fn feed_head(&self) -> Result<i64, KitchenError>;
+    async fn feed_head(&self, cook: &Principal) -> Result<i64, KitchenError>;
     /// Kitchen events after `after` concerning `station` (all without one), and the position
     /// read up to.
     async fn feed(
         &self,
+        cook: &Principal,
         station: Option<String>,
         after: i64,
     ) -> Result<(Vec<StoredEvent>, i64), KitchenError>;

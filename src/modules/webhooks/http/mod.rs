@@ -7,16 +7,12 @@ use super::api::{
     WebhookEndpointList, WebhookEndpointWithSecret, WebhooksApi,
 };
 use crate::modules::identity::api::Caller;
-use crate::modules::identity::api::Role;
 use crate::platform::http::cache::{PERSONAL, UNCACHEABLE, with_policy};
 use crate::platform::http::extract::{ValidJson, ValidQuery};
 use crate::platform::http::shown_once;
 use crate::platform::problem::Problem;
 
 type Webhooks = web::Data<dyn WebhooksApi>;
-
-/// Partners' integrations are registered by staff (or their API keys with `webhooks`).
-const PARTNERS: &[Role] = &[Role::Staff];
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_event_types)
@@ -65,7 +61,7 @@ async fn create_endpoint(
     caller: Caller,
     body: ValidJson<NewWebhookEndpoint>,
 ) -> Result<HttpResponse, Problem> {
-    let owner = caller.require(PARTNERS)?;
+    let owner = &caller.0;
     let created = webhooks.create(owner, body.0).await?;
     Ok(shown_once::mark(with_policy(
         HttpResponse::Created()
@@ -86,7 +82,7 @@ async fn create_endpoint(
 )]
 #[get("/v1/webhooks/endpoints")]
 async fn list_endpoints(webhooks: Webhooks, caller: Caller) -> Result<HttpResponse, Problem> {
-    let owner = caller.require(PARTNERS)?;
+    let owner = &caller.0;
     let list = webhooks.list(owner).await?;
     Ok(with_policy(HttpResponse::Ok().json(&list), PERSONAL))
 }
@@ -106,7 +102,7 @@ async fn delete_endpoint(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let owner = caller.require(PARTNERS)?;
+    let owner = &caller.0;
     webhooks.delete(owner, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -127,7 +123,7 @@ async fn rotate_secret(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let owner = caller.require(PARTNERS)?;
+    let owner = &caller.0;
     let rotated = webhooks.rotate_secret(owner, &id).await?;
     Ok(shown_once::mark(with_policy(
         HttpResponse::Ok().json(&rotated),
@@ -151,7 +147,7 @@ async fn list_webhook_deliveries(
     id: web::Path<String>,
     query: ValidQuery<WebhookDeliveryQuery>,
 ) -> Result<HttpResponse, Problem> {
-    let owner = caller.require(PARTNERS)?;
+    let owner = &caller.0;
     let page = webhooks.deliveries(owner, &id, query.0).await?;
     Ok(with_policy(HttpResponse::Ok().json(&page), UNCACHEABLE))
 }
@@ -174,7 +170,7 @@ async fn redeliver(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let owner = caller.require(PARTNERS)?;
+    let owner = &caller.0;
     let delivery = webhooks.redeliver(owner, &id).await?;
     Ok(with_policy(HttpResponse::Ok().json(&delivery), UNCACHEABLE))
 }
