@@ -6,32 +6,17 @@ use crate::modules::governance::api::{
     EventEntry, InventorySource, ModuleEntry, OperationEntry, PlanEntry, PlansByCaller,
 };
 use crate::modules::webhooks::api::EventType;
-use crate::modules::{
-    DEPENDENCIES, SUBSCRIPTIONS, catalog, delivery, governance, identity, kitchen, ordering,
-    payments, webhooks,
-};
 use crate::platform::config::Settings;
-use crate::platform::descriptor::{EventSpec, ModuleInfo};
+use crate::platform::descriptor::{EventSpec, ModuleDescriptor, Producer};
 
-const MODULES: &[ModuleInfo] = &[
-    identity::api::MODULE,
-    catalog::api::MODULE,
-    ordering::api::MODULE,
-    payments::api::MODULE,
-    kitchen::api::MODULE,
-    delivery::api::MODULE,
-    governance::api::MODULE,
-    webhooks::api::MODULE,
-];
-
-/// `(producer, its published events)`.
-const PUBLISHED: &[(&str, &[EventSpec])] = &[
-    ("ordering", ordering::api::events::PUBLISHED),
-    ("payments", payments::api::events::PUBLISHED),
-    ("kitchen", kitchen::api::events::PUBLISHED),
-    ("delivery", delivery::api::events::PUBLISHED),
-    ("gateway", crate::gateway::audit::PUBLISHED),
-];
+/// `(producer, its published events)`: every module's, and the edge's.
+fn published() -> Vec<Producer> {
+    crate::modules::all()
+        .iter()
+        .map(|m| (m.descriptor.name, m.descriptor.publishes))
+        .chain(super::EDGE_PRODUCERS.iter().copied())
+        .collect()
+}
 
 /// Routes served outside `/v1` (not part of the versioned contract).
 const OPERATIONAL: &[(&str, &str, &str)] = &[
@@ -54,12 +39,8 @@ const OPERATIONAL: &[(&str, &str, &str)] = &[
     ),
 ];
 
-fn module_entry(info: &ModuleInfo) -> ModuleEntry {
-    let depends_on = DEPENDENCIES
-        .iter()
-        .find(|(name, _)| *name == info.name)
-        .map(|(_, deps)| deps.iter().map(|d| (*d).to_owned()).collect())
-        .unwrap_or_default();
+fn module_entry(info: &ModuleDescriptor) -> ModuleEntry {
+    let depends_on = info.uses.iter().map(|d| (*d).to_owned()).collect();
     ModuleEntry {
         name: info.name.to_owned(),
         version: info.version.to_owned(),
@@ -71,7 +52,7 @@ fn module_entry(info: &ModuleInfo) -> ModuleEntry {
 }
 
 fn event_entry(producer: &str, spec: &EventSpec) -> EventEntry {
-    let consumers = SUBSCRIPTIONS
+    let consumers = crate::modules::subscriptions()
         .iter()
         .filter(|(_, p, types)| *p == producer && types.contains(&spec.event_type))
         .map(|(consumer, _, _)| (*consumer).to_owned())
@@ -88,7 +69,7 @@ fn event_entry(producer: &str, spec: &EventSpec) -> EventEntry {
 
 /// What partners' webhooks carry: each of `types` with its summary and payload schema.
 pub fn partner_event_catalog(types: &[&str]) -> Vec<EventType> {
-    PUBLISHED
+    published()
         .iter()
         .flat_map(|(_, specs)| specs.iter())
         .filter(|spec| types.contains(&spec.event_type))
@@ -137,9 +118,12 @@ pub fn source(settings: &Settings, openapi: serde_json::Value) -> InventorySourc
     plans.sort_by(|a, b| a.name.cmp(&b.name));
     let limited = |plan: &String| rl.enabled.then(|| plan.clone());
     InventorySource {
-        modules: MODULES.iter().map(module_entry).collect(),
+        modules: crate::modules::all()
+            .iter()
+            .map(|m| module_entry(m.descriptor))
+            .collect(),
         openapi,
-        events: PUBLISHED
+        events: published()
             .iter()
             .flat_map(|(producer, specs)| specs.iter().map(|s| event_entry(producer, s)))
             .collect(),

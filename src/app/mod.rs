@@ -13,6 +13,7 @@ mod metrics;
 mod problem_pages;
 mod tls;
 
+use std::collections::HashMap;
 use std::net::TcpListener;
 use std::sync::Arc;
 
@@ -31,6 +32,7 @@ use crate::modules::payments::{self, api::PaymentsApi};
 use crate::modules::webhooks::{self, api::WebhooksApi};
 use crate::platform::config::Settings;
 use crate::platform::db::{Db, DbError};
+use crate::platform::descriptor::{GraphError, Producer};
 use crate::platform::events::{EventBus, EventHandler, Subscription, Wake};
 use crate::platform::http::fallback::RouteTable;
 use crate::platform::http::{
@@ -59,7 +61,8 @@ pub struct Modules {
 
 impl Modules {
     /// Connects (migrating first) and builds every module. Blocking: call off the async workers.
-    pub fn wire(settings: &Settings) -> Result<Self, DbError> {
+    pub fn wire(settings: &Settings) -> Result<Self, StartError> {
+        check_graph()?;
         let db = Db::connect(&settings.database)?;
         let wake = Wake::default();
         let mut plans: Vec<String> = settings.rate_limit.plans.keys().cloned().collect();
@@ -90,34 +93,35 @@ impl Modules {
         let partner_events = inventory::partner_event_catalog(&docs::partner_event_types());
         let (webhooks, webhook_worker) =
             webhooks::build(db.clone(), &settings.webhooks, partner_events);
-        let consumer = |name: &str| -> Arc<dyn EventHandler> {
-            match name {
-                "ordering" => ordering.clone(),
-                "payments" => payments.clone(),
-                "kitchen" => kitchen.clone(),
-                "governance" => governance.clone(),
-                "webhooks" => webhooks.clone(),
-                _ => delivery.clone(),
-            }
-        };
-        let subscriptions = crate::modules::SUBSCRIPTIONS
-            .iter()
-            .map(|(c, producer, event_types)| Subscription {
-                consumer: c,
+        // Each consumer's handler, by the name its descriptor declares.
+        let handlers: HashMap<&str, Arc<dyn EventHandler>> = HashMap::from([
+            ("ordering", ordering.clone() as Arc<dyn EventHandler>),
+            ("payments", payments.clone()),
+            ("kitchen", kitchen.clone()),
+            ("delivery", delivery.clone()),
+            ("governance", governance.clone()),
+            ("webhooks", webhooks.clone()),
+        ]);
+        let mut subscriptions = Vec::new();
+        for (consumer, producer, event_types) in crate::modules::subscriptions() {
+            let handler = handlers.get(consumer).cloned().ok_or(StartError::Graph(
+                GraphError::UnknownModule {
+                    module: "app".to_owned(),
+                    unknown: format!("{consumer} (it consumes events but has no handler wired)"),
+                },
+            ))?;
+            subscriptions.push(Subscription {
+                consumer,
                 producer,
                 event_types,
-                handler: consumer(c),
-            })
+                handler,
+            });
+        }
+        let mut outboxes: Vec<_> = crate::modules::all()
+            .iter()
+            .filter_map(|m| m.outbox.map(|outbox| outbox()))
             .collect();
-        let outboxes = vec![
-            ordering::outbox(),
-            payments::outbox(),
-            kitchen::outbox(),
-            delivery::outbox(),
-            governance::outbox(),
-            webhooks::outbox(),
-            crate::gateway::audit::outbox(),
-        ];
+        outboxes.push(crate::gateway::audit::outbox());
         let audit = Arc::new(crate::gateway::audit::AuditLog::new(
             db.clone(),
             wake.clone(),
@@ -147,18 +151,24 @@ impl Modules {
     }
 }
 
+/// Events published by the edge rather than a module.
+pub const EDGE_PRODUCERS: &[Producer] = &[("gateway", crate::gateway::audit::PUBLISHED)];
+
+/// Fails on an unknown module, an event type consumed that its producer does not publish, or
+/// a dependency cycle.
+pub fn check_graph() -> Result<(), GraphError> {
+    let modules = crate::modules::all();
+    let descriptors: Vec<_> = modules.iter().map(|m| m.descriptor).collect();
+    crate::platform::descriptor::check(&descriptors, EDGE_PRODUCERS)
+}
+
 /// Registers every documented operation. Used both to serve and to generate the OpenAPI
 /// document, so the two cannot drift.
 fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     health::routes(cfg);
-    identity::routes(cfg);
-    catalog::routes(cfg);
-    ordering::routes(cfg);
-    payments::routes(cfg);
-    kitchen::routes(cfg);
-    delivery::routes(cfg);
-    governance::routes(cfg);
-    webhooks::routes(cfg);
+    for module in crate::modules::all() {
+        (module.routes)(cfg);
+    }
     events_admin::routes(cfg);
 }
 
@@ -175,6 +185,8 @@ pub enum StartError {
     Tls(String),
     #[error("start-up was interrupted")]
     Interrupted,
+    #[error("module graph: {0}")]
+    Graph(#[from] GraphError),
 }
 
 pub struct Application {

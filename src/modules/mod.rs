@@ -10,80 +10,44 @@ pub mod ordering;
 pub mod payments;
 pub mod webhooks;
 
-/// Which modules' `api` each module may use. `tests/architecture.rs` fails when the code uses
-/// an undeclared dependency, reaches past an `api`, or when this graph has a cycle.
-pub const DEPENDENCIES: &[(&str, &[&str])] = &[
-    ("identity", &[]),
-    ("catalog", &["identity"]),
-    ("ordering", &["identity", "catalog"]),
-    ("payments", &["identity", "ordering"]),
-    ("kitchen", &["identity"]),
-    ("delivery", &["identity"]),
-    ("governance", &["identity"]),
-    ("webhooks", &["identity"]),
-];
+use crate::platform::descriptor::Module;
 
-/// Which events each module consumes from which producer: `(consumer, producer, types)`.
-/// Consumers read payloads with their own structs, so subscribing adds no code dependency;
-/// the composition root wires these to the consumers' handlers.
-pub const SUBSCRIPTIONS: &[(&str, &str, &[&str])] = &[
-    // Captures pay the order; every settled charge and refund is kept for the order's view.
-    (
-        "ordering",
-        "payments",
-        &["payment.captured", "payment.failed", "payment.refunded"],
-    ),
-    ("ordering", "kitchen", &["ticket.started", "ticket.ready"]),
-    (
-        "ordering",
-        "delivery",
-        &[
-            "delivery.created",
-            "delivery.picked_up",
-            "delivery.delivered",
-        ],
-    ),
-    ("payments", "ordering", &["order.cancelled"]),
-    ("kitchen", "ordering", &["order.paid", "order.cancelled"]),
-    ("delivery", "ordering", &["order.ready"]),
-    // The gateway publishes what staff and admins did; governance keeps the audit trail.
-    ("governance", "gateway", &["audit.recorded"]),
-    // Partners' webhooks may carry any event of the order journey.
-    (
-        "webhooks",
-        "ordering",
-        &[
-            "order.placed",
-            "order.paid",
-            "order.status_changed",
-            "order.ready",
-            "order.cancelled",
-        ],
-    ),
-    (
-        "webhooks",
-        "payments",
-        &["payment.captured", "payment.failed", "payment.refunded"],
-    ),
-    (
-        "webhooks",
-        "kitchen",
-        &[
-            "ticket.created",
-            "ticket.started",
-            "ticket.line_started",
-            "ticket.line_done",
-            "ticket.ready",
-            "ticket.cancelled",
-        ],
-    ),
-    (
-        "webhooks",
-        "delivery",
-        &[
-            "delivery.created",
-            "delivery.picked_up",
-            "delivery.delivered",
-        ],
-    ),
-];
+/// Every module, as the composition root wires it. Adding a module is its folder, its
+/// `pub mod` line above and one line here.
+pub fn all() -> Vec<Module> {
+    vec![
+        identity::module(),
+        catalog::module(),
+        ordering::module(),
+        payments::module(),
+        kitchen::module(),
+        delivery::module(),
+        governance::module(),
+        webhooks::module(),
+    ]
+}
+
+/// Which modules' `api` each module may use, from the descriptors. `tests/architecture.rs`
+/// fails when the code uses an undeclared dependency or reaches past an `api`; start-up
+/// fails on a cycle or an unknown name.
+pub fn dependencies() -> Vec<(&'static str, &'static [&'static str])> {
+    all()
+        .iter()
+        .map(|m| (m.descriptor.name, m.descriptor.uses))
+        .collect()
+}
+
+/// Which events each module consumes from which producer: `(consumer, producer, types)`, as
+/// each consumer declares in its descriptor. Consumers read payloads with their own structs,
+/// so subscribing adds no code dependency.
+pub fn subscriptions() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
+    all()
+        .iter()
+        .flat_map(|m| {
+            m.descriptor
+                .consumes
+                .iter()
+                .map(|c| (m.descriptor.name, c.producer, c.event_types))
+        })
+        .collect()
+}

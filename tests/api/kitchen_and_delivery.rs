@@ -178,7 +178,7 @@ async fn operators_see_event_subscriptions_and_an_empty_dead_letter_queue() {
         .await;
     assert_eq!(
         subs["data"].as_array().unwrap().len(),
-        brigade::modules::SUBSCRIPTIONS.len()
+        brigade::modules::subscriptions().len()
     );
     let dead = cafe
         .app

@@ -89,8 +89,8 @@ fn responses_mut(operation: &mut Value) -> Option<&mut serde_json::Map<String, V
 
 /// The event types partners' webhooks may receive: what the webhooks module subscribes to.
 pub fn partner_event_types() -> Vec<&'static str> {
-    crate::modules::SUBSCRIPTIONS
-        .iter()
+    crate::modules::subscriptions()
+        .into_iter()
         .filter(|(consumer, _, _)| *consumer == "webhooks")
         .flat_map(|(_, _, types)| types.iter().copied())
         .collect()

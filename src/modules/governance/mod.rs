@@ -27,12 +27,13 @@ pub fn build(
     ))
 }
 
-/// The module's outbox, for the event dispatcher. Composition root only.
-pub fn outbox() -> Arc<dyn crate::platform::events::OutboxTable> {
-    Arc::new(store::Outbox)
-}
-
-/// Registers the module's HTTP operations. Composition root only.
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    http::routes(cfg);
+/// The module as the composition root wires it: its descriptor, routes and outbox.
+pub fn module() -> crate::platform::descriptor::Module {
+    crate::platform::descriptor::Module {
+        descriptor: &api::MODULE,
+        routes: http::routes,
+        outbox: Some(|| -> Arc<dyn crate::platform::events::OutboxTable> {
+            Arc::new(store::Outbox)
+        }),
+    }
 }

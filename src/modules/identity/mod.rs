@@ -17,7 +17,11 @@ pub fn build(db: Db, settings: &AuthSettings, plans: Vec<String>) -> Arc<dyn api
     Arc::new(service::IdentityService::new(db, settings, plans))
 }
 
-/// Registers the module's HTTP operations. Composition root only.
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    http::routes(cfg);
+/// The module as the composition root wires it: its descriptor, routes.
+pub fn module() -> crate::platform::descriptor::Module {
+    crate::platform::descriptor::Module {
+        descriptor: &api::MODULE,
+        routes: http::routes,
+        outbox: None,
+    }
 }

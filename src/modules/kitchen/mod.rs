@@ -15,12 +15,11 @@ pub fn build(db: Db, wake: Wake) -> Arc<dyn api::KitchenApi> {
     Arc::new(service::KitchenService::new(db, wake))
 }
 
-/// The module's outbox, for the event dispatcher. Composition root only.
-pub fn outbox() -> Arc<dyn OutboxTable> {
-    Arc::new(store::Outbox)
-}
-
-/// Registers the module's HTTP operations. Composition root only.
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    http::routes(cfg);
+/// The module as the composition root wires it: its descriptor, routes and outbox.
+pub fn module() -> crate::platform::descriptor::Module {
+    crate::platform::descriptor::Module {
+        descriptor: &api::MODULE,
+        routes: http::routes,
+        outbox: Some(|| -> Arc<dyn OutboxTable> { Arc::new(store::Outbox) }),
+    }
 }

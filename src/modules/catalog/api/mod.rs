@@ -9,13 +9,16 @@ use async_trait::async_trait;
 
 use crate::modules::identity::api::Principal;
 
-/// What this module is, for the API inventory.
-pub const MODULE: crate::platform::descriptor::ModuleInfo =
-    crate::platform::descriptor::ModuleInfo {
+/// What this module is, whose api it uses and which events it publishes and consumes.
+pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
+    crate::platform::descriptor::ModuleDescriptor {
         name: "catalog",
         version: "1.0.0",
         owner: "front of house",
         purpose: "The menu: categories, items, prices, options and availability.",
+        uses: &["identity"],
+        publishes: &[],
+        consumes: &[],
     };
 
 pub use dto::{

@@ -11,13 +11,19 @@ use crate::platform::events::EventHandler;
 use crate::platform::problem::{Declared, DeclaresProblem};
 use crate::platform::validation::FieldError;
 
-/// What this module is, for the API inventory.
-pub const MODULE: crate::platform::descriptor::ModuleInfo =
-    crate::platform::descriptor::ModuleInfo {
+/// What this module is, whose api it uses and which events it publishes and consumes.
+pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
+    crate::platform::descriptor::ModuleDescriptor {
         name: "delivery",
         version: "1.0.0",
         owner: "logistics",
         purpose: "Couriers, delivery steps and public tracking.",
+        uses: &["identity"],
+        publishes: events::PUBLISHED,
+        consumes: &[crate::platform::descriptor::Consumes {
+            producer: "ordering",
+            event_types: &["order.ready"],
+        }],
     };
 
 pub mod events {

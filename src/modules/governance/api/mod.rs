@@ -19,13 +19,22 @@ pub use usage::{Granularity, Subject, UsageQuery, UsageReport, UsageRow, UsageSa
 use crate::platform::problem::{Declared, DeclaresProblem};
 use crate::platform::validation::FieldError;
 
-/// What this module is, for the API inventory.
-pub const MODULE: crate::platform::descriptor::ModuleInfo =
-    crate::platform::descriptor::ModuleInfo {
+/// What this module is, whose api it uses and which events it publishes and consumes.
+pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
+    crate::platform::descriptor::ModuleDescriptor {
         name: "governance",
         version: "1.0.0",
         owner: "platform team",
         purpose: "The API inventory, usage metering and quotas, audit.",
+        uses: &["identity"],
+        publishes: &[],
+        consumes: &[
+            // The gateway publishes what staff and admins did; governance keeps the audit trail.
+            crate::platform::descriptor::Consumes {
+                producer: "gateway",
+                event_types: &["audit.recorded"],
+            },
+        ],
     };
 
 /// On the wire (a remote caller's answer): `{"code": "<variant>", "detail": <its data>}`.

@@ -7,13 +7,16 @@ mod principal;
 
 use async_trait::async_trait;
 
-/// What this module is, for the API inventory.
-pub const MODULE: crate::platform::descriptor::ModuleInfo =
-    crate::platform::descriptor::ModuleInfo {
+/// What this module is, whose api it uses and which events it publishes and consumes.
+pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
+    crate::platform::descriptor::ModuleDescriptor {
         name: "identity",
         version: "1.0.0",
         owner: "platform team",
         purpose: "Accounts, sign-in sessions, roles and API keys.",
+        uses: &[],
+        publishes: &[],
+        consumes: &[],
     };
 
 pub use dto::{

@@ -11,13 +11,19 @@ use crate::platform::events::{EventHandler, StoredEvent};
 use crate::platform::problem::{Declared, DeclaresProblem};
 use crate::platform::validation::FieldError;
 
-/// What this module is, for the API inventory.
-pub const MODULE: crate::platform::descriptor::ModuleInfo =
-    crate::platform::descriptor::ModuleInfo {
+/// What this module is, whose api it uses and which events it publishes and consumes.
+pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
+    crate::platform::descriptor::ModuleDescriptor {
         name: "kitchen",
         version: "1.0.0",
         owner: "back of house",
         purpose: "Tickets for paid orders, routed to the stations that prepare them.",
+        uses: &["identity"],
+        publishes: events::PUBLISHED,
+        consumes: &[crate::platform::descriptor::Consumes {
+            producer: "ordering",
+            event_types: &["order.paid", "order.cancelled"],
+        }],
     };
 
 pub mod events {

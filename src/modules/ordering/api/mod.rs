@@ -15,16 +15,37 @@ pub use error::OrderingError;
 use crate::modules::identity::api::Principal;
 use crate::platform::events::{EventHandler, StoredEvent};
 
-/// What this module is, for the API inventory.
-pub const MODULE: crate::platform::descriptor::ModuleInfo =
-    crate::platform::descriptor::ModuleInfo {
+/// What this module is, whose api it uses and which events it publishes and consumes.
+pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
+    crate::platform::descriptor::ModuleDescriptor {
         name: "ordering",
         version: "1.0.0",
         owner: "front of house",
         purpose: "Orders from basket to hand-over: pricing, status and its live feed.",
+        uses: &["identity", "catalog"],
+        publishes: events::PUBLISHED,
+        consumes: &[
+            // Captures pay the order; every settled charge and refund is kept for the order's view.
+            crate::platform::descriptor::Consumes {
+                producer: "payments",
+                event_types: &["payment.captured", "payment.failed", "payment.refunded"],
+            },
+            crate::platform::descriptor::Consumes {
+                producer: "kitchen",
+                event_types: &["ticket.started", "ticket.ready"],
+            },
+            crate::platform::descriptor::Consumes {
+                producer: "delivery",
+                event_types: &[
+                    "delivery.created",
+                    "delivery.picked_up",
+                    "delivery.delivered",
+                ],
+            },
+        ],
     };
 
-/// Also consumes payment, kitchen and delivery events (see `modules::SUBSCRIPTIONS`).
+/// Also consumes payment, kitchen and delivery events (see `MODULE.consumes`).
 #[async_trait]
 pub trait OrderingApi: EventHandler {
     /// Prices the lines from the catalog and places the order for `customer`. With a

@@ -16,13 +16,19 @@ pub use processor::{CardProcessor, Charge, ChargeError};
 use crate::modules::identity::api::Principal;
 use crate::platform::events::EventHandler;
 
-/// What this module is, for the API inventory.
-pub const MODULE: crate::platform::descriptor::ModuleInfo =
-    crate::platform::descriptor::ModuleInfo {
+/// What this module is, whose api it uses and which events it publishes and consumes.
+pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
+    crate::platform::descriptor::ModuleDescriptor {
         name: "payments",
         version: "1.0.0",
         owner: "finance",
         purpose: "Card payments and refunds through a processor, idempotently.",
+        uses: &["identity", "ordering"],
+        publishes: events::PUBLISHED,
+        consumes: &[crate::platform::descriptor::Consumes {
+            producer: "ordering",
+            event_types: &["order.cancelled"],
+        }],
     };
 
 /// Also consumes `order.cancelled` to refund paid orders.

@@ -12,13 +12,51 @@ use crate::platform::events::EventHandler;
 use crate::platform::problem::{Declared, DeclaresProblem};
 use crate::platform::validation::FieldError;
 
-/// What this module is, for the API inventory.
-pub const MODULE: crate::platform::descriptor::ModuleInfo =
-    crate::platform::descriptor::ModuleInfo {
+/// What this module is, whose api it uses and which events it publishes and consumes.
+pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
+    crate::platform::descriptor::ModuleDescriptor {
         name: "webhooks",
         version: "1.0.0",
         owner: "platform team",
         purpose: "Partners' webhook endpoints and signed, retried deliveries of Brigade's events.",
+        uses: &["identity"],
+        publishes: &[],
+        consumes: &[
+            // Partners' webhooks may carry any event of the order journey.
+            crate::platform::descriptor::Consumes {
+                producer: "ordering",
+                event_types: &[
+                    "order.placed",
+                    "order.paid",
+                    "order.status_changed",
+                    "order.ready",
+                    "order.cancelled",
+                ],
+            },
+            crate::platform::descriptor::Consumes {
+                producer: "payments",
+                event_types: &["payment.captured", "payment.failed", "payment.refunded"],
+            },
+            crate::platform::descriptor::Consumes {
+                producer: "kitchen",
+                event_types: &[
+                    "ticket.created",
+                    "ticket.started",
+                    "ticket.line_started",
+                    "ticket.line_done",
+                    "ticket.ready",
+                    "ticket.cancelled",
+                ],
+            },
+            crate::platform::descriptor::Consumes {
+                producer: "delivery",
+                event_types: &[
+                    "delivery.created",
+                    "delivery.picked_up",
+                    "delivery.delivered",
+                ],
+            },
+        ],
     };
 
 /// An event partners may receive, and the shape of its `data`. Receivers get
