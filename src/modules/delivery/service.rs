@@ -73,7 +73,7 @@ impl DeliveryService {
                     }
                     _ => {}
                 }
-                let current = row.status();
+                let current = row.status()?;
                 if current != step.from {
                     return Err(DeliveryError::Conflict(format!(
                         "the delivery is {}, not {}",
@@ -107,7 +107,7 @@ impl DeliveryService {
             })
             .await?;
         self.wake.published();
-        Ok(row.into())
+        Ok(Delivery::try_from(row)?)
     }
 }
 
@@ -148,14 +148,14 @@ impl DeliveryApi for DeliveryService {
             .into_iter()
             .map(|row| {
                 let offered = me.is_some() && row.courier_id != me;
-                let delivery = Delivery::from(row);
-                if offered {
+                let delivery = Delivery::try_from(row)?;
+                Ok(if offered {
                     on_offer(delivery)
                 } else {
                     delivery
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_, DeliveryError>>()?;
         Ok(DeliveryPage { data, next_cursor })
     }
 
@@ -208,7 +208,7 @@ impl DeliveryApi for DeliveryService {
             .await?
             .ok_or_else(|| DeliveryError::NotFound("no delivery with this tracking code".into()))?;
         Ok(Tracking {
-            status: row.status(),
+            status: row.status()?,
             eta: row.eta.map(|t| t.and_utc()),
             last_position: row.position(),
         })

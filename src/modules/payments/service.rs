@@ -90,10 +90,7 @@ impl PaymentsService {
                 if order.status != OrderStatus::Placed {
                     return Err(PaymentsError::Conflict(format!(
                         "the order is {}; only placed orders can be paid",
-                        serde_json::to_value(order.status)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default()
+                        <&str>::from(order.status)
                     )));
                 }
                 if store::declines(c, &order.id)? >= max_declines {
@@ -313,7 +310,7 @@ fn resume(
 
 /// The HTTP-independent outcome of a settled payment: the payment, or why it failed.
 fn answer(row: PaymentRow) -> Result<Payment, PaymentsError> {
-    let payment = Payment::from(row);
+    let payment = Payment::try_from(row)?;
     match payment.status {
         PaymentStatus::Captured => Ok(payment),
         PaymentStatus::Pending => Err(PaymentsError::ProcessorTimeout {
@@ -373,7 +370,7 @@ impl PaymentsApi for PaymentsService {
         if row.customer_id != caller.user_id && !caller.has_any(REFUNDERS) {
             return Err(PaymentsError::NotFound(format!("no payment with id {id}")));
         }
-        Ok(row.into())
+        Ok(Payment::try_from(row)?)
     }
 
     async fn order_payments(
@@ -395,7 +392,10 @@ impl PaymentsApi for PaymentsService {
             .read(move |c| store::of_order(c, &id).map_err(PaymentsError::from))
             .await?;
         Ok(PaymentList {
-            data: rows.into_iter().map(Payment::from).collect(),
+            data: rows
+                .into_iter()
+                .map(Payment::try_from)
+                .collect::<Result<_, _>>()?,
         })
     }
 

@@ -9,6 +9,7 @@
 mod connection;
 mod migrations;
 mod postgres_client;
+pub mod stored;
 mod url;
 
 use std::sync::Arc;

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::modules::delivery::api::{Delivery, DeliveryStatus, Position};
-use crate::platform::db::DbConn;
+use crate::platform::db::{DbConn, stored};
 use schema::delivery_deliveries as deliveries;
 
 pub use schema::{Outbox, first_delivery};
@@ -29,16 +29,12 @@ pub struct DeliveryRow {
 }
 
 pub fn status_name(s: DeliveryStatus) -> String {
-    serde_json::to_value(s)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    <&str>::from(s).to_owned()
 }
 
 impl DeliveryRow {
-    pub fn status(&self) -> DeliveryStatus {
-        serde_json::from_value(serde_json::Value::String(self.status.clone()))
-            .unwrap_or(DeliveryStatus::AwaitingCourier)
+    pub fn status(&self) -> QueryResult<DeliveryStatus> {
+        stored::name("delivery_deliveries.status", &self.status)
     }
 
     pub fn position(&self) -> Option<Position> {
@@ -53,12 +49,14 @@ impl DeliveryRow {
     }
 }
 
-impl From<DeliveryRow> for Delivery {
-    fn from(r: DeliveryRow) -> Self {
-        Delivery {
-            status: r.status(),
+impl TryFrom<DeliveryRow> for Delivery {
+    type Error = diesel::result::Error;
+
+    fn try_from(r: DeliveryRow) -> QueryResult<Self> {
+        Ok(Delivery {
+            status: r.status()?,
             last_position: r.position(),
-            address: serde_json::from_str(&r.address).unwrap_or(serde_json::Value::Null),
+            address: stored::json("delivery_deliveries.address", &r.address)?,
             eta: r.eta.map(|t| t.and_utc()),
             id: r.id,
             order_id: r.order_id,
@@ -66,7 +64,7 @@ impl From<DeliveryRow> for Delivery {
             courier_id: r.courier_id,
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),
-        }
+        })
     }
 }
 

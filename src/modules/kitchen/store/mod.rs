@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::modules::kitchen::api::{LineStatus, Ticket, TicketLine, TicketStatus};
-use crate::platform::db::DbConn;
+use crate::platform::db::{DbConn, stored};
 use schema::{kitchen_lines as lines, kitchen_tickets as tickets};
 
 pub use schema::{Outbox, first_delivery};
@@ -34,44 +34,36 @@ pub struct LineRow {
     pub status: String,
 }
 
-fn name<T: serde::Serialize>(v: T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 pub fn ticket_status(s: TicketStatus) -> String {
-    name(s)
+    <&str>::from(s).to_owned()
 }
 
 pub fn line_status(s: LineStatus) -> String {
-    name(s)
+    <&str>::from(s).to_owned()
 }
 
-fn parse<T: serde::de::DeserializeOwned>(s: &str, default: T) -> T {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).unwrap_or(default)
-}
-
-fn assemble(t: TicketRow, ls: Vec<LineRow>) -> Ticket {
-    Ticket {
-        status: parse(&t.status, TicketStatus::Queued),
-        lines: ls
-            .into_iter()
-            .map(|l| TicketLine {
-                status: parse(&l.status, LineStatus::Queued),
-                options: serde_json::from_str(&l.options).unwrap_or_default(),
+fn assemble(t: TicketRow, ls: Vec<LineRow>) -> QueryResult<Ticket> {
+    let lines = ls
+        .into_iter()
+        .map(|l| {
+            Ok(TicketLine {
+                status: stored::name("kitchen_lines.status", &l.status)?,
+                options: stored::json("kitchen_lines.options", &l.options)?,
                 id: l.id,
                 station: l.station,
                 name: l.name,
                 quantity: l.quantity.max(0) as u32,
             })
-            .collect(),
+        })
+        .collect::<QueryResult<_>>()?;
+    Ok(Ticket {
+        status: stored::name("kitchen_tickets.status", &t.status)?,
+        lines,
         id: t.id,
         order_id: t.order_id,
         created_at: t.created_at.and_utc(),
         updated_at: t.updated_at.and_utc(),
-    }
+    })
 }
 
 /// `false` when the order already has a ticket.
@@ -108,7 +100,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Ticket>> {
         .filter(lines::ticket_id.eq(id))
         .order(lines::position.asc())
         .load(conn)?;
-    Ok(Some(assemble(t, ls)))
+    assemble(t, ls).map(Some)
 }
 
 pub fn by_order(conn: &mut DbConn, order_id: &str) -> QueryResult<Option<TicketRow>> {
@@ -160,7 +152,7 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Ticket>> {
             lq = lq.filter(lines::station.eq(st.clone()));
         }
         let ls = lq.load(conn)?;
-        out.push(assemble(t, ls));
+        out.push(assemble(t, ls)?);
     }
     Ok(out)
 }

@@ -36,15 +36,9 @@ impl DeclaresProblem for OrderingError {
 
 impl OrderingError {
     pub fn illegal(from: OrderStatus, to: OrderStatus) -> Self {
-        let name = |s: OrderStatus| {
-            serde_json::to_value(s)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
-        };
         OrderingError::IllegalTransition {
-            from: name(from),
-            to: name(to),
+            from: <&str>::from(from).to_owned(),
+            to: <&str>::from(to).to_owned(),
         }
     }
 }

@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::modules::ordering::api::{Order, OrderLine, OrderPayment, OrderStatus};
-use crate::platform::db::DbConn;
+use crate::platform::db::{DbConn, stored};
 use schema::{ordering_lines as lines, ordering_orders as orders};
 
 pub use payments::{refunded as payment_refunded, settle as settle_payment};
@@ -52,15 +52,7 @@ pub struct LineRow {
 }
 
 pub fn status_name(status: OrderStatus) -> String {
-    serde_json::to_value(status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-pub fn parse_status(name: &str) -> OrderStatus {
-    serde_json::from_value(serde_json::Value::String(name.to_owned()))
-        .unwrap_or(OrderStatus::Placed)
+    <&str>::from(status).to_owned()
 }
 
 impl LineRow {
@@ -80,25 +72,31 @@ impl LineRow {
     }
 }
 
-fn assemble(row: OrderRow, line_rows: Vec<LineRow>, payments: Vec<OrderPayment>) -> Order {
-    Order {
-        payments,
-        status: parse_status(&row.status),
-        fulfillment: serde_json::from_str(&row.fulfillment)
-            .unwrap_or(crate::modules::ordering::api::Fulfillment::Pickup),
-        lines: line_rows
-            .into_iter()
-            .map(|l| OrderLine {
+fn assemble(
+    row: OrderRow,
+    line_rows: Vec<LineRow>,
+    payments: Vec<OrderPayment>,
+) -> QueryResult<Order> {
+    let lines = line_rows
+        .into_iter()
+        .map(|l| {
+            Ok(OrderLine {
+                options: stored::json("ordering_lines.options", &l.options)?,
                 id: l.id,
                 item_id: l.item_id,
                 name: l.name,
                 quantity: l.quantity.max(0) as u32,
                 unit_price: l.unit_price,
-                options: serde_json::from_str(&l.options).unwrap_or_default(),
                 line_total: l.line_total,
                 station: l.station,
             })
-            .collect(),
+        })
+        .collect::<QueryResult<_>>()?;
+    Ok(Order {
+        payments,
+        status: stored::name("ordering_orders.status", &row.status)?,
+        fulfillment: stored::json("ordering_orders.fulfillment", &row.fulfillment)?,
+        lines,
         id: row.id,
         customer_id: row.customer_id,
         subtotal: row.subtotal,
@@ -110,7 +108,7 @@ fn assemble(row: OrderRow, line_rows: Vec<LineRow>, payments: Vec<OrderPayment>)
         tracking_code: row.tracking_code,
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
-    }
+    })
 }
 
 pub fn insert(conn: &mut DbConn, order: &OrderRow, order_lines: &[LineRow]) -> QueryResult<()> {
@@ -140,7 +138,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Order>> {
         .load::<LineRow>(conn)?;
     let mut paid = payments::of_orders(conn, &[&row.id])?;
     let charges = paid.remove(&row.id).unwrap_or_default();
-    Ok(Some(assemble(row, line_rows, charges)))
+    assemble(row, line_rows, charges).map(Some)
 }
 
 pub struct PageQuery {
@@ -176,14 +174,13 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Order>> {
     {
         by_order.entry(l.order_id.clone()).or_default().push(l);
     }
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| {
             let ls = by_order.remove(&r.id).unwrap_or_default();
             let paid = charges.remove(&r.id).unwrap_or_default();
             assemble(r, ls, paid)
         })
-        .collect())
+        .collect()
 }
 
 /// The order `customer` placed with `key` since `since`, if any.

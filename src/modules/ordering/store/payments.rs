@@ -6,8 +6,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::ordering_payments as payments;
-use crate::modules::ordering::api::{OrderPayment, OrderPaymentStatus};
-use crate::platform::db::DbConn;
+use crate::modules::ordering::api::OrderPayment;
+use crate::platform::db::{DbConn, stored};
 
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = payments)]
@@ -30,7 +30,7 @@ pub fn settle(
     payment: &OrderPayment,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    let status = status_name(payment.status);
+    let status: &str = payment.status.into();
     let updated = diesel::update(payments::table.find(&payment.id))
         .set((
             payments::status.eq(status),
@@ -82,10 +82,7 @@ pub fn of_orders(
         .load(conn)?;
     let mut by_order: HashMap<String, Vec<OrderPayment>> = HashMap::new();
     for row in rows {
-        let Some(status) = parse_status(&row.status) else {
-            tracing::error!(payment = %row.payment_id, status = %row.status, "unknown payment status stored; left out");
-            continue;
-        };
+        let status = stored::name("ordering_payments.status", &row.status)?;
         by_order
             .entry(row.order_id)
             .or_default()
@@ -99,19 +96,4 @@ pub fn of_orders(
             });
     }
     Ok(by_order)
-}
-
-fn status_name(status: OrderPaymentStatus) -> &'static str {
-    match status {
-        OrderPaymentStatus::Captured => "captured",
-        OrderPaymentStatus::Failed => "failed",
-    }
-}
-
-fn parse_status(name: &str) -> Option<OrderPaymentStatus> {
-    match name {
-        "captured" => Some(OrderPaymentStatus::Captured),
-        "failed" => Some(OrderPaymentStatus::Failed),
-        _ => None,
-    }
 }

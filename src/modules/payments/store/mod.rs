@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::modules::payments::api::{Card, Payment, PaymentStatus, Refund};
-use crate::platform::db::DbConn;
+use crate::platform::db::{DbConn, stored};
 use schema::{
     payments_idempotency as keys, payments_payments as payments, payments_refunds as refunds,
 };
@@ -42,27 +42,15 @@ pub struct KeyRow {
 }
 
 pub fn status_name(s: PaymentStatus) -> &'static str {
-    match s {
-        PaymentStatus::Pending => "pending",
-        PaymentStatus::Captured => "captured",
-        PaymentStatus::Declined => "declined",
-        PaymentStatus::Failed => "failed",
-    }
+    s.into()
 }
 
-fn parse_status(s: &str) -> PaymentStatus {
-    match s {
-        "captured" => PaymentStatus::Captured,
-        "declined" => PaymentStatus::Declined,
-        "failed" => PaymentStatus::Failed,
-        _ => PaymentStatus::Pending,
-    }
-}
+impl TryFrom<PaymentRow> for Payment {
+    type Error = diesel::result::Error;
 
-impl From<PaymentRow> for Payment {
-    fn from(r: PaymentRow) -> Self {
-        Payment {
-            status: parse_status(&r.status),
+    fn try_from(r: PaymentRow) -> QueryResult<Self> {
+        Ok(Payment {
+            status: stored::name("payments_payments.status", &r.status)?,
             card: match (r.card_brand, r.card_last4) {
                 (Some(brand), Some(last4)) => Some(Card { brand, last4 }),
                 _ => None,
@@ -74,7 +62,7 @@ impl From<PaymentRow> for Payment {
             currency: r.currency,
             failure_reason: r.failure_reason,
             created_at: r.created_at.and_utc(),
-        }
+        })
     }
 }
 
