@@ -184,6 +184,25 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
     )
 }
 
+/// `INSERT … ON CONFLICT DO NOTHING` on either backend, in one statement (so concurrent
+/// writers cannot both insert); evaluates to the number of rows inserted. Needs
+/// `diesel::prelude::*` in scope.
+#[macro_export]
+macro_rules! insert_or_ignore {
+    ($conn:expr, $table:expr, $values:expr) => {
+        match $conn {
+            $crate::platform::db::DbConn::Sqlite(c) => diesel::insert_into($table)
+                .values($values)
+                .on_conflict_do_nothing()
+                .execute(c),
+            $crate::platform::db::DbConn::Postgres(c) => diesel::insert_into($table)
+                .values($values)
+                .on_conflict_do_nothing()
+                .execute(c),
+        }
+    };
+}
+
 /// Lets `?` turn database failures into a module error's `Internal` variant: every module's
 /// error enum has one, and none of them should name a storage type in its contract.
 #[macro_export]

@@ -132,26 +132,20 @@ macro_rules! event_tables {
             }
         }
 
-        /// Records `event_id` as handled; `false` when it already was (a redelivery).
+        /// Records `event_id` as handled; `false` when it already was (a redelivery). One
+        /// statement (`ON CONFLICT DO NOTHING`), so two replicas racing on one event cannot
+        /// both see it as new.
         pub fn first_delivery(
             conn: &mut $crate::platform::db::DbConn,
             event_id: &str,
         ) -> diesel::QueryResult<bool> {
             use diesel::prelude::*;
-            let seen: i64 = $inbox::table
-                .filter($inbox::event_id.eq(event_id))
-                .count()
-                .get_result(conn)?;
-            if seen > 0 {
-                return Ok(false);
-            }
-            diesel::insert_into($inbox::table)
-                .values((
-                    $inbox::event_id.eq(event_id),
-                    $inbox::handled_at.eq(chrono::Utc::now().naive_utc()),
-                ))
-                .execute(conn)?;
-            Ok(true)
+            let row = (
+                $inbox::event_id.eq(event_id),
+                $inbox::handled_at.eq(chrono::Utc::now().naive_utc()),
+            );
+            let inserted = $crate::insert_or_ignore!(conn, $inbox::table, row)?;
+            Ok(inserted == 1)
         }
     };
 }

@@ -70,17 +70,8 @@ impl TryFrom<DeliveryRow> for Delivery {
 
 /// `false` when the order already has a delivery.
 pub fn insert(conn: &mut DbConn, row: &DeliveryRow) -> QueryResult<bool> {
-    let exists: i64 = deliveries::table
-        .filter(deliveries::order_id.eq(&row.order_id))
-        .count()
-        .get_result(conn)?;
-    if exists > 0 {
-        return Ok(false);
-    }
-    diesel::insert_into(deliveries::table)
-        .values(row)
-        .execute(conn)?;
-    Ok(true)
+    // `order_id` is unique: a second delivery for the order inserts nothing.
+    Ok(crate::insert_or_ignore!(conn, deliveries::table, row)? == 1)
 }
 
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<DeliveryRow>> {

@@ -2,6 +2,8 @@
 
 mod schema;
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -72,16 +74,10 @@ pub fn insert(
     ticket: &TicketRow,
     ticket_lines: &[LineRow],
 ) -> QueryResult<bool> {
-    let exists: i64 = tickets::table
-        .filter(tickets::order_id.eq(&ticket.order_id))
-        .count()
-        .get_result(conn)?;
-    if exists > 0 {
+    // The order's ticket may exist already (`order_id` is unique): then nothing is added.
+    if crate::insert_or_ignore!(conn, tickets::table, ticket)? == 0 {
         return Ok(false);
     }
-    diesel::insert_into(tickets::table)
-        .values(ticket)
-        .execute(conn)?;
     for l in ticket_lines {
         diesel::insert_into(lines::table).values(l).execute(conn)?;
     }
@@ -142,19 +138,25 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Ticket>> {
         );
     }
     let rows: Vec<TicketRow> = query.load(conn)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for t in rows {
-        let mut lq = lines::table
-            .filter(lines::ticket_id.eq(t.id.clone()))
-            .order(lines::position.asc())
-            .into_boxed();
-        if let Some(st) = &q.station {
-            lq = lq.filter(lines::station.eq(st.clone()));
-        }
-        let ls = lq.load(conn)?;
-        out.push(assemble(t, ls)?);
+    // Every ticket's lines in one query, not one per ticket.
+    let ids: Vec<&String> = rows.iter().map(|t| &t.id).collect();
+    let mut lq = lines::table
+        .filter(lines::ticket_id.eq_any(ids))
+        .order((lines::ticket_id.asc(), lines::position.asc()))
+        .into_boxed();
+    if let Some(st) = &q.station {
+        lq = lq.filter(lines::station.eq(st.clone()));
     }
-    Ok(out)
+    let mut by_ticket: HashMap<String, Vec<LineRow>> = HashMap::new();
+    for l in lq.load::<LineRow>(conn)? {
+        by_ticket.entry(l.ticket_id.clone()).or_default().push(l);
+    }
+    rows.into_iter()
+        .map(|t| {
+            let ls = by_ticket.remove(&t.id).unwrap_or_default();
+            assemble(t, ls)
+        })
+        .collect()
 }
 
 pub fn set_line_status(
