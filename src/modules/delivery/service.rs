@@ -228,7 +228,7 @@ impl EventHandler for DeliveryService {
         if event.event_type != "order.ready" {
             return Ok(());
         }
-        let ready: OrderReady = event.payload()?;
+        let ready: OrderReady = event.payload(&[1])?;
         if ready.fulfillment.get("type").and_then(|t| t.as_str()) != Some("delivery") {
             return Ok(());
         }

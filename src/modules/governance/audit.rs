@@ -39,7 +39,7 @@ pub async fn consume(db: &Db, event: &Event) -> Result<(), String> {
     if event.event_type != AUDIT_RECORDED {
         return Ok(());
     }
-    let r: Recorded = event.payload()?;
+    let r: Recorded = event.payload(&[1])?;
     let event_id = event.id.clone();
     // The event's id is time-ordered, so entries sort by when they happened.
     let id = format!("aud_{}", event.id.rsplit('_').next().unwrap_or(&event.id));

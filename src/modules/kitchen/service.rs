@@ -233,7 +233,7 @@ impl EventHandler for KitchenService {
         if kind != "order.paid" && kind != "order.cancelled" {
             return Ok(());
         }
-        let order: OrderEvent = event.payload()?;
+        let order: OrderEvent = event.payload(&[1])?;
         let event_id = event.id.clone();
         self.db
             .write(move |c| {

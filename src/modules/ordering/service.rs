@@ -406,9 +406,9 @@ fn record_payment(
 #[async_trait]
 impl EventHandler for OrderingService {
     async fn handle(&self, event: &Event) -> Result<(), String> {
-        let about: AboutOrder = event.payload()?;
+        let about: AboutOrder = event.payload(&[1])?;
         let payment: Option<AboutPayment> = if event.event_type.starts_with("payment.") {
-            Some(event.payload()?)
+            Some(event.payload(&[1])?)
         } else {
             None
         };

@@ -436,7 +436,7 @@ impl EventHandler for PaymentsService {
         if event.event_type != "order.cancelled" {
             return Ok(());
         }
-        let cancelled: Cancelled = event.payload()?;
+        let cancelled: Cancelled = event.payload(&[1])?;
         if !cancelled.refund_due {
             return Ok(());
         }

@@ -18,7 +18,7 @@ pub struct Event {
     /// `<aggregate>.<past-tense verb>`, e.g. `order.paid`.
     #[serde(rename = "type")]
     pub event_type: String,
-    /// Version of the payload's schema; consumers ignore versions they do not know.
+    /// Version of the payload's schema; a consumer refuses a version it does not read.
     pub version: i32,
     pub occurred_at: DateTime<Utc>,
     /// Events of one aggregate are delivered in the order they happened.
@@ -44,9 +44,18 @@ impl Event {
         }
     }
 
-    /// Reads the payload as the consumer's own view of it (a tolerant reader: unknown
-    /// fields are ignored, so producers may add some without breaking anyone).
-    pub fn payload<P: DeserializeOwned>(&self) -> Result<P, String> {
+    /// Reads the payload as the consumer's own view of it, for the payload `versions` that
+    /// view understands (a tolerant reader: unknown fields are ignored, so producers may add
+    /// some without breaking anyone). Any other version is refused rather than misread: the
+    /// dispatcher retries it, then dead-letters it for an operator to re-drive once the
+    /// consumer reads that version.
+    pub fn payload<P: DeserializeOwned>(&self, versions: &[i32]) -> Result<P, String> {
+        if !versions.contains(&self.version) {
+            return Err(format!(
+                "{} v{}: this consumer reads only versions {versions:?}",
+                self.event_type, self.version
+            ));
+        }
         serde_json::from_value(self.payload.clone())
             .map_err(|e| format!("{} v{} payload: {e}", self.event_type, self.version))
     }

@@ -60,11 +60,13 @@ impl EventHandler for Consumer {
         }
         // Yield, so concurrently handled aggregates really interleave.
         actix_web::rt::time::sleep(Duration::from_millis(1)).await;
+        // Reads version 1 only, like every real consumer says which versions it reads.
+        let payload: serde_json::Value = event.payload(&[1])?;
         // Like a real consumer's inbox: a redelivery changes nothing.
         if !self.handled.lock().unwrap().insert(event.id.clone()) {
             return Ok(());
         }
-        let n = event.payload["n"].as_u64().unwrap_or(0);
+        let n = payload["n"].as_u64().unwrap_or(0);
         self.seen
             .lock()
             .unwrap()
@@ -207,4 +209,49 @@ async fn events_arrive_in_order_failures_retry_then_dead_letter_and_redrive() {
     let cursors = b.cursors().await.unwrap();
     assert_eq!(cursors[0].position, 8);
     assert_eq!(cursors[0].attempts, 0);
+}
+
+#[actix_web::test]
+async fn a_payload_version_the_consumer_does_not_read_is_dead_lettered_not_misread() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = settings(&dir);
+    let db = Db::connect(&s.database).unwrap();
+    db.write(|c| {
+        c.batch_execute(PROBE_TABLES)
+            .map_err(crate::platform::db::DbError::from)
+    })
+    .await
+    .unwrap();
+    let consumer = Arc::new(Consumer::default());
+    publish(
+        &db,
+        vec![
+            Event::new("probe.happened", 1, "v", &serde_json::json!({"n": 1})),
+            Event::new("probe.happened", 2, "w", &serde_json::json!({"n": 1})),
+        ],
+    )
+    .await;
+    let dispatcher = bus(&db, &s, consumer.clone(), &["probe.happened"]);
+    let running = actix_web::rt::spawn(dispatcher.clone().run());
+    for attempt in 0.. {
+        if dispatcher.dead_letters(None, 10).await.unwrap().len() == 1 {
+            break;
+        }
+        assert!(attempt < 500, "timed out waiting for the dead letter");
+        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+    }
+    running.abort();
+    let _ = running.await;
+    assert_eq!(consumer.seen_of("v"), ["v/1"]);
+    assert!(
+        consumer.seen_of("w").is_empty(),
+        "a v2 payload was read as v1"
+    );
+    let letters = dispatcher.dead_letters(None, 10).await.unwrap();
+    assert_eq!(letters[0].event.version, 2);
+    assert!(
+        letters[0].error.contains("reads only versions [1]"),
+        "{}",
+        letters[0].error
+    );
 }
