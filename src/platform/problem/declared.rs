@@ -113,3 +113,23 @@ impl<E: DeclaresProblem> From<E> for Problem {
         problem
     }
 }
+
+/// [`DeclaresProblem`] for an error enum of the common variants only — `Validation`,
+/// `NotFound`, `Conflict`, `Forbidden` and `Internal` — declared the same way in every module.
+#[macro_export]
+macro_rules! common_problems {
+    ($error:ident) => {
+        impl $crate::platform::problem::DeclaresProblem for $error {
+            fn problem(&self) -> $crate::platform::problem::Declared {
+                use $crate::platform::problem::Declared;
+                match self {
+                    Self::Validation(errors) => Declared::validation(errors),
+                    Self::NotFound(_) => Declared::not_found(),
+                    Self::Conflict(_) => Declared::conflict(),
+                    Self::Forbidden(_) => Declared::forbidden(),
+                    Self::Internal(_) => Declared::internal(),
+                }
+            }
+        }
+    };
+}

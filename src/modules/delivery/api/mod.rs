@@ -8,7 +8,6 @@ use validator::Validate;
 
 use crate::modules::identity::api::Principal;
 use crate::platform::events::EventHandler;
-use crate::platform::problem::{Declared, DeclaresProblem};
 use crate::platform::validation::FieldError;
 
 /// What this module is, whose api it uses and which events it publishes and consumes.
@@ -64,19 +63,10 @@ pub mod events {
     ];
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+// Stored by the same names (`strum`), read back strictly.
+#[derive(strum::IntoStaticStr, strum::EnumString)]
 #[strum(serialize_all = "snake_case")]
 pub enum DeliveryStatus {
     AwaitingCourier,
@@ -173,17 +163,7 @@ pub enum DeliveryError {
 
 crate::internal_errors!(DeliveryError);
 
-impl DeclaresProblem for DeliveryError {
-    fn problem(&self) -> Declared {
-        match self {
-            Self::Validation(errors) => Declared::validation(errors),
-            Self::NotFound(_) => Declared::not_found(),
-            Self::Conflict(_) => Declared::conflict(),
-            Self::Forbidden(_) => Declared::forbidden(),
-            Self::Internal(_) => Declared::internal(),
-        }
-    }
-}
+crate::common_problems!(DeliveryError);
 
 /// Consumes `order.ready` (a delivery per ready delivery order).
 #[async_trait]

@@ -8,7 +8,6 @@ use validator::Validate;
 
 use crate::modules::identity::api::Principal;
 use crate::platform::events::{EventHandler, StoredEvent};
-use crate::platform::problem::{Declared, DeclaresProblem};
 use crate::platform::validation::FieldError;
 
 /// What this module is, whose api it uses and which events it publishes and consumes.
@@ -83,19 +82,10 @@ pub mod events {
     ];
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+// Stored by the same names (`strum`), read back strictly.
+#[derive(strum::IntoStaticStr, strum::EnumString)]
 #[strum(serialize_all = "snake_case")]
 pub enum TicketStatus {
     Queued,
@@ -104,19 +94,10 @@ pub enum TicketStatus {
     Cancelled,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+// Stored by the same names (`strum`), read back strictly.
+#[derive(strum::IntoStaticStr, strum::EnumString)]
 #[strum(serialize_all = "snake_case")]
 pub enum LineStatus {
     Queued,
@@ -195,17 +176,7 @@ pub enum KitchenError {
 
 crate::internal_errors!(KitchenError);
 
-impl DeclaresProblem for KitchenError {
-    fn problem(&self) -> Declared {
-        match self {
-            Self::Validation(errors) => Declared::validation(errors),
-            Self::NotFound(_) => Declared::not_found(),
-            Self::Conflict(_) => Declared::conflict(),
-            Self::Forbidden(_) => Declared::forbidden(),
-            Self::Internal(_) => Declared::internal(),
-        }
-    }
-}
+crate::common_problems!(KitchenError);
 
 /// Consumes `order.paid` (a ticket per paid order) and `order.cancelled`.
 #[async_trait]

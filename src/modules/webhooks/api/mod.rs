@@ -9,7 +9,6 @@ use validator::Validate;
 
 use crate::modules::identity::api::Principal;
 use crate::platform::events::EventHandler;
-use crate::platform::problem::{Declared, DeclaresProblem};
 use crate::platform::validation::FieldError;
 
 /// What this module is, whose api it uses and which events it publishes and consumes.
@@ -212,17 +211,7 @@ pub enum WebhooksError {
 
 crate::internal_errors!(WebhooksError);
 
-impl DeclaresProblem for WebhooksError {
-    fn problem(&self) -> Declared {
-        match self {
-            Self::Validation(errors) => Declared::validation(errors),
-            Self::NotFound(_) => Declared::not_found(),
-            Self::Conflict(_) => Declared::conflict(),
-            Self::Forbidden(_) => Declared::forbidden(),
-            Self::Internal(_) => Declared::internal(),
-        }
-    }
-}
+crate::common_problems!(WebhooksError);
 
 /// Consumes the events partners may subscribe to, queueing a delivery per endpoint.
 #[async_trait]
