@@ -197,7 +197,7 @@ impl ApiKeys {
         if key.revoked_at.is_some() || key.expires_at.is_some_and(|t| t <= now) {
             return Err(IdentityError::InvalidToken);
         }
-        let owner_roles = roles::decode(&owner.roles);
+        let owner_roles = roles::decode(&owner.roles).map_err(IdentityError::Internal)?;
         let scopes: Vec<String> = ApiKey::from(key.clone())
             .scopes
             .into_iter()

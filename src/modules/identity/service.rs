@@ -157,7 +157,7 @@ impl IdentityService {
                 other => other.map_err(IdentityError::from),
             })
             .await?;
-        Ok(view(saved))
+        view(saved)
     }
 
     async fn open_session(&self, user_id: String) -> Result<TokenResponse, IdentityError> {
@@ -232,16 +232,16 @@ fn with_customer(mut roles: Vec<Role>) -> Vec<Role> {
     roles
 }
 
-fn view(row: UserRow) -> UserView {
-    UserView {
+fn view(row: UserRow) -> Result<UserView, IdentityError> {
+    Ok(UserView {
         id: row.id,
         email: row.email,
         name: row.name,
-        roles: roles::decode(&row.roles),
+        roles: roles::decode(&row.roles).map_err(IdentityError::Internal)?,
         plan: row.plan,
         created_at: store::utc(row.created_at),
         updated_at: store::utc(row.updated_at),
-    }
+    })
 }
 
 #[async_trait]
@@ -332,7 +332,7 @@ impl IdentityApi for IdentityService {
         Ok(Principal {
             user_id: claims.sub,
             session_id: claims.sid,
-            roles: roles::decode(&stored_roles),
+            roles: roles::decode(&stored_roles).map_err(IdentityError::Internal)?,
             scopes: None,
             plan,
         })
@@ -367,12 +367,12 @@ impl IdentityApi for IdentityService {
     }
 
     async fn me(&self, principal: &Principal) -> Result<UserView, IdentityError> {
-        self.load_user(&principal.user_id).await.map(view)
+        self.load_user(&principal.user_id).await.and_then(view)
     }
 
     async fn user(&self, admin: &Principal, user_id: &str) -> Result<UserView, IdentityError> {
         may_administer(admin)?;
-        self.load_user(user_id).await.map(view)
+        self.load_user(user_id).await.and_then(view)
     }
 
     async fn update_profile(
@@ -428,7 +428,7 @@ impl IdentityApi for IdentityService {
                 Ok::<_, IdentityError>(())
             })
             .await?;
-        Ok(view(saved))
+        view(saved)
     }
 
     async fn set_roles(
@@ -450,7 +450,7 @@ impl IdentityApi for IdentityService {
         self.db
             .write(move |conn| store::update_user(conn, &row).map_err(IdentityError::from))
             .await?;
-        Ok(view(saved))
+        view(saved)
     }
 
     async fn set_plan(
@@ -476,7 +476,7 @@ impl IdentityApi for IdentityService {
         self.db
             .write(move |conn| store::update_user(conn, &row).map_err(IdentityError::from))
             .await?;
-        Ok(view(saved))
+        view(saved)
     }
 }
 

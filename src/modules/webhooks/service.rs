@@ -11,15 +11,14 @@ use serde_json::json;
 use crate::modules::identity::api::{Principal, roles};
 use crate::modules::webhooks::api::{
     EventType, EventTypeList, NewWebhookEndpoint, WebhookAttempt, WebhookDelivery,
-    WebhookDeliveryPage, WebhookDeliveryQuery, WebhookDeliveryStatus, WebhookEndpoint,
-    WebhookEndpointList, WebhookEndpointStatus, WebhookEndpointWithSecret, WebhooksApi,
-    WebhooksError,
+    WebhookDeliveryPage, WebhookDeliveryQuery, WebhookEndpoint, WebhookEndpointList,
+    WebhookEndpointWithSecret, WebhooksApi, WebhooksError,
 };
 use crate::modules::webhooks::domain::{retry, signature, ssrf};
 use crate::modules::webhooks::sender::Sender;
 use crate::modules::webhooks::store::{self, AttemptRow, DeliveryRow, EndpointRow};
 use crate::platform::config::WebhookSettings;
-use crate::platform::db::Db;
+use crate::platform::db::{Db, stored};
 use crate::platform::events::{Event, EventHandler};
 use crate::platform::ids::new_id;
 use crate::platform::pagination;
@@ -46,41 +45,28 @@ fn invalid(field: &str, code: &str, message: impl Into<String>) -> WebhooksError
     WebhooksError::Validation(vec![FieldError::new(field, code, message)])
 }
 
-fn status_of(s: &str) -> WebhookEndpointStatus {
-    if s == "disabled" {
-        WebhookEndpointStatus::Disabled
-    } else {
-        WebhookEndpointStatus::Active
-    }
-}
-
-fn endpoint_view(row: &EndpointRow) -> WebhookEndpoint {
-    WebhookEndpoint {
+fn endpoint_view(row: &EndpointRow) -> Result<WebhookEndpoint, WebhooksError> {
+    Ok(WebhookEndpoint {
         id: row.id.clone(),
         url: row.url.clone(),
-        event_types: serde_json::from_str(&row.event_types).unwrap_or_default(),
+        event_types: stored::json("webhooks_endpoints.event_types", &row.event_types)?,
         description: row.description.clone(),
-        status: status_of(&row.status),
+        status: stored::name("webhooks_endpoints.status", &row.status)?,
         disabled_reason: row.disabled_reason.clone(),
         previous_secret_expires_at: row
             .previous_secret_expires_at
             .filter(|t| *t > now())
             .map(|t| t.and_utc()),
         created_at: row.created_at.and_utc(),
-    }
+    })
 }
 
-fn delivery_status(s: &str) -> WebhookDeliveryStatus {
-    match s {
-        "succeeded" => WebhookDeliveryStatus::Succeeded,
-        "failed" => WebhookDeliveryStatus::Failed,
-        _ => WebhookDeliveryStatus::Pending,
-    }
-}
-
-fn delivery_view(row: DeliveryRow, attempts: Vec<AttemptRow>) -> WebhookDelivery {
-    WebhookDelivery {
-        status: delivery_status(&row.status),
+fn delivery_view(
+    row: DeliveryRow,
+    attempts: Vec<AttemptRow>,
+) -> Result<WebhookDelivery, WebhooksError> {
+    Ok(WebhookDelivery {
+        status: stored::name("webhooks_deliveries.status", &row.status)?,
         next_attempt_at: row
             .next_attempt_at
             .filter(|_| row.status == "pending")
@@ -99,7 +85,7 @@ fn delivery_view(row: DeliveryRow, attempts: Vec<AttemptRow>) -> WebhookDelivery
         endpoint_id: row.endpoint_id,
         event_id: row.event_id,
         event_type: row.event_type,
-    }
+    })
 }
 
 impl WebhooksService {
@@ -361,7 +347,7 @@ impl WebhooksApi for WebhooksService {
             })
             .await?;
         Ok(WebhookEndpointWithSecret {
-            endpoint: endpoint_view(&row),
+            endpoint: endpoint_view(&row)?,
             secret: row.secret,
         })
     }
@@ -374,7 +360,7 @@ impl WebhooksApi for WebhooksService {
             .read(move |c| store::endpoints_of(c, &owner_id).map_err(WebhooksError::from))
             .await?;
         Ok(WebhookEndpointList {
-            data: rows.iter().map(endpoint_view).collect(),
+            data: rows.iter().map(endpoint_view).collect::<Result<_, _>>()?,
         })
     }
 
@@ -404,7 +390,7 @@ impl WebhooksApi for WebhooksService {
             .write(move |c| store::update_endpoint(c, &saved).map_err(WebhooksError::from))
             .await?;
         Ok(WebhookEndpointWithSecret {
-            endpoint: endpoint_view(&row),
+            endpoint: endpoint_view(&row)?,
             secret: row.secret,
         })
     }
@@ -440,7 +426,7 @@ impl WebhooksApi for WebhooksService {
                     .collect();
                 delivery_view(r, mine)
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         Ok(WebhookDeliveryPage { data, next_cursor })
     }
 
@@ -478,7 +464,7 @@ impl WebhooksApi for WebhooksService {
             })
             .await?;
         self.work.notify_one();
-        Ok(delivery_view(row, attempt_rows))
+        delivery_view(row, attempt_rows)
     }
 }
 

@@ -102,6 +102,9 @@ pub struct NewWebhookEndpoint {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+// Stored by the same names (`strum`), read back strictly.
+#[derive(strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum WebhookEndpointStatus {
     Active,
     /// The receiver answered 410 Gone; nothing more is sent.
@@ -141,6 +144,9 @@ pub struct WebhookEndpointList {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+// Stored by the same names (`strum`), read back strictly.
+#[derive(strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum WebhookDeliveryStatus {
     Pending,
     Succeeded,
