@@ -81,7 +81,7 @@ pub async fn handler(
             metrics.set_subscription(&s.subscription, s.backlog, s.dead_letters);
         }
     }
-    metrics.set_usage_pending(governance.unflushed());
+    metrics.set_usage_pending(governance.unflushed().await);
     Ok(HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))

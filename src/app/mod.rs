@@ -77,7 +77,7 @@ impl Modules {
         );
         let payments = payments::build(
             db.clone(),
-            ordering.clone(),
+            ordering.api.clone(),
             payments::sandbox_processor(),
             &settings.payments,
             wake.clone(),
@@ -95,13 +95,21 @@ impl Modules {
             webhooks::build(db.clone(), &settings.webhooks, partner_events);
         // Each consumer's handler, by the name its descriptor declares.
         let handlers: HashMap<&str, Arc<dyn EventHandler>> = HashMap::from([
-            ("ordering", ordering.clone() as Arc<dyn EventHandler>),
-            ("payments", payments.clone()),
-            ("kitchen", kitchen.clone()),
-            ("delivery", delivery.clone()),
-            ("governance", governance.clone()),
-            ("webhooks", webhooks.clone()),
+            ("ordering", ordering.handler),
+            ("payments", payments.handler),
+            ("kitchen", kitchen.handler),
+            ("delivery", delivery.handler),
+            ("governance", governance.handler),
+            ("webhooks", webhooks.handler),
         ]);
+        let (ordering, payments, kitchen, delivery, governance, webhooks) = (
+            ordering.api,
+            payments.api,
+            kitchen.api,
+            delivery.api,
+            governance.api,
+            webhooks.api,
+        );
         let mut subscriptions = Vec::new();
         for (consumer, producer, event_types) in crate::modules::subscriptions() {
             let handler = handlers.get(consumer).cloned().ok_or(StartError::Graph(

@@ -42,13 +42,15 @@ pub async fn middleware(
     }
     if let Some(governance) = governance {
         let principal = crate::gateway::auth::principal(request);
-        governance.record(UsageSample {
-            at: chrono::Utc::now(),
-            subject: subject_of(principal.as_ref()),
-            operation: format!("{method} {}", route.as_deref().unwrap_or(UNMATCHED)),
-            status,
-            latency,
-        });
+        governance
+            .record(UsageSample {
+                at: chrono::Utc::now(),
+                subject: subject_of(principal.as_ref()),
+                operation: format!("{method} {}", route.as_deref().unwrap_or(UNMATCHED)),
+                status,
+                latency,
+            })
+            .await;
     }
     Ok(res)
 }

@@ -173,7 +173,7 @@ async fn every_acting_method_refuses_a_principal_without_the_right() {
         m.governance.usage(&who, Default::default()).await,
         governance,
     );
-    refused("inventory", m.governance.inventory(&who), governance);
+    refused("inventory", m.governance.inventory(&who).await, governance);
     refused(
         "audit",
         m.governance.audit(&who, Default::default()).await,

@@ -6,6 +6,7 @@ use std::fmt::Display;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use brigade::modules::catalog::api::CatalogError;
 use brigade::modules::delivery::api::DeliveryError;
@@ -93,4 +94,137 @@ fn the_principal_survives_the_wire() {
     assert_eq!(wire["roles"], serde_json::json!(["customer", "staff"]));
     let back: Principal = serde_json::from_value(wire).unwrap();
     assert_eq!(back, principal);
+}
+
+/// Reads a type's example from the published document and writes it back: every field the
+/// example sets must come back the same (defaults may fill fields it leaves out).
+fn example_survives<T: ToSchema + Serialize + DeserializeOwned>() {
+    static DOCUMENT: std::sync::LazyLock<Value> =
+        std::sync::LazyLock::new(|| serde_json::to_value(brigade::app::openapi()).unwrap());
+    let name = T::name();
+    let schema = &DOCUMENT["components"]["schemas"][name.as_ref()];
+    let example = schema
+        .get("example")
+        .or_else(|| schema.get("examples").and_then(|e| e.get(0)))
+        .unwrap_or_else(|| panic!("{name} documents no example"));
+    let value: T = serde_json::from_value(example.clone())
+        .unwrap_or_else(|e| panic!("{name} cannot read its own example: {e}"));
+    let back = serde_json::to_value(&value).unwrap();
+    assert_keeps(&back, example, &name);
+}
+
+/// `sent` holds everything `example` says; a `null` may come back absent.
+fn assert_keeps(sent: &Value, example: &Value, at: &str) {
+    match (sent, example) {
+        (_, Value::Null) => {}
+        (Value::Object(sent), Value::Object(example)) => {
+            for (field, value) in example {
+                let path = format!("{at}.{field}");
+                assert_keeps(sent.get(field).unwrap_or(&Value::Null), value, &path);
+            }
+        }
+        (Value::Array(sent), Value::Array(example)) => {
+            assert_eq!(sent.len(), example.len(), "{at}");
+            for (i, (s, e)) in sent.iter().zip(example).enumerate() {
+                assert_keeps(s, e, &format!("{at}[{i}]"));
+            }
+        }
+        _ => assert_eq!(sent, example, "{at}"),
+    }
+}
+
+#[test]
+fn identity_dtos_survive_the_wire() {
+    use brigade::modules::identity::api::*;
+    example_survives::<RegisterRequest>();
+    example_survives::<LoginRequest>();
+    example_survives::<RefreshRequest>();
+    example_survives::<TokenResponse>();
+    example_survives::<UserView>();
+    example_survives::<UpdateMeRequest>();
+    example_survives::<SetRolesRequest>();
+    example_survives::<SetPlanRequest>();
+    example_survives::<NewApiKey>();
+    example_survives::<ApiKey>();
+    example_survives::<ApiKeyList>();
+    example_survives::<CreatedApiKey>();
+}
+
+#[test]
+fn catalog_dtos_survive_the_wire() {
+    use brigade::modules::catalog::api::*;
+    example_survives::<Menu>();
+    example_survives::<MenuItem>();
+    example_survives::<ItemPage>();
+    example_survives::<Category>();
+    example_survives::<CategoryPage>();
+    example_survives::<NewCategory>();
+    example_survives::<CategoryPatch>();
+    example_survives::<NewItem>();
+    example_survives::<ItemPatch>();
+    example_survives::<NewOptionGroup>();
+    example_survives::<NewOption>();
+    example_survives::<AvailabilityRequest>();
+}
+
+#[test]
+fn ordering_dtos_survive_the_wire() {
+    use brigade::modules::ordering::api::*;
+    example_survives::<NewOrder>();
+    example_survives::<Order>();
+    example_survives::<OrderPage>();
+    example_survives::<Address>();
+}
+
+#[test]
+fn payments_dtos_survive_the_wire() {
+    use brigade::modules::payments::api::*;
+    example_survives::<PaymentRequest>();
+    example_survives::<Payment>();
+    example_survives::<PaymentList>();
+    example_survives::<RefundRequest>();
+    example_survives::<Refund>();
+}
+
+#[test]
+fn kitchen_dtos_survive_the_wire() {
+    use brigade::modules::kitchen::api::*;
+    example_survives::<Ticket>();
+    example_survives::<TicketPage>();
+}
+
+#[test]
+fn delivery_dtos_survive_the_wire() {
+    use brigade::modules::delivery::api::*;
+    example_survives::<Delivery>();
+    example_survives::<DeliveryPage>();
+    example_survives::<Tracking>();
+    example_survives::<Location>();
+}
+
+#[test]
+fn webhooks_dtos_survive_the_wire() {
+    use brigade::modules::webhooks::api::*;
+    example_survives::<EventType>();
+    example_survives::<EventTypeList>();
+    example_survives::<NewWebhookEndpoint>();
+    example_survives::<WebhookEndpoint>();
+    example_survives::<WebhookEndpointList>();
+    example_survives::<WebhookEndpointWithSecret>();
+    example_survives::<WebhookDelivery>();
+    example_survives::<WebhookDeliveryPage>();
+}
+
+#[test]
+fn governance_dtos_survive_the_wire() {
+    use brigade::modules::governance::api::*;
+    example_survives::<Inventory>();
+    example_survives::<ModuleEntry>();
+    example_survives::<OperationEntry>();
+    example_survives::<EventEntry>();
+    example_survives::<PlanEntry>();
+    example_survives::<PlansByCaller>();
+    example_survives::<UsageReport>();
+    example_survives::<AuditEntry>();
+    example_survives::<AuditPage>();
 }

@@ -10,11 +10,16 @@ use std::sync::Arc;
 
 use crate::platform::config::DeliverySettings;
 use crate::platform::db::Db;
+use crate::platform::descriptor::Built;
 use crate::platform::events::{OutboxTable, Wake};
 
 /// Builds the module's implementation of [`api::DeliveryApi`]. Composition root only.
-pub fn build(db: Db, settings: &DeliverySettings, wake: Wake) -> Arc<dyn api::DeliveryApi> {
-    Arc::new(service::DeliveryService::new(db, settings.clone(), wake))
+pub fn build(db: Db, settings: &DeliverySettings, wake: Wake) -> Built<dyn api::DeliveryApi> {
+    let service = Arc::new(service::DeliveryService::new(db, settings.clone(), wake));
+    Built {
+        api: service.clone(),
+        handler: service,
+    }
 }
 
 /// The module as the composition root wires it: its descriptor, routes and outbox.

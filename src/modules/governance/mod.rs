@@ -13,18 +13,23 @@ use std::time::Duration;
 
 use crate::platform::config::GovernanceSettings;
 use crate::platform::db::Db;
+use crate::platform::descriptor::Built;
 
 /// Builds the module's implementation of [`api::GovernanceApi`]. Composition root only.
 pub fn build(
     db: Db,
     settings: &GovernanceSettings,
     inventory: api::InventorySource,
-) -> Arc<dyn api::GovernanceApi> {
-    Arc::new(service::GovernanceService::new(
+) -> Built<dyn api::GovernanceApi> {
+    let service = Arc::new(service::GovernanceService::new(
         db,
         Duration::from_secs(settings.quota_cache_secs),
         domain::inventory::build(inventory),
-    ))
+    ));
+    Built {
+        api: service.clone(),
+        handler: service,
+    }
 }
 
 /// The module as the composition root wires it: its descriptor, routes and outbox.

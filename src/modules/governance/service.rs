@@ -78,11 +78,11 @@ fn invalid(field: &str, message: &str) -> GovernanceError {
 
 #[async_trait]
 impl GovernanceApi for GovernanceService {
-    fn record(&self, sample: UsageSample) {
+    async fn record(&self, sample: UsageSample) {
         self.meter().record(sample);
     }
 
-    fn unflushed(&self) -> u64 {
+    async fn unflushed(&self) -> u64 {
         self.meter().pending_total()
     }
 
@@ -198,9 +198,9 @@ impl GovernanceApi for GovernanceService {
         })
     }
 
-    fn inventory(&self, admin: &Principal) -> Result<&Inventory, GovernanceError> {
+    async fn inventory(&self, admin: &Principal) -> Result<Inventory, GovernanceError> {
         may_administer(admin)?;
-        Ok(&self.inventory)
+        Ok(self.inventory.clone())
     }
 
     async fn audit(

@@ -8,11 +8,16 @@ mod store;
 use std::sync::Arc;
 
 use crate::platform::db::Db;
+use crate::platform::descriptor::Built;
 use crate::platform::events::{OutboxTable, Wake};
 
 /// Builds the module's implementation of [`api::KitchenApi`]. Composition root only.
-pub fn build(db: Db, wake: Wake) -> Arc<dyn api::KitchenApi> {
-    Arc::new(service::KitchenService::new(db, wake))
+pub fn build(db: Db, wake: Wake) -> Built<dyn api::KitchenApi> {
+    let service = Arc::new(service::KitchenService::new(db, wake));
+    Built {
+        api: service.clone(),
+        handler: service,
+    }
 }
 
 /// The module as the composition root wires it: its descriptor, routes and outbox.

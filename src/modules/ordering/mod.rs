@@ -12,6 +12,7 @@ use std::sync::Arc;
 use crate::modules::catalog::api::CatalogApi;
 use crate::platform::config::OrderingSettings;
 use crate::platform::db::Db;
+use crate::platform::descriptor::Built;
 use crate::platform::events::{OutboxTable, Wake};
 
 /// Builds the module's implementation of [`api::OrderingApi`]. Composition root only.
@@ -20,13 +21,17 @@ pub fn build(
     catalog: Arc<dyn CatalogApi>,
     settings: &OrderingSettings,
     wake: Wake,
-) -> Arc<dyn api::OrderingApi> {
-    Arc::new(service::OrderingService::new(
+) -> Built<dyn api::OrderingApi> {
+    let service = Arc::new(service::OrderingService::new(
         db,
         catalog,
         settings.clone(),
         wake,
-    ))
+    ));
+    Built {
+        api: service.clone(),
+        handler: service,
+    }
 }
 
 /// The module as the composition root wires it: its descriptor, routes and outbox.

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use crate::modules::ordering::api::OrderingApi;
 use crate::platform::config::PaymentSettings;
 use crate::platform::db::Db;
+use crate::platform::descriptor::Built;
 use crate::platform::events::{OutboxTable, Wake};
 
 /// Builds the module's implementation of [`api::PaymentsApi`]. Composition root only.
@@ -20,14 +21,18 @@ pub fn build(
     processor: Arc<dyn api::CardProcessor>,
     settings: &PaymentSettings,
     wake: Wake,
-) -> Arc<dyn api::PaymentsApi> {
-    Arc::new(service::PaymentsService::new(
+) -> Built<dyn api::PaymentsApi> {
+    let service = Arc::new(service::PaymentsService::new(
         db,
         ordering,
         processor,
         settings.clone(),
         wake,
-    ))
+    ));
+    Built {
+        api: service.clone(),
+        handler: service,
+    }
 }
 
 /// The built-in sandbox card processor (see its magic tokens in the API docs).

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use crate::platform::background::Background;
 use crate::platform::config::WebhookSettings;
 use crate::platform::db::Db;
+use crate::platform::descriptor::Built;
 use crate::platform::events::OutboxTable;
 
 /// Builds the module's implementation of [`api::WebhooksApi`] and its delivery worker, which
@@ -22,7 +23,7 @@ pub fn build(
     db: Db,
     settings: &WebhookSettings,
     catalog: Vec<api::EventType>,
-) -> (Arc<dyn api::WebhooksApi>, Background) {
+) -> (Built<dyn api::WebhooksApi>, Background) {
     let service = Arc::new(service::WebhooksService::new(db, settings.clone(), catalog));
     let sender = service.clone();
     let worker = Background::new(move || {
@@ -33,7 +34,11 @@ pub fn build(
             }
         }
     });
-    (service, worker)
+    let built: Built<dyn api::WebhooksApi> = Built {
+        api: service.clone(),
+        handler: service,
+    };
+    (built, worker)
 }
 
 /// The module as the composition root wires it: its descriptor, routes and outbox.

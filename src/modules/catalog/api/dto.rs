@@ -1,4 +1,3 @@
-use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -6,7 +5,7 @@ use validator::Validate;
 
 use crate::platform::lenient;
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11", "name": "Coffee",
     "description": "Espresso-based drinks", "position": 1, "version": 1,
@@ -24,7 +23,7 @@ pub struct Category {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Coffee", "description": "Espresso-based drinks", "position": 1}))]
 pub struct NewCategory {
@@ -41,7 +40,7 @@ pub struct NewCategory {
     pub position: i32,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Hot coffee"}))]
 pub struct CategoryPatch {
@@ -58,7 +57,7 @@ pub struct CategoryPatch {
 }
 
 /// One choice inside an option group, e.g. "Oat milk" (+40).
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct OptionChoice {
     pub id: String,
     pub name: String,
@@ -67,7 +66,7 @@ pub struct OptionChoice {
 }
 
 /// A set of choices such as size or milk, with how many may be picked.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct OptionGroup {
     pub id: String,
     pub name: String,
@@ -76,7 +75,7 @@ pub struct OptionGroup {
     pub options: Vec<OptionChoice>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11", "category_id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11",
     "name": "Flat white", "description": "Double ristretto, steamed milk", "price": 380,
@@ -141,7 +140,7 @@ pub struct NewOptionGroup {
     pub options: Vec<NewOption>,
 }
 
-#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "category_id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11", "name": "Flat white",
@@ -197,7 +196,7 @@ fn yes() -> bool {
 
 /// Fields to change; absent fields stay as they are. `option_groups`, when present, replaces
 /// every group (their option ids change).
-#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"price": 400, "tags": ["vegetarian", "contains-milk"]}))]
 pub struct ItemPatch {
@@ -231,14 +230,14 @@ pub struct ItemPatch {
     pub option_groups: Option<Vec<NewOptionGroup>>,
 }
 
-#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"available": false}))]
 pub struct AvailabilityRequest {
     pub available: bool,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct MenuCategory {
     pub id: String,
     pub name: String,
@@ -247,7 +246,7 @@ pub struct MenuCategory {
 }
 
 /// The available menu, grouped by category in menu order.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"categories": [{
     "id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11", "name": "Coffee",
     "description": "Espresso drinks from our own roast",
@@ -263,16 +262,8 @@ pub struct Menu {
     pub categories: Vec<MenuCategory>,
 }
 
-/// The menu with its serialised JSON and entity tag, computed once per change.
-#[derive(Debug, Clone)]
-pub struct MenuSnapshot {
-    pub menu: Menu,
-    pub json: Bytes,
-    pub etag: String,
-}
-
 /// `?limit=&cursor=` on every list.
-#[derive(Debug, Clone, Default, Deserialize, Validate, IntoParams)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageRequest {
     /// Page size, 1 to 100 (default 20).
@@ -285,7 +276,7 @@ pub struct PageRequest {
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Validate, IntoParams)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ItemFilter {
     /// Only items of this category.
@@ -308,7 +299,7 @@ pub struct ItemFilter {
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"data": [{
     "id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f14", "category_id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11",
     "name": "Espresso", "description": "A double shot of house espresso", "price": 250,
@@ -322,7 +313,7 @@ pub struct ItemPage {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"data": [{
     "id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11", "name": "Coffee",
     "description": "Espresso drinks from our own roast", "position": 0, "version": 1,

@@ -2,6 +2,7 @@
 
 mod dto;
 mod error;
+pub mod events;
 
 use std::sync::Arc;
 
@@ -17,23 +18,24 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         owner: "front of house",
         purpose: "The menu: categories, items, prices, options and availability.",
         uses: &["identity"],
-        publishes: &[],
-        consumes: &[],
+        publishes: events::PUBLISHED,
+        consumes: events::CONSUMES,
     };
 
 pub use dto::{
     AvailabilityRequest, Category, CategoryPage, CategoryPatch, ItemFilter, ItemPage, ItemPatch,
-    Menu, MenuCategory, MenuItem, MenuSnapshot, NewCategory, NewItem, NewOption, NewOptionGroup,
-    OptionChoice, OptionGroup, PageRequest,
+    Menu, MenuCategory, MenuItem, NewCategory, NewItem, NewOption, NewOptionGroup, OptionChoice,
+    OptionGroup, PageRequest,
 };
 pub use error::CatalogError;
 
 #[async_trait]
 pub trait CatalogApi: Send + Sync {
-    /// The available menu grouped by category, with its serialised form and entity tag.
+    /// The available menu grouped by category. The same `Arc` until the menu changes, so
+    /// callers may cache what they derive from it (the HTTP layer caches its JSON and ETag).
     /// Served from memory; writes here invalidate it at once, other replicas within the
     /// configured TTL.
-    async fn menu(&self) -> Result<Arc<MenuSnapshot>, CatalogError>;
+    async fn menu(&self) -> Result<Arc<Menu>, CatalogError>;
 
     /// Current price, options and availability of each item in `ids` that exists, in the
     /// order asked. Missing ids are simply absent: the caller decides what that means.

@@ -1,5 +1,7 @@
 //! Catalog's HTTP operations: thin handlers over [`CatalogApi`].
 
+mod menu_body;
+
 use actix_web::http::header::{self, CacheControl, CacheDirective};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 
@@ -18,7 +20,9 @@ type Catalog = web::Data<dyn CatalogApi>;
 const MENU_MAX_AGE_SECS: u32 = 30;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(menu)
+    // One per worker: each serialises a new menu once.
+    cfg.app_data(web::Data::new(menu_body::MenuBody::default()))
+        .service(menu)
         .service(list_categories)
         .service(create_category)
         .service(get_category)
@@ -61,8 +65,13 @@ fn with_etag(mut res: HttpResponse, tag: &str) -> HttpResponse {
     )
 )]
 #[get("/v1/menu")]
-async fn menu(catalog: Catalog) -> Result<HttpResponse, Problem> {
-    let snapshot = catalog.menu().await?;
+async fn menu(
+    catalog: Catalog,
+    body: web::Data<menu_body::MenuBody>,
+) -> Result<HttpResponse, Problem> {
+    let snapshot = body
+        .render(catalog.menu().await?)
+        .map_err(|e| Problem::internal(&e))?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .insert_header(CacheControl(vec![

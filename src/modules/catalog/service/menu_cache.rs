@@ -6,11 +6,11 @@
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::modules::catalog::api::MenuSnapshot;
+use crate::modules::catalog::api::Menu;
 
 pub struct MenuCache {
     ttl: Duration,
-    slot: RwLock<Option<(Instant, Arc<MenuSnapshot>)>>,
+    slot: RwLock<Option<(Instant, Arc<Menu>)>>,
 }
 
 impl MenuCache {
@@ -22,13 +22,13 @@ impl MenuCache {
     }
 
     /// The cached menu, unless it is missing or older than the TTL.
-    pub fn fresh(&self) -> Option<Arc<MenuSnapshot>> {
+    pub fn fresh(&self) -> Option<Arc<Menu>> {
         let guard = self.slot.read().ok()?;
         let (built, snapshot) = guard.as_ref()?;
         (built.elapsed() < self.ttl).then(|| snapshot.clone())
     }
 
-    pub fn store(&self, snapshot: Arc<MenuSnapshot>) {
+    pub fn store(&self, snapshot: Arc<Menu>) {
         if let Ok(mut guard) = self.slot.write() {
             *guard = Some((Instant::now(), snapshot));
         }
@@ -44,14 +44,9 @@ impl MenuCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::modules::catalog::api::Menu;
 
-    fn snapshot() -> Arc<MenuSnapshot> {
-        Arc::new(MenuSnapshot {
-            menu: Menu { categories: vec![] },
-            json: actix_web::web::Bytes::from_static(b"{}"),
-            etag: "\"x\"".into(),
-        })
+    fn snapshot() -> Arc<Menu> {
+        Arc::new(Menu { categories: vec![] })
     }
 
     #[test]

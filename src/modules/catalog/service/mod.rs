@@ -12,7 +12,7 @@ use menu_cache::MenuCache;
 
 use crate::modules::catalog::api::{
     CatalogApi, CatalogError, Category, CategoryPage, CategoryPatch, ItemFilter, ItemPage,
-    ItemPatch, MenuItem, MenuSnapshot, NewCategory, NewItem, NewOptionGroup, PageRequest,
+    ItemPatch, Menu, MenuItem, NewCategory, NewItem, NewOptionGroup, PageRequest,
 };
 use crate::modules::catalog::domain::{menu, rules};
 use crate::modules::catalog::store::{
@@ -39,7 +39,7 @@ impl CatalogService {
         }
     }
 
-    async fn build_menu(&self) -> Result<Arc<MenuSnapshot>, CatalogError> {
+    async fn build_menu(&self) -> Result<Arc<Menu>, CatalogError> {
         let (categories, items) = self
             .db
             .read(|conn| {
@@ -50,13 +50,7 @@ impl CatalogService {
                 Ok::<_, CatalogError>((categories, store::available_items(conn)?))
             })
             .await?;
-        let menu = menu::assemble(categories, items);
-        let json = serde_json::to_vec(&menu).map_err(|e| CatalogError::Internal(e.to_string()))?;
-        Ok(Arc::new(MenuSnapshot {
-            etag: etag::for_bytes(&json),
-            json: json.into(),
-            menu,
-        }))
+        Ok(Arc::new(menu::assemble(categories, items)))
     }
 
     async fn load_item(&self, id: &str) -> Result<MenuItem, CatalogError> {
@@ -126,7 +120,7 @@ fn category_etag(row: &CategoryRow) -> String {
 
 #[async_trait]
 impl CatalogApi for CatalogService {
-    async fn menu(&self) -> Result<Arc<MenuSnapshot>, CatalogError> {
+    async fn menu(&self) -> Result<Arc<Menu>, CatalogError> {
         if let Some(snapshot) = self.menu.fresh() {
             return Ok(snapshot);
         }

@@ -1,23 +1,21 @@
 //! The governance module's contract: usage metering (and the monthly counts quotas read),
 //! the API inventory and the audit trail.
 
-mod audit;
-mod inventory;
-mod usage;
+mod dto;
+mod error;
+pub mod events;
 
 use async_trait::async_trait;
 
 use crate::modules::identity::api::Principal;
-use crate::platform::events::EventHandler;
 
-pub use audit::{AuditEntry, AuditPage, AuditQuery};
-pub use inventory::{
+pub use dto::{AuditEntry, AuditPage, AuditQuery};
+pub use dto::{
     EventEntry, Inventory, InventorySource, ModuleEntry, OperationEntry, PlanEntry, PlansByCaller,
 };
-pub use usage::{Granularity, Subject, UsageQuery, UsageReport, UsageRow, UsageSample};
+pub use dto::{Granularity, Subject, UsageQuery, UsageReport, UsageRow, UsageSample};
 
-use crate::platform::problem::{Declared, DeclaresProblem};
-use crate::platform::validation::FieldError;
+pub use error::GovernanceError;
 
 /// What this module is, whose api it uses and which events it publishes and consumes.
 pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
@@ -27,51 +25,18 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         owner: "platform team",
         purpose: "The API inventory, usage metering and quotas, audit.",
         uses: &["identity"],
-        publishes: &[],
-        consumes: &[
-            // The gateway publishes what staff and admins did; governance keeps the audit trail.
-            crate::platform::descriptor::Consumes {
-                producer: "gateway",
-                event_types: &["audit.recorded"],
-            },
-        ],
+        publishes: events::PUBLISHED,
+        consumes: events::CONSUMES,
     };
 
-/// On the wire (a remote caller's answer): `{"code": "<variant>", "detail": <its data>}`.
-#[derive(Debug, thiserror::Error, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "code", content = "detail", rename_all = "snake_case")]
-pub enum GovernanceError {
-    #[error("invalid input")]
-    Validation(Vec<FieldError>),
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("internal error: {0}")]
-    Internal(String),
-}
-
-crate::internal_errors!(GovernanceError);
-
-impl DeclaresProblem for GovernanceError {
-    fn problem(&self) -> Declared {
-        match self {
-            Self::Validation(errors) => Declared::validation(errors),
-            Self::NotFound(_) => Declared::not_found(),
-            Self::Forbidden(_) => Declared::forbidden(),
-            Self::Internal(_) => Declared::internal(),
-        }
-    }
-}
-
+/// Its event handler consumes `audit.recorded` (from the gateway) into the audit trail.
 #[async_trait]
-/// Consumes `audit.recorded` (from the gateway) into the audit trail.
-pub trait GovernanceApi: EventHandler {
+pub trait GovernanceApi: Send + Sync {
     /// Counts one served request. In memory only, so it is cheap enough for every request;
     /// [`GovernanceApi::flush_usage`] writes the counts out in one batch.
-    fn record(&self, sample: UsageSample);
+    async fn record(&self, sample: UsageSample);
     /// Requests counted in memory and not yet flushed.
-    fn unflushed(&self) -> u64;
+    async fn unflushed(&self) -> u64;
     /// Writes the counts gathered since the last flush (kept for the next one on failure).
     async fn flush_usage(&self) -> Result<(), GovernanceError>;
     /// Calls a user made this calendar month (UTC), directly or through any of their API
@@ -84,7 +49,7 @@ pub trait GovernanceApi: EventHandler {
         viewer: &Principal,
         query: UsageQuery,
     ) -> Result<UsageReport, GovernanceError>;
-    fn inventory(&self, admin: &Principal) -> Result<&Inventory, GovernanceError>;
+    async fn inventory(&self, admin: &Principal) -> Result<Inventory, GovernanceError>;
     async fn audit(
         &self,
         admin: &Principal,

@@ -33,7 +33,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[get("/v1/admin/inventory")]
 async fn inventory(governance: Governance, caller: Caller) -> Result<HttpResponse, Problem> {
     Ok(with_policy(
-        HttpResponse::Ok().json(governance.inventory(&caller.0)?),
+        HttpResponse::Ok().json(governance.inventory(&caller.0).await?),
         UNCACHEABLE,
     ))
 }

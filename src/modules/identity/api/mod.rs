@@ -2,7 +2,7 @@
 
 mod dto;
 mod error;
-mod keys;
+pub mod events;
 mod principal;
 
 use async_trait::async_trait;
@@ -15,16 +15,16 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         owner: "platform team",
         purpose: "Accounts, sign-in sessions, roles and API keys.",
         uses: &[],
-        publishes: &[],
-        consumes: &[],
+        publishes: events::PUBLISHED,
+        consumes: events::CONSUMES,
     };
 
+pub use dto::{ApiKey, ApiKeyList, CreatedApiKey, NewApiKey, SCOPES};
 pub use dto::{
     LoginRequest, NewUser, RefreshRequest, RegisterRequest, SetPlanRequest, SetRolesRequest,
     TokenResponse, UpdateMeRequest, UserView,
 };
 pub use error::IdentityError;
-pub use keys::{ApiKey, ApiKeyList, CreatedApiKey, NewApiKey, SCOPES};
 pub use principal::{Caller, Principal, Role, roles};
 
 #[async_trait]

@@ -58,7 +58,7 @@ pub struct NewOrderLine {
 
 /// A new order. Prices, totals, status and owner are the server's to decide: sending them is
 /// refused as an unknown field.
-#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "lines": [{"item_id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11", "quantity": 2, "options": ["opt_0193a5c27d1e7cc09a513e0b8f0e2f12"]}],
@@ -113,7 +113,7 @@ pub enum OrderStatus {
     Cancelled,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "ord_0193a5c27d1e7cc09a513e0b8f0e2f11", "customer_id": "usr_0193a5c27d1e7cc09a513e0b8f0e2f10",
     "status": "placed", "lines": [{"id": "lin_0193a5c27d1e7cc09a513e0b8f0e2f13", "item_id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11",
@@ -149,7 +149,7 @@ pub struct Order {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Validate, IntoParams)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrderFilter {
     /// Only orders in this status.
@@ -194,7 +194,7 @@ pub struct OrderPayment {
 }
 
 /// Newest first.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OrderPage {
     pub data: Vec<Order>,
     pub next_cursor: Option<String>,

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{PartialSchema, ToSchema};
 
-use crate::platform::descriptor::EventSpec;
+use crate::platform::descriptor::{Consumes, EventSpec};
 
 use super::Fulfillment;
 
@@ -97,3 +97,24 @@ pub struct OrderCancelled {
     pub order_id: String,
     pub refund_due: bool,
 }
+
+/// The events it consumes, by producer: declared here by the consumer itself.
+pub const CONSUMES: &[Consumes] = &[
+    // Captures pay the order; every settled charge and refund is kept for the order's view.
+    Consumes {
+        producer: "payments",
+        event_types: &["payment.captured", "payment.failed", "payment.refunded"],
+    },
+    Consumes {
+        producer: "kitchen",
+        event_types: &["ticket.started", "ticket.ready"],
+    },
+    Consumes {
+        producer: "delivery",
+        event_types: &[
+            "delivery.created",
+            "delivery.picked_up",
+            "delivery.delivered",
+        ],
+    },
+];

@@ -13,7 +13,7 @@ pub use dto::{
 pub use error::OrderingError;
 
 use crate::modules::identity::api::Principal;
-use crate::platform::events::{EventHandler, StoredEvent};
+use crate::platform::events::StoredEvent;
 
 /// What this module is, whose api it uses and which events it publishes and consumes.
 pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
@@ -24,30 +24,12 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         purpose: "Orders from basket to hand-over: pricing, status and its live feed.",
         uses: &["identity", "catalog"],
         publishes: events::PUBLISHED,
-        consumes: &[
-            // Captures pay the order; every settled charge and refund is kept for the order's view.
-            crate::platform::descriptor::Consumes {
-                producer: "payments",
-                event_types: &["payment.captured", "payment.failed", "payment.refunded"],
-            },
-            crate::platform::descriptor::Consumes {
-                producer: "kitchen",
-                event_types: &["ticket.started", "ticket.ready"],
-            },
-            crate::platform::descriptor::Consumes {
-                producer: "delivery",
-                event_types: &[
-                    "delivery.created",
-                    "delivery.picked_up",
-                    "delivery.delivered",
-                ],
-            },
-        ],
+        consumes: events::CONSUMES,
     };
 
 /// Also consumes payment, kitchen and delivery events (see `MODULE.consumes`).
 #[async_trait]
-pub trait OrderingApi: EventHandler {
+pub trait OrderingApi: Send + Sync {
     /// Prices the lines from the catalog and places the order for `customer`. With a
     /// `request_key` (the client's `Idempotency-Key`), placing again with the same key
     /// returns the order already placed instead of a second one — also after a crash.

@@ -17,7 +17,7 @@ pub struct PaymentRequest {
     pub card_token: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Card {
     pub brand: String,
     pub last4: String,
@@ -36,7 +36,7 @@ pub enum PaymentStatus {
     Failed,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "pay_0193a5c27d1e7cc09a513e0b8f0e2f11", "order_id": "ord_0193a5c27d1e7cc09a513e0b8f0e2f11",
     "status": "captured", "amount": 924, "refunded_amount": 0, "currency": "EUR",
@@ -66,7 +66,7 @@ pub struct PayOutcome {
 }
 
 /// Every attempt to pay one order, oldest first.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PaymentList {
     #[schema(max_items = 100)]
     pub data: Vec<Payment>,
@@ -83,7 +83,7 @@ pub struct RefundRequest {
     pub amount: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"id": "rfd_0193a5c27d1e7cc09a513e0b8f0e2f81", "payment_id": "pay_0193a5c27d1e7cc09a513e0b8f0e2f16",
     "amount": 500, "created_at": "2026-11-21T12:40:00Z"}))]
 pub struct Refund {

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{PartialSchema, ToSchema};
 
-use crate::platform::descriptor::EventSpec;
+use crate::platform::descriptor::{Consumes, EventSpec};
 
 pub const PAYMENT_CAPTURED: &str = "payment.captured";
 pub const PAYMENT_FAILED: &str = "payment.failed";
@@ -44,3 +44,9 @@ pub struct PaymentEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refunded: Option<i64>,
 }
+
+/// The events it consumes, by producer: declared here by the consumer itself.
+pub const CONSUMES: &[Consumes] = &[Consumes {
+    producer: "ordering",
+    event_types: &["order.cancelled"],
+}];

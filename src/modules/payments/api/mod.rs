@@ -14,7 +14,6 @@ pub use error::PaymentsError;
 pub use processor::{CardProcessor, Charge, ChargeError};
 
 use crate::modules::identity::api::Principal;
-use crate::platform::events::EventHandler;
 
 /// What this module is, whose api it uses and which events it publishes and consumes.
 pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
@@ -25,15 +24,12 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         purpose: "Card payments and refunds through a processor, idempotently.",
         uses: &["identity", "ordering"],
         publishes: events::PUBLISHED,
-        consumes: &[crate::platform::descriptor::Consumes {
-            producer: "ordering",
-            event_types: &["order.cancelled"],
-        }],
+        consumes: events::CONSUMES,
     };
 
 /// Also consumes `order.cancelled` to refund paid orders.
 #[async_trait]
-pub trait PaymentsApi: EventHandler {
+pub trait PaymentsApi: Send + Sync {
     /// Charges the order's total once per `(caller, idempotency_key)`: a repeat with the same
     /// body gets the first outcome, with another body `IdempotencyMismatch`.
     async fn pay(

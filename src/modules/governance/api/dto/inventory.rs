@@ -1,7 +1,7 @@
 //! The API inventory: what Brigade serves, generated from the code and the live OpenAPI
 //! document when the binary starts.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// What the composition root hands governance to build the inventory from.
@@ -17,7 +17,7 @@ pub struct InventorySource {
     pub operational: Vec<OperationEntry>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"name": "ordering", "version": "1.0.0", "owner": "front-of-house",
     "purpose": "Orders: placing, pricing, following and cancelling them.", "depends_on": ["catalog"], "operations": 6}))]
 pub struct ModuleEntry {
@@ -31,7 +31,7 @@ pub struct ModuleEntry {
     pub operations: usize,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"method": "POST", "path": "/v1/orders", "operation_id": "place_order", "module": "ordering",
     "summary": "Place an order", "visibility": "partner", "scopes": ["orders:write"], "auth": ["api_key", "bearer"],
     "rate_limit": {"user": "standard", "staff": "internal"}, "deprecated": false, "sunset": null}))]
@@ -56,14 +56,14 @@ pub struct OperationEntry {
     pub sunset: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct PlansByCaller {
     pub anonymous: Option<String>,
     pub user: Option<String>,
     pub staff: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"event_type": "order.paid", "version": 1, "producer": "ordering", "consumers": ["kitchen", "webhooks"],
     "summary": "The order was paid; the kitchen can start.", "schema": {"type": "object"}}))]
 pub struct EventEntry {
@@ -77,7 +77,7 @@ pub struct EventEntry {
     pub schema: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"name": "standard", "per_second": 20, "per_minute": 600, "monthly_quota": 1000000}))]
 pub struct PlanEntry {
     pub name: String,
@@ -87,7 +87,7 @@ pub struct PlanEntry {
     pub monthly_quota: u64,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Inventory {
     pub modules: Vec<ModuleEntry>,
     pub operations: Vec<OperationEntry>,

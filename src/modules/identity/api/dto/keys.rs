@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::Role;
+use crate::modules::identity::api::Role;
 
 /// Every scope, and the roles that may grant it (admins may grant all). A key never gets
 /// more than its owner's roles allow, checked when it is created and again on each use.
@@ -36,7 +36,7 @@ pub struct NewApiKey {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"id": "key_0193a5c27d1e7cc09a513e0b8f0e2f21", "name": "POS integration", "prefix": "bk_ab12cd34",
     "scopes": ["orders:read", "orders:write"], "created_at": "2026-11-21T09:30:00Z", "expires_at": null,
     "last_used_at": "2026-11-21T12:00:00Z", "revoked_at": null}))]
@@ -53,7 +53,7 @@ pub struct ApiKey {
 }
 
 /// A new or rotated key: the only time its secret is shown.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CreatedApiKey {
     #[serde(flatten)]
     pub key: ApiKey,
@@ -62,7 +62,7 @@ pub struct CreatedApiKey {
     pub secret: String,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ApiKeyList {
     pub data: Vec<ApiKey>,
 }

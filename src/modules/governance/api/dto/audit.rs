@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"id": "aud_0193a5c27d1e7cc09a513e0b8f0e2f31", "at": "2026-11-21T12:00:00Z",
     "actor_id": "usr_0193a5c27d1e7cc09a513e0b8f0e2f01", "key_id": null, "actor_roles": ["customer", "staff"],
     "action": "PATCH /v1/catalog/items/{id}", "path": "/v1/catalog/items/itm_0193a5c27d1e7cc09a513e0b8f0e2f11",
@@ -37,7 +37,7 @@ pub struct AuditEntry {
     pub after: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Validate, IntoParams)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
@@ -68,7 +68,7 @@ pub struct AuditQuery {
 }
 
 /// Newest first.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AuditPage {
     pub data: Vec<AuditEntry>,
     pub next_cursor: Option<String>,

@@ -68,7 +68,7 @@ pub enum Granularity {
 }
 
 /// Filters of a usage report. Without `from`/`to`: the last 30 days.
-#[derive(Debug, Clone, Default, Deserialize, Validate, IntoParams)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct UsageQuery {
@@ -93,7 +93,7 @@ pub struct UsageQuery {
 }
 
 /// Calls of one subject to one operation with one status class in one period.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct UsageRow {
     pub period_start: DateTime<Utc>,
     /// `api_key`, `user` or `anonymous`.
@@ -114,7 +114,7 @@ pub struct UsageRow {
     pub latency_buckets: Vec<u64>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"from": "2026-11-21T00:00:00Z", "to": "2026-11-22T00:00:00Z", "group_by": "hour",
     "latency_bucket_bounds_ms": [5, 10, 25, 50, 100, 250, 1000], "total": 42,
     "data": [{"period_start": "2026-11-21T12:00:00Z", "subject": "api_key", "key_id": "key_0193a5c27d1e7cc09a513e0b8f0e2f21",

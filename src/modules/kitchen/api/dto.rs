@@ -1,0 +1,91 @@
+//! What the module's calls take and return.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+// Stored by the same names (`strum`), read back strictly.
+#[derive(strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
+pub enum TicketStatus {
+    Queued,
+    InPreparation,
+    Ready,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+// Stored by the same names (`strum`), read back strictly.
+#[derive(strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
+pub enum LineStatus {
+    Queued,
+    Started,
+    Done,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TicketLine {
+    pub id: String,
+    pub station: String,
+    pub name: String,
+    pub quantity: u32,
+    pub options: Vec<String>,
+    pub status: LineStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"id": "tkt_0193a5c27d1e7cc09a513e0b8f0e2f61", "order_id": "ord_0193a5c27d1e7cc09a513e0b8f0e2f15",
+    "status": "in_preparation", "lines": [{"id": "tln_0193a5c27d1e7cc09a513e0b8f0e2f62", "station": "bar",
+        "name": "Flat white", "quantity": 2, "options": ["Oat"], "status": "started"}],
+    "created_at": "2026-11-21T12:01:00Z", "updated_at": "2026-11-21T12:02:00Z"}))]
+pub struct Ticket {
+    pub id: String,
+    pub order_id: String,
+    pub status: TicketStatus,
+    /// With a `station` filter, only that station's lines.
+    pub lines: Vec<TicketLine>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TicketFilter {
+    /// The ticket of this order.
+    #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
+    pub order_id: Option<String>,
+    /// Tickets with lines at this station, showing only those lines.
+    #[validate(length(min = 1, max = 32))]
+    #[param(min_length = 1, max_length = 32)]
+    pub station: Option<String>,
+    pub status: Option<TicketStatus>,
+    /// Page size, 1 to 100 (default 20).
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    #[validate(length(min = 1, max = 512))]
+    #[param(min_length = 1, max_length = 512)]
+    pub cursor: Option<String>,
+}
+
+/// Oldest first: the queue order.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TicketPage {
+    pub data: Vec<Ticket>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StreamQuery {
+    /// Only this station's events (tickets that involve it, its lines).
+    #[validate(length(min = 1, max = 32))]
+    #[param(min_length = 1, max_length = 32)]
+    pub station: Option<String>,
+}
