@@ -39,6 +39,9 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document as YAML (what openapi.yaml holds).
     Openapi,
+    /// Print the module graph (Mermaid) and the event catalogue (Markdown), as the README's
+    /// architecture map shows them.
+    Modules,
     /// Manage accounts.
     #[command(subcommand)]
     Users(UsersCommand),
@@ -80,6 +83,10 @@ pub fn run() -> ExitCode {
         print!("{}", spec::to_yaml(&openapi()));
         return ExitCode::SUCCESS;
     }
+    if let Some(Command::Modules) = cli.command {
+        print!("{}", crate::app::module_map());
+        return ExitCode::SUCCESS;
+    }
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(s) => s,
         Err(e) => {
@@ -95,7 +102,9 @@ pub fn run() -> ExitCode {
             Command::Users(UsersCommand::Add { email, role, name }) => {
                 add_user(settings, email, role, name).await
             }
-            Command::Openapi => unreachable!("handled before configuration is read"),
+            Command::Openapi | Command::Modules => {
+                unreachable!("handled before configuration is read")
+            }
         }
     });
     match result {

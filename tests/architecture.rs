@@ -417,3 +417,73 @@ fn handlers_leave_authorization_to_their_service() {
     }
     assert!(violations.is_empty(), "{}", violations.join("\n"));
 }
+
+/// What a module folder holds that does not match the one layout every module shares:
+/// `mod.rs`, `api/` (`mod.rs`, `dto.rs`, `error.rs`, `events.rs`), `domain/`, `store/`,
+/// `http/`, `service.rs` (with its parts under `service/`).
+fn layout_violations(entries: &BTreeSet<String>, api: &BTreeSet<String>) -> Vec<String> {
+    const REQUIRED: &[&str] = &["mod.rs", "api", "domain", "store", "http", "service.rs"];
+    const API: &[&str] = &["mod.rs", "dto.rs", "error.rs", "events.rs"];
+    let mut wrong: Vec<String> = REQUIRED
+        .iter()
+        .filter(|e| !entries.contains(**e))
+        .map(|e| format!("missing {e}"))
+        .collect();
+    wrong.extend(
+        entries
+            .iter()
+            .filter(|e| !REQUIRED.contains(&e.as_str()) && e.as_str() != "service")
+            .map(|e| {
+                format!("unexpected {e} (its place is in api/, domain/, store/, http/ or service/)")
+            }),
+    );
+    wrong.extend(
+        API.iter()
+            .filter(|e| !api.contains(**e))
+            .map(|e| format!("missing api/{e}")),
+    );
+    wrong
+}
+
+fn entries(dir: &Path) -> BTreeSet<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn every_module_has_the_same_layout() {
+    for module in module_names() {
+        let root = Path::new(ROOT).join("src/modules").join(&module);
+        let wrong = layout_violations(&entries(&root), &entries(&root.join("api")));
+        assert!(wrong.is_empty(), "{module}: {wrong:?}");
+    }
+}
+
+#[test]
+fn the_layout_check_catches_a_planted_violation() {
+    let set = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<BTreeSet<_>>();
+    let good = set(&[
+        "mod.rs",
+        "api",
+        "domain",
+        "store",
+        "http",
+        "service.rs",
+        "service",
+    ]);
+    let api = set(&["mod.rs", "dto.rs", "error.rs", "events.rs"]);
+    assert!(layout_violations(&good, &api).is_empty());
+    let mut stray = good.clone();
+    stray.insert("api_keys.rs".into());
+    stray.remove("domain");
+    assert_eq!(
+        layout_violations(&stray, &set(&["mod.rs", "dto.rs", "error.rs"])),
+        [
+            "missing domain",
+            "unexpected api_keys.rs (its place is in api/, domain/, store/, http/ or service/)",
+            "missing api/events.rs"
+        ]
+    );
+}

@@ -10,6 +10,7 @@ mod events_admin;
 mod health;
 mod inventory;
 mod metrics;
+mod module_map;
 mod problem_pages;
 mod tls;
 
@@ -41,6 +42,7 @@ use crate::platform::http::{
 
 pub use demo::load_demo_menu;
 pub use docs::openapi;
+pub use module_map::markdown as module_map;
 
 /// Every module's implementation, wired to the shared database.
 #[derive(Clone)]

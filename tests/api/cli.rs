@@ -24,10 +24,21 @@ fn openapi_subcommand_prints_yaml() {
 }
 
 #[test]
+fn modules_subcommand_prints_the_module_map() {
+    let out = brigade().arg("modules").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("```mermaid\nflowchart LR\n"));
+    assert!(text.contains("| `order.paid` | 1 | ordering | kitchen, webhooks |"));
+}
+
+#[test]
 fn help_explains_each_subcommand() {
     let out = brigade().arg("--help").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    for sub in ["serve", "migrate", "openapi", "users", "--config"] {
+    for sub in [
+        "serve", "migrate", "openapi", "modules", "users", "--config",
+    ] {
         assert!(text.contains(sub), "--help mentions {sub}");
     }
     let out = brigade().args(["serve", "--help"]).output().unwrap();

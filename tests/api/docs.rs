@@ -70,3 +70,16 @@ fn every_tag_an_operation_uses_is_declared() {
     }
     assert!(doc["servers"].as_array().is_some_and(|s| !s.is_empty()));
 }
+
+#[test]
+fn the_readme_s_module_map_is_what_brigade_modules_prints() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md is committed at the repository root");
+    let (begin, end) = ("<!-- brigade modules -->\n", "<!-- /brigade modules -->");
+    let start = readme.find(begin).expect("the README marks its module map") + begin.len();
+    let stop = readme[start..].find(end).expect("the module map ends") + start;
+    assert!(
+        readme[start..stop] == brigade::app::module_map(),
+        "the README's module map is stale: paste the output of `brigade modules` between the markers"
+    );
+}

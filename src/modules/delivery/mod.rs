@@ -2,6 +2,7 @@
 //! can follow one.
 
 pub mod api;
+mod domain;
 mod http;
 mod service;
 mod store;

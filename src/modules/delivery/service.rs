@@ -9,6 +9,7 @@ use crate::modules::delivery::api::{
     Delivery, DeliveryApi, DeliveryError, DeliveryFilter, DeliveryPage, DeliveryStatus, Location,
     Tracking,
 };
+use crate::modules::delivery::domain::steps;
 use crate::modules::delivery::store::{self, DeliveryRow, Outbox};
 use crate::modules::identity::api::{Principal, Role, roles};
 use crate::platform::config::DeliverySettings;
@@ -32,13 +33,6 @@ fn delivery_event(kind: &str, row: &DeliveryRow, with_code: bool) -> Event {
     Event::new(kind, 1, &row.order_id, &payload)
 }
 
-/// One courier step: the states it starts from, where it leads, and what it announces.
-struct Step {
-    from: DeliveryStatus,
-    to: DeliveryStatus,
-    announces: Option<&'static str>,
-}
-
 impl DeliveryService {
     pub fn new(db: Db, settings: DeliverySettings, wake: Wake) -> Self {
         Self { db, settings, wake }
@@ -48,7 +42,7 @@ impl DeliveryService {
         &self,
         courier: &Principal,
         id: &str,
-        step: Step,
+        step: steps::Step,
         position: Option<Location>,
     ) -> Result<Delivery, DeliveryError> {
         // Only couriers move deliveries, whoever calls.
@@ -64,28 +58,17 @@ impl DeliveryService {
             .write(move |c| {
                 let mut row = store::find(c, &key)?
                     .ok_or_else(|| DeliveryError::NotFound(format!("no delivery with id {key}")))?;
-                // Another courier's delivery is none of this one's business: as if absent.
-                match &row.courier_id {
-                    Some(owner) if *owner != courier_id && !overrides => {
-                        return Err(DeliveryError::NotFound(format!(
-                            "no delivery with id {key}"
-                        )));
-                    }
-                    _ => {}
-                }
                 let current = row.status()?;
-                if current != step.from {
-                    return Err(DeliveryError::Conflict(format!(
-                        "the delivery is {}, not {}",
-                        store::status_name(current),
-                        store::status_name(step.from)
-                    )));
-                }
+                let mover = steps::Mover {
+                    courier_id: &courier_id,
+                    overrides,
+                };
+                step.allowed(&key, current, row.courier_id.as_deref(), mover)?;
                 let now = Utc::now().naive_utc();
-                if step.to == DeliveryStatus::Claimed {
+                if step.claims() {
                     row.courier_id = Some(courier_id.clone());
                 }
-                if step.to == DeliveryStatus::PickedUp && current != DeliveryStatus::PickedUp {
+                if step.starts_eta(current) {
                     row.eta = Some(now + eta);
                 }
                 if let Some(p) = position {
@@ -109,14 +92,6 @@ impl DeliveryService {
         self.wake.published();
         Ok(Delivery::try_from(row)?)
     }
-}
-
-/// A delivery as offered to every courier: the area to ride to, not the door.
-fn on_offer(mut delivery: Delivery) -> Delivery {
-    if let Some(address) = delivery.address.as_object_mut() {
-        address.retain(|field, _| matches!(field.as_str(), "city" | "postal_code" | "country"));
-    }
-    delivery
 }
 
 #[async_trait]
@@ -150,7 +125,7 @@ impl DeliveryApi for DeliveryService {
                 let offered = me.is_some() && row.courier_id != me;
                 let delivery = Delivery::try_from(row)?;
                 Ok(if offered {
-                    on_offer(delivery)
+                    steps::on_offer(delivery)
                 } else {
                     delivery
                 })
@@ -160,21 +135,11 @@ impl DeliveryApi for DeliveryService {
     }
 
     async fn claim(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError> {
-        let step = Step {
-            from: DeliveryStatus::AwaitingCourier,
-            to: DeliveryStatus::Claimed,
-            announces: None,
-        };
-        self.step(courier, id, step, None).await
+        self.step(courier, id, steps::CLAIM, None).await
     }
 
     async fn pick_up(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError> {
-        let step = Step {
-            from: DeliveryStatus::Claimed,
-            to: DeliveryStatus::PickedUp,
-            announces: Some(ev::DELIVERY_PICKED_UP),
-        };
-        self.step(courier, id, step, None).await
+        self.step(courier, id, steps::PICK_UP, None).await
     }
 
     async fn ping(
@@ -183,21 +148,11 @@ impl DeliveryApi for DeliveryService {
         id: &str,
         at: Location,
     ) -> Result<Delivery, DeliveryError> {
-        let step = Step {
-            from: DeliveryStatus::PickedUp,
-            to: DeliveryStatus::PickedUp,
-            announces: None,
-        };
-        self.step(courier, id, step, Some(at)).await
+        self.step(courier, id, steps::PING, Some(at)).await
     }
 
     async fn deliver(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError> {
-        let step = Step {
-            from: DeliveryStatus::PickedUp,
-            to: DeliveryStatus::Delivered,
-            announces: Some(ev::DELIVERY_DELIVERED),
-        };
-        self.step(courier, id, step, None).await
+        self.step(courier, id, steps::DELIVER, None).await
     }
 
     async fn track(&self, code: &str) -> Result<Tracking, DeliveryError> {

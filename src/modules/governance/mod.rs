@@ -2,7 +2,6 @@
 //! the audit trail — the operator's view of every API in one place.
 
 pub mod api;
-mod audit;
 mod domain;
 mod http;
 mod service;

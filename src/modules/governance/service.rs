@@ -1,5 +1,7 @@
 //! The governance module's implementation of its contract.
 
+mod audit;
+
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -209,14 +211,14 @@ impl GovernanceApi for GovernanceService {
         query: AuditQuery,
     ) -> Result<AuditPage, GovernanceError> {
         may_administer(admin)?;
-        crate::modules::governance::audit::page(&self.db, query).await
+        audit::page(&self.db, query).await
     }
 }
 
 #[async_trait]
 impl EventHandler for GovernanceService {
     async fn handle(&self, event: &Event) -> Result<(), String> {
-        crate::modules::governance::audit::consume(&self.db, event).await
+        audit::consume(&self.db, event).await
     }
 }
 

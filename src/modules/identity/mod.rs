@@ -1,7 +1,6 @@
 //! Identity: accounts, credentials, sessions and roles.
 
 pub mod api;
-mod api_keys;
 mod domain;
 mod http;
 mod service;

@@ -1,25 +1,27 @@
 //! The identity module's implementation of its contract.
 
+mod api_keys;
+
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{Duration, NaiveDateTime, Utc};
 use tokio::sync::Semaphore;
 
-use super::api::{
+use crate::modules::identity::api::{
     ApiKey, CreatedApiKey, IdentityApi, IdentityError, LoginRequest, NewApiKey, NewUser, Principal,
     RegisterRequest, Role, TokenResponse, UpdateMeRequest, UserView,
 };
-use super::api_keys::ApiKeys;
-use super::domain::hasher::Hasher;
-use super::domain::throttle::Policy;
-use super::domain::tokens::TokenKeys;
-use super::domain::{email, password, roles};
-use super::store::{self, SessionRow, UserRow};
+use crate::modules::identity::domain::hasher::Hasher;
+use crate::modules::identity::domain::throttle::Policy;
+use crate::modules::identity::domain::tokens::TokenKeys;
+use crate::modules::identity::domain::{email, password, roles};
+use crate::modules::identity::store::{self, SessionRow, UserRow};
 use crate::platform::config::AuthSettings;
 use crate::platform::db::{Db, is_unique_violation};
 use crate::platform::ids::{new_id, random_token, token_digest};
 use crate::platform::validation::FieldError;
+use api_keys::ApiKeys;
 
 pub struct IdentityService {
     db: Db,
@@ -483,6 +485,6 @@ impl IdentityApi for IdentityService {
 /// Only admins read and change other people's accounts, whoever calls.
 fn may_administer(actor: &Principal) -> Result<(), IdentityError> {
     actor
-        .require(super::api::roles::ADMINS)
+        .require(crate::modules::identity::api::roles::ADMINS)
         .map_err(IdentityError::Forbidden)
 }

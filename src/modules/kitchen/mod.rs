@@ -1,6 +1,7 @@
 //! Kitchen: a ticket per paid order, its lines routed to the stations that prepare them.
 
 pub mod api;
+mod domain;
 mod http;
 mod service;
 mod store;

@@ -9,6 +9,7 @@ use crate::modules::kitchen::api::events as ev;
 use crate::modules::kitchen::api::{
     KitchenApi, KitchenError, LineStatus, Ticket, TicketFilter, TicketPage, TicketStatus,
 };
+use crate::modules::kitchen::domain::tickets::{self, LineMove};
 use crate::modules::kitchen::store::{self, LineRow, Outbox, PageQuery, TicketRow};
 use crate::platform::db::{Db, DbConn};
 use crate::platform::events::{Event, EventHandler, OutboxTable, StoredEvent, Wake, scan};
@@ -20,22 +21,13 @@ pub struct KitchenService {
     wake: Wake,
 }
 
-fn ticket_event(kind: &str, t: &Ticket, line: Option<(&str, &str)>) -> Event {
-    let mut stations: Vec<String> = if line.is_none() {
-        t.lines.iter().map(|l| l.station.clone()).collect()
-    } else {
-        Vec::new()
-    };
-    stations.sort();
-    stations.dedup();
-    let payload = ev::TicketEvent {
-        order_id: t.order_id.clone(),
-        ticket_id: t.id.clone(),
-        line_id: line.map(|l| l.0.to_owned()),
-        station: line.map(|l| l.1.to_owned()),
-        stations,
-    };
-    Event::new(kind, 1, &t.order_id, &payload)
+fn ticket_event(kind: &str, ticket: &Ticket, line: Option<(&str, &str)>) -> Event {
+    Event::new(
+        kind,
+        1,
+        &ticket.order_id,
+        &tickets::announcement(ticket, line),
+    )
 }
 
 impl KitchenService {
@@ -47,13 +39,12 @@ impl KitchenService {
         &self,
         ticket_id: &str,
         line_id: &str,
-        from: LineStatus,
-        to: LineStatus,
+        step: LineMove,
     ) -> Result<Ticket, KitchenError> {
         let (tid, lid) = (ticket_id.to_owned(), line_id.to_owned());
         let ticket = self
             .db
-            .write(move |c| change_line_in(c, &tid, &lid, from, to))
+            .write(move |c| change_line_in(c, &tid, &lid, step))
             .await?;
         self.wake.published();
         Ok(ticket)
@@ -64,25 +55,13 @@ fn change_line_in(
     c: &mut DbConn,
     ticket_id: &str,
     line_id: &str,
-    from: LineStatus,
-    to: LineStatus,
+    step: LineMove,
 ) -> Result<Ticket, KitchenError> {
     let ticket = store::find(c, ticket_id)?
         .ok_or_else(|| KitchenError::NotFound(format!("no ticket with id {ticket_id}")))?;
-    let line = ticket
-        .lines
-        .iter()
-        .find(|l| l.id == line_id)
-        .cloned()
-        .ok_or_else(|| {
-            KitchenError::NotFound(format!("no line {line_id} on ticket {ticket_id}"))
-        })?;
-    if matches!(ticket.status, TicketStatus::Ready | TicketStatus::Cancelled) {
-        return Err(KitchenError::Conflict(format!(
-            "the ticket is {}",
-            store::ticket_status(ticket.status)
-        )));
-    }
+    let change = tickets::move_line(&ticket, line_id, step)?;
+    let (from, to) = step.statuses();
+    // The rule saw the line as `from`; the update checks it still is, against a racing cook.
     if !store::set_line_status(
         c,
         ticket_id,
@@ -90,42 +69,23 @@ fn change_line_in(
         &store::line_status(from),
         &store::line_status(to),
     )? {
-        return Err(KitchenError::Conflict(format!(
-            "the line is {}, not {}",
-            store::line_status(line.status),
-            store::line_status(from)
-        )));
+        return Err(KitchenError::Conflict(
+            "the line changed meanwhile; retry".into(),
+        ));
     }
-    let now = Utc::now().naive_utc();
-    let mut events = Vec::new();
-    let at = Some((line_id, line.station.as_str()));
-    if to == LineStatus::Started {
-        if ticket.status == TicketStatus::Queued {
-            store::set_ticket_status(
-                c,
-                ticket_id,
-                &store::ticket_status(TicketStatus::InPreparation),
-                now,
-            )?;
-            events.push(ticket_event(ev::TICKET_STARTED, &ticket, None));
-        }
-        events.push(ticket_event(ev::LINE_STARTED, &ticket, at));
-    } else {
-        events.push(ticket_event(ev::LINE_DONE, &ticket, at));
-        let others_done = ticket
-            .lines
-            .iter()
-            .all(|l| l.id == line_id || l.status == LineStatus::Done);
-        if others_done {
-            store::set_ticket_status(
-                c,
-                ticket_id,
-                &store::ticket_status(TicketStatus::Ready),
-                now,
-            )?;
-            events.push(ticket_event(ev::TICKET_READY, &ticket, None));
-        }
+    if let Some(status) = change.ticket_status {
+        store::set_ticket_status(
+            c,
+            ticket_id,
+            &store::ticket_status(status),
+            Utc::now().naive_utc(),
+        )?;
     }
+    let events: Vec<Event> = change
+        .events
+        .iter()
+        .map(|(kind, payload)| Event::new(kind, 1, &ticket.order_id, payload))
+        .collect();
     Outbox.append(c, &events)?;
     store::find(c, ticket_id)?.ok_or_else(|| KitchenError::NotFound(ticket_id.to_owned()))
 }
@@ -162,8 +122,7 @@ impl KitchenApi for KitchenService {
         line_id: &str,
     ) -> Result<Ticket, KitchenError> {
         may_cook(cook)?;
-        self.change_line(ticket_id, line_id, LineStatus::Queued, LineStatus::Started)
-            .await
+        self.change_line(ticket_id, line_id, LineMove::Start).await
     }
 
     async fn finish_line(
@@ -173,8 +132,7 @@ impl KitchenApi for KitchenService {
         line_id: &str,
     ) -> Result<Ticket, KitchenError> {
         may_cook(cook)?;
-        self.change_line(ticket_id, line_id, LineStatus::Started, LineStatus::Done)
-            .await
+        self.change_line(ticket_id, line_id, LineMove::Finish).await
     }
 
     async fn feed_head(&self, cook: &Principal) -> Result<i64, KitchenError> {
@@ -195,12 +153,7 @@ impl KitchenApi for KitchenService {
             .read(move |c| {
                 scan(&Outbox, c, after, 100, |e| match &station {
                     None => true,
-                    Some(st) => {
-                        e.payload["station"] == st.as_str()
-                            || e.payload["stations"]
-                                .as_array()
-                                .is_some_and(|all| all.iter().any(|s| s == st.as_str()))
-                    }
+                    Some(st) => tickets::concerns(&e.payload, st),
                 })
                 .map_err(KitchenError::from)
             })
@@ -242,19 +195,17 @@ impl EventHandler for KitchenService {
                 }
                 let now = Utc::now().naive_utc();
                 if kind == "order.cancelled" {
-                    if let Some(t) = store::by_order(c, &order.order_id)?
-                        && (t.status == "queued" || t.status == "in_preparation")
+                    if let Some(row) = store::by_order(c, &order.order_id)?
+                        && let Some(ticket) = store::find(c, &row.id)?
+                        && tickets::cancellable(ticket.status)
                     {
                         store::set_ticket_status(
                             c,
-                            &t.id,
+                            &ticket.id,
                             &store::ticket_status(TicketStatus::Cancelled),
                             now,
                         )?;
-                        if let Some(ticket) = store::find(c, &t.id)? {
-                            Outbox
-                                .append(c, &[ticket_event(ev::TICKET_CANCELLED, &ticket, None)])?;
-                        }
+                        Outbox.append(c, &[ticket_event(ev::TICKET_CANCELLED, &ticket, None)])?;
                     }
                     return Ok(());
                 }

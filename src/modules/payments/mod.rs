@@ -1,8 +1,8 @@
 //! Payments: charging orders through a card processor, idempotently, and refunds.
 
 pub mod api;
+mod domain;
 mod http;
-mod sandbox;
 mod service;
 mod store;
 
@@ -37,7 +37,7 @@ pub fn build(
 
 /// The built-in sandbox card processor (see its magic tokens in the API docs).
 pub fn sandbox_processor() -> Arc<dyn api::CardProcessor> {
-    Arc::new(sandbox::SandboxProcessor::default())
+    service::sandbox_processor()
 }
 
 /// The module as the composition root wires it: its descriptor, routes and outbox.

@@ -1,5 +1,7 @@
 //! The payments module's implementation of its contract, and its event consumer.
 
+mod sandbox;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,14 +17,13 @@ use crate::modules::payments::api::{
     Card, CardProcessor, ChargeError, PayOutcome, Payment, PaymentList, PaymentRequest,
     PaymentStatus, PaymentsApi, PaymentsError, Refund, RefundRequest,
 };
+use crate::modules::payments::domain::rules;
 use crate::modules::payments::store::{self, KeyRow, Outbox, PaymentRow};
 use crate::platform::config::PaymentSettings;
 use crate::platform::db::{Db, DbConn, is_unique_violation};
 use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
 use crate::platform::ids::{new_id, token_digest};
 use crate::platform::validation::FieldError;
-
-const MAX_KEY_LEN: usize = 255;
 
 pub struct PaymentsService {
     db: Db,
@@ -219,7 +220,7 @@ impl PaymentsService {
             .await?;
         self.wake.published();
         let row = self.load(&id).await?;
-        answer(row)
+        rules::answer(Payment::try_from(row)?)
     }
 
     async fn load(&self, id: &str) -> Result<PaymentRow, PaymentsError> {
@@ -308,42 +309,6 @@ fn resume(
     }
 }
 
-/// The HTTP-independent outcome of a settled payment: the payment, or why it failed.
-fn answer(row: PaymentRow) -> Result<Payment, PaymentsError> {
-    let payment = Payment::try_from(row)?;
-    match payment.status {
-        PaymentStatus::Captured => Ok(payment),
-        PaymentStatus::Pending => Err(PaymentsError::ProcessorTimeout {
-            payment_id: payment.id,
-        }),
-        PaymentStatus::Failed if payment.failure_reason.as_deref() == Some("invalid_token") => {
-            Err(PaymentsError::Validation(vec![FieldError::new(
-                "card_token",
-                "invalid",
-                "is not a token the card processor knows",
-            )]))
-        }
-        PaymentStatus::Declined | PaymentStatus::Failed => Err(PaymentsError::Declined {
-            reason: payment.failure_reason.clone().unwrap_or_default(),
-            payment_id: payment.id,
-        }),
-    }
-}
-
-fn check_key(key: Option<&str>) -> Result<&str, PaymentsError> {
-    let key = key.ok_or_else(|| {
-        PaymentsError::BadRequest(
-            "payments need an `Idempotency-Key` header (1 to 255 visible characters)".into(),
-        )
-    })?;
-    if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(PaymentsError::BadRequest(
-            "`Idempotency-Key` must be 1 to 255 visible ASCII characters".into(),
-        ));
-    }
-    Ok(key)
-}
-
 #[async_trait]
 impl PaymentsApi for PaymentsService {
     async fn pay(
@@ -353,10 +318,10 @@ impl PaymentsApi for PaymentsService {
         idempotency_key: Option<&str>,
         request: PaymentRequest,
     ) -> Result<PayOutcome, PaymentsError> {
-        let key = check_key(idempotency_key)?;
+        let key = rules::check_key(idempotency_key)?;
         let hash = token_digest(&format!("{order_id}\n{}", request.card_token));
         let (payment, replayed) = match self.claim(caller, key, hash, order_id).await? {
-            Claim::Replay(row) => (answer(row)?, true),
+            Claim::Replay(row) => (rules::answer(Payment::try_from(row)?)?, true),
             Claim::Charge(row) => (
                 self.charge(caller, key, row, &request.card_token).await?,
                 false,
@@ -458,4 +423,9 @@ impl EventHandler for PaymentsService {
             .map(|_| ())
             .map_err(|e| e.to_string())
     }
+}
+
+/// The sandbox card processor (test card numbers, no money moves).
+pub fn sandbox_processor() -> Arc<dyn CardProcessor> {
+    Arc::new(sandbox::SandboxProcessor::default())
 }

@@ -4,7 +4,6 @@
 pub mod api;
 mod domain;
 mod http;
-mod sender;
 mod service;
 mod store;
 

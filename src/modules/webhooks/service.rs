@@ -1,6 +1,8 @@
 //! The webhooks module's implementation of its contract, its event consumer and the
 //! delivery worker's one step.
 
+mod sender;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,7 +17,6 @@ use crate::modules::webhooks::api::{
     WebhookEndpointWithSecret, WebhooksApi, WebhooksError,
 };
 use crate::modules::webhooks::domain::{retry, signature, ssrf};
-use crate::modules::webhooks::sender::Sender;
 use crate::modules::webhooks::store::{self, AttemptRow, DeliveryRow, EndpointRow};
 use crate::platform::config::WebhookSettings;
 use crate::platform::db::{Db, stored};
@@ -23,6 +24,7 @@ use crate::platform::events::{Event, EventHandler};
 use crate::platform::ids::new_id;
 use crate::platform::pagination;
 use crate::platform::validation::FieldError;
+use sender::Sender;
 
 /// Deliveries sent concurrently per step.
 const BATCH: i64 = 20;

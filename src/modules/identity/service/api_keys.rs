@@ -2,9 +2,11 @@
 
 use chrono::{Duration, Utc};
 
-use super::api::{ApiKey, CreatedApiKey, IdentityError, NewApiKey, Principal, Role, SCOPES};
-use super::domain::roles;
-use super::store::{self, api_keys::ApiKeyRow};
+use crate::modules::identity::api::{
+    ApiKey, CreatedApiKey, IdentityError, NewApiKey, Principal, Role, SCOPES,
+};
+use crate::modules::identity::domain::roles;
+use crate::modules::identity::store::{self, api_keys::ApiKeyRow};
 use crate::platform::db::Db;
 use crate::platform::ids::{new_id, random_token, token_digest};
 use crate::platform::validation::FieldError;

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
-use super::api::{CardProcessor, Charge, ChargeError};
+use crate::modules::payments::api::{CardProcessor, Charge, ChargeError};
 
 #[derive(Default)]
 pub struct SandboxProcessor {

@@ -1,0 +1,3 @@
+//! Payments' rules, in plain Rust.
+
+pub mod rules;
