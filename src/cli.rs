@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::app::Settings;
 use crate::app::{Application, Modules, load_demo_menu, openapi};
 use crate::modules::identity::api::{NewUser, Role};
-use crate::platform::config::Settings;
 use crate::platform::{openapi as spec, telemetry};
 
 #[derive(Debug, Parser)]
@@ -36,7 +36,7 @@ enum Command {
     /// Serve the HTTP API (the default). Applies pending migrations first.
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
-    Migrate,
+    Migrate(MigrateArgs),
     /// Print the OpenAPI document as YAML (what openapi.yaml holds).
     Openapi,
     /// Print the module graph (Mermaid) and the event catalogue (Markdown), as the README's
@@ -55,6 +55,14 @@ struct ServeArgs {
     /// Load a demo café menu (5 categories, 24 items with options) if the menu is empty.
     #[arg(long)]
     demo: bool,
+}
+
+#[derive(Debug, Default, clap::Args)]
+struct MigrateArgs {
+    /// Only these modules' migrations (and the platform's), e.g. `kitchen,delivery`; `gateway`
+    /// names the edge's own tables. Every module's without it.
+    #[arg(long, value_delimiter = ',', value_name = "MODULES")]
+    modules: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,7 +106,7 @@ pub fn run() -> ExitCode {
     let result = actix_web::rt::System::new().block_on(async move {
         match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
             Command::Serve(args) => serve(settings, args).await,
-            Command::Migrate => migrate(settings).await,
+            Command::Migrate(args) => migrate(settings, args).await,
             Command::Users(UsersCommand::Add { email, role, name }) => {
                 add_user(settings, email, role, name).await
             }
@@ -148,9 +156,20 @@ async fn serve(mut settings: Settings, args: ServeArgs) -> Result<(), String> {
     served
 }
 
-async fn migrate(settings: Settings) -> Result<(), String> {
-    wire(settings).await?;
-    println!("migrations applied");
+async fn migrate(settings: Settings, args: MigrateArgs) -> Result<(), String> {
+    if args.modules.is_empty() {
+        wire(settings).await?;
+        println!("migrations applied");
+        return Ok(());
+    }
+    let scope = crate::app::migration_scope(&args.modules)?;
+    actix_web::rt::task::spawn_blocking(move || {
+        crate::platform::db::Db::connect_for(&settings.database, &scope)
+    })
+    .await
+    .map_err(|e| e.to_string())?
+    .map_err(|e| e.to_string())?;
+    println!("migrations applied for {}", args.modules.join(", "));
     Ok(())
 }
 

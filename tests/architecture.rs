@@ -487,3 +487,76 @@ fn the_layout_check_catches_a_planted_violation() {
         ]
     );
 }
+
+/// The tables a migration creates, alters or indexes that do not belong to `owner` (whose
+/// tables are named `<prefix>_...`).
+fn foreign_tables(sql: &str, prefix: &str) -> Vec<String> {
+    let code: String = sql
+        .lines()
+        .map(|l| l.split("--").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n")
+        .to_ascii_lowercase();
+    let words: Vec<&str> = code
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ';')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut tables = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let target = match *w {
+            "table" => words[i + 1..]
+                .iter()
+                .find(|w| !matches!(**w, "if" | "not" | "exists")),
+            "on" if words[..i].iter().rev().take(8).any(|w| *w == "index") => words.get(i + 1),
+            _ => None,
+        };
+        if let Some(table) = target
+            && !table.starts_with(&format!("{prefix}_"))
+        {
+            tables.push((*table).to_owned());
+        }
+    }
+    tables
+}
+
+/// A migration's owner is the word after its version; `platform`'s tables are `event_*`.
+fn table_prefix(owner: &str) -> &str {
+    if owner == "platform" { "event" } else { owner }
+}
+
+#[test]
+fn each_migration_touches_only_its_owner_s_tables() {
+    let mut owners: BTreeSet<String> = module_names().into_iter().collect();
+    owners.extend(["platform".to_owned(), "gateway".to_owned()]);
+    for backend in ["sqlite", "postgres"] {
+        let dir = Path::new(ROOT).join("migrations").join(backend);
+        for name in entries(&dir) {
+            let owner = name.split('_').nth(1).unwrap_or_default();
+            assert!(
+                owners.contains(owner),
+                "{backend}/{name}: `{owner}` owns nothing (name it <version>_<owner>_<what>)"
+            );
+            for file in ["up.sql", "down.sql"] {
+                let sql = fs::read_to_string(dir.join(&name).join(file)).unwrap();
+                let foreign = foreign_tables(&sql, table_prefix(owner));
+                assert!(
+                    foreign.is_empty(),
+                    "{backend}/{name}/{file} touches tables {owner} does not own: {foreign:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_migration_check_catches_a_planted_violation() {
+    let sql = "-- ordering_orders is mentioned in a comment only\n\
+               CREATE TABLE IF NOT EXISTS kitchen_tickets (id TEXT);\n\
+               ALTER TABLE ordering_orders ADD COLUMN x TEXT;\n\
+               CREATE INDEX kitchen_by_order ON delivery_deliveries (order_id);\n\
+               DROP TABLE kitchen_lines;";
+    assert_eq!(
+        foreign_tables(sql, "kitchen"),
+        ["ordering_orders", "delivery_deliveries"]
+    );
+}

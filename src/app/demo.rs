@@ -3,7 +3,7 @@
 use crate::modules::catalog::api::{
     CatalogApi, CatalogError, NewCategory, NewItem, NewOption, NewOptionGroup, PageRequest,
 };
-use crate::modules::identity::api::Principal;
+use crate::modules::identity::api::Call;
 
 struct Item {
     name: &'static str,
@@ -305,7 +305,7 @@ pub async fn load_demo_menu(catalog: &dyn CatalogApi) -> Result<usize, CatalogEr
     if !existing.data.is_empty() {
         return Ok(0);
     }
-    let system = Principal::system("demo-menu");
+    let system = Call::system("demo-menu");
     let mut created = 0;
     for (position, (name, description, items)) in MENU.iter().enumerate() {
         let category = catalog

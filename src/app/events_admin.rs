@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::modules::identity::api::Caller;
+use crate::modules::identity::api::Call;
 use crate::modules::identity::api::roles;
 use crate::platform::events::{DeadLetter, EventBus, RedriveError, SubscriptionHealth};
 use crate::platform::http::cache::{UNCACHEABLE, with_policy};
@@ -72,9 +72,9 @@ fn internal(e: impl std::fmt::Display) -> Problem {
 #[get("/v1/admin/events/subscriptions")]
 async fn list_subscriptions(
     bus: web::Data<EventBus>,
-    caller: Caller,
+    caller: Call,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(roles::ADMINS)?;
+    caller.require(roles::ADMINS).map_err(Problem::forbidden)?;
     let data = bus
         .cursors()
         .await
@@ -107,8 +107,8 @@ pub struct OutboxHealth {
     responses((status = 200, description = "Every subscription's backlog", body = OutboxHealth))
 )]
 #[get("/v1/admin/events/health")]
-async fn outbox_health(bus: web::Data<EventBus>, caller: Caller) -> Result<HttpResponse, Problem> {
-    caller.require(roles::ADMINS)?;
+async fn outbox_health(bus: web::Data<EventBus>, caller: Call) -> Result<HttpResponse, Problem> {
+    caller.require(roles::ADMINS).map_err(Problem::forbidden)?;
     let data = bus.health().await.map_err(internal)?;
     Ok(with_policy(
         HttpResponse::Ok().json(OutboxHealth { data }),
@@ -128,10 +128,10 @@ async fn outbox_health(bus: web::Data<EventBus>, caller: Caller) -> Result<HttpR
 #[get("/v1/admin/events/dead-letters")]
 async fn list_dead_letters(
     bus: web::Data<EventBus>,
-    caller: Caller,
+    caller: Call,
     query: ValidQuery<DeadLetterQuery>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(roles::ADMINS)?;
+    caller.require(roles::ADMINS).map_err(Problem::forbidden)?;
     let (limit, after) = pagination::parse::<String>(query.0.limit, query.0.cursor.as_deref())
         .map_err(Problem::validation)?;
     let rows = bus.dead_letters(after, limit + 1).await.map_err(internal)?;
@@ -157,10 +157,10 @@ async fn list_dead_letters(
 #[post("/v1/admin/events/dead-letters/{id}/redrive")]
 async fn redrive_dead_letter(
     bus: web::Data<EventBus>,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(roles::ADMINS)?;
+    caller.require(roles::ADMINS).map_err(Problem::forbidden)?;
     match bus.redrive(&id).await {
         Ok(letter) => Ok(with_policy(HttpResponse::Ok().json(letter), UNCACHEABLE)),
         Err(e @ RedriveError::NotFound(_)) => Err(Problem::not_found(e.to_string())),

@@ -1,12 +1,15 @@
 //! Liveness and readiness probes.
 
 use actix_web::{HttpResponse, get, web};
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
 
 use crate::platform::db::Db;
 use crate::platform::http::cache;
+use crate::platform::http::extract::ValidQuery;
 use crate::platform::problem::Problem;
+use crate::platform::validation::FieldError;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(healthz).service(readyz);
@@ -37,21 +40,41 @@ async fn healthz() -> HttpResponse {
     uncached(HttpResponse::Ok().json(Health { status: "ok" }))
 }
 
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Readiness {
+    /// Check only these modules' tables (and the platform's), comma-separated, e.g.
+    /// `kitchen,delivery` (`gateway` names the edge's own); without it, every module's.
+    #[validate(length(min = 1, max = 256))]
+    #[param(min_length = 1, max_length = 256, example = "kitchen,delivery")]
+    modules: Option<String>,
+}
+
 /// Readiness probe
 ///
-/// 200 when the database answers and every migration is applied; 503 otherwise, so a load
-/// balancer stops sending traffic here.
+/// 200 when the database answers and every migration is applied (or those of `modules`);
+/// 503 otherwise, so a load balancer stops sending traffic here.
 #[utoipa::path(
     tag = "operations",
     security(()),
+    params(Readiness),
     responses(
         (status = 200, description = "Ready to serve", body = Health),
         (status = 503, description = "The database is unreachable or not migrated", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/readyz")]
-async fn readyz(db: web::Data<Db>) -> Result<HttpResponse, Problem> {
-    db.check_ready().await.map_err(|e| {
+async fn readyz(db: web::Data<Db>, query: ValidQuery<Readiness>) -> Result<HttpResponse, Problem> {
+    let scope = match &query.0.modules {
+        None => crate::platform::db::MigrationScope::All,
+        Some(list) => {
+            let names: Vec<String> = list.split(',').map(|n| n.trim().to_owned()).collect();
+            super::migration_scope(&names).map_err(|why| {
+                Problem::validation(vec![FieldError::new("modules", "unknown", why)])
+            })?
+        }
+    };
+    db.check_ready(scope).await.map_err(|e| {
         tracing::warn!(error = %e, "not ready");
         Problem::service_unavailable("the database is unreachable or not fully migrated")
     })?;

@@ -2,11 +2,11 @@
 //! events, the declared dependencies and subscriptions, the plans, and the live OpenAPI
 //! document. Nothing here is a hand-kept list of operations.
 
+use crate::app::Settings;
 use crate::modules::governance::api::{
     EventEntry, InventorySource, ModuleEntry, OperationEntry, PlanEntry, PlansByCaller,
 };
 use crate::modules::webhooks::api::EventType;
-use crate::platform::config::Settings;
 use crate::platform::descriptor::{EventSpec, ModuleDescriptor, Producer};
 
 /// `(producer, its published events)`: every module's, and the edge's.

@@ -12,6 +12,7 @@ mod inventory;
 mod metrics;
 mod module_map;
 mod problem_pages;
+mod settings;
 mod tls;
 
 use std::collections::HashMap;
@@ -31,7 +32,6 @@ use crate::modules::kitchen::{self, api::KitchenApi};
 use crate::modules::ordering::{self, api::OrderingApi};
 use crate::modules::payments::{self, api::PaymentsApi};
 use crate::modules::webhooks::{self, api::WebhooksApi};
-use crate::platform::config::Settings;
 use crate::platform::db::{Db, DbError};
 use crate::platform::descriptor::{GraphError, Producer};
 use crate::platform::events::{EventBus, EventHandler, Subscription, Wake};
@@ -43,6 +43,7 @@ use crate::platform::http::{
 pub use demo::load_demo_menu;
 pub use docs::openapi;
 pub use module_map::markdown as module_map;
+pub use settings::Settings;
 
 /// Every module's implementation, wired to the shared database.
 #[derive(Clone)]
@@ -91,10 +92,11 @@ impl Modules {
             db.clone(),
             &settings.governance,
             inventory::source(settings, document),
+            wake.clone(),
         );
         let partner_events = inventory::partner_event_catalog(&docs::partner_event_types());
         let (webhooks, webhook_worker) =
-            webhooks::build(db.clone(), &settings.webhooks, partner_events);
+            webhooks::build(db.clone(), &settings.webhooks, partner_events, wake.clone());
         // Each consumer's handler, by the name its descriptor declares.
         let handlers: HashMap<&str, Arc<dyn EventHandler>> = HashMap::from([
             ("ordering", ordering.handler),
@@ -170,6 +172,23 @@ pub fn check_graph() -> Result<(), GraphError> {
     let modules = crate::modules::all();
     let descriptors: Vec<_> = modules.iter().map(|m| m.descriptor).collect();
     crate::platform::descriptor::check(&descriptors, EDGE_PRODUCERS)
+}
+
+/// The migrations of `names` (modules, or `gateway` for the edge's own tables) and the
+/// platform's; an unknown name is refused, naming the known ones.
+pub fn migration_scope(names: &[String]) -> Result<crate::platform::db::MigrationScope, String> {
+    let known: Vec<&str> = crate::modules::all()
+        .iter()
+        .map(|m| m.descriptor.name)
+        .chain(["gateway"])
+        .collect();
+    if let Some(unknown) = names.iter().find(|n| !known.contains(&n.as_str())) {
+        return Err(format!(
+            "{unknown:?} is no module; known: {}",
+            known.join(", ")
+        ));
+    }
+    Ok(crate::platform::db::MigrationScope::Owners(names.to_vec()))
 }
 
 /// Registers every documented operation. Used both to serve and to generate the OpenAPI

@@ -48,8 +48,8 @@ fn graph(modules: &[&ModuleDescriptor]) -> String {
 
 fn module_table(modules: &[&ModuleDescriptor]) -> String {
     let mut out = String::from(
-        "| Module | Version | Owner | Purpose | Uses | Publishes | Consumes |\n\
-         |---|---|---|---|---|---|---|\n",
+        "| Module | Version | Owner | Purpose | Uses | Publishes | Consumes | Settings |\n\
+         |---|---|---|---|---|---|---|---|\n",
     );
     let list = |items: Vec<&str>| {
         if items.is_empty() {
@@ -70,7 +70,7 @@ fn module_table(modules: &[&ModuleDescriptor]) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             m.name,
             m.version,
             m.owner,
@@ -78,6 +78,9 @@ fn module_table(modules: &[&ModuleDescriptor]) -> String {
             list(m.uses.to_vec()),
             list(m.publishes.iter().map(|e| e.event_type).collect()),
             list(consumed),
+            m.settings
+                .map(|s| format!("`[{}]`", s.key))
+                .unwrap_or_else(|| "—".to_owned()),
         );
     }
     out.push('\n');

@@ -25,6 +25,17 @@ pub struct ModuleDescriptor {
     pub uses: &'static [&'static str],
     pub publishes: &'static [EventSpec],
     pub consumes: &'static [Consumes],
+    /// Its section of the configuration, if it has settings.
+    pub settings: Option<SettingsSection>,
+}
+
+/// A module's configuration section: its key (`[ordering]`, `BRIGADE_ORDERING__...`) and its
+/// defaults as TOML, header included. A process hosting a subset of modules reads only
+/// their sections and the platform's.
+#[derive(Debug, Clone, Copy)]
+pub struct SettingsSection {
+    pub key: &'static str,
+    pub defaults: &'static str,
 }
 
 /// Event types a module consumes from one producer.
@@ -180,6 +191,7 @@ mod tests {
             uses,
             publishes: if name == "ordering" { PLACED } else { &[] },
             consumes,
+            settings: None,
         }
     }
 

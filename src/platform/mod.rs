@@ -1,6 +1,7 @@
 //! Technical plumbing shared by every module. Knows nothing about business capabilities.
 
 pub mod background;
+pub mod call;
 pub mod config;
 pub mod db;
 pub mod descriptor;

@@ -3,8 +3,8 @@
 use brigade::modules::identity::api::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
-use crate::journey::Cafe;
+use crate::support::Cafe;
+use crate::support::TestApp;
 
 async fn new_key(app: &TestApp, token: &str, scopes: Value) -> Value {
     let res = app

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::journey::Cafe;
+use crate::support::Cafe;
 
 async fn audit(cafe: &Cafe, query: &str, done: impl Fn(&Value) -> bool) -> Value {
     cafe.app

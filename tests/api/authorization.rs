@@ -8,22 +8,24 @@ use serde_json::{Value, json};
 use brigade::modules::catalog::api::CatalogError;
 use brigade::modules::delivery::api::DeliveryError;
 use brigade::modules::governance::api::GovernanceError;
-use brigade::modules::identity::api::{IdentityError, Principal, Role};
+use brigade::modules::identity::api::{Call, IdentityError, Principal, Role};
 use brigade::modules::kitchen::api::KitchenError;
 use brigade::modules::ordering::api::OrderingError;
 use brigade::modules::payments::api::PaymentsError;
 use brigade::modules::webhooks::api::WebhooksError;
 
-use crate::helpers::TestApp;
+use crate::support::TestApp;
 
-fn customer() -> Principal {
-    Principal {
+/// A customer's call, as a remote caller would make it: principal and request id.
+fn customer() -> Call {
+    let principal = Principal {
         user_id: "usr_nobody".into(),
         session_id: "ses_nobody".into(),
         roles: vec![Role::Customer],
         scopes: None,
         plan: None,
-    }
+    };
+    Call::new(principal, "req_authorization_test")
 }
 
 fn from<T: DeserializeOwned>(value: Value) -> T {
@@ -216,7 +218,7 @@ async fn usage_of_a_key_is_for_its_owner_and_admins_only() {
     }
     let of_key: fn(&Value) -> brigade::modules::governance::api::UsageQuery =
         |id| from(json!({"key": id}));
-    let owner = m.identity.authenticate(&token).await.unwrap();
+    let owner = Call::new(m.identity.authenticate(&token).await.unwrap(), "req_owner");
     let seen = m
         .governance
         .usage(&owner, of_key(&key.body["id"]))
@@ -230,7 +232,7 @@ async fn usage_of_a_key_is_for_its_owner_and_admins_only() {
         .await
         .unwrap();
     assert_eq!(other.total, 0);
-    let admin = Principal::system("test");
+    let admin = Call::system("test");
     assert_eq!(
         m.governance
             .usage(&admin, of_key(&key.body["id"]))

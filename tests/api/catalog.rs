@@ -3,7 +3,7 @@ use std::collections::HashSet;
 use brigade::modules::identity::api::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::support::TestApp;
 
 async fn with_demo_menu() -> TestApp {
     let app = TestApp::spawn().await;

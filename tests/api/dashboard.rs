@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use brigade::modules::identity::api::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::support::{PASSWORD, TestApp};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";

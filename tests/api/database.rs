@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
 use futures_util::future::join_all;
 
-use crate::helpers::{TestApp, test_settings};
+use crate::support::{TestApp, test_settings};
 
 #[derive(QueryableByName)]
 struct Number {

@@ -1,6 +1,6 @@
 //! The committed contract must be what the binary serves.
 
-use crate::helpers::TestApp;
+use crate::support::TestApp;
 
 #[test]
 fn committed_openapi_yaml_matches_the_code() {

@@ -3,7 +3,7 @@
 use std::io::{Read, Write};
 use std::time::Duration;
 
-use crate::helpers::TestApp;
+use crate::support::TestApp;
 
 const APP_ORIGIN: &str = "https://app.example.com";
 

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::TestApp;
+use crate::support::TestApp;
 
 #[actix_web::test]
 async fn unknown_routes_are_404_problems() {

@@ -3,7 +3,7 @@
 use brigade::modules::identity::api::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::support::TestApp;
 
 #[actix_web::test]
 async fn the_inventory_lists_every_documented_operation_module_and_event() {

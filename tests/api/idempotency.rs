@@ -4,15 +4,15 @@ use brigade::platform::db::DbConn;
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::support::TestApp;
 
-use crate::journey::Cafe;
+use crate::support::Cafe;
 
 fn order(cafe: &Cafe, quantity: u32) -> Value {
     json!({"lines": [{"item_id": cafe.croissant, "quantity": quantity}], "fulfillment": {"type": "pickup"}})
 }
 
-async fn post(cafe: &Cafe, token: &str, key: &str, body: Value) -> crate::helpers::Response {
+async fn post(cafe: &Cafe, token: &str, key: &str, body: Value) -> crate::support::Response {
     cafe.app
         .send(
             "POST",

@@ -1,7 +1,7 @@
 use brigade::modules::identity::api::Role;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::support::{PASSWORD, TestApp};
 
 #[actix_web::test]
 async fn registering_creates_a_customer_and_never_echoes_the_password() {

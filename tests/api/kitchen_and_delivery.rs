@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::journey::Cafe;
+use crate::support::Cafe;
 
 #[actix_web::test]
 async fn every_write_is_refused_to_roles_that_must_not_do_it() {

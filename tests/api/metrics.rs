@@ -2,7 +2,7 @@
 
 use brigade::modules::identity::api::Role;
 
-use crate::helpers::TestApp;
+use crate::support::TestApp;
 
 fn sample<'a>(text: &'a str, starts: &str) -> Option<&'a str> {
     text.lines().find(|l| l.starts_with(starts))

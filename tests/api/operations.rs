@@ -1,4 +1,4 @@
-use crate::helpers::TestApp;
+use crate::support::TestApp;
 
 #[actix_web::test]
 async fn healthz_answers_without_the_database() {
@@ -14,6 +14,16 @@ async fn readyz_reports_a_migrated_reachable_database() {
     let res = app.get("/readyz", None).await;
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(res.body["status"], "ready");
+}
+
+#[actix_web::test]
+async fn readyz_can_check_a_subset_of_modules_and_refuses_unknown_ones() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/readyz?modules=kitchen,delivery", None).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let res = app.get("/readyz?modules=kitchen,pantry", None).await;
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert_eq!(res.body["errors"][0]["field"], "modules", "{}", res.body);
 }
 
 #[actix_web::test]

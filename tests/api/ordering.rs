@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::journey::Cafe;
+use crate::support::Cafe;
 
 #[actix_web::test]
 async fn prices_totals_status_and_owner_cannot_be_sent() {

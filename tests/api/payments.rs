@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::journey::Cafe;
+use crate::support::Cafe;
 
 #[actix_web::test]
 async fn the_same_key_replays_and_never_charges_twice() {

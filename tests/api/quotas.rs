@@ -3,7 +3,7 @@
 use brigade::modules::identity::api::Role;
 use serde_json::json;
 
-use crate::helpers::TestApp;
+use crate::support::TestApp;
 
 async fn key(app: &TestApp, token: &str) -> String {
     let res = app

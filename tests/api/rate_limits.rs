@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::TestApp;
+use crate::support::TestApp;
 
 /// Limits on, every caller class on a 5-per-minute plan, plus `extra`.
 async fn limited(extra: &[(&str, &str)]) -> TestApp {
@@ -169,7 +169,7 @@ async fn registrations_per_address_are_limited_so_enumerating_emails_is_slow() {
     assert!((1..=3600).contains(&retry), "{retry}");
     // Signing in is not a sign-up.
     assert_eq!(
-        app.login("new1@example.com", crate::helpers::PASSWORD)
+        app.login("new1@example.com", crate::support::PASSWORD)
             .await
             .status,
         200

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::journey::Cafe;
+use crate::support::Cafe;
 
 #[actix_web::test]
 async fn the_kitchen_stream_is_per_station_and_resumes_from_last_event_id() {

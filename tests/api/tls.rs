@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::helpers::TestApp;
+use crate::support::TestApp;
 
 /// A self-signed certificate for `localhost`, made by the `openssl` command line.
 fn self_signed(dir: &std::path::Path) -> (String, String) {
@@ -84,7 +84,7 @@ async fn a_missing_or_mismatched_key_stops_start_up() {
     let dir = tempfile::tempdir().unwrap();
     let (cert, _) = self_signed(dir.path());
     let url = format!("sqlite://{}", dir.path().join("b.db").display());
-    let missing = crate::helpers::test_settings_with(
+    let missing = crate::support::test_settings_with(
         &url,
         &[
             ("BRIGADE_SERVER__TLS_CERT_PATH", &cert),
@@ -96,7 +96,7 @@ async fn a_missing_or_mismatched_key_stops_start_up() {
         .err()
         .expect("start-up fails");
     assert!(err.to_string().contains("key.pem"), "{err}");
-    let only_cert = brigade::platform::config::Settings::load_from(
+    let only_cert = brigade::app::Settings::load_from(
         None,
         vec![("BRIGADE_SERVER__TLS_CERT_PATH".into(), cert)],
     );

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use actix_web::{App, HttpServer, web};
 use serde_json::Value;
 
-use crate::helpers::TestApp;
+use crate::support::TestApp;
 
 /// A stand-in OpenTelemetry collector: keeps every `POST /v1/traces` body.
 async fn collector() -> (String, Arc<Mutex<Vec<Value>>>) {
@@ -50,7 +50,7 @@ fn spans(batches: &[Value]) -> Vec<Value> {
 async fn requests_are_exported_as_server_spans_in_the_callers_trace() {
     let (endpoint, received) = collector().await;
     let extra = [("BRIGADE_LOG__OTLP_ENDPOINT", endpoint.as_str())];
-    let settings = crate::helpers::test_settings_with("sqlite://unused.db", &extra);
+    let settings = crate::support::test_settings_with("sqlite://unused.db", &extra);
     brigade::platform::telemetry::init(&settings.log);
     let app = TestApp::spawn_with(&extra).await;
 

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::journey::Cafe;
+use crate::support::Cafe;
 
 /// A Python with `standardwebhooks` installed: a venv under `target/`, made once (guarded by
 /// a lock directory, as tests run in parallel processes).
@@ -418,7 +418,7 @@ async fn endpoints_belong_to_their_owner() {
 
 #[actix_web::test]
 async fn integrators_read_the_event_catalogue_and_the_document_describes_each_webhook() {
-    let app = crate::helpers::TestApp::spawn().await;
+    let app = crate::support::TestApp::spawn().await;
     app.get("/v1/webhooks/event-types", None).await.problem(401);
     let customer = app.customer_token("integrator@example.com").await;
     let catalogue = app.get("/v1/webhooks/event-types", Some(&customer)).await;

@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::{PartialSchema, ToSchema};
 
-use crate::modules::identity::api::{Principal, Role};
+use crate::modules::identity::api::{Call, Role};
 use crate::platform::db::{Db, DbError};
 use crate::platform::descriptor::EventSpec;
 use crate::platform::events::{Event, OutboxTable, Wake};
@@ -56,8 +56,7 @@ pub const PUBLISHED: &[EventSpec] = &[EventSpec {
 }];
 
 /// Loads a target's current state through its module's contract, as the actor may see it.
-pub type Snapshot =
-    Arc<dyn Fn(Principal, String) -> BoxFuture<'static, Option<Value>> + Send + Sync>;
+pub type Snapshot = Arc<dyn Fn(Call, String) -> BoxFuture<'static, Option<Value>> + Send + Sync>;
 
 /// Routes whose target can be read before a write, and what the target is called.
 #[derive(Default)]
@@ -135,10 +134,16 @@ pub async fn middleware(
         .map(|(t, _)| (*t).to_owned())
         .unwrap_or_else(|| summary::resource_of(&pattern));
     let before = match (known, &target_id) {
-        (Some((_, snapshot)), Some(id)) => snapshot(actor.clone(), id.clone())
-            .await
-            .as_ref()
-            .and_then(summary::summarise),
+        (Some((_, snapshot)), Some(id)) => {
+            let call = Call::new(
+                actor.clone(),
+                crate::platform::http::request_id::current().unwrap_or_default(),
+            );
+            snapshot(call, id.clone())
+                .await
+                .as_ref()
+                .and_then(summary::summarise)
+        }
         _ => None,
     };
 

@@ -8,7 +8,7 @@ mod store;
 
 use std::sync::Arc;
 
-use crate::platform::config::CatalogSettings;
+use crate::modules::catalog::api::CatalogSettings;
 use crate::platform::db::Db;
 
 /// Builds the module's implementation of [`api::CatalogApi`]. Composition root only.

@@ -10,6 +10,7 @@ use chrono::Utc;
 
 use menu_cache::MenuCache;
 
+use crate::modules::catalog::api::CatalogSettings;
 use crate::modules::catalog::api::{
     CatalogApi, CatalogError, Category, CategoryPage, CategoryPatch, ItemFilter, ItemPage,
     ItemPatch, Menu, MenuItem, NewCategory, NewItem, NewOptionGroup, PageRequest,
@@ -18,8 +19,7 @@ use crate::modules::catalog::domain::{menu, rules};
 use crate::modules::catalog::store::{
     self, CategoryRow, GroupRow, GroupTree, ItemQuery, ItemRow, OptionRow,
 };
-use crate::modules::identity::api::{Principal, roles};
-use crate::platform::config::CatalogSettings;
+use crate::modules::identity::api::{Call, roles};
 use crate::platform::db::{Db, is_unique_violation};
 use crate::platform::http::etag;
 use crate::platform::ids::new_id;
@@ -166,7 +166,7 @@ impl CatalogApi for CatalogService {
 
     async fn create_category(
         &self,
-        editor: &Principal,
+        editor: &Call,
         input: NewCategory,
     ) -> Result<Category, CatalogError> {
         may_edit(editor)?;
@@ -197,7 +197,7 @@ impl CatalogApi for CatalogService {
 
     async fn update_category(
         &self,
-        editor: &Principal,
+        editor: &Call,
         id: &str,
         patch: CategoryPatch,
         expected_version: Option<i32>,
@@ -247,7 +247,7 @@ impl CatalogApi for CatalogService {
         Ok(updated.into())
     }
 
-    async fn delete_category(&self, editor: &Principal, id: &str) -> Result<(), CatalogError> {
+    async fn delete_category(&self, editor: &Call, id: &str) -> Result<(), CatalogError> {
         may_edit(editor)?;
         let key = id.to_owned();
         self.db
@@ -290,11 +290,7 @@ impl CatalogApi for CatalogService {
         self.load_item(id).await
     }
 
-    async fn create_item(
-        &self,
-        editor: &Principal,
-        input: NewItem,
-    ) -> Result<MenuItem, CatalogError> {
+    async fn create_item(&self, editor: &Call, input: NewItem) -> Result<MenuItem, CatalogError> {
         may_edit(editor)?;
         let mut errors = Vec::new();
         let name = collect(&mut errors, rules::name("name", &input.name));
@@ -335,7 +331,7 @@ impl CatalogApi for CatalogService {
 
     async fn update_item(
         &self,
-        editor: &Principal,
+        editor: &Call,
         id: &str,
         patch: ItemPatch,
         expected_version: Option<i32>,
@@ -421,7 +417,7 @@ impl CatalogApi for CatalogService {
 
     async fn set_availability(
         &self,
-        editor: &Principal,
+        editor: &Call,
         id: &str,
         available: bool,
     ) -> Result<MenuItem, CatalogError> {
@@ -438,7 +434,7 @@ impl CatalogApi for CatalogService {
         .await
     }
 
-    async fn delete_item(&self, editor: &Principal, id: &str) -> Result<(), CatalogError> {
+    async fn delete_item(&self, editor: &Call, id: &str) -> Result<(), CatalogError> {
         may_edit(editor)?;
         let key = id.to_owned();
         self.db
@@ -456,7 +452,7 @@ impl CatalogApi for CatalogService {
 }
 
 /// Only menu editors change the menu, whoever calls (a handler, or another process).
-fn may_edit(editor: &Principal) -> Result<(), CatalogError> {
+fn may_edit(editor: &Call) -> Result<(), CatalogError> {
     editor
         .require(roles::MENU_EDITORS)
         .map_err(CatalogError::Forbidden)

@@ -9,7 +9,7 @@ mod store;
 
 use std::sync::Arc;
 
-use crate::platform::config::DeliverySettings;
+use crate::modules::delivery::api::DeliverySettings;
 use crate::platform::db::Db;
 use crate::platform::descriptor::Built;
 use crate::platform::events::{OutboxTable, Wake};

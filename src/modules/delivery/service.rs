@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use chrono::{TimeDelta, Utc};
 use serde::Deserialize;
 
+use crate::modules::delivery::api::DeliverySettings;
 use crate::modules::delivery::api::events as ev;
 use crate::modules::delivery::api::{
     Delivery, DeliveryApi, DeliveryError, DeliveryFilter, DeliveryPage, DeliveryStatus, Location,
@@ -11,8 +12,7 @@ use crate::modules::delivery::api::{
 };
 use crate::modules::delivery::domain::steps;
 use crate::modules::delivery::store::{self, DeliveryRow, Outbox};
-use crate::modules::identity::api::{Principal, Role, roles};
-use crate::platform::config::DeliverySettings;
+use crate::modules::identity::api::{Call, Role, roles};
 use crate::platform::db::Db;
 use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
 use crate::platform::ids::{new_id, random_token};
@@ -40,7 +40,7 @@ impl DeliveryService {
 
     async fn step(
         &self,
-        courier: &Principal,
+        courier: &Call,
         id: &str,
         step: steps::Step,
         position: Option<Location>,
@@ -98,7 +98,7 @@ impl DeliveryService {
 impl DeliveryApi for DeliveryService {
     async fn list(
         &self,
-        viewer: &Principal,
+        viewer: &Call,
         filter: DeliveryFilter,
     ) -> Result<DeliveryPage, DeliveryError> {
         viewer
@@ -134,24 +134,24 @@ impl DeliveryApi for DeliveryService {
         Ok(DeliveryPage { data, next_cursor })
     }
 
-    async fn claim(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError> {
+    async fn claim(&self, courier: &Call, id: &str) -> Result<Delivery, DeliveryError> {
         self.step(courier, id, steps::CLAIM, None).await
     }
 
-    async fn pick_up(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError> {
+    async fn pick_up(&self, courier: &Call, id: &str) -> Result<Delivery, DeliveryError> {
         self.step(courier, id, steps::PICK_UP, None).await
     }
 
     async fn ping(
         &self,
-        courier: &Principal,
+        courier: &Call,
         id: &str,
         at: Location,
     ) -> Result<Delivery, DeliveryError> {
         self.step(courier, id, steps::PING, Some(at)).await
     }
 
-    async fn deliver(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError> {
+    async fn deliver(&self, courier: &Call, id: &str) -> Result<Delivery, DeliveryError> {
         self.step(courier, id, steps::DELIVER, None).await
     }
 
@@ -187,12 +187,8 @@ impl EventHandler for DeliveryService {
         if ready.fulfillment.get("type").and_then(|t| t.as_str()) != Some("delivery") {
             return Ok(());
         }
-        let event_id = event.id.clone();
-        self.db
-            .write(move |c| {
-                if !store::first_delivery(c, &event_id)? {
-                    return Ok(());
-                }
+        store::TABLES
+            .consume(&self.db, &self.wake, event, move |c, out| {
                 let now = Utc::now().naive_utc();
                 let row = DeliveryRow {
                     id: new_id("dlv"),
@@ -213,13 +209,11 @@ impl EventHandler for DeliveryService {
                     updated_at: now,
                 };
                 if store::insert(c, &row)? {
-                    Outbox.append(c, &[delivery_event(ev::DELIVERY_CREATED, &row, true)])?;
+                    out.publish(delivery_event(ev::DELIVERY_CREATED, &row, true));
                 }
                 Ok::<_, DeliveryError>(())
             })
-            .await
-            .map_err(|e| e.to_string())?;
-        self.wake.published();
+            .await?;
         Ok(())
     }
 }

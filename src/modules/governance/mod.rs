@@ -10,20 +10,23 @@ mod store;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::platform::config::GovernanceSettings;
+use crate::modules::governance::api::GovernanceSettings;
 use crate::platform::db::Db;
 use crate::platform::descriptor::Built;
+use crate::platform::events::Wake;
 
 /// Builds the module's implementation of [`api::GovernanceApi`]. Composition root only.
 pub fn build(
     db: Db,
     settings: &GovernanceSettings,
     inventory: api::InventorySource,
+    wake: Wake,
 ) -> Built<dyn api::GovernanceApi> {
     let service = Arc::new(service::GovernanceService::new(
         db,
         Duration::from_secs(settings.quota_cache_secs),
         domain::inventory::build(inventory),
+        wake,
     ));
     Built {
         api: service.clone(),

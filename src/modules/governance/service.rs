@@ -17,9 +17,9 @@ use crate::modules::governance::domain::usage::{
     LATENCY_BOUNDS_MS, Meter, Tally, UsageKey, month_start, report_rows,
 };
 use crate::modules::governance::store::{self, UsageFilter};
-use crate::modules::identity::api::{Principal, roles};
+use crate::modules::identity::api::{Call, roles};
 use crate::platform::db::Db;
-use crate::platform::events::{Event, EventHandler};
+use crate::platform::events::{Event, EventHandler, Wake};
 use crate::platform::validation::FieldError;
 
 /// Longest report span, and most hourly rows one report may read.
@@ -40,16 +40,18 @@ pub struct GovernanceService {
     counts: Mutex<HashMap<String, CachedCount>>,
     cache_for: Duration,
     inventory: Inventory,
+    wake: Wake,
 }
 
 impl GovernanceService {
-    pub fn new(db: Db, cache_for: Duration, inventory: Inventory) -> Self {
+    pub fn new(db: Db, cache_for: Duration, inventory: Inventory, wake: Wake) -> Self {
         Self {
             db,
             meter: Mutex::default(),
             counts: Mutex::default(),
             cache_for,
             inventory,
+            wake,
         }
     }
 
@@ -143,7 +145,7 @@ impl GovernanceApi for GovernanceService {
 
     async fn usage(
         &self,
-        viewer: &Principal,
+        viewer: &Call,
         mut query: UsageQuery,
     ) -> Result<UsageReport, GovernanceError> {
         if may_administer(viewer).is_err() {
@@ -200,16 +202,12 @@ impl GovernanceApi for GovernanceService {
         })
     }
 
-    async fn inventory(&self, admin: &Principal) -> Result<Inventory, GovernanceError> {
+    async fn inventory(&self, admin: &Call) -> Result<Inventory, GovernanceError> {
         may_administer(admin)?;
         Ok(self.inventory.clone())
     }
 
-    async fn audit(
-        &self,
-        admin: &Principal,
-        query: AuditQuery,
-    ) -> Result<AuditPage, GovernanceError> {
+    async fn audit(&self, admin: &Call, query: AuditQuery) -> Result<AuditPage, GovernanceError> {
         may_administer(admin)?;
         audit::page(&self.db, query).await
     }
@@ -218,12 +216,12 @@ impl GovernanceApi for GovernanceService {
 #[async_trait]
 impl EventHandler for GovernanceService {
     async fn handle(&self, event: &Event) -> Result<(), String> {
-        audit::consume(&self.db, event).await
+        audit::consume(&self.db, &self.wake, event).await
     }
 }
 
 /// Only admins read usage, the inventory and the audit trail, whoever calls.
-fn may_administer(admin: &Principal) -> Result<(), GovernanceError> {
+fn may_administer(admin: &Call) -> Result<(), GovernanceError> {
     admin
         .require(roles::ADMINS)
         .map_err(GovernanceError::Forbidden)

@@ -8,7 +8,7 @@ mod store;
 
 use std::sync::Arc;
 
-use crate::platform::config::AuthSettings;
+use crate::modules::identity::api::AuthSettings;
 use crate::platform::db::Db;
 
 /// Builds the module's implementation of [`api::IdentityApi`]. Composition root only.

@@ -8,16 +8,16 @@ use async_trait::async_trait;
 use chrono::{Duration, NaiveDateTime, Utc};
 use tokio::sync::Semaphore;
 
+use crate::modules::identity::api::AuthSettings;
 use crate::modules::identity::api::{
-    ApiKey, CreatedApiKey, IdentityApi, IdentityError, LoginRequest, NewApiKey, NewUser, Principal,
-    RegisterRequest, Role, TokenResponse, UpdateMeRequest, UserView,
+    ApiKey, Call, CreatedApiKey, IdentityApi, IdentityError, LoginRequest, NewApiKey, NewUser,
+    Principal, RegisterRequest, Role, TokenResponse, UpdateMeRequest, UserView,
 };
 use crate::modules::identity::domain::hasher::Hasher;
 use crate::modules::identity::domain::throttle::Policy;
 use crate::modules::identity::domain::tokens::TokenKeys;
 use crate::modules::identity::domain::{email, password, roles};
 use crate::modules::identity::store::{self, SessionRow, UserRow};
-use crate::platform::config::AuthSettings;
 use crate::platform::db::{Db, is_unique_violation};
 use crate::platform::ids::{new_id, random_token, token_digest};
 use crate::platform::validation::FieldError;
@@ -309,7 +309,7 @@ impl IdentityApi for IdentityService {
         Ok(self.token_response(&user_id, &session_id, new_token))
     }
 
-    async fn logout(&self, principal: &Principal) -> Result<(), IdentityError> {
+    async fn logout(&self, principal: &Call) -> Result<(), IdentityError> {
         let session_id = principal.session_id.clone();
         self.db
             .write(move |conn| {
@@ -346,40 +346,36 @@ impl IdentityApi for IdentityService {
 
     async fn create_api_key(
         &self,
-        owner: &Principal,
+        owner: &Call,
         request: NewApiKey,
     ) -> Result<CreatedApiKey, IdentityError> {
         self.api_keys.create(owner, request).await
     }
 
-    async fn api_keys(&self, owner: &Principal) -> Result<Vec<ApiKey>, IdentityError> {
+    async fn api_keys(&self, owner: &Call) -> Result<Vec<ApiKey>, IdentityError> {
         self.api_keys.list(owner).await
     }
 
-    async fn revoke_api_key(&self, owner: &Principal, id: &str) -> Result<(), IdentityError> {
+    async fn revoke_api_key(&self, owner: &Call, id: &str) -> Result<(), IdentityError> {
         self.api_keys.revoke(owner, id).await
     }
 
-    async fn rotate_api_key(
-        &self,
-        owner: &Principal,
-        id: &str,
-    ) -> Result<CreatedApiKey, IdentityError> {
+    async fn rotate_api_key(&self, owner: &Call, id: &str) -> Result<CreatedApiKey, IdentityError> {
         self.api_keys.rotate(owner, id).await
     }
 
-    async fn me(&self, principal: &Principal) -> Result<UserView, IdentityError> {
+    async fn me(&self, principal: &Call) -> Result<UserView, IdentityError> {
         self.load_user(&principal.user_id).await.and_then(view)
     }
 
-    async fn user(&self, admin: &Principal, user_id: &str) -> Result<UserView, IdentityError> {
+    async fn user(&self, admin: &Call, user_id: &str) -> Result<UserView, IdentityError> {
         may_administer(admin)?;
         self.load_user(user_id).await.and_then(view)
     }
 
     async fn update_profile(
         &self,
-        principal: &Principal,
+        principal: &Call,
         changes: UpdateMeRequest,
     ) -> Result<UserView, IdentityError> {
         let mut row = self.load_user(&principal.user_id).await?;
@@ -435,7 +431,7 @@ impl IdentityApi for IdentityService {
 
     async fn set_roles(
         &self,
-        actor: &Principal,
+        actor: &Call,
         user_id: &str,
         new_roles: Vec<Role>,
     ) -> Result<UserView, IdentityError> {
@@ -457,7 +453,7 @@ impl IdentityApi for IdentityService {
 
     async fn set_plan(
         &self,
-        admin: &Principal,
+        admin: &Call,
         user_id: &str,
         plan: Option<String>,
     ) -> Result<UserView, IdentityError> {
@@ -483,7 +479,7 @@ impl IdentityApi for IdentityService {
 }
 
 /// Only admins read and change other people's accounts, whoever calls.
-fn may_administer(actor: &Principal) -> Result<(), IdentityError> {
+fn may_administer(actor: &Call) -> Result<(), IdentityError> {
     actor
         .require(crate::modules::identity::api::roles::ADMINS)
         .map_err(IdentityError::Forbidden)

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use serde::Deserialize;
 
-use crate::modules::identity::api::{Principal, roles};
+use crate::modules::identity::api::{Call, roles};
 use crate::modules::kitchen::api::events as ev;
 use crate::modules::kitchen::api::{
     KitchenApi, KitchenError, LineStatus, Ticket, TicketFilter, TicketPage, TicketStatus,
@@ -92,11 +92,7 @@ fn change_line_in(
 
 #[async_trait]
 impl KitchenApi for KitchenService {
-    async fn tickets(
-        &self,
-        cook: &Principal,
-        filter: TicketFilter,
-    ) -> Result<TicketPage, KitchenError> {
+    async fn tickets(&self, cook: &Call, filter: TicketFilter) -> Result<TicketPage, KitchenError> {
         may_cook(cook)?;
         let (limit, after) = pagination::parse::<String>(filter.limit, filter.cursor.as_deref())
             .map_err(KitchenError::Validation)?;
@@ -117,7 +113,7 @@ impl KitchenApi for KitchenService {
 
     async fn start_line(
         &self,
-        cook: &Principal,
+        cook: &Call,
         ticket_id: &str,
         line_id: &str,
     ) -> Result<Ticket, KitchenError> {
@@ -127,7 +123,7 @@ impl KitchenApi for KitchenService {
 
     async fn finish_line(
         &self,
-        cook: &Principal,
+        cook: &Call,
         ticket_id: &str,
         line_id: &str,
     ) -> Result<Ticket, KitchenError> {
@@ -135,7 +131,7 @@ impl KitchenApi for KitchenService {
         self.change_line(ticket_id, line_id, LineMove::Finish).await
     }
 
-    async fn feed_head(&self, cook: &Principal) -> Result<i64, KitchenError> {
+    async fn feed_head(&self, cook: &Call) -> Result<i64, KitchenError> {
         may_cook(cook)?;
         self.db
             .read(|c| Outbox.last_seq(c).map_err(KitchenError::from))
@@ -144,7 +140,7 @@ impl KitchenApi for KitchenService {
 
     async fn feed(
         &self,
-        cook: &Principal,
+        cook: &Call,
         station: Option<String>,
         after: i64,
     ) -> Result<(Vec<StoredEvent>, i64), KitchenError> {
@@ -187,12 +183,8 @@ impl EventHandler for KitchenService {
             return Ok(());
         }
         let order: OrderEvent = event.payload(&[1])?;
-        let event_id = event.id.clone();
-        self.db
-            .write(move |c| {
-                if !store::first_delivery(c, &event_id)? {
-                    return Ok(());
-                }
+        store::TABLES
+            .consume(&self.db, &self.wake, event, move |c, out| {
                 let now = Utc::now().naive_utc();
                 if kind == "order.cancelled" {
                     if let Some(row) = store::by_order(c, &order.order_id)?
@@ -205,7 +197,7 @@ impl EventHandler for KitchenService {
                             &store::ticket_status(TicketStatus::Cancelled),
                             now,
                         )?;
-                        Outbox.append(c, &[ticket_event(ev::TICKET_CANCELLED, &ticket, None)])?;
+                        out.publish(ticket_event(ev::TICKET_CANCELLED, &ticket, None));
                     }
                     return Ok(());
                 }
@@ -234,18 +226,16 @@ impl EventHandler for KitchenService {
                 if store::insert(c, &ticket, &lines)?
                     && let Some(created) = store::find(c, &ticket.id)?
                 {
-                    Outbox.append(c, &[ticket_event(ev::TICKET_CREATED, &created, None)])?;
+                    out.publish(ticket_event(ev::TICKET_CREATED, &created, None));
                 }
                 Ok::<_, KitchenError>(())
             })
-            .await
-            .map_err(|e| e.to_string())?;
-        self.wake.published();
+            .await?;
         Ok(())
     }
 }
 
 /// Only cooks (and staff) see tickets and prepare their lines, whoever calls.
-fn may_cook(cook: &Principal) -> Result<(), KitchenError> {
+fn may_cook(cook: &Call) -> Result<(), KitchenError> {
     cook.require(roles::COOKS).map_err(KitchenError::Forbidden)
 }

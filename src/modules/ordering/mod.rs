@@ -10,7 +10,7 @@ mod store;
 use std::sync::Arc;
 
 use crate::modules::catalog::api::CatalogApi;
-use crate::platform::config::OrderingSettings;
+use crate::modules::ordering::api::OrderingSettings;
 use crate::platform::db::Db;
 use crate::platform::descriptor::Built;
 use crate::platform::events::{OutboxTable, Wake};

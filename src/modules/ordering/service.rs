@@ -8,8 +8,9 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use crate::modules::catalog::api::CatalogApi;
-use crate::modules::identity::api::Principal;
+use crate::modules::identity::api::Call;
 use crate::modules::identity::api::roles::ORDER_STAFF;
+use crate::modules::ordering::api::OrderingSettings;
 use crate::modules::ordering::api::events::{self as ev, KitchenLine};
 use crate::modules::ordering::api::{
     Fulfillment, NewOrder, Order, OrderFilter, OrderPage, OrderPayment, OrderPaymentStatus,
@@ -17,7 +18,6 @@ use crate::modules::ordering::api::{
 };
 use crate::modules::ordering::domain::{pricing, status};
 use crate::modules::ordering::store::{self, LineRow, OrderRow, Outbox, PageQuery};
-use crate::platform::config::OrderingSettings;
 use crate::platform::db::{Db, DbConn, is_unique_violation};
 use crate::platform::events::{Event, EventHandler, OutboxTable, StoredEvent, Wake, scan};
 use crate::platform::ids::new_id;
@@ -55,7 +55,7 @@ impl OrderingService {
     }
 
     /// Loads an order the caller may see: their own, or any for staff.
-    async fn visible(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError> {
+    async fn visible(&self, caller: &Call, id: &str) -> Result<Order, OrderingError> {
         let order = self.load(id).await?;
         if order.customer_id == caller.user_id || caller.has_any(ORDER_STAFF) {
             Ok(order)
@@ -142,7 +142,7 @@ fn address_errors(fulfillment: &Fulfillment) -> Vec<FieldError> {
 impl OrderingApi for OrderingService {
     async fn place(
         &self,
-        customer: &Principal,
+        customer: &Call,
         input: NewOrder,
         request_key: Option<String>,
     ) -> Result<Order, OrderingError> {
@@ -250,11 +250,7 @@ impl OrderingApi for OrderingService {
         self.load(&placed_id).await
     }
 
-    async fn list(
-        &self,
-        caller: &Principal,
-        filter: OrderFilter,
-    ) -> Result<OrderPage, OrderingError> {
+    async fn list(&self, caller: &Call, filter: OrderFilter) -> Result<OrderPage, OrderingError> {
         let (limit, before) = pagination::parse::<String>(filter.limit, filter.cursor.as_deref())
             .map_err(OrderingError::Validation)?;
         let customer_id = if caller.has_any(ORDER_STAFF) {
@@ -276,11 +272,11 @@ impl OrderingApi for OrderingService {
         Ok(OrderPage { data, next_cursor })
     }
 
-    async fn get(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError> {
+    async fn get(&self, caller: &Call, id: &str) -> Result<Order, OrderingError> {
         self.visible(caller, id).await
     }
 
-    async fn cancel(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError> {
+    async fn cancel(&self, caller: &Call, id: &str) -> Result<Order, OrderingError> {
         let order = self.visible(caller, id).await?;
         status::cancel(order.status, caller.has_any(ORDER_STAFF))?;
         let cancelled = ev::OrderCancelled {
@@ -292,7 +288,7 @@ impl OrderingApi for OrderingService {
             .await
     }
 
-    async fn hand_over(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError> {
+    async fn hand_over(&self, caller: &Call, id: &str) -> Result<Order, OrderingError> {
         if !caller.has_any(ORDER_STAFF) {
             return Err(OrderingError::Forbidden(
                 "hand orders over (staff only)".into(),
@@ -329,7 +325,7 @@ impl OrderingApi for OrderingService {
             .await
     }
 
-    async fn payable(&self, caller: &Principal, id: &str) -> Result<PayableOrder, OrderingError> {
+    async fn payable(&self, caller: &Call, id: &str) -> Result<PayableOrder, OrderingError> {
         let order = self.visible(caller, id).await?;
         Ok(PayableOrder {
             id: order.id,
@@ -422,13 +418,9 @@ impl EventHandler for OrderingService {
             "delivery.created" => None,
             _ => return Ok(()),
         };
-        let event_id = event.id.clone();
         let event_type = event.event_type.clone();
-        self.db
-            .write(move |c| {
-                if !store::first_delivery(c, &event_id)? {
-                    return Ok(());
-                }
+        store::TABLES
+            .consume(&self.db, &self.wake, event, move |c, out| {
                 let Some(order) = store::find(c, &about.order_id)? else {
                     tracing::warn!(order = %about.order_id, %event_type, "event about an unknown order ignored");
                     return Ok(());
@@ -445,7 +437,7 @@ impl EventHandler for OrderingService {
                 if to == OrderStatus::Paid && order.status == OrderStatus::Cancelled {
                     // Paid after it was cancelled: give the money back.
                     let refund = ev::OrderCancelled { order_id: order.id.clone(), refund_due: true };
-                    Outbox.append(c, &[Event::new(ev::ORDER_CANCELLED, 1, &order.id, &refund)])?;
+                    out.publish(Event::new(ev::ORDER_CANCELLED, 1, &order.id, &refund));
                     return Ok(());
                 }
                 if status::advance(order.status, to, order.fulfillment.is_delivery()).is_err() {
@@ -471,13 +463,11 @@ impl EventHandler for OrderingService {
                     _ => None,
                 };
                 if let Some(e) = follow_up {
-                    Outbox.append(c, &[e])?;
+                    out.publish(e);
                 }
                 Ok::<_, OrderingError>(())
             })
-            .await
-            .map_err(|e| e.to_string())?;
-        self.wake.published();
+            .await?;
         Ok(())
     }
 }

@@ -9,7 +9,7 @@ mod store;
 use std::sync::Arc;
 
 use crate::modules::ordering::api::OrderingApi;
-use crate::platform::config::PaymentSettings;
+use crate::modules::payments::api::PaymentSettings;
 use crate::platform::db::Db;
 use crate::platform::descriptor::Built;
 use crate::platform::events::{OutboxTable, Wake};

@@ -9,9 +9,10 @@ use async_trait::async_trait;
 use chrono::{TimeDelta, Utc};
 use serde::Deserialize;
 
-use crate::modules::identity::api::Principal;
+use crate::modules::identity::api::Call;
 use crate::modules::identity::api::roles::REFUNDERS;
 use crate::modules::ordering::api::{OrderStatus, OrderingApi, OrderingError};
+use crate::modules::payments::api::PaymentSettings;
 use crate::modules::payments::api::events::{self as ev, PaymentEvent};
 use crate::modules::payments::api::{
     Card, CardProcessor, ChargeError, PayOutcome, Payment, PaymentList, PaymentRequest,
@@ -19,7 +20,6 @@ use crate::modules::payments::api::{
 };
 use crate::modules::payments::domain::rules;
 use crate::modules::payments::store::{self, KeyRow, Outbox, PaymentRow};
-use crate::platform::config::PaymentSettings;
 use crate::platform::db::{Db, DbConn, is_unique_violation};
 use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
 use crate::platform::ids::{new_id, token_digest};
@@ -66,7 +66,7 @@ impl PaymentsService {
     /// Finds or creates the payment for this key, in one transaction.
     async fn claim(
         &self,
-        caller: &Principal,
+        caller: &Call,
         key: &str,
         hash: String,
         order_id: &str,
@@ -148,7 +148,7 @@ impl PaymentsService {
 
     async fn charge(
         &self,
-        caller: &Principal,
+        caller: &Call,
         key: &str,
         payment: PaymentRow,
         token: &str,
@@ -231,59 +231,53 @@ impl PaymentsService {
             .ok_or_else(|| PaymentsError::NotFound(format!("no payment with id {id}")))
     }
 
-    async fn refund_in(
-        &self,
-        payment: PaymentRow,
-        amount: i64,
-        event_id: Option<String>,
-    ) -> Result<Option<Refund>, PaymentsError> {
-        let refund = Refund {
-            id: new_id("ref"),
-            payment_id: payment.id.clone(),
-            amount,
-            created_at: Utc::now(),
-        };
-        let done = self
+    /// Gives `amount` of `payment` back (API refunds).
+    async fn refund_in(&self, payment: PaymentRow, amount: i64) -> Result<Refund, PaymentsError> {
+        let refund = self
             .db
             .write(move |c| {
-                if let Some(id) = &event_id
-                    && !store::first_delivery(c, id)?
-                {
-                    return Ok(None);
-                }
-                if !store::add_refund(c, &payment, &refund)? {
-                    return Err(PaymentsError::Validation(vec![FieldError::new(
-                        "amount",
-                        "too_large",
-                        format!(
-                            "at most {} can still be refunded",
-                            payment.amount - payment.refunded_amount
-                        ),
-                    )]));
-                }
-                let event = PaymentEvent {
-                    payment_id: payment.id.clone(),
-                    order_id: payment.order_id.clone(),
-                    amount: payment.amount,
-                    currency: payment.currency.clone(),
-                    reason: None,
-                    refunded: Some(refund.amount),
-                };
-                Outbox.append(
-                    c,
-                    &[Event::new(
-                        ev::PAYMENT_REFUNDED,
-                        1,
-                        &payment.order_id,
-                        &event,
-                    )],
-                )?;
-                Ok(Some(refund))
+                let (refund, event) = refund_within(c, &payment, amount)?;
+                Outbox.append(c, &[event])?;
+                Ok::<_, PaymentsError>(refund)
             })
             .await?;
         self.wake.published();
-        Ok(done)
+        Ok(refund)
     }
+}
+
+/// Records a refund of `amount` inside the caller's transaction, and the event announcing it.
+fn refund_within(
+    c: &mut DbConn,
+    payment: &PaymentRow,
+    amount: i64,
+) -> Result<(Refund, Event), PaymentsError> {
+    let refund = Refund {
+        id: new_id("ref"),
+        payment_id: payment.id.clone(),
+        amount,
+        created_at: Utc::now(),
+    };
+    if !store::add_refund(c, payment, &refund)? {
+        return Err(PaymentsError::Validation(vec![FieldError::new(
+            "amount",
+            "too_large",
+            format!(
+                "at most {} can still be refunded",
+                payment.amount - payment.refunded_amount
+            ),
+        )]));
+    }
+    let event = PaymentEvent {
+        payment_id: payment.id.clone(),
+        order_id: payment.order_id.clone(),
+        amount: payment.amount,
+        currency: payment.currency.clone(),
+        reason: None,
+        refunded: Some(refund.amount),
+    };
+    let event = Event::new(ev::PAYMENT_REFUNDED, 1, &payment.order_id, &event);
+    Ok((refund, event))
 }
 
 /// An existing key: replay, refuse, or take over a timed-out attempt.
@@ -313,7 +307,7 @@ fn resume(
 impl PaymentsApi for PaymentsService {
     async fn pay(
         &self,
-        caller: &Principal,
+        caller: &Call,
         order_id: &str,
         idempotency_key: Option<&str>,
         request: PaymentRequest,
@@ -330,7 +324,7 @@ impl PaymentsApi for PaymentsService {
         Ok(PayOutcome { payment, replayed })
     }
 
-    async fn payment(&self, caller: &Principal, id: &str) -> Result<Payment, PaymentsError> {
+    async fn payment(&self, caller: &Call, id: &str) -> Result<Payment, PaymentsError> {
         let row = self.load(id).await?;
         if row.customer_id != caller.user_id && !caller.has_any(REFUNDERS) {
             return Err(PaymentsError::NotFound(format!("no payment with id {id}")));
@@ -340,7 +334,7 @@ impl PaymentsApi for PaymentsService {
 
     async fn order_payments(
         &self,
-        caller: &Principal,
+        caller: &Call,
         order_id: &str,
     ) -> Result<PaymentList, PaymentsError> {
         // Visible to whoever may see the order (its customer, staff); others get NotFound.
@@ -366,7 +360,7 @@ impl PaymentsApi for PaymentsService {
 
     async fn refund(
         &self,
-        caller: &Principal,
+        caller: &Call,
         payment_id: &str,
         request: RefundRequest,
     ) -> Result<Refund, PaymentsError> {
@@ -382,9 +376,7 @@ impl PaymentsApi for PaymentsService {
                 payment.status
             )));
         }
-        self.refund_in(payment, request.amount, None)
-            .await?
-            .ok_or_else(|| PaymentsError::Internal("refund was not recorded".into()))
+        self.refund_in(payment, request.amount).await
     }
 }
 
@@ -418,10 +410,14 @@ impl EventHandler for PaymentsService {
         if left <= 0 {
             return Ok(());
         }
-        self.refund_in(payment, left, Some(event.id.clone()))
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        store::TABLES
+            .consume(&self.db, &self.wake, event, move |c, out| {
+                let (_, refunded) = refund_within(c, &payment, left)?;
+                out.publish(refunded);
+                Ok::<_, PaymentsError>(())
+            })
+            .await?;
+        Ok(())
     }
 }
 

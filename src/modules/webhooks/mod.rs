@@ -9,11 +9,11 @@ mod store;
 
 use std::sync::Arc;
 
+use crate::modules::webhooks::api::WebhookSettings;
 use crate::platform::background::Background;
-use crate::platform::config::WebhookSettings;
 use crate::platform::db::Db;
 use crate::platform::descriptor::Built;
-use crate::platform::events::OutboxTable;
+use crate::platform::events::{OutboxTable, Wake};
 
 /// Builds the module's implementation of [`api::WebhooksApi`] and its delivery worker, which
 /// sends due deliveries until dropped (waiting for new work or the poll interval between empty
@@ -22,8 +22,14 @@ pub fn build(
     db: Db,
     settings: &WebhookSettings,
     catalog: Vec<api::EventType>,
+    wake: Wake,
 ) -> (Built<dyn api::WebhooksApi>, Background) {
-    let service = Arc::new(service::WebhooksService::new(db, settings.clone(), catalog));
+    let service = Arc::new(service::WebhooksService::new(
+        db,
+        settings.clone(),
+        catalog,
+        wake,
+    ));
     let sender = service.clone();
     let worker = Background::new(move || {
         let service = sender.clone();

@@ -10,17 +10,17 @@ use async_trait::async_trait;
 use chrono::{NaiveDateTime, TimeDelta, Utc};
 use serde_json::json;
 
-use crate::modules::identity::api::{Principal, roles};
+use crate::modules::identity::api::{Call, roles};
 use crate::modules::webhooks::api::{
     EventType, EventTypeList, NewWebhookEndpoint, WebhookAttempt, WebhookDelivery,
-    WebhookDeliveryPage, WebhookDeliveryQuery, WebhookEndpoint, WebhookEndpointList,
-    WebhookEndpointWithSecret, WebhooksApi, WebhooksError,
+    WebhookDeliveryPage, WebhookDeliveryQuery, WebhookDeliveryStatus, WebhookEndpoint,
+    WebhookEndpointList, WebhookEndpointStatus, WebhookEndpointWithSecret, WebhookSettings,
+    WebhooksApi, WebhooksError,
 };
 use crate::modules::webhooks::domain::{retry, signature, ssrf};
 use crate::modules::webhooks::store::{self, AttemptRow, DeliveryRow, EndpointRow};
-use crate::platform::config::WebhookSettings;
 use crate::platform::db::{Db, stored};
-use crate::platform::events::{Event, EventHandler};
+use crate::platform::events::{Event, EventHandler, Wake};
 use crate::platform::ids::new_id;
 use crate::platform::pagination;
 use crate::platform::validation::FieldError;
@@ -37,6 +37,7 @@ pub struct WebhooksService {
     /// The same, with their payload schemas.
     catalog: Vec<EventType>,
     work: Arc<tokio::sync::Notify>,
+    wake: Wake,
 }
 
 fn now() -> NaiveDateTime {
@@ -67,11 +68,12 @@ fn delivery_view(
     row: DeliveryRow,
     attempts: Vec<AttemptRow>,
 ) -> Result<WebhookDelivery, WebhooksError> {
+    let status = stored::name("webhooks_deliveries.status", &row.status)?;
     Ok(WebhookDelivery {
-        status: stored::name("webhooks_deliveries.status", &row.status)?,
+        status,
         next_attempt_at: row
             .next_attempt_at
-            .filter(|_| row.status == "pending")
+            .filter(|_| status == WebhookDeliveryStatus::Pending)
             .map(|t| t.and_utc()),
         attempts: attempts
             .into_iter()
@@ -142,18 +144,19 @@ impl WebhooksService {
         count
     }
 
-    pub fn new(db: Db, settings: WebhookSettings, catalog: Vec<EventType>) -> Self {
+    pub fn new(db: Db, settings: WebhookSettings, catalog: Vec<EventType>, wake: Wake) -> Self {
         Self {
             db,
             settings,
             event_types: catalog.iter().map(|t| t.event_type.clone()).collect(),
             catalog,
             work: Arc::default(),
+            wake,
         }
     }
 
     /// The caller's endpoint, or 404 (another owner's looks the same as none).
-    async fn owned(&self, owner: &Principal, id: &str) -> Result<EndpointRow, WebhooksError> {
+    async fn owned(&self, owner: &Call, id: &str) -> Result<EndpointRow, WebhooksError> {
         let key = id.to_owned();
         let row = self
             .db
@@ -229,12 +232,15 @@ impl WebhooksService {
             .read(move |c| store::endpoint(c, &endpoint_id).map_err(WebhooksError::from))
             .await?;
         let attempts_made = row.attempts + 1;
-        let Some(endpoint) = endpoint.filter(|e| e.status == "active") else {
+        let Some(endpoint) =
+            endpoint.filter(|e| e.status == store::name(WebhookEndpointStatus::Active))
+        else {
             let id = row.id.clone();
             return self
                 .db
                 .write(move |c| {
-                    store::settle(c, &id, "failed", row.attempts, None).map_err(WebhooksError::from)
+                    store::settle(c, &id, WebhookDeliveryStatus::Failed, row.attempts, None)
+                        .map_err(WebhooksError::from)
                 })
                 .await;
         };
@@ -255,9 +261,9 @@ impl WebhooksService {
         let succeeded = outcome.status.is_some_and(|s| (200..300).contains(&s));
         let gone = outcome.status == Some(410);
         let (status, next) = if succeeded {
-            ("succeeded", None)
+            (WebhookDeliveryStatus::Succeeded, None)
         } else if gone {
-            ("failed", None)
+            (WebhookDeliveryStatus::Failed, None)
         } else {
             match retry::next_wait(
                 &self.settings.retry_schedule_ms,
@@ -266,10 +272,10 @@ impl WebhooksService {
                 retry::random_unit(),
             ) {
                 Some(wait) => (
-                    "pending",
+                    WebhookDeliveryStatus::Pending,
                     Some(now() + TimeDelta::from_std(wait).unwrap_or(TimeDelta::MAX)),
                 ),
-                None => ("failed", None),
+                None => (WebhookDeliveryStatus::Failed, None),
             }
         };
         let attempt = AttemptRow {
@@ -287,7 +293,7 @@ impl WebhooksService {
                 store::settle(c, &id, status, attempts_made, next)?;
                 if gone {
                     let mut disabled = endpoint;
-                    disabled.status = "disabled".into();
+                    disabled.status = store::name(WebhookEndpointStatus::Disabled).to_owned();
                     disabled.disabled_reason =
                         Some("the receiver answered 410 Gone; register it again to resume".into());
                     disabled.updated_at = now();
@@ -301,7 +307,7 @@ impl WebhooksService {
 
 #[async_trait]
 impl WebhooksApi for WebhooksService {
-    async fn event_types(&self, _caller: &Principal) -> Result<EventTypeList, WebhooksError> {
+    async fn event_types(&self, _caller: &Call) -> Result<EventTypeList, WebhooksError> {
         // Authenticated is enough: the caller being a principal is the check.
         Ok(EventTypeList {
             data: self.catalog.clone(),
@@ -310,7 +316,7 @@ impl WebhooksApi for WebhooksService {
 
     async fn create(
         &self,
-        owner: &Principal,
+        owner: &Call,
         request: NewWebhookEndpoint,
     ) -> Result<WebhookEndpointWithSecret, WebhooksError> {
         may_manage(owner)?;
@@ -331,7 +337,7 @@ impl WebhooksApi for WebhooksService {
             secret: signature::new_secret(),
             previous_secret: None,
             previous_secret_expires_at: None,
-            status: "active".into(),
+            status: store::name(WebhookEndpointStatus::Active).to_owned(),
             disabled_reason: None,
             created_at: created,
             updated_at: created,
@@ -354,7 +360,7 @@ impl WebhooksApi for WebhooksService {
         })
     }
 
-    async fn list(&self, owner: &Principal) -> Result<WebhookEndpointList, WebhooksError> {
+    async fn list(&self, owner: &Call) -> Result<WebhookEndpointList, WebhooksError> {
         may_manage(owner)?;
         let owner_id = owner.user_id.clone();
         let rows = self
@@ -366,7 +372,7 @@ impl WebhooksApi for WebhooksService {
         })
     }
 
-    async fn delete(&self, owner: &Principal, id: &str) -> Result<(), WebhooksError> {
+    async fn delete(&self, owner: &Call, id: &str) -> Result<(), WebhooksError> {
         may_manage(owner)?;
         let row = self.owned(owner, id).await?;
         self.db
@@ -376,7 +382,7 @@ impl WebhooksApi for WebhooksService {
 
     async fn rotate_secret(
         &self,
-        owner: &Principal,
+        owner: &Call,
         id: &str,
     ) -> Result<WebhookEndpointWithSecret, WebhooksError> {
         may_manage(owner)?;
@@ -399,7 +405,7 @@ impl WebhooksApi for WebhooksService {
 
     async fn deliveries(
         &self,
-        owner: &Principal,
+        owner: &Call,
         endpoint_id: &str,
         query: WebhookDeliveryQuery,
     ) -> Result<WebhookDeliveryPage, WebhooksError> {
@@ -432,11 +438,7 @@ impl WebhooksApi for WebhooksService {
         Ok(WebhookDeliveryPage { data, next_cursor })
     }
 
-    async fn redeliver(
-        &self,
-        owner: &Principal,
-        id: &str,
-    ) -> Result<WebhookDelivery, WebhooksError> {
+    async fn redeliver(&self, owner: &Call, id: &str) -> Result<WebhookDelivery, WebhooksError> {
         may_manage(owner)?;
         let key = id.to_owned();
         let row = self
@@ -448,7 +450,7 @@ impl WebhooksApi for WebhooksService {
             .owned(owner, &row.endpoint_id)
             .await
             .map_err(|_| WebhooksError::NotFound(format!("no delivery {id}")))?;
-        if endpoint.status != "active" {
+        if endpoint.status != store::name(WebhookEndpointStatus::Active) {
             return Err(WebhooksError::Conflict(
                 "the endpoint is disabled; register it again to resume deliveries".into(),
             ));
@@ -458,7 +460,13 @@ impl WebhooksApi for WebhooksService {
         let (row, attempt_rows) = self
             .db
             .write(move |c| {
-                store::settle(c, &key, "pending", attempts, Some(now()))?;
+                store::settle(
+                    c,
+                    &key,
+                    WebhookDeliveryStatus::Pending,
+                    attempts,
+                    Some(now()),
+                )?;
                 let row = store::delivery(c, &key)?
                     .ok_or_else(|| WebhooksError::NotFound(key.clone()))?;
                 let attempts = store::attempts_of(c, std::slice::from_ref(&key))?;
@@ -483,12 +491,8 @@ impl EventHandler for WebhooksService {
         })
         .to_string();
         let (event_id, event_type) = (event.id.clone(), event.event_type.clone());
-        let queued = self
-            .db
-            .write(move |c| {
-                if !store::first_delivery(c, &event_id)? {
-                    return Ok(0);
-                }
+        let queued = store::TABLES
+            .consume(&self.db, &self.wake, event, move |c, _| {
                 let mut queued = 0;
                 for endpoint in store::active_endpoints(c)? {
                     let types: Vec<String> =
@@ -502,7 +506,7 @@ impl EventHandler for WebhooksService {
                         event_id: event_id.clone(),
                         event_type: event_type.clone(),
                         body: body.clone(),
-                        status: "pending".into(),
+                        status: store::name(WebhookDeliveryStatus::Pending).to_owned(),
                         attempts: 0,
                         next_attempt_at: Some(now()),
                         created_at: now(),
@@ -513,8 +517,8 @@ impl EventHandler for WebhooksService {
                 }
                 Ok::<_, WebhooksError>(queued)
             })
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?
+            .unwrap_or(0);
         if queued > 0 {
             self.work.notify_one();
         }
@@ -523,7 +527,7 @@ impl EventHandler for WebhooksService {
 }
 
 /// Only partners' staff manage webhook endpoints, whoever calls.
-fn may_manage(owner: &Principal) -> Result<(), WebhooksError> {
+fn may_manage(owner: &Call) -> Result<(), WebhooksError> {
     owner
         .require(roles::PARTNERS)
         .map_err(WebhooksError::Forbidden)

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use diesel::r2d2::{Pool, PooledConnection};
 
 pub use connection::DbConn;
-pub use migrations::{has_pending_migrations, run_migrations};
+pub use migrations::{Scope as MigrationScope, has_pending_migrations, migration_names, owner_of};
 pub use postgres_client::establish_postgres;
 pub use url::DatabaseUrl;
 
@@ -57,6 +57,14 @@ struct Inner {
 impl Db {
     /// Connects, creating the SQLite file's directory if needed, and applies migrations.
     pub fn connect(settings: &DatabaseSettings) -> Result<Self, DbError> {
+        Self::connect_for(settings, &MigrationScope::All)
+    }
+
+    /// Like [`Db::connect`], applying only `scope`'s migrations.
+    pub fn connect_for(
+        settings: &DatabaseSettings,
+        scope: &MigrationScope,
+    ) -> Result<Self, DbError> {
         let url = DatabaseUrl::parse(&settings.url).map_err(DbError::Connect)?;
         if let DatabaseUrl::Sqlite(path) = &url
             && let Some(dir) = path.parent()
@@ -65,7 +73,7 @@ impl Db {
             std::fs::create_dir_all(dir)
                 .map_err(|e| DbError::Connect(format!("cannot create {}: {e}", dir.display())))?;
         }
-        migrations::run_migrations(&url, settings)?;
+        migrations::run_migrations(&url, settings, scope)?;
         let build = |manager: Manager, size: u32| {
             Pool::builder()
                 .max_size(size)
@@ -147,15 +155,15 @@ impl Db {
         out
     }
 
-    /// Cheap liveness and schema check for `/readyz`.
-    pub async fn check_ready(&self) -> Result<(), DbError> {
+    /// Cheap liveness and schema check for `/readyz`: `scope`'s migrations all applied.
+    pub async fn check_ready(&self, scope: MigrationScope) -> Result<(), DbError> {
         // The writer, because diesel's migration check may create its bookkeeping table and
         // SQLite readers are opened query-only.
         let pool = self.inner.writer.clone();
         run_blocking(move || {
             let mut conn = pool.get()?;
             diesel::connection::SimpleConnection::batch_execute(&mut *conn, "SELECT 1")?;
-            if has_pending_migrations(&mut conn)? {
+            if has_pending_migrations(&mut conn, &scope)? {
                 return Err(DbError::Migration("migrations are pending".into()));
             }
             Ok(())

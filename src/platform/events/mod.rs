@@ -10,6 +10,7 @@
 //! a broker (NATS JetStream) can later carry the same envelopes by replacing it.
 
 mod bus;
+mod consume;
 mod envelope;
 mod outbox;
 mod store;
@@ -17,6 +18,7 @@ mod store;
 pub use bus::{
     DeadLetter, EventBus, EventHandler, RedriveError, Subscription, SubscriptionHealth, Wake,
 };
+pub use consume::{EventTables, Outgoing};
 pub use envelope::{Event, StoredEvent};
 pub use outbox::{OutboxTable, scan, serialize_appends};
 pub use store::Cursor;

@@ -147,5 +147,13 @@ macro_rules! event_tables {
             let inserted = $crate::insert_or_ignore!(conn, $inbox::table, row)?;
             Ok(inserted == 1)
         }
+
+        /// This module's inbox and outbox, for consuming events through
+        /// [`EventTables::consume`]($crate::platform::events::EventTables::consume).
+        pub const TABLES: $crate::platform::events::EventTables =
+            $crate::platform::events::EventTables {
+                outbox: &Outbox,
+                first_delivery,
+            };
     };
 }

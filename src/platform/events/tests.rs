@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use diesel::connection::SimpleConnection;
 
 use super::*;
-use crate::platform::config::Settings;
+use crate::platform::config::{DatabaseSettings, EventSettings, PLATFORM_DEFAULTS};
 use crate::platform::db::Db;
 
 #[allow(dead_code)]
@@ -75,6 +75,13 @@ impl EventHandler for Consumer {
     }
 }
 
+/// The platform's own sections are all the dispatcher needs.
+#[derive(serde::Deserialize)]
+struct Settings {
+    database: DatabaseSettings,
+    events: EventSettings,
+}
+
 fn settings(dir: &tempfile::TempDir) -> Settings {
     let url = format!("sqlite://{}", dir.path().join("events.db").display());
     let env = [
@@ -84,7 +91,8 @@ fn settings(dir: &tempfile::TempDir) -> Settings {
         ("BRIGADE_EVENTS__RETRY_MAX_MS", "20"),
         ("BRIGADE_EVENTS__MAX_ATTEMPTS", "3"),
     ];
-    Settings::load_from(None, env.map(|(k, v)| (k.to_owned(), v.to_owned()))).unwrap()
+    let env = env.map(|(k, v)| (k.to_owned(), v.to_owned()));
+    crate::platform::config::load(PLATFORM_DEFAULTS, None, env).unwrap()
 }
 
 async fn publish(db: &Db, events: Vec<Event>) {
@@ -254,4 +262,52 @@ async fn a_payload_version_the_consumer_does_not_read_is_dead_lettered_not_misre
         "{}",
         letters[0].error
     );
+}
+
+#[actix_web::test]
+async fn a_consumer_handles_an_event_once_and_publishes_in_the_same_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = settings(&dir);
+    let db = Db::connect(&s.database).unwrap();
+    db.write(|c| {
+        c.batch_execute(PROBE_TABLES)
+            .map_err(crate::platform::db::DbError::from)
+    })
+    .await
+    .unwrap();
+    let wake = Wake::default();
+    let event = Event::new("probe.happened", 1, "a", &serde_json::json!({"n": 1}));
+    let answer = |n: i32| {
+        move |_: &mut crate::platform::db::DbConn, out: &mut Outgoing| {
+            out.publish(Event::new(
+                "probe.answered",
+                1,
+                "a",
+                &serde_json::json!({"n": n}),
+            ));
+            Ok::<_, crate::platform::db::DbError>(n)
+        }
+    };
+    // A failing attempt rolls back its inbox record and what it published...
+    let failed = probe::TABLES
+        .consume(&db, &wake, &event, |_, out| {
+            out.publish(Event::new("probe.answered", 1, "a", &serde_json::json!({})));
+            Err::<(), _>(crate::platform::db::DbError::Migration("boom".into()))
+        })
+        .await;
+    assert!(failed.is_err());
+    // ...so the retry runs; a redelivery after it does not.
+    let first = probe::TABLES.consume(&db, &wake, &event, answer(1)).await;
+    let again = probe::TABLES.consume(&db, &wake, &event, answer(2)).await;
+    assert_eq!((first, again), (Ok(Some(1)), Ok(None)));
+    let published = db
+        .read(|c| {
+            probe::Outbox
+                .after(c, 0, 10)
+                .map_err(crate::platform::db::DbError::from)
+        })
+        .await
+        .unwrap();
+    assert_eq!(published.len(), 1);
+    assert_eq!(published[0].event.payload["n"], 1);
 }

@@ -6,6 +6,8 @@ use std::future::{Ready, ready};
 
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 
+use crate::platform::call::Call;
+use crate::platform::http::request_id;
 use crate::platform::http::scopes::ScopeTable;
 use crate::platform::problem::Problem;
 
@@ -31,12 +33,9 @@ impl<P: Clone + 'static> Authenticated<P> {
     }
 }
 
-/// The authenticated caller. Extracting it answers 401 when there is no credential or it did
-/// not hold, and 403 when an API key lacks the operation's scope.
-#[derive(Debug, Clone)]
-pub struct Caller<P>(pub P);
-
-impl<P: Credential> FromRequest for Caller<P> {
+/// The authenticated caller's call: extracting it answers 401 when there is no credential or
+/// it did not hold, and 403 when an API key lacks the operation's scope.
+impl<P: Credential> FromRequest for Call<P> {
     type Error = Problem;
     type Future = Ready<Result<Self, Problem>>;
 
@@ -53,7 +52,7 @@ impl<P: Credential> FromRequest for Caller<P> {
                 )
             })?;
             check_scope(req, &principal)?;
-            Ok(Caller(principal))
+            Ok(Call::new(principal, request_id::current().unwrap_or_default()))
         }))
     }
 }

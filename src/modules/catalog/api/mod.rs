@@ -3,12 +3,13 @@
 mod dto;
 mod error;
 pub mod events;
+mod settings;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::modules::identity::api::Principal;
+use crate::modules::identity::api::Call;
 
 /// What this module is, whose api it uses and which events it publishes and consumes.
 pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
@@ -20,6 +21,7 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         uses: &["identity"],
         publishes: events::PUBLISHED,
         consumes: events::CONSUMES,
+        settings: Some(settings::SECTION),
     };
 
 pub use dto::{
@@ -28,6 +30,7 @@ pub use dto::{
     OptionGroup, PageRequest,
 };
 pub use error::CatalogError;
+pub use settings::CatalogSettings;
 
 #[async_trait]
 pub trait CatalogApi: Send + Sync {
@@ -45,39 +48,35 @@ pub trait CatalogApi: Send + Sync {
     async fn category(&self, id: &str) -> Result<Category, CatalogError>;
     async fn create_category(
         &self,
-        editor: &Principal,
+        editor: &Call,
         input: NewCategory,
     ) -> Result<Category, CatalogError>;
     /// `expected_version`: fail with `VersionMismatch` unless the category is still at it.
     async fn update_category(
         &self,
-        editor: &Principal,
+        editor: &Call,
         id: &str,
         patch: CategoryPatch,
         expected_version: Option<i32>,
     ) -> Result<Category, CatalogError>;
     /// Refused while the category still holds items.
-    async fn delete_category(&self, editor: &Principal, id: &str) -> Result<(), CatalogError>;
+    async fn delete_category(&self, editor: &Call, id: &str) -> Result<(), CatalogError>;
 
     async fn list_items(&self, filter: ItemFilter) -> Result<ItemPage, CatalogError>;
     async fn item(&self, id: &str) -> Result<MenuItem, CatalogError>;
-    async fn create_item(
-        &self,
-        editor: &Principal,
-        input: NewItem,
-    ) -> Result<MenuItem, CatalogError>;
+    async fn create_item(&self, editor: &Call, input: NewItem) -> Result<MenuItem, CatalogError>;
     async fn update_item(
         &self,
-        editor: &Principal,
+        editor: &Call,
         id: &str,
         patch: ItemPatch,
         expected_version: Option<i32>,
     ) -> Result<MenuItem, CatalogError>;
     async fn set_availability(
         &self,
-        editor: &Principal,
+        editor: &Call,
         id: &str,
         available: bool,
     ) -> Result<MenuItem, CatalogError>;
-    async fn delete_item(&self, editor: &Principal, id: &str) -> Result<(), CatalogError>;
+    async fn delete_item(&self, editor: &Call, id: &str) -> Result<(), CatalogError>;
 }

@@ -9,7 +9,7 @@ use super::api::{
     AvailabilityRequest, CatalogApi, Category, CategoryPage, CategoryPatch, ItemFilter, ItemPage,
     ItemPatch, Menu, MenuItem, NewCategory, NewItem, PageRequest,
 };
-use crate::modules::identity::api::Caller;
+use crate::modules::identity::api::Call;
 use crate::platform::http::etag;
 use crate::platform::http::extract::{ValidJson, ValidQuery};
 use crate::platform::problem::Problem;
@@ -110,10 +110,10 @@ async fn list_categories(
 #[post("/v1/catalog/categories")]
 async fn create_category(
     catalog: Catalog,
-    caller: Caller,
+    caller: Call,
     body: ValidJson<NewCategory>,
 ) -> Result<HttpResponse, Problem> {
-    let category = catalog.create_category(&caller.0, body.0).await?;
+    let category = catalog.create_category(&caller, body.0).await?;
     Ok(with_etag(
         HttpResponse::Created()
             .insert_header((
@@ -167,13 +167,13 @@ async fn get_category(catalog: Catalog, id: web::Path<String>) -> Result<HttpRes
 async fn update_category(
     req: HttpRequest,
     catalog: Catalog,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
     body: ValidJson<CategoryPatch>,
 ) -> Result<HttpResponse, Problem> {
     let expected = etag::expected_version(&req, "category", &id);
     let category = catalog
-        .update_category(&caller.0, &id, body.0, expected)
+        .update_category(&caller, &id, body.0, expected)
         .await?;
     Ok(with_etag(
         HttpResponse::Ok().json(&category),
@@ -196,10 +196,10 @@ async fn update_category(
 #[delete("/v1/catalog/categories/{id}")]
 async fn delete_category(
     catalog: Catalog,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    catalog.delete_category(&caller.0, &id).await?;
+    catalog.delete_category(&caller, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -230,10 +230,10 @@ async fn list_items(
 #[post("/v1/catalog/items")]
 async fn create_item(
     catalog: Catalog,
-    caller: Caller,
+    caller: Call,
     body: ValidJson<NewItem>,
 ) -> Result<HttpResponse, Problem> {
-    let item = catalog.create_item(&caller.0, body.0).await?;
+    let item = catalog.create_item(&caller, body.0).await?;
     Ok(with_etag(
         HttpResponse::Created()
             .insert_header((header::LOCATION, format!("/v1/catalog/items/{}", item.id)))
@@ -280,14 +280,12 @@ async fn get_item(catalog: Catalog, id: web::Path<String>) -> Result<HttpRespons
 async fn update_item(
     req: HttpRequest,
     catalog: Catalog,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
     body: ValidJson<ItemPatch>,
 ) -> Result<HttpResponse, Problem> {
     let expected = etag::expected_version(&req, "item", &id);
-    let item = catalog
-        .update_item(&caller.0, &id, body.0, expected)
-        .await?;
+    let item = catalog.update_item(&caller, &id, body.0, expected).await?;
     Ok(with_etag(HttpResponse::Ok().json(&item), &item_etag(&item)))
 }
 
@@ -302,12 +300,12 @@ async fn update_item(
 #[put("/v1/catalog/items/{id}/availability")]
 async fn set_availability(
     catalog: Catalog,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
     body: ValidJson<AvailabilityRequest>,
 ) -> Result<HttpResponse, Problem> {
     let item = catalog
-        .set_availability(&caller.0, &id, body.0.available)
+        .set_availability(&caller, &id, body.0.available)
         .await?;
     Ok(with_etag(HttpResponse::Ok().json(&item), &item_etag(&item)))
 }
@@ -322,9 +320,9 @@ async fn set_availability(
 #[delete("/v1/catalog/items/{id}")]
 async fn delete_item(
     catalog: Catalog,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    catalog.delete_item(&caller.0, &id).await?;
+    catalog.delete_item(&caller, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,15 +3,17 @@
 mod dto;
 mod error;
 pub mod events;
+mod settings;
 
 use async_trait::async_trait;
 
-use crate::modules::identity::api::Principal;
+use crate::modules::identity::api::Call;
 
 pub use dto::{
     Delivery, DeliveryFilter, DeliveryPage, DeliveryStatus, Location, Position, Tracking,
 };
 pub use error::DeliveryError;
+pub use settings::DeliverySettings;
 
 /// What this module is, whose api it uses and which events it publishes and consumes.
 pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
@@ -23,6 +25,7 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         uses: &["identity"],
         publishes: events::PUBLISHED,
         consumes: events::CONSUMES,
+        settings: Some(settings::SECTION),
     };
 
 /// Consumes `order.ready` (a delivery per ready delivery order).
@@ -32,18 +35,14 @@ pub trait DeliveryApi: Send + Sync {
     /// the door) and their own (in full).
     async fn list(
         &self,
-        viewer: &Principal,
+        viewer: &Call,
         filter: DeliveryFilter,
     ) -> Result<DeliveryPage, DeliveryError>;
-    async fn claim(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError>;
-    async fn pick_up(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError>;
-    async fn ping(
-        &self,
-        courier: &Principal,
-        id: &str,
-        at: Location,
-    ) -> Result<Delivery, DeliveryError>;
-    async fn deliver(&self, courier: &Principal, id: &str) -> Result<Delivery, DeliveryError>;
+    async fn claim(&self, courier: &Call, id: &str) -> Result<Delivery, DeliveryError>;
+    async fn pick_up(&self, courier: &Call, id: &str) -> Result<Delivery, DeliveryError>;
+    async fn ping(&self, courier: &Call, id: &str, at: Location)
+    -> Result<Delivery, DeliveryError>;
+    async fn deliver(&self, courier: &Call, id: &str) -> Result<Delivery, DeliveryError>;
     /// Public view by tracking code.
     async fn track(&self, code: &str) -> Result<Tracking, DeliveryError>;
 }

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, post, web};
 
 use super::api::{Delivery, DeliveryApi, DeliveryFilter, DeliveryPage, Location, Tracking};
-use crate::modules::identity::api::Caller;
+use crate::modules::identity::api::Call;
 use crate::platform::http::cache::{UNCACHEABLE, with_policy};
 use crate::platform::http::extract::{ValidJson, ValidQuery};
 use crate::platform::problem::Problem;
@@ -33,10 +33,10 @@ fn ok(delivery: Delivery) -> HttpResponse {
 #[get("/v1/deliveries")]
 async fn list_deliveries(
     deliveries: Deliveries,
-    caller: Caller,
+    caller: Call,
     filter: ValidQuery<DeliveryFilter>,
 ) -> Result<HttpResponse, Problem> {
-    let page = deliveries.list(&caller.0, filter.0).await?;
+    let page = deliveries.list(&caller, filter.0).await?;
     Ok(with_policy(HttpResponse::Ok().json(&page), UNCACHEABLE))
 }
 
@@ -53,10 +53,10 @@ async fn list_deliveries(
 #[post("/v1/deliveries/{id}/claim")]
 async fn claim_delivery(
     deliveries: Deliveries,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    Ok(ok(deliveries.claim(&caller.0, &id).await?))
+    Ok(ok(deliveries.claim(&caller, &id).await?))
 }
 
 /// Pick the order up at the counter (the claiming courier)
@@ -72,10 +72,10 @@ async fn claim_delivery(
 #[post("/v1/deliveries/{id}/pickup")]
 async fn pick_up_delivery(
     deliveries: Deliveries,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    Ok(ok(deliveries.pick_up(&caller.0, &id).await?))
+    Ok(ok(deliveries.pick_up(&caller, &id).await?))
 }
 
 /// Report the courier's position (the claiming courier)
@@ -92,11 +92,11 @@ async fn pick_up_delivery(
 #[post("/v1/deliveries/{id}/location")]
 async fn ping_delivery(
     deliveries: Deliveries,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
     body: ValidJson<Location>,
 ) -> Result<HttpResponse, Problem> {
-    Ok(ok(deliveries.ping(&caller.0, &id, body.0).await?))
+    Ok(ok(deliveries.ping(&caller, &id, body.0).await?))
 }
 
 /// Hand the order over at the door (the claiming courier)
@@ -112,10 +112,10 @@ async fn ping_delivery(
 #[post("/v1/deliveries/{id}/deliver")]
 async fn deliver_delivery(
     deliveries: Deliveries,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    Ok(ok(deliveries.deliver(&caller.0, &id).await?))
+    Ok(ok(deliveries.deliver(&caller, &id).await?))
 }
 
 /// Track a delivery

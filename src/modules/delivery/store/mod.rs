@@ -9,7 +9,7 @@ use crate::modules::delivery::api::{Delivery, DeliveryStatus, Position};
 use crate::platform::db::{DbConn, stored};
 use schema::delivery_deliveries as deliveries;
 
-pub use schema::{Outbox, first_delivery};
+pub use schema::{Outbox, TABLES};
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
 #[diesel(table_name = deliveries, treat_none_as_null = true)]

@@ -4,10 +4,11 @@
 mod dto;
 mod error;
 pub mod events;
+mod settings;
 
 use async_trait::async_trait;
 
-use crate::modules::identity::api::Principal;
+use crate::modules::identity::api::Call;
 
 pub use dto::{AuditEntry, AuditPage, AuditQuery};
 pub use dto::{
@@ -16,6 +17,7 @@ pub use dto::{
 pub use dto::{Granularity, Subject, UsageQuery, UsageReport, UsageRow, UsageSample};
 
 pub use error::GovernanceError;
+pub use settings::GovernanceSettings;
 
 /// What this module is, whose api it uses and which events it publishes and consumes.
 pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
@@ -27,6 +29,7 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         uses: &["identity"],
         publishes: events::PUBLISHED,
         consumes: events::CONSUMES,
+        settings: Some(settings::SECTION),
     };
 
 /// Its event handler consumes `audit.recorded` (from the gateway) into the audit trail.
@@ -44,15 +47,8 @@ pub trait GovernanceApi: Send + Sync {
     /// show once they flush and the cached database count is refreshed.
     async fn account_calls_this_month(&self, user_id: &str) -> Result<u64, GovernanceError>;
     /// Any usage for an admin; anyone else only of a key they own (`query.key`).
-    async fn usage(
-        &self,
-        viewer: &Principal,
-        query: UsageQuery,
-    ) -> Result<UsageReport, GovernanceError>;
-    async fn inventory(&self, admin: &Principal) -> Result<Inventory, GovernanceError>;
-    async fn audit(
-        &self,
-        admin: &Principal,
-        query: AuditQuery,
-    ) -> Result<AuditPage, GovernanceError>;
+    async fn usage(&self, viewer: &Call, query: UsageQuery)
+    -> Result<UsageReport, GovernanceError>;
+    async fn inventory(&self, admin: &Call) -> Result<Inventory, GovernanceError>;
+    async fn audit(&self, admin: &Call, query: AuditQuery) -> Result<AuditPage, GovernanceError>;
 }

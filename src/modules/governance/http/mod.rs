@@ -5,7 +5,7 @@ mod usage;
 use actix_web::{HttpResponse, get, web};
 
 use super::api::{AuditPage, AuditQuery, GovernanceApi, Inventory};
-use crate::modules::identity::api::Caller;
+use crate::modules::identity::api::Call;
 use crate::platform::http::cache::{UNCACHEABLE, with_policy};
 use crate::platform::http::extract::ValidQuery;
 use crate::platform::problem::Problem;
@@ -31,9 +31,9 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     responses((status = 200, description = "The inventory", body = Inventory))
 )]
 #[get("/v1/admin/inventory")]
-async fn inventory(governance: Governance, caller: Caller) -> Result<HttpResponse, Problem> {
+async fn inventory(governance: Governance, caller: Call) -> Result<HttpResponse, Problem> {
     Ok(with_policy(
-        HttpResponse::Ok().json(governance.inventory(&caller.0).await?),
+        HttpResponse::Ok().json(governance.inventory(&caller).await?),
         UNCACHEABLE,
     ))
 }
@@ -51,9 +51,9 @@ async fn inventory(governance: Governance, caller: Caller) -> Result<HttpRespons
 #[get("/v1/admin/audit")]
 async fn audit(
     governance: Governance,
-    caller: Caller,
+    caller: Call,
     query: ValidQuery<AuditQuery>,
 ) -> Result<HttpResponse, Problem> {
-    let page = governance.audit(&caller.0, query.0).await?;
+    let page = governance.audit(&caller, query.0).await?;
     Ok(with_policy(HttpResponse::Ok().json(&page), UNCACHEABLE))
 }

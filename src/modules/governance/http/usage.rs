@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, web};
 
 use super::Governance;
 use crate::modules::governance::api::{UsageQuery, UsageReport};
-use crate::modules::identity::api::Caller;
+use crate::modules::identity::api::Call;
 use crate::modules::identity::api::IdentityApi;
 use crate::platform::http::cache::{UNCACHEABLE, with_policy};
 use crate::platform::http::extract::ValidQuery;
@@ -23,10 +23,10 @@ use crate::platform::problem::Problem;
 #[get("/v1/admin/usage")]
 pub async fn admin_usage(
     governance: Governance,
-    caller: Caller,
+    caller: Call,
     query: ValidQuery<UsageQuery>,
 ) -> Result<HttpResponse, Problem> {
-    let report = governance.usage(&caller.0, query.0).await?;
+    let report = governance.usage(&caller, query.0).await?;
     Ok(with_policy(HttpResponse::Ok().json(&report), UNCACHEABLE))
 }
 
@@ -43,10 +43,10 @@ pub async fn admin_usage(
 #[get("/v1/admin/usage/export")]
 pub async fn admin_usage_export(
     governance: Governance,
-    caller: Caller,
+    caller: Call,
     query: ValidQuery<UsageQuery>,
 ) -> Result<HttpResponse, Problem> {
-    let report = governance.usage(&caller.0, query.0).await?;
+    let report = governance.usage(&caller, query.0).await?;
     Ok(with_policy(
         HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
@@ -114,19 +114,19 @@ fn csv(report: &UsageReport) -> String {
 pub async fn api_key_usage(
     governance: Governance,
     identity: web::Data<dyn IdentityApi>,
-    caller: Caller,
+    caller: Call,
     path: web::Path<String>,
     query: ValidQuery<UsageQuery>,
 ) -> Result<HttpResponse, Problem> {
     let id = path.into_inner();
-    let keys = identity.api_keys(&caller.0).await?;
+    let keys = identity.api_keys(&caller).await?;
     if !keys.iter().any(|k| k.id == id) {
         return Err(Problem::not_found(format!("no API key {id}")));
     }
     let mut query = query.0;
     query.key = Some(id);
     query.user = None;
-    let report = governance.usage(&caller.0, query).await?;
+    let report = governance.usage(&caller, query).await?;
     Ok(with_policy(HttpResponse::Ok().json(&report), UNCACHEABLE))
 }
 

@@ -4,10 +4,10 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::modules::governance::api::{AuditEntry, AuditPage, AuditQuery, GovernanceError};
+use crate::modules::governance::store::TABLES;
 use crate::modules::governance::store::audit::{self, AuditFilter, AuditRow};
-use crate::modules::governance::store::first_delivery;
 use crate::platform::db::Db;
-use crate::platform::events::Event;
+use crate::platform::events::{Event, Wake};
 use crate::platform::pagination;
 
 pub const AUDIT_RECORDED: &str = "audit.recorded";
@@ -35,12 +35,11 @@ fn json_text(v: Option<serde_json::Value>) -> Option<String> {
 }
 
 /// Stores one recorded action, once however often it is delivered.
-pub async fn consume(db: &Db, event: &Event) -> Result<(), String> {
+pub async fn consume(db: &Db, wake: &Wake, event: &Event) -> Result<(), String> {
     if event.event_type != AUDIT_RECORDED {
         return Ok(());
     }
     let r: Recorded = event.payload(&[1])?;
-    let event_id = event.id.clone();
     // The event's id is time-ordered, so entries sort by when they happened.
     let id = format!("aud_{}", event.id.rsplit('_').next().unwrap_or(&event.id));
     let row = AuditRow {
@@ -58,14 +57,13 @@ pub async fn consume(db: &Db, event: &Event) -> Result<(), String> {
         before: json_text(r.before),
         after: json_text(r.after),
     };
-    db.write(move |c| {
-        if first_delivery(c, &event_id)? {
+    TABLES
+        .consume(db, wake, event, move |c, _| {
             audit::insert(c, &row)?;
-        }
-        Ok::<_, GovernanceError>(())
-    })
-    .await
-    .map_err(|e| e.to_string())
+            Ok::<_, GovernanceError>(())
+        })
+        .await?;
+    Ok(())
 }
 
 fn entry(row: AuditRow) -> AuditEntry {

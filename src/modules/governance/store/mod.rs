@@ -3,7 +3,7 @@
 pub mod audit;
 mod schema;
 
-pub use schema::{Outbox, first_delivery};
+pub use schema::{Outbox, TABLES};
 
 use std::collections::HashMap;
 

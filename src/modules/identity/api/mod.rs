@@ -4,6 +4,7 @@ mod dto;
 mod error;
 pub mod events;
 mod principal;
+mod settings;
 
 use async_trait::async_trait;
 
@@ -17,6 +18,7 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         uses: &[],
         publishes: events::PUBLISHED,
         consumes: events::CONSUMES,
+        settings: Some(settings::SECTION),
     };
 
 pub use dto::{ApiKey, ApiKeyList, CreatedApiKey, NewApiKey, SCOPES};
@@ -25,7 +27,8 @@ pub use dto::{
     TokenResponse, UpdateMeRequest, UserView,
 };
 pub use error::IdentityError;
-pub use principal::{Caller, Principal, Role, roles};
+pub use principal::{Call, Principal, Role, roles};
+pub use settings::{Argon2Settings, AuthSettings};
 
 #[async_trait]
 pub trait IdentityApi: Send + Sync {
@@ -38,7 +41,7 @@ pub trait IdentityApi: Send + Sync {
     /// Rotates a refresh token into a new token pair.
     async fn refresh(&self, refresh_token: &str) -> Result<TokenResponse, IdentityError>;
     /// Revokes the caller's session: its access and refresh tokens stop working at once.
-    async fn logout(&self, principal: &Principal) -> Result<(), IdentityError>;
+    async fn logout(&self, principal: &Call) -> Result<(), IdentityError>;
     /// Resolves an access token to the caller it belongs to.
     async fn authenticate(&self, access_token: &str) -> Result<Principal, IdentityError>;
     /// Resolves an API key's secret to its owner, limited to the key's scopes. Revoked,
@@ -46,37 +49,33 @@ pub trait IdentityApi: Send + Sync {
     async fn authenticate_api_key(&self, secret: &str) -> Result<Principal, IdentityError>;
     async fn create_api_key(
         &self,
-        owner: &Principal,
+        owner: &Call,
         request: NewApiKey,
     ) -> Result<CreatedApiKey, IdentityError>;
-    async fn api_keys(&self, owner: &Principal) -> Result<Vec<ApiKey>, IdentityError>;
-    async fn revoke_api_key(&self, owner: &Principal, id: &str) -> Result<(), IdentityError>;
+    async fn api_keys(&self, owner: &Call) -> Result<Vec<ApiKey>, IdentityError>;
+    async fn revoke_api_key(&self, owner: &Call, id: &str) -> Result<(), IdentityError>;
     /// A new secret; the old one keeps working for `auth.api_key_rotation_overlap_secs`.
-    async fn rotate_api_key(
-        &self,
-        owner: &Principal,
-        id: &str,
-    ) -> Result<CreatedApiKey, IdentityError>;
+    async fn rotate_api_key(&self, owner: &Call, id: &str) -> Result<CreatedApiKey, IdentityError>;
     /// The caller's own account.
-    async fn me(&self, principal: &Principal) -> Result<UserView, IdentityError>;
+    async fn me(&self, principal: &Call) -> Result<UserView, IdentityError>;
     /// Any account, for an admin.
-    async fn user(&self, admin: &Principal, user_id: &str) -> Result<UserView, IdentityError>;
+    async fn user(&self, admin: &Call, user_id: &str) -> Result<UserView, IdentityError>;
     async fn update_profile(
         &self,
-        principal: &Principal,
+        principal: &Call,
         changes: UpdateMeRequest,
     ) -> Result<UserView, IdentityError>;
     /// Replaces a user's roles. `actor` may not take the admin role away from themselves.
     /// Assigns a configured rate-limit plan to a user (`None`: back to the default).
     async fn set_plan(
         &self,
-        admin: &Principal,
+        admin: &Call,
         user_id: &str,
         plan: Option<String>,
     ) -> Result<UserView, IdentityError>;
     async fn set_roles(
         &self,
-        actor: &Principal,
+        actor: &Call,
         user_id: &str,
         roles: Vec<Role>,
     ) -> Result<UserView, IdentityError>;

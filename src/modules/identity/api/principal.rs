@@ -114,17 +114,15 @@ impl crate::platform::http::caller::Credential for Principal {
     }
 }
 
-/// The authenticated caller handlers receive (extracting it answers 401 without one).
-pub type Caller = crate::platform::http::caller::Caller<Principal>;
+/// A call into a module: its principal and the request it serves. Handlers extract it
+/// (401 without a credential); services authorize with it.
+pub type Call = crate::platform::call::Call<Principal>;
 
-impl Caller {
-    /// Refuses with 403 unless the caller holds one of `roles`. For routes of the composition
-    /// root only: a module's service checks its callers itself ([`Principal::require`]).
-    pub fn require(&self, roles: &[Role]) -> Result<&Principal, crate::platform::problem::Problem> {
-        self.0
-            .require(roles)
-            .map(|()| &self.0)
-            .map_err(crate::platform::problem::Problem::forbidden)
+impl Call {
+    /// Brigade acting on its own behalf ([`Principal::system`]), for the composition root and
+    /// the command line only.
+    pub fn system(task: &str) -> Self {
+        Self::new(Principal::system(task), format!("system:{task}"))
     }
 }
 

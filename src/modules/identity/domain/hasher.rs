@@ -4,7 +4,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use argon2::{Algorithm, Argon2, Params, Version};
 
-use crate::platform::config::Argon2Settings;
+use crate::modules::identity::api::Argon2Settings;
 
 #[derive(Clone)]
 pub struct Hasher {

@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, web};
 
 use super::{Identity, personal};
-use crate::modules::identity::api::Caller;
+use crate::modules::identity::api::Call;
 use crate::modules::identity::api::{ApiKeyList, CreatedApiKey, NewApiKey};
 use crate::platform::http::extract::ValidJson;
 use crate::platform::http::shown_once;
@@ -30,10 +30,10 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[post("/v1/api-keys")]
 async fn create_api_key(
     identity: Identity,
-    caller: Caller,
+    caller: Call,
     body: ValidJson<NewApiKey>,
 ) -> Result<HttpResponse, Problem> {
-    let created = identity.create_api_key(&caller.0, body.0).await?;
+    let created = identity.create_api_key(&caller, body.0).await?;
     Ok(shown_once::mark(personal(
         HttpResponse::Created()
             .insert_header((header::LOCATION, format!("/v1/api-keys/{}", created.key.id)))
@@ -50,8 +50,8 @@ async fn create_api_key(
     responses((status = 200, description = "Your keys, revoked ones included", body = ApiKeyList))
 )]
 #[get("/v1/api-keys")]
-async fn list_api_keys(identity: Identity, caller: Caller) -> Result<HttpResponse, Problem> {
-    let data = identity.api_keys(&caller.0).await?;
+async fn list_api_keys(identity: Identity, caller: Call) -> Result<HttpResponse, Problem> {
+    let data = identity.api_keys(&caller).await?;
     Ok(personal(HttpResponse::Ok().json(ApiKeyList { data })))
 }
 
@@ -67,10 +67,10 @@ async fn list_api_keys(identity: Identity, caller: Caller) -> Result<HttpRespons
 #[delete("/v1/api-keys/{id}")]
 async fn revoke_api_key(
     identity: Identity,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    identity.revoke_api_key(&caller.0, &id).await?;
+    identity.revoke_api_key(&caller, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -87,9 +87,9 @@ async fn revoke_api_key(
 #[post("/v1/api-keys/{id}/rotate")]
 async fn rotate_api_key(
     identity: Identity,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let rotated = identity.rotate_api_key(&caller.0, &id).await?;
+    let rotated = identity.rotate_api_key(&caller, &id).await?;
     Ok(shown_once::mark(personal(HttpResponse::Ok().json(rotated))))
 }

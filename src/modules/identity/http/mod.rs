@@ -6,7 +6,7 @@ use super::api::{
     IdentityApi, LoginRequest, RefreshRequest, RegisterRequest, SetPlanRequest, SetRolesRequest,
     TokenResponse, UpdateMeRequest, UserView,
 };
-use crate::modules::identity::api::Caller;
+use crate::modules::identity::api::Call;
 use crate::platform::http::cache;
 use crate::platform::http::extract::ValidJson;
 use crate::platform::problem::Problem;
@@ -106,8 +106,8 @@ async fn refresh(
     responses((status = 204, description = "Signed out"))
 )]
 #[post("/v1/auth/logout")]
-async fn logout(identity: Identity, caller: Caller) -> Result<HttpResponse, Problem> {
-    identity.logout(&caller.0).await?;
+async fn logout(identity: Identity, caller: Call) -> Result<HttpResponse, Problem> {
+    identity.logout(&caller).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -118,8 +118,8 @@ async fn logout(identity: Identity, caller: Caller) -> Result<HttpResponse, Prob
     responses((status = 200, description = "The caller's account", body = UserView))
 )]
 #[get("/v1/me")]
-async fn me(identity: Identity, caller: Caller) -> Result<HttpResponse, Problem> {
-    let user = identity.me(&caller.0).await?;
+async fn me(identity: Identity, caller: Call) -> Result<HttpResponse, Problem> {
+    let user = identity.me(&caller).await?;
     Ok(personal(HttpResponse::Ok().json(user)))
 }
 
@@ -136,10 +136,10 @@ async fn me(identity: Identity, caller: Caller) -> Result<HttpResponse, Problem>
 #[patch("/v1/me")]
 async fn update_me(
     identity: Identity,
-    caller: Caller,
+    caller: Call,
     body: ValidJson<UpdateMeRequest>,
 ) -> Result<HttpResponse, Problem> {
-    let user = identity.update_profile(&caller.0, body.0).await?;
+    let user = identity.update_profile(&caller, body.0).await?;
     Ok(personal(HttpResponse::Ok().json(user)))
 }
 
@@ -156,10 +156,10 @@ async fn update_me(
 #[get("/v1/admin/users/{id}")]
 async fn get_user(
     identity: Identity,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let user = identity.user(&caller.0, &id).await?;
+    let user = identity.user(&caller, &id).await?;
     Ok(personal(HttpResponse::Ok().json(user)))
 }
 
@@ -180,11 +180,11 @@ async fn get_user(
 #[put("/v1/admin/users/{id}/plan")]
 async fn set_plan(
     identity: Identity,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
     body: ValidJson<SetPlanRequest>,
 ) -> Result<HttpResponse, Problem> {
-    let user = identity.set_plan(&caller.0, &id, body.0.plan).await?;
+    let user = identity.set_plan(&caller, &id, body.0.plan).await?;
     Ok(personal(HttpResponse::Ok().json(user)))
 }
 
@@ -205,10 +205,10 @@ async fn set_plan(
 #[put("/v1/admin/users/{id}/roles")]
 async fn set_roles(
     identity: Identity,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
     body: ValidJson<SetRolesRequest>,
 ) -> Result<HttpResponse, Problem> {
-    let user = identity.set_roles(&caller.0, &id, body.0.roles).await?;
+    let user = identity.set_roles(&caller, &id, body.0.roles).await?;
     Ok(personal(HttpResponse::Ok().json(user)))
 }

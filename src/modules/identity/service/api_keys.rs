@@ -3,7 +3,7 @@
 use chrono::{Duration, Utc};
 
 use crate::modules::identity::api::{
-    ApiKey, CreatedApiKey, IdentityError, NewApiKey, Principal, Role, SCOPES,
+    ApiKey, Call, CreatedApiKey, IdentityError, NewApiKey, Principal, Role, SCOPES,
 };
 use crate::modules::identity::domain::roles;
 use crate::modules::identity::store::{self, api_keys::ApiKeyRow};
@@ -43,7 +43,7 @@ impl ApiKeys {
         }
     }
 
-    fn check(owner: &Principal, request: &NewApiKey) -> Result<Vec<String>, IdentityError> {
+    fn check(owner: &Call, request: &NewApiKey) -> Result<Vec<String>, IdentityError> {
         let mut errors = Vec::new();
         if owner.is_api_key() {
             return Err(IdentityError::Forbidden(
@@ -87,7 +87,7 @@ impl ApiKeys {
 
     pub async fn create(
         &self,
-        owner: &Principal,
+        owner: &Call,
         request: NewApiKey,
     ) -> Result<CreatedApiKey, IdentityError> {
         let scopes = Self::check(owner, &request)?;
@@ -124,7 +124,7 @@ impl ApiKeys {
         })
     }
 
-    pub async fn list(&self, owner: &Principal) -> Result<Vec<ApiKey>, IdentityError> {
+    pub async fn list(&self, owner: &Call) -> Result<Vec<ApiKey>, IdentityError> {
         let user = owner.user_id.clone();
         let rows = self
             .db
@@ -133,7 +133,7 @@ impl ApiKeys {
         Ok(rows.into_iter().map(ApiKey::from).collect())
     }
 
-    async fn own(&self, owner: &Principal, id: &str) -> Result<ApiKeyRow, IdentityError> {
+    async fn own(&self, owner: &Call, id: &str) -> Result<ApiKeyRow, IdentityError> {
         if owner.is_api_key() {
             return Err(IdentityError::Forbidden(
                 "API keys cannot manage API keys; sign in".into(),
@@ -147,7 +147,7 @@ impl ApiKeys {
             .ok_or_else(|| IdentityError::NotFound(format!("no live API key with id {id}")))
     }
 
-    pub async fn revoke(&self, owner: &Principal, id: &str) -> Result<(), IdentityError> {
+    pub async fn revoke(&self, owner: &Call, id: &str) -> Result<(), IdentityError> {
         let row = self.own(owner, id).await?;
         self.db
             .write(move |c| {
@@ -157,11 +157,7 @@ impl ApiKeys {
             .await
     }
 
-    pub async fn rotate(
-        &self,
-        owner: &Principal,
-        id: &str,
-    ) -> Result<CreatedApiKey, IdentityError> {
+    pub async fn rotate(&self, owner: &Call, id: &str) -> Result<CreatedApiKey, IdentityError> {
         let row = self.own(owner, id).await?;
         let (prefix, secret) = new_secret();
         let digest = token_digest(&secret);

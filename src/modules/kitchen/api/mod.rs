@@ -6,7 +6,7 @@ pub mod events;
 
 use async_trait::async_trait;
 
-use crate::modules::identity::api::Principal;
+use crate::modules::identity::api::Call;
 use crate::platform::events::StoredEvent;
 
 pub use dto::{
@@ -24,36 +24,33 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         uses: &["identity"],
         publishes: events::PUBLISHED,
         consumes: events::CONSUMES,
+        settings: None,
     };
 
 /// Consumes `order.paid` (a ticket per paid order) and `order.cancelled`.
 #[async_trait]
 pub trait KitchenApi: Send + Sync {
-    async fn tickets(
-        &self,
-        cook: &Principal,
-        filter: TicketFilter,
-    ) -> Result<TicketPage, KitchenError>;
+    async fn tickets(&self, cook: &Call, filter: TicketFilter) -> Result<TicketPage, KitchenError>;
     async fn start_line(
         &self,
-        cook: &Principal,
+        cook: &Call,
         ticket_id: &str,
         line_id: &str,
     ) -> Result<Ticket, KitchenError>;
     /// When the last line is done the ticket is ready (`ticket.ready`).
     async fn finish_line(
         &self,
-        cook: &Principal,
+        cook: &Call,
         ticket_id: &str,
         line_id: &str,
     ) -> Result<Ticket, KitchenError>;
     /// The newest kitchen event's position: where a live feed without history starts.
-    async fn feed_head(&self, cook: &Principal) -> Result<i64, KitchenError>;
+    async fn feed_head(&self, cook: &Call) -> Result<i64, KitchenError>;
     /// Kitchen events after `after` concerning `station` (all without one), and the position
     /// read up to.
     async fn feed(
         &self,
-        cook: &Principal,
+        cook: &Call,
         station: Option<String>,
         after: i64,
     ) -> Result<(Vec<StoredEvent>, i64), KitchenError>;

@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use super::api::{KitchenApi, StreamQuery, Ticket, TicketFilter, TicketPage};
-use crate::modules::identity::api::Caller;
+use crate::modules::identity::api::Call;
 use crate::platform::http::cache::{UNCACHEABLE, with_policy};
 use crate::platform::http::extract::ValidQuery;
 use crate::platform::http::sse;
@@ -31,10 +31,10 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[get("/v1/kitchen/tickets")]
 async fn list_tickets(
     kitchen: Kitchen,
-    caller: Caller,
+    caller: Call,
     filter: ValidQuery<TicketFilter>,
 ) -> Result<HttpResponse, Problem> {
-    let page = kitchen.tickets(&caller.0, filter.0).await?;
+    let page = kitchen.tickets(&caller, filter.0).await?;
     Ok(with_policy(HttpResponse::Ok().json(&page), UNCACHEABLE))
 }
 
@@ -54,10 +54,10 @@ async fn list_tickets(
 #[post("/v1/kitchen/tickets/{id}/lines/{line_id}/start")]
 async fn start_line(
     kitchen: Kitchen,
-    caller: Caller,
+    caller: Call,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Problem> {
-    let ticket = kitchen.start_line(&caller.0, &path.0, &path.1).await?;
+    let ticket = kitchen.start_line(&caller, &path.0, &path.1).await?;
     Ok(with_policy(HttpResponse::Ok().json(&ticket), UNCACHEABLE))
 }
 
@@ -79,10 +79,10 @@ async fn start_line(
 #[post("/v1/kitchen/tickets/{id}/lines/{line_id}/done")]
 async fn finish_line(
     kitchen: Kitchen,
-    caller: Caller,
+    caller: Call,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Problem> {
-    let ticket = kitchen.finish_line(&caller.0, &path.0, &path.1).await?;
+    let ticket = kitchen.finish_line(&caller, &path.0, &path.1).await?;
     Ok(with_policy(HttpResponse::Ok().json(&ticket), UNCACHEABLE))
 }
 
@@ -105,10 +105,10 @@ async fn finish_line(
 async fn kitchen_stream(
     req: HttpRequest,
     kitchen: Kitchen,
-    caller: Caller,
+    caller: Call,
     query: ValidQuery<StreamQuery>,
 ) -> Result<HttpResponse, Problem> {
-    let cook = caller.0;
+    let cook = caller;
     // Checked before the stream opens, so a refusal is a 403 rather than an empty stream.
     let head = kitchen.feed_head(&cook).await?;
     let after = sse::last_event_id(&req).unwrap_or(head);

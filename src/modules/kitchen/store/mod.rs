@@ -11,7 +11,7 @@ use crate::modules::kitchen::api::{LineStatus, Ticket, TicketLine, TicketStatus}
 use crate::platform::db::{DbConn, stored};
 use schema::{kitchen_lines as lines, kitchen_tickets as tickets};
 
-pub use schema::{Outbox, first_delivery};
+pub use schema::{Outbox, TABLES};
 
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = tickets)]

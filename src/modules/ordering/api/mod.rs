@@ -3,6 +3,7 @@
 mod dto;
 mod error;
 pub mod events;
+mod settings;
 
 use async_trait::async_trait;
 
@@ -11,8 +12,9 @@ pub use dto::{
     OrderPage, OrderPayment, OrderPaymentStatus, OrderStatus, PayableOrder,
 };
 pub use error::OrderingError;
+pub use settings::OrderingSettings;
 
-use crate::modules::identity::api::Principal;
+use crate::modules::identity::api::Call;
 use crate::platform::events::StoredEvent;
 
 /// What this module is, whose api it uses and which events it publishes and consumes.
@@ -25,6 +27,7 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         uses: &["identity", "catalog"],
         publishes: events::PUBLISHED,
         consumes: events::CONSUMES,
+        settings: Some(settings::SECTION),
     };
 
 /// Also consumes payment, kitchen and delivery events (see `MODULE.consumes`).
@@ -35,24 +38,20 @@ pub trait OrderingApi: Send + Sync {
     /// returns the order already placed instead of a second one — also after a crash.
     async fn place(
         &self,
-        customer: &Principal,
+        customer: &Call,
         order: NewOrder,
         request_key: Option<String>,
     ) -> Result<Order, OrderingError>;
     /// Customers see their own orders; staff see all and may filter by customer.
-    async fn list(
-        &self,
-        caller: &Principal,
-        filter: OrderFilter,
-    ) -> Result<OrderPage, OrderingError>;
+    async fn list(&self, caller: &Call, filter: OrderFilter) -> Result<OrderPage, OrderingError>;
     /// Another customer's order is `NotFound`.
-    async fn get(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError>;
+    async fn get(&self, caller: &Call, id: &str) -> Result<Order, OrderingError>;
     /// Customers before preparation; staff until completion. A paid order gets refunded.
-    async fn cancel(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError>;
+    async fn cancel(&self, caller: &Call, id: &str) -> Result<Order, OrderingError>;
     /// Staff hand a ready pickup order over the counter.
-    async fn hand_over(&self, caller: &Principal, id: &str) -> Result<Order, OrderingError>;
+    async fn hand_over(&self, caller: &Call, id: &str) -> Result<Order, OrderingError>;
     /// Amount and state for charging; `NotFound` unless the caller owns it (or is staff).
-    async fn payable(&self, caller: &Principal, id: &str) -> Result<PayableOrder, OrderingError>;
+    async fn payable(&self, caller: &Call, id: &str) -> Result<PayableOrder, OrderingError>;
     /// The newest ordering event's position: where a live feed without history starts.
     async fn feed_head(&self) -> Result<i64, OrderingError>;
     /// `order.status_changed` events of order `id` after `after`, and the position read up

@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use super::api::{NewOrder, Order, OrderFilter, OrderPage, OrderingApi};
-use crate::modules::identity::api::Caller;
+use crate::modules::identity::api::Call;
 use crate::platform::http::cache::{PERSONAL, with_policy};
 use crate::platform::http::extract::{ValidJson, ValidQuery};
 use crate::platform::http::sse;
@@ -39,7 +39,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn place_order(
     req: HttpRequest,
     ordering: Ordering,
-    caller: Caller,
+    caller: Call,
     body: ValidJson<NewOrder>,
 ) -> Result<HttpResponse, Problem> {
     let request_key = req
@@ -47,7 +47,7 @@ async fn place_order(
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let order = ordering.place(&caller.0, body.0, request_key).await?;
+    let order = ordering.place(&caller, body.0, request_key).await?;
     Ok(with_policy(
         HttpResponse::Created()
             .insert_header((header::LOCATION, format!("/v1/orders/{}", order.id)))
@@ -69,10 +69,10 @@ async fn place_order(
 #[get("/v1/orders")]
 async fn list_orders(
     ordering: Ordering,
-    caller: Caller,
+    caller: Call,
     filter: ValidQuery<OrderFilter>,
 ) -> Result<HttpResponse, Problem> {
-    let page = ordering.list(&caller.0, filter.0).await?;
+    let page = ordering.list(&caller, filter.0).await?;
     Ok(with_policy(HttpResponse::Ok().json(&page), PERSONAL))
 }
 
@@ -88,10 +88,10 @@ async fn list_orders(
 #[get("/v1/orders/{id}")]
 async fn get_order(
     ordering: Ordering,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let order = ordering.get(&caller.0, &id).await?;
+    let order = ordering.get(&caller, &id).await?;
     Ok(with_policy(HttpResponse::Ok().json(&order), PERSONAL))
 }
 
@@ -111,10 +111,10 @@ async fn get_order(
 #[post("/v1/orders/{id}/cancel")]
 async fn cancel_order(
     ordering: Ordering,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let order = ordering.cancel(&caller.0, &id).await?;
+    let order = ordering.cancel(&caller, &id).await?;
     Ok(with_policy(HttpResponse::Ok().json(&order), PERSONAL))
 }
 
@@ -131,10 +131,10 @@ async fn cancel_order(
 #[post("/v1/orders/{id}/hand-over")]
 async fn hand_over_order(
     ordering: Ordering,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let order = ordering.hand_over(&caller.0, &id).await?;
+    let order = ordering.hand_over(&caller, &id).await?;
     Ok(with_policy(HttpResponse::Ok().json(&order), PERSONAL))
 }
 
@@ -156,14 +156,14 @@ async fn hand_over_order(
 async fn order_stream(
     req: HttpRequest,
     ordering: Ordering,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let after = match sse::last_event_id(&req) {
         Some(after) => after,
         None => ordering.feed_head().await?,
     };
-    let order = ordering.get(&caller.0, &id).await?;
+    let order = ordering.get(&caller, &id).await?;
     let snapshot = serde_json::json!({"order_id": order.id, "status": order.status});
     let first = format!("event: order.snapshot\ndata: {snapshot}\n\n");
     let (ordering, id) = (ordering.into_inner(), id.into_inner());

@@ -13,7 +13,7 @@ use crate::platform::db::{DbConn, stored};
 use schema::{ordering_lines as lines, ordering_orders as orders};
 
 pub use payments::{refunded as payment_refunded, settle as settle_payment};
-pub use schema::{Outbox, first_delivery};
+pub use schema::{Outbox, TABLES};
 
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = orders)]

@@ -4,6 +4,7 @@ mod dto;
 mod error;
 pub mod events;
 mod processor;
+mod settings;
 
 use async_trait::async_trait;
 
@@ -12,8 +13,9 @@ pub use dto::{
 };
 pub use error::PaymentsError;
 pub use processor::{CardProcessor, Charge, ChargeError};
+pub use settings::PaymentSettings;
 
-use crate::modules::identity::api::Principal;
+use crate::modules::identity::api::Call;
 
 /// What this module is, whose api it uses and which events it publishes and consumes.
 pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
@@ -25,6 +27,7 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         uses: &["identity", "ordering"],
         publishes: events::PUBLISHED,
         consumes: events::CONSUMES,
+        settings: Some(settings::SECTION),
     };
 
 /// Also consumes `order.cancelled` to refund paid orders.
@@ -34,24 +37,24 @@ pub trait PaymentsApi: Send + Sync {
     /// body gets the first outcome, with another body `IdempotencyMismatch`.
     async fn pay(
         &self,
-        caller: &Principal,
+        caller: &Call,
         order_id: &str,
         idempotency_key: Option<&str>,
         request: PaymentRequest,
     ) -> Result<PayOutcome, PaymentsError>;
     /// A payment its order's customer or staff may read (others: `NotFound`): how to learn
     /// the outcome of a charge whose answer was lost, without paying again.
-    async fn payment(&self, caller: &Principal, id: &str) -> Result<Payment, PaymentsError>;
+    async fn payment(&self, caller: &Call, id: &str) -> Result<Payment, PaymentsError>;
     /// Every attempt to pay an order the caller may see, oldest first.
     async fn order_payments(
         &self,
-        caller: &Principal,
+        caller: &Call,
         order_id: &str,
     ) -> Result<PaymentList, PaymentsError>;
     /// Staff: refunds part or all of what is left of a captured payment.
     async fn refund(
         &self,
-        caller: &Principal,
+        caller: &Call,
         payment_id: &str,
         request: RefundRequest,
     ) -> Result<Refund, PaymentsError>;

@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use super::api::{Payment, PaymentList, PaymentRequest, PaymentsApi, Refund, RefundRequest};
-use crate::modules::identity::api::Caller;
+use crate::modules::identity::api::Call;
 use crate::platform::http::cache::{PERSONAL, with_policy};
 use crate::platform::http::extract::ValidJson;
 use crate::platform::problem::Problem;
@@ -46,7 +46,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn pay_order(
     req: HttpRequest,
     payments: Payments,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
     body: ValidJson<PaymentRequest>,
 ) -> Result<HttpResponse, Problem> {
@@ -57,7 +57,7 @@ async fn pay_order(
         ),
         None => None,
     };
-    let outcome = payments.pay(&caller.0, &id, key, body.0).await?;
+    let outcome = payments.pay(&caller, &id, key, body.0).await?;
     let mut res = HttpResponse::Created();
     res.insert_header((
         header::LOCATION,
@@ -82,10 +82,10 @@ async fn pay_order(
 #[get("/v1/orders/{id}/payments")]
 async fn list_order_payments(
     payments: Payments,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let list = payments.order_payments(&caller.0, &id).await?;
+    let list = payments.order_payments(&caller, &id).await?;
     Ok(with_policy(HttpResponse::Ok().json(&list), PERSONAL))
 }
 
@@ -102,10 +102,10 @@ async fn list_order_payments(
 #[get("/v1/payments/{id}")]
 async fn get_payment(
     payments: Payments,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let payment = payments.payment(&caller.0, &id).await?;
+    let payment = payments.payment(&caller, &id).await?;
     Ok(with_policy(HttpResponse::Ok().json(&payment), PERSONAL))
 }
 
@@ -125,10 +125,10 @@ async fn get_payment(
 #[post("/v1/payments/{id}/refunds")]
 async fn refund_payment(
     payments: Payments,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
     body: ValidJson<RefundRequest>,
 ) -> Result<HttpResponse, Problem> {
-    let refund = payments.refund(&caller.0, &id, body.0).await?;
+    let refund = payments.refund(&caller, &id, body.0).await?;
     Ok(with_policy(HttpResponse::Created().json(&refund), PERSONAL))
 }

@@ -11,7 +11,7 @@ use schema::{
     payments_idempotency as keys, payments_payments as payments, payments_refunds as refunds,
 };
 
-pub use schema::{Outbox, first_delivery};
+pub use schema::{Outbox, TABLES};
 
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = payments)]

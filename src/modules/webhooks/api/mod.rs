@@ -4,10 +4,11 @@
 mod dto;
 mod error;
 pub mod events;
+mod settings;
 
 use async_trait::async_trait;
 
-use crate::modules::identity::api::Principal;
+use crate::modules::identity::api::Call;
 
 pub use dto::{
     EventType, EventTypeList, NewWebhookEndpoint, WebhookAttempt, WebhookDelivery,
@@ -15,6 +16,7 @@ pub use dto::{
     WebhookEndpointList, WebhookEndpointStatus, WebhookEndpointWithSecret,
 };
 pub use error::WebhooksError;
+pub use settings::WebhookSettings;
 
 /// What this module is, whose api it uses and which events it publishes and consumes.
 pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
@@ -26,6 +28,7 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         uses: &["identity"],
         publishes: events::PUBLISHED,
         consumes: events::CONSUMES,
+        settings: Some(settings::SECTION),
     };
 
 /// Consumes the events partners may subscribe to, queueing a delivery per endpoint.
@@ -33,30 +36,26 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
 pub trait WebhooksApi: Send + Sync {
     /// The events endpoints may subscribe to, with their payload schemas: for any signed-in
     /// caller (integrators read it before they have an endpoint).
-    async fn event_types(&self, caller: &Principal) -> Result<EventTypeList, WebhooksError>;
+    async fn event_types(&self, caller: &Call) -> Result<EventTypeList, WebhooksError>;
     async fn create(
         &self,
-        owner: &Principal,
+        owner: &Call,
         request: NewWebhookEndpoint,
     ) -> Result<WebhookEndpointWithSecret, WebhooksError>;
-    async fn list(&self, owner: &Principal) -> Result<WebhookEndpointList, WebhooksError>;
-    async fn delete(&self, owner: &Principal, id: &str) -> Result<(), WebhooksError>;
+    async fn list(&self, owner: &Call) -> Result<WebhookEndpointList, WebhooksError>;
+    async fn delete(&self, owner: &Call, id: &str) -> Result<(), WebhooksError>;
     /// A new secret; the old one keeps signing alongside it for the configured overlap.
     async fn rotate_secret(
         &self,
-        owner: &Principal,
+        owner: &Call,
         id: &str,
     ) -> Result<WebhookEndpointWithSecret, WebhooksError>;
     async fn deliveries(
         &self,
-        owner: &Principal,
+        owner: &Call,
         endpoint_id: &str,
         query: WebhookDeliveryQuery,
     ) -> Result<WebhookDeliveryPage, WebhooksError>;
     /// Sends a delivery again now (same `webhook-id`), whatever its state; re-enables nothing.
-    async fn redeliver(
-        &self,
-        owner: &Principal,
-        id: &str,
-    ) -> Result<WebhookDelivery, WebhooksError>;
+    async fn redeliver(&self, owner: &Call, id: &str) -> Result<WebhookDelivery, WebhooksError>;
 }

@@ -6,7 +6,7 @@ use super::api::{
     EventTypeList, NewWebhookEndpoint, WebhookDelivery, WebhookDeliveryPage, WebhookDeliveryQuery,
     WebhookEndpointList, WebhookEndpointWithSecret, WebhooksApi,
 };
-use crate::modules::identity::api::Caller;
+use crate::modules::identity::api::Call;
 use crate::platform::http::cache::{PERSONAL, UNCACHEABLE, with_policy};
 use crate::platform::http::extract::{ValidJson, ValidQuery};
 use crate::platform::http::shown_once;
@@ -35,8 +35,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     responses((status = 200, description = "The event catalogue", body = EventTypeList))
 )]
 #[get("/v1/webhooks/event-types")]
-async fn list_event_types(webhooks: Webhooks, caller: Caller) -> Result<HttpResponse, Problem> {
-    let list = webhooks.event_types(&caller.0).await?;
+async fn list_event_types(webhooks: Webhooks, caller: Call) -> Result<HttpResponse, Problem> {
+    let list = webhooks.event_types(&caller).await?;
     Ok(with_policy(HttpResponse::Ok().json(&list), PERSONAL))
 }
 
@@ -58,10 +58,10 @@ async fn list_event_types(webhooks: Webhooks, caller: Caller) -> Result<HttpResp
 #[post("/v1/webhooks/endpoints")]
 async fn create_endpoint(
     webhooks: Webhooks,
-    caller: Caller,
+    caller: Call,
     body: ValidJson<NewWebhookEndpoint>,
 ) -> Result<HttpResponse, Problem> {
-    let owner = &caller.0;
+    let owner = &caller;
     let created = webhooks.create(owner, body.0).await?;
     Ok(shown_once::mark(with_policy(
         HttpResponse::Created()
@@ -81,8 +81,8 @@ async fn create_endpoint(
     responses((status = 200, description = "The caller's endpoints", body = WebhookEndpointList))
 )]
 #[get("/v1/webhooks/endpoints")]
-async fn list_endpoints(webhooks: Webhooks, caller: Caller) -> Result<HttpResponse, Problem> {
-    let owner = &caller.0;
+async fn list_endpoints(webhooks: Webhooks, caller: Call) -> Result<HttpResponse, Problem> {
+    let owner = &caller;
     let list = webhooks.list(owner).await?;
     Ok(with_policy(HttpResponse::Ok().json(&list), PERSONAL))
 }
@@ -99,10 +99,10 @@ async fn list_endpoints(webhooks: Webhooks, caller: Caller) -> Result<HttpRespon
 #[delete("/v1/webhooks/endpoints/{id}")]
 async fn delete_endpoint(
     webhooks: Webhooks,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let owner = &caller.0;
+    let owner = &caller;
     webhooks.delete(owner, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -120,10 +120,10 @@ async fn delete_endpoint(
 #[post("/v1/webhooks/endpoints/{id}/rotate-secret")]
 async fn rotate_secret(
     webhooks: Webhooks,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let owner = &caller.0;
+    let owner = &caller;
     let rotated = webhooks.rotate_secret(owner, &id).await?;
     Ok(shown_once::mark(with_policy(
         HttpResponse::Ok().json(&rotated),
@@ -143,11 +143,11 @@ async fn rotate_secret(
 #[get("/v1/webhooks/endpoints/{id}/deliveries")]
 async fn list_webhook_deliveries(
     webhooks: Webhooks,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
     query: ValidQuery<WebhookDeliveryQuery>,
 ) -> Result<HttpResponse, Problem> {
-    let owner = &caller.0;
+    let owner = &caller;
     let page = webhooks.deliveries(owner, &id, query.0).await?;
     Ok(with_policy(HttpResponse::Ok().json(&page), UNCACHEABLE))
 }
@@ -167,10 +167,10 @@ async fn list_webhook_deliveries(
 #[post("/v1/webhooks/deliveries/{id}/redeliver")]
 async fn redeliver(
     webhooks: Webhooks,
-    caller: Caller,
+    caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let owner = &caller.0;
+    let owner = &caller;
     let delivery = webhooks.redeliver(owner, &id).await?;
     Ok(with_policy(HttpResponse::Ok().json(&delivery), UNCACHEABLE))
 }

@@ -5,13 +5,19 @@ mod schema;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::modules::webhooks::api::{WebhookDeliveryStatus, WebhookEndpointStatus};
 use crate::platform::db::DbConn;
 use schema::{
     webhooks_attempts as attempts, webhooks_deliveries as deliveries,
     webhooks_endpoints as endpoints,
 };
 
-pub use schema::{Outbox, first_delivery};
+/// How a status is stored: its name (`strum`), read back strictly with `stored::name`.
+pub fn name(status: impl Into<&'static str>) -> &'static str {
+    status.into()
+}
+
+pub use schema::{Outbox, TABLES};
 
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = endpoints)]
@@ -83,7 +89,7 @@ pub fn count_of(conn: &mut DbConn, owner: &str) -> QueryResult<i64> {
 /// Active endpoints; the caller keeps those subscribed to an event type.
 pub fn active_endpoints(conn: &mut DbConn) -> QueryResult<Vec<EndpointRow>> {
     endpoints::table
-        .filter(endpoints::status.eq("active"))
+        .filter(endpoints::status.eq(name(WebhookEndpointStatus::Active)))
         .load(conn)
 }
 
@@ -135,7 +141,7 @@ pub fn delivery(conn: &mut DbConn, id: &str) -> QueryResult<Option<DeliveryRow>>
 /// Pending deliveries due by `now`, oldest first.
 pub fn due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<DeliveryRow>> {
     deliveries::table
-        .filter(deliveries::status.eq("pending"))
+        .filter(deliveries::status.eq(name(WebhookDeliveryStatus::Pending)))
         .filter(deliveries::next_attempt_at.le(now))
         .order(deliveries::next_attempt_at.asc())
         .limit(limit)
@@ -153,7 +159,7 @@ pub fn claim(
     let n = diesel::update(
         deliveries::table
             .filter(deliveries::id.eq(id))
-            .filter(deliveries::status.eq("pending"))
+            .filter(deliveries::status.eq(name(WebhookDeliveryStatus::Pending)))
             .filter(deliveries::next_attempt_at.eq(seen_due)),
     )
     .set(deliveries::next_attempt_at.eq(Some(until)))
@@ -164,13 +170,13 @@ pub fn claim(
 pub fn settle(
     conn: &mut DbConn,
     id: &str,
-    status: &str,
+    status: WebhookDeliveryStatus,
     attempts_made: i32,
     next: Option<NaiveDateTime>,
 ) -> QueryResult<()> {
     diesel::update(deliveries::table.find(id))
         .set((
-            deliveries::status.eq(status),
+            deliveries::status.eq(name(status)),
             deliveries::attempts.eq(attempts_made),
             deliveries::next_attempt_at.eq(next),
         ))

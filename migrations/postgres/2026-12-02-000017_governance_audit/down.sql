@@ -1,5 +1,3 @@
 DROP TABLE governance_audit;
 DROP TABLE governance_inbox;
 DROP TABLE governance_outbox;
-DROP TABLE gateway_inbox;
-DROP TABLE gateway_outbox;

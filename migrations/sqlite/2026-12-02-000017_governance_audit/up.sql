@@ -1,21 +1,9 @@
--- Gateway: events the gateway publishes (audit.recorded), delivered by the dispatcher.
-CREATE TABLE gateway_outbox (
-    seq          BIGSERIAL PRIMARY KEY,
-    id           TEXT NOT NULL UNIQUE,
-    event_type   TEXT NOT NULL,
-    version      INTEGER NOT NULL,
-    aggregate_id TEXT NOT NULL,
-    occurred_at  TIMESTAMP NOT NULL,
-    payload      TEXT NOT NULL
-);
-CREATE TABLE gateway_inbox (
-    event_id   TEXT PRIMARY KEY NOT NULL,
-    handled_at TIMESTAMP NOT NULL
-);
+-- Governance's audit tables, in a migration of their own (each migration creates one owner's
+-- tables). Databases migrated before the split got them from 000012, hence IF NOT EXISTS.
 
 -- Governance: its own outbox (for events it may publish) and inbox (events it handled).
-CREATE TABLE governance_outbox (
-    seq          BIGSERIAL PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS governance_outbox (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
     id           TEXT NOT NULL UNIQUE,
     event_type   TEXT NOT NULL,
     version      INTEGER NOT NULL,
@@ -23,13 +11,13 @@ CREATE TABLE governance_outbox (
     occurred_at  TIMESTAMP NOT NULL,
     payload      TEXT NOT NULL
 );
-CREATE TABLE governance_inbox (
+CREATE TABLE IF NOT EXISTS governance_inbox (
     event_id   TEXT PRIMARY KEY NOT NULL,
     handled_at TIMESTAMP NOT NULL
 );
 
 -- Governance: the audit trail of staff and admin writes.
-CREATE TABLE governance_audit (
+CREATE TABLE IF NOT EXISTS governance_audit (
     id          TEXT PRIMARY KEY NOT NULL,
     at          TIMESTAMP NOT NULL,
     actor_id    TEXT NOT NULL,
@@ -44,5 +32,5 @@ CREATE TABLE governance_audit (
     before      TEXT,
     after       TEXT
 );
-CREATE INDEX governance_audit_actor ON governance_audit (actor_id, id);
-CREATE INDEX governance_audit_target ON governance_audit (target_id, id);
+CREATE INDEX IF NOT EXISTS governance_audit_actor ON governance_audit (actor_id, id);
+CREATE INDEX IF NOT EXISTS governance_audit_target ON governance_audit (target_id, id);

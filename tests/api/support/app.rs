@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use awc::http::Method;
 use brigade::app::Application;
+use brigade::app::Settings;
 use brigade::modules::identity::api::{NewUser, Role};
-use brigade::platform::config::Settings;
 use diesel::connection::SimpleConnection;
 use serde_json::{Value, json};
 

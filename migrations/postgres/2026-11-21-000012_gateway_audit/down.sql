@@ -1,0 +1,2 @@
+DROP TABLE gateway_inbox;
+DROP TABLE gateway_outbox;

@@ -1,0 +1,21 @@
+//! Delivery's settings, `[delivery]`.
+
+use serde::Deserialize;
+
+use crate::platform::descriptor::SettingsSection;
+
+/// The `[delivery]` section and its defaults, as the descriptor declares it.
+pub const SECTION: SettingsSection = SettingsSection {
+    key: "delivery",
+    defaults: r#"
+[delivery]
+eta_minutes = 20
+"#,
+};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverySettings {
+    /// Estimated minutes from pickup to the door, shown on the tracking page.
+    pub eta_minutes: i64,
+}
