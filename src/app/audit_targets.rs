@@ -1,5 +1,6 @@
-//! Which writes' targets the audit trail can show as they were before: each read through
-//! its module's contract, as the acting user may see it.
+//! How the audit trail reads a write's target as it was before, for each target type the
+//! contract names (`x-audit-target`): through its module's contract, as the acting user may
+//! see it.
 
 use std::sync::Arc;
 
@@ -26,36 +27,21 @@ pub fn build(
         let items = items.clone();
         async move { items.item(&id).await.ok().and_then(json) }.boxed()
     });
-    targets.add(
-        &[
-            "/v1/catalog/items/{id}",
-            "/v1/catalog/items/{id}/availability",
-        ],
-        "catalog item",
-        item,
-    );
+    targets.add("catalog item", item);
     let category: Snapshot = Arc::new(move |_, id| {
         let catalog = catalog.clone();
         async move { catalog.category(&id).await.ok().and_then(json) }.boxed()
     });
-    targets.add(&["/v1/catalog/categories/{id}"], "category", category);
+    targets.add("category", category);
     let user: Snapshot = Arc::new(move |actor, id| {
         let identity = identity.clone();
         async move { identity.user(&actor, &id).await.ok().and_then(json) }.boxed()
     });
-    targets.add(
-        &["/v1/admin/users/{id}/roles", "/v1/admin/users/{id}/plan"],
-        "user",
-        user,
-    );
+    targets.add("user", user);
     let order: Snapshot = Arc::new(move |actor, id| {
         let ordering = ordering.clone();
         async move { ordering.get(&actor, &id).await.ok().and_then(json) }.boxed()
     });
-    targets.add(
-        &["/v1/orders/{id}/cancel", "/v1/orders/{id}/hand-over"],
-        "order",
-        order,
-    );
+    targets.add("order", order);
     targets
 }

@@ -139,6 +139,13 @@ impl Modules {
             wake.clone(),
             audit_targets::build(identity.clone(), catalog.clone(), ordering.clone()),
         ));
+        let named = crate::platform::http::policy::PolicyTable::from_openapi(&openapi());
+        let unread = audit.targets().missing(named.audit_targets());
+        if !unread.is_empty() {
+            return Err(StartError::Contract(format!(
+                "x-audit-target names {unread:?}, which no snapshot reads"
+            )));
+        }
         let events = EventBus::new(
             db.clone(),
             settings.events.clone(),
@@ -216,6 +223,8 @@ pub enum StartError {
     Interrupted,
     #[error("module graph: {0}")]
     Graph(#[from] GraphError),
+    #[error("contract: {0}")]
+    Contract(String),
 }
 
 pub struct Application {
@@ -248,6 +257,9 @@ impl Application {
         let doc = openapi();
         let routes = web::Data::new(RouteTable::from_openapi(&doc));
         let scopes = web::Data::new(crate::platform::http::scopes::ScopeTable::from_openapi(
+            &doc,
+        ));
+        let policies = web::Data::new(crate::platform::http::policy::PolicyTable::from_openapi(
             &doc,
         ));
         let deprecations = web::Data::new(
@@ -339,6 +351,7 @@ impl Application {
                 .app_data(db.clone())
                 .app_data(routes.clone())
                 .app_data(scopes.clone())
+                .app_data(policies.clone())
                 .app_data(limiter.clone())
                 .app_data(retention.clone())
                 .app_data(deprecations.clone())

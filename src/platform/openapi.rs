@@ -150,6 +150,57 @@ pub fn admin_only(operation: &mut serde_json::Value) {
 }
 
 pub fn to_yaml(doc: &OpenApi) -> String {
-    doc.to_yaml()
-        .expect("the OpenAPI document always serialises")
+    let yaml = doc
+        .to_yaml()
+        .expect("the OpenAPI document always serialises");
+    sort_extensions(&yaml)
+}
+
+/// utoipa keeps an object's `x-` extensions in a hash map, so two on one object would come
+/// out in any order: each run of adjacent one-line extensions is sorted, keeping the
+/// committed document stable.
+fn sort_extensions(yaml: &str) -> String {
+    let is_extension = |line: &str| {
+        let key = line.trim_start();
+        key.starts_with("x-") && key.split_once(": ").is_some_and(|(_, v)| !v.is_empty())
+    };
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let lines: Vec<&str> = yaml.lines().collect();
+    let mut out: Vec<&str> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let mut end = i;
+        while end < lines.len()
+            && is_extension(lines[end])
+            && indent(lines[end]) == indent(lines[i])
+        {
+            end += 1;
+        }
+        if end > i {
+            let mut run = lines[i..end].to_vec();
+            run.sort_unstable();
+            out.extend(run);
+            i = end;
+        } else {
+            out.push(lines[i]);
+            i += 1;
+        }
+    }
+    let mut text = out.join("\n");
+    if yaml.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+#[cfg(test)]
+mod yaml_tests {
+    #[test]
+    fn adjacent_extensions_come_out_sorted() {
+        let yaml = "get:\n  x-visibility: public\n  x-idempotency: gateway\n  summary: s\n";
+        assert_eq!(
+            super::sort_extensions(yaml),
+            "get:\n  x-idempotency: gateway\n  x-visibility: public\n  summary: s\n"
+        );
+    }
 }

@@ -15,6 +15,7 @@ use utoipa::openapi::OpenApi;
 use utoipa::{PartialSchema, ToSchema};
 use utoipa_actix_web::AppExt;
 
+use crate::platform::http::policy::{self, Idempotency};
 use crate::platform::openapi;
 use crate::platform::problem::Problem;
 use crate::platform::validation::FieldError;
@@ -46,13 +47,18 @@ fn complete(mut doc: OpenApi) -> OpenApi {
                 continue;
             };
             for (method, operation) in item.iter_mut() {
-                let idempotent = method == "post" && problems::accepts_idempotency_key(path);
+                // Every POST says how repeats are made safe; the edge reads it back.
+                let idempotency = Idempotency::of(method, operation);
+                if method == "post" {
+                    operation[policy::IDEMPOTENCY] = idempotency.name().into();
+                }
+                let idempotent = idempotency == Idempotency::Gateway;
                 if idempotent {
                     problems::document_idempotency_key(operation);
                 }
                 problems::add_shared_problems(path, operation);
                 problems::add_examples(operation);
-                let replays = idempotent || (method == "post" && path.ends_with("/payments"));
+                let replays = idempotency != Idempotency::None;
                 headers::declare(path, method, operation, replays);
                 if path.starts_with("/v1/admin/") {
                     openapi::admin_only(operation);

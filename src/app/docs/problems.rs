@@ -125,11 +125,6 @@ pub fn add_examples(operation: &mut Value) {
     }
 }
 
-/// Creating POSTs of signed-in callers (payments document their own, required, key).
-pub fn accepts_idempotency_key(path: &str) -> bool {
-    path.starts_with("/v1/") && !path.starts_with("/v1/auth/") && !path.ends_with("/payments")
-}
-
 pub fn document_idempotency_key(operation: &mut Value) {
     let parameter = json!({
         "name": "Idempotency-Key", "in": "header", "required": false,

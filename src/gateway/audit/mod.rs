@@ -23,6 +23,7 @@ use crate::modules::identity::api::{Call, Role};
 use crate::platform::db::{Db, DbError};
 use crate::platform::descriptor::EventSpec;
 use crate::platform::events::{Event, OutboxTable, Wake};
+use crate::platform::http::policy::PolicyTable;
 use crate::platform::http::request_id;
 
 pub const AUDIT_RECORDED: &str = "audit.recorded";
@@ -58,20 +59,22 @@ pub const PUBLISHED: &[EventSpec] = &[EventSpec {
 /// Loads a target's current state through its module's contract, as the actor may see it.
 pub type Snapshot = Arc<dyn Fn(Call, String) -> BoxFuture<'static, Option<Value>> + Send + Sync>;
 
-/// Routes whose target can be read before a write, and what the target is called.
+/// How to read each kind of target before a write, by the name operations give it in the
+/// contract (`x-audit-target`).
 #[derive(Default)]
-pub struct AuditTargets(HashMap<&'static str, (&'static str, Snapshot)>);
+pub struct AuditTargets(HashMap<&'static str, Snapshot>);
 
 impl AuditTargets {
-    pub fn add(
-        &mut self,
-        patterns: &[&'static str],
-        target_type: &'static str,
-        snapshot: Snapshot,
-    ) {
-        for p in patterns {
-            self.0.insert(p, (target_type, snapshot.clone()));
-        }
+    pub fn add(&mut self, target_type: &'static str, snapshot: Snapshot) {
+        self.0.insert(target_type, snapshot);
+    }
+
+    /// Target types the contract names that have no snapshot here.
+    pub fn missing<'a>(&self, named: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+        named
+            .into_iter()
+            .filter(|t| !self.0.contains_key(t))
+            .collect()
     }
 }
 
@@ -82,6 +85,10 @@ pub struct AuditLog {
 }
 
 impl AuditLog {
+    pub fn targets(&self) -> &AuditTargets {
+        &self.targets
+    }
+
     pub fn new(db: Db, wake: Wake, targets: AuditTargets) -> Self {
         Self { db, wake, targets }
     }
@@ -129,12 +136,14 @@ pub async fn middleware(
     let path = req.path().to_owned();
     let action = format!("{} {pattern}", req.method());
     let mut target_id = summary::first_param(&pattern, &path);
-    let known = log.targets.0.get(pattern.as_str());
-    let target_type = known
-        .map(|(t, _)| (*t).to_owned())
-        .unwrap_or_else(|| summary::resource_of(&pattern));
-    let before = match (known, &target_id) {
-        (Some((_, snapshot)), Some(id)) => {
+    let declared = req.app_data::<web::Data<PolicyTable>>().and_then(|p| {
+        p.audit_target(req.method().as_str(), &pattern)
+            .map(str::to_owned)
+    });
+    let snapshot = declared.as_deref().and_then(|t| log.targets.0.get(t));
+    let target_type = declared.unwrap_or_else(|| summary::resource_of(&pattern));
+    let before = match (snapshot, &target_id) {
+        (Some(snapshot), Some(id)) => {
             let call = Call::new(
                 actor.clone(),
                 crate::platform::http::request_id::current().unwrap_or_default(),

@@ -27,6 +27,7 @@ use actix_web::{Error, HttpResponse, ResponseError, web};
 use chrono::{TimeDelta, Utc};
 
 use crate::platform::db::{Db, DbError, is_unique_violation};
+use crate::platform::http::policy::PolicyTable;
 use crate::platform::http::shown_once::ShownOnce;
 use crate::platform::ids::token_digest;
 use crate::platform::problem::Problem;
@@ -59,10 +60,13 @@ pub async fn middleware(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
+    // The contract says which operations the edge makes idempotent (`x-idempotency`).
     let applies = req.method() == Method::POST
-        && req.path().starts_with("/v1/")
-        && !req.path().ends_with("/payments")
-        && req.headers().contains_key("idempotency-key");
+        && req.headers().contains_key("idempotency-key")
+        && req
+            .app_data::<web::Data<PolicyTable>>()
+            .zip(req.match_pattern())
+            .is_some_and(|(policies, pattern)| policies.gateway_idempotent("POST", &pattern));
     if !applies {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }

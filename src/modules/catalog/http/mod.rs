@@ -151,6 +151,7 @@ async fn get_category(catalog: Catalog, id: web::Path<String>) -> Result<HttpRes
 /// the category in between.
 #[utoipa::path(
     tag = "catalog",
+    extensions(("x-audit-target" = json!("category"))),
     security(("bearer" = []), ("api_key" = ["menu:write"])),
     params(
         ("id" = String, Path, description = "Category id"),
@@ -186,6 +187,7 @@ async fn update_category(
 /// Only an empty category can be deleted.
 #[utoipa::path(
     tag = "catalog",
+    extensions(("x-audit-target" = json!("category"))),
     security(("bearer" = []), ("api_key" = ["menu:write"])),
     params(("id" = String, Path, description = "Category id")),
     responses(
@@ -265,6 +267,7 @@ async fn get_item(catalog: Catalog, id: web::Path<String>) -> Result<HttpRespons
 /// read as `If-Match` to get 412 instead of overwriting someone else's change.
 #[utoipa::path(
     tag = "catalog",
+    extensions(("x-audit-target" = json!("catalog item"))),
     security(("bearer" = []), ("api_key" = ["menu:write"])),
     params(
         ("id" = String, Path, description = "Item id"),
@@ -292,6 +295,7 @@ async fn update_item(
 /// Mark a menu item available or sold out (staff)
 #[utoipa::path(
     tag = "catalog",
+    extensions(("x-audit-target" = json!("catalog item"))),
     security(("bearer" = []), ("api_key" = ["menu:write"])),
     params(("id" = String, Path, description = "Item id")),
     request_body = AvailabilityRequest,
@@ -313,6 +317,7 @@ async fn set_availability(
 /// Delete a menu item (staff)
 #[utoipa::path(
     tag = "catalog",
+    extensions(("x-audit-target" = json!("catalog item"))),
     security(("bearer" = []), ("api_key" = ["menu:write"])),
     params(("id" = String, Path, description = "Item id")),
     responses((status = 204, description = "Deleted"))

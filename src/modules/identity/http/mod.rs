@@ -38,6 +38,7 @@ fn personal(res: HttpResponse) -> HttpResponse {
 /// from the request.
 #[utoipa::path(
     tag = "identity",
+    extensions(("x-idempotency" = json!("none"))),
     security(()),
     request_body = RegisterRequest,
     responses(
@@ -60,6 +61,7 @@ async fn register(
 /// a wrong password get the same answer; repeated failures lock the account for a while (429).
 #[utoipa::path(
     tag = "identity",
+    extensions(("x-idempotency" = json!("none"))),
     security(()),
     request_body = LoginRequest,
     responses(
@@ -81,6 +83,7 @@ async fn login(identity: Identity, body: ValidJson<LoginRequest>) -> Result<Http
 /// one again revokes its session.
 #[utoipa::path(
     tag = "identity",
+    extensions(("x-idempotency" = json!("none"))),
     security(()),
     request_body = RefreshRequest,
     responses(
@@ -102,6 +105,7 @@ async fn refresh(
 /// Revokes the caller's session: its access token and refresh token stop working at once.
 #[utoipa::path(
     tag = "identity",
+    extensions(("x-idempotency" = json!("none"))),
     security(("bearer" = [])),
     responses((status = 204, description = "Signed out"))
 )]
@@ -170,6 +174,7 @@ async fn get_user(
 /// `null` restores the default.
 #[utoipa::path(
     tag = "identity",
+    extensions(("x-audit-target" = json!("user"))),
     security(("bearer" = [])),
     params(("id" = String, Path, description = "User id", example = "usr_0193a5c27d1e7cc09a513e0b8f0e2f11")),
     request_body = SetPlanRequest,
@@ -194,6 +199,7 @@ async fn set_plan(
 /// role.
 #[utoipa::path(
     tag = "identity",
+    extensions(("x-audit-target" = json!("user"))),
     security(("bearer" = [])),
     params(("id" = String, Path, description = "User id", example = "usr_0193a5c27d1e7cc09a513e0b8f0e2f11")),
     request_body = SetRolesRequest,

@@ -101,6 +101,7 @@ async fn get_order(
 /// order is refunded in full.
 #[utoipa::path(
     tag = "ordering",
+    extensions(("x-audit-target" = json!("order"))),
     security(("bearer" = []), ("api_key" = ["orders:write"])),
     params(("id" = String, Path, description = "Order id")),
     responses(
@@ -121,6 +122,7 @@ async fn cancel_order(
 /// Hand a ready pickup order over (staff)
 #[utoipa::path(
     tag = "ordering",
+    extensions(("x-audit-target" = json!("order"))),
     security(("bearer" = []), ("api_key" = ["orders:write"])),
     params(("id" = String, Path, description = "Order id")),
     responses(

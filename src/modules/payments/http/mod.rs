@@ -28,6 +28,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// `Location`).
 #[utoipa::path(
     tag = "payments",
+    extensions(("x-idempotency" = json!("own"))),
     security(("bearer" = []), ("api_key" = ["orders:write"])),
     params(
         ("id" = String, Path, description = "Order id"),
