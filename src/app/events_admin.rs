@@ -41,22 +41,15 @@ pub struct SubscriptionList {
     pub data: Vec<SubscriptionState>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DeadLetterPage {
-    pub data: Vec<DeadLetter>,
-    pub next_cursor: Option<String>,
+crate::page_of! {
+    DeadLetterPage of DeadLetter
 }
 
-#[derive(Debug, Default, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DeadLetterQuery {
-    /// Page size, 1 to 100 (default 20).
-    #[validate(range(min = 1, max = 100))]
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    #[validate(length(min = 1, max = 512))]
-    #[param(min_length = 1, max_length = 512)]
-    pub cursor: Option<String>,
+crate::paged_query! {
+    #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub struct DeadLetterQuery {
+    }
 }
 
 fn internal(e: impl std::fmt::Display) -> Problem {

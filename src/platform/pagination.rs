@@ -12,6 +12,32 @@ use crate::platform::validation::FieldError;
 
 pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;
+/// Longer than any cursor this API hands out.
+pub const MAX_CURSOR_LEN: usize = 512;
+
+/// Declares a list's query: its own fields, then `limit` and `cursor`. They are checked by
+/// the service with [`parse`] — once, whoever calls, in-process or over the wire — and
+/// documented here for the contract.
+#[macro_export]
+macro_rules! paged_query {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $($(#[$field_meta:meta])* pub $field:ident : $ty:ty),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($(#[$field_meta])* pub $field: $ty,)*
+            /// Page size, 1 to 100 (default 20).
+            #[param(minimum = 1, maximum = 100)]
+            pub limit: Option<u32>,
+            /// `next_cursor` from the previous page.
+            #[param(min_length = 1, max_length = 512)]
+            pub cursor: Option<String>,
+        }
+    };
+}
 
 /// Checks a requested page size: absent means the default, outside 1..=100 is refused.
 pub fn limit(requested: Option<u32>) -> Result<u32, FieldError> {
@@ -20,7 +46,7 @@ pub fn limit(requested: Option<u32>) -> Result<u32, FieldError> {
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
         Some(_) => Err(FieldError::new(
             "limit",
-            "out_of_range",
+            "range",
             format!("must be between 1 and {MAX_LIMIT}"),
         )),
     }
@@ -37,7 +63,18 @@ pub fn parse<K: DeserializeOwned>(
         errors.push(e);
         DEFAULT_LIMIT
     });
-    let after = cursor.and_then(|c| decode_cursor(c).map_err(|e| errors.push(e)).ok());
+    let after = match cursor {
+        Some(c) if c.is_empty() || c.len() > MAX_CURSOR_LEN => {
+            errors.push(FieldError::new(
+                "cursor",
+                "length",
+                format!("length must be between 1 and {MAX_CURSOR_LEN}"),
+            ));
+            None
+        }
+        Some(c) => decode_cursor(c).map_err(|e| errors.push(e)).ok(),
+        None => None,
+    };
     if errors.is_empty() {
         Ok((limit, after))
     } else {
@@ -59,6 +96,89 @@ pub fn split<T, K: Serialize>(
     } else {
         (rows, None)
     }
+}
+
+/// One page of a list: its items, and the cursor of the next page (`null` on the last).
+/// Each list names its page in the contract with [`page_of!`](crate::page_of).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct Page<T> {
+    pub data: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// The page of a `limit + 1` fetch (see [`split`]).
+    pub fn of<K: Serialize>(rows: Vec<T>, limit: u32, key: impl Fn(&T) -> K) -> Self {
+        let (data, next_cursor) = split(rows, limit, key);
+        Self { data, next_cursor }
+    }
+}
+
+/// The schema of a page of `T`, `description` its own (how the list is ordered).
+pub fn page_schema<T: utoipa::ToSchema>(
+    description: Option<&str>,
+    example: Option<serde_json::Value>,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    use utoipa::openapi::{Ref, schema::SchemaType};
+
+    let items = Ref::from_schema_name(T::name());
+    let cursor = ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .description(Some(
+            "Pass as `cursor` for the next page; `null` on the last page.",
+        ));
+    // `example`, as the derive writes every other schema's.
+    #[allow(deprecated)]
+    ObjectBuilder::new()
+        .description(description)
+        .property("data", ArrayBuilder::new().items(items))
+        .required("data")
+        .property("next_cursor", cursor)
+        .example(example)
+        .into()
+}
+
+/// Declares `$name` as the page of `$item` (`{data, next_cursor}`), named so in the contract.
+#[macro_export]
+macro_rules! page_of {
+    ($(#[doc = $doc:literal])* $name:ident of $item:ty $(, example = $example:expr)?) => {
+        $(#[doc = $doc])*
+        pub type $name = $crate::platform::pagination::Page<$item>;
+
+        impl utoipa::PartialSchema for $crate::platform::pagination::Page<$item> {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let docs: &[&str] = &[$($doc),*];
+                let description = docs.iter().map(|d| d.trim()).collect::<Vec<_>>().join(" ");
+                #[allow(unused_mut, unused_assignments)]
+                let mut example: Option<serde_json::Value> = None;
+                $(example = Some($example);)?
+                $crate::platform::pagination::page_schema::<$item>(
+                    (!description.is_empty()).then_some(description.as_str()),
+                    example,
+                )
+            }
+        }
+
+        impl utoipa::ToSchema for $crate::platform::pagination::Page<$item> {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
+
+            fn schemas(
+                schemas: &mut Vec<(
+                    String,
+                    utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+                )>,
+            ) {
+                schemas.push((
+                    <$item as utoipa::ToSchema>::name().into(),
+                    <$item as utoipa::PartialSchema>::schema(),
+                ));
+                <$item as utoipa::ToSchema>::schemas(schemas);
+            }
+        }
+    };
 }
 
 pub fn encode_cursor<K: Serialize>(key: &K) -> String {
@@ -104,6 +224,10 @@ mod tests {
     fn parse_reports_every_bad_parameter() {
         let errors = parse::<i32>(Some(0), Some("!!")).unwrap_err();
         assert_eq!(errors.len(), 2);
+        let too_long = "a".repeat(MAX_CURSOR_LEN + 1);
+        let errors = parse::<i32>(Some(101), Some(&too_long)).unwrap_err();
+        assert_eq!(errors[0].code, "range");
+        assert_eq!(errors[1].code, "length");
         assert_eq!(parse::<i32>(None, None).unwrap(), (DEFAULT_LIMIT, None));
     }
 

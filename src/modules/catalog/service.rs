@@ -282,8 +282,7 @@ impl CatalogApi for CatalogService {
             .db
             .read(move |conn| store::items_page(conn, query).map_err(CatalogError::from))
             .await?;
-        let (data, next_cursor) = pagination::split(rows, limit, |r| (r.position, r.id.clone()));
-        Ok(ItemPage { data, next_cursor })
+        Ok(ItemPage::of(rows, limit, |r| (r.position, r.id.clone())))
     }
 
     async fn item(&self, id: &str) -> Result<MenuItem, CatalogError> {

@@ -107,8 +107,7 @@ impl KitchenApi for KitchenService {
             .db
             .read(move |c| store::page(c, query).map_err(KitchenError::from))
             .await?;
-        let (data, next_cursor) = pagination::split(rows, limit, |t| t.id.clone());
-        Ok(TicketPage { data, next_cursor })
+        Ok(TicketPage::of(rows, limit, |t| t.id.clone()))
     }
 
     async fn start_line(

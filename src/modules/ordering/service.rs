@@ -268,8 +268,7 @@ impl OrderingApi for OrderingService {
             .db
             .read(move |c| store::page(c, query).map_err(OrderingError::from))
             .await?;
-        let (data, next_cursor) = pagination::split(rows, limit, |o| o.id.clone());
-        Ok(OrderPage { data, next_cursor })
+        Ok(OrderPage::of(rows, limit, |o| o.id.clone()))
     }
 
     async fn get(&self, caller: &Call, id: &str) -> Result<Order, OrderingError> {

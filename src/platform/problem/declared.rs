@@ -133,3 +133,33 @@ macro_rules! common_problems {
         }
     };
 }
+
+/// Declares a module error made of the common variants only — invalid input, not found,
+/// conflict, forbidden, internal — with its problems and the conversions from storage errors.
+/// A module with failures of its own writes its enum out instead.
+#[macro_export]
+macro_rules! common_error {
+    ($(#[$meta:meta])* $error:ident) => {
+        $(#[$meta])*
+        ///
+        /// On the wire (a remote caller's answer): `{"code": "<variant>", "detail": <its data>}`.
+        #[derive(Debug, thiserror::Error, serde::Serialize, serde::Deserialize)]
+        #[serde(tag = "code", content = "detail", rename_all = "snake_case")]
+        pub enum $error {
+            #[error("invalid input")]
+            Validation(Vec<$crate::platform::validation::FieldError>),
+            #[error("{0}")]
+            NotFound(String),
+            #[error("{0}")]
+            Conflict(String),
+            #[error("{0}")]
+            Forbidden(String),
+            #[error("internal error: {0}")]
+            Internal(String),
+        }
+
+        $crate::internal_errors!($error);
+
+        $crate::common_problems!($error);
+    };
+}

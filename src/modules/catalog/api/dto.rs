@@ -262,67 +262,47 @@ pub struct Menu {
     pub categories: Vec<MenuCategory>,
 }
 
-/// `?limit=&cursor=` on every list.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageRequest {
-    /// Page size, 1 to 100 (default 20).
-    #[validate(range(min = 1, max = 100))]
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    /// `next_cursor` from the previous page.
-    #[validate(length(min = 1, max = 512))]
-    #[param(min_length = 1, max_length = 512)]
-    pub cursor: Option<String>,
+crate::paged_query! {
+    /// `?limit=&cursor=` on every list.
+    #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub struct PageRequest {
+    }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ItemFilter {
-    /// Only items of this category.
-    #[validate(length(min = 1, max = 64))]
-    #[param(min_length = 1, max_length = 64)]
-    pub category_id: Option<String>,
-    /// Only items carrying this tag.
-    #[validate(length(min = 1, max = 32))]
-    #[param(min_length = 1, max_length = 32)]
-    pub tag: Option<String>,
-    /// Only available (`true`) or unavailable (`false`) items.
-    pub available: Option<bool>,
-    /// Page size, 1 to 100 (default 20).
-    #[validate(range(min = 1, max = 100))]
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    /// `next_cursor` from the previous page.
-    #[validate(length(min = 1, max = 512))]
-    #[param(min_length = 1, max_length = 512)]
-    pub cursor: Option<String>,
+crate::paged_query! {
+    #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub struct ItemFilter {
+        /// Only items of this category.
+        #[validate(length(min = 1, max = 64))]
+        #[param(min_length = 1, max_length = 64)]
+        pub category_id: Option<String>,
+        /// Only items carrying this tag.
+        #[validate(length(min = 1, max = 32))]
+        #[param(min_length = 1, max_length = 32)]
+        pub tag: Option<String>,
+        /// Only available (`true`) or unavailable (`false`) items.
+        pub available: Option<bool>,
+    }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"data": [{
+crate::page_of! {
+    ItemPage of MenuItem, example = serde_json::json!({"data": [{
     "id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f14", "category_id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11",
     "name": "Espresso", "description": "A double shot of house espresso", "price": 250,
     "currency": "EUR", "tags": ["vegan"], "available": true, "position": 0, "station": "bar",
     "version": 1, "option_groups": [],
     "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
-}], "next_cursor": "WzAsIml0bV8wMTkzYTVjMjdkMWU3Y2MwOWE1MTNlMGI4ZjBlMmYxNCJd"}))]
-pub struct ItemPage {
-    pub data: Vec<MenuItem>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+}], "next_cursor": "WzAsIml0bV8wMTkzYTVjMjdkMWU3Y2MwOWE1MTNlMGI4ZjBlMmYxNCJd"})
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"data": [{
+crate::page_of! {
+    CategoryPage of Category, example = serde_json::json!({"data": [{
     "id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11", "name": "Coffee",
     "description": "Espresso drinks from our own roast", "position": 0, "version": 1,
     "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
-}], "next_cursor": null}))]
-pub struct CategoryPage {
-    pub data: Vec<Category>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+}], "next_cursor": null})
 }
 
 /// Diet and allergen labels: up to 20, each 1-32 letters, digits or dashes (normalised to

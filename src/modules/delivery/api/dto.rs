@@ -67,22 +67,15 @@ pub struct Tracking {
     pub last_position: Option<Position>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DeliveryFilter {
-    pub status: Option<DeliveryStatus>,
-    /// Page size, 1 to 100 (default 20).
-    #[validate(range(min = 1, max = 100))]
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    #[validate(length(min = 1, max = 512))]
-    #[param(min_length = 1, max_length = 512)]
-    pub cursor: Option<String>,
+crate::paged_query! {
+    #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub struct DeliveryFilter {
+        pub status: Option<DeliveryStatus>,
+    }
 }
 
-/// Oldest first.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct DeliveryPage {
-    pub data: Vec<Delivery>,
-    pub next_cursor: Option<String>,
+crate::page_of! {
+    /// Oldest first.
+    DeliveryPage of Delivery
 }

@@ -53,32 +53,25 @@ pub struct Ticket {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct TicketFilter {
-    /// The ticket of this order.
-    #[validate(length(min = 1, max = 64))]
-    #[param(min_length = 1, max_length = 64)]
-    pub order_id: Option<String>,
-    /// Tickets with lines at this station, showing only those lines.
-    #[validate(length(min = 1, max = 32))]
-    #[param(min_length = 1, max_length = 32)]
-    pub station: Option<String>,
-    pub status: Option<TicketStatus>,
-    /// Page size, 1 to 100 (default 20).
-    #[validate(range(min = 1, max = 100))]
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    #[validate(length(min = 1, max = 512))]
-    #[param(min_length = 1, max_length = 512)]
-    pub cursor: Option<String>,
+crate::paged_query! {
+    #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub struct TicketFilter {
+        /// The ticket of this order.
+        #[validate(length(min = 1, max = 64))]
+        #[param(min_length = 1, max_length = 64)]
+        pub order_id: Option<String>,
+        /// Tickets with lines at this station, showing only those lines.
+        #[validate(length(min = 1, max = 32))]
+        #[param(min_length = 1, max_length = 32)]
+        pub station: Option<String>,
+        pub status: Option<TicketStatus>,
+    }
 }
 
-/// Oldest first: the queue order.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct TicketPage {
-    pub data: Vec<Ticket>,
-    pub next_cursor: Option<String>,
+crate::page_of! {
+    /// Oldest first: the queue order.
+    TicketPage of Ticket
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]

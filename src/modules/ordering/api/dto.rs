@@ -149,23 +149,17 @@ pub struct Order {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct OrderFilter {
-    /// Only orders in this status.
-    pub status: Option<OrderStatus>,
-    /// Staff only: only this customer's orders.
-    #[validate(length(min = 1, max = 64))]
-    #[param(min_length = 1, max_length = 64)]
-    pub customer_id: Option<String>,
-    /// Page size, 1 to 100 (default 20).
-    #[validate(range(min = 1, max = 100))]
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    /// `next_cursor` from the previous page.
-    #[validate(length(min = 1, max = 512))]
-    #[param(min_length = 1, max_length = 512)]
-    pub cursor: Option<String>,
+crate::paged_query! {
+    #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub struct OrderFilter {
+        /// Only orders in this status.
+        pub status: Option<OrderStatus>,
+        /// Staff only: only this customer's orders.
+        #[validate(length(min = 1, max = 64))]
+        #[param(min_length = 1, max_length = 64)]
+        pub customer_id: Option<String>,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -193,11 +187,9 @@ pub struct OrderPayment {
     pub failure_reason: Option<String>,
 }
 
-/// Newest first.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct OrderPage {
-    pub data: Vec<Order>,
-    pub next_cursor: Option<String>,
+crate::page_of! {
+    /// Newest first.
+    OrderPage of Order
 }
 
 /// What the payments module needs to charge an order.

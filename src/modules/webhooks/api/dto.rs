@@ -127,23 +127,16 @@ pub struct WebhookDelivery {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct WebhookDeliveryPage {
-    pub data: Vec<WebhookDelivery>,
-    pub next_cursor: Option<String>,
+crate::page_of! {
+    WebhookDeliveryPage of WebhookDelivery
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct WebhookDeliveryQuery {
-    /// Page size, 1 to 100 (default 20).
-    #[validate(range(min = 1, max = 100))]
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    #[validate(length(min = 1, max = 512))]
-    #[param(min_length = 1, max_length = 512)]
-    pub cursor: Option<String>,
+crate::paged_query! {
+    #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
+    #[serde(deny_unknown_fields)]
+    #[into_params(parameter_in = Query)]
+    pub struct WebhookDeliveryQuery {
+    }
 }
 
 /// One to fifty event types such as `order.paid` (the document lists those partners receive).

@@ -37,39 +37,31 @@ pub struct AuditEntry {
     pub after: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct AuditQuery {
-    /// Only this user's actions.
-    #[validate(length(min = 1, max = 64))]
-    #[param(min_length = 1, max_length = 64)]
-    pub actor: Option<String>,
-    /// Only this action, e.g. `PATCH /v1/catalog/items/{id}`.
-    #[validate(length(min = 1, max = 200))]
-    #[param(min_length = 1, max_length = 200)]
-    pub action: Option<String>,
-    /// Only actions on this target id.
-    #[validate(length(min = 1, max = 64))]
-    #[param(min_length = 1, max_length = 64)]
-    pub target_id: Option<String>,
-    /// From (inclusive), RFC 3339.
-    pub from: Option<DateTime<Utc>>,
-    /// To (exclusive), RFC 3339.
-    pub to: Option<DateTime<Utc>>,
-    /// Page size, 1 to 100 (default 20).
-    #[validate(range(min = 1, max = 100))]
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    /// From a previous page's `next_cursor`.
-    #[validate(length(min = 1, max = 512))]
-    #[param(min_length = 1, max_length = 512)]
-    pub cursor: Option<String>,
+crate::paged_query! {
+    #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
+    #[serde(deny_unknown_fields)]
+    #[into_params(parameter_in = Query)]
+    pub struct AuditQuery {
+        /// Only this user's actions.
+        #[validate(length(min = 1, max = 64))]
+        #[param(min_length = 1, max_length = 64)]
+        pub actor: Option<String>,
+        /// Only this action, e.g. `PATCH /v1/catalog/items/{id}`.
+        #[validate(length(min = 1, max = 200))]
+        #[param(min_length = 1, max_length = 200)]
+        pub action: Option<String>,
+        /// Only actions on this target id.
+        #[validate(length(min = 1, max = 64))]
+        #[param(min_length = 1, max_length = 64)]
+        pub target_id: Option<String>,
+        /// From (inclusive), RFC 3339.
+        pub from: Option<DateTime<Utc>>,
+        /// To (exclusive), RFC 3339.
+        pub to: Option<DateTime<Utc>>,
+    }
 }
 
-/// Newest first.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct AuditPage {
-    pub data: Vec<AuditEntry>,
-    pub next_cursor: Option<String>,
+crate::page_of! {
+    /// Newest first.
+    AuditPage of AuditEntry
 }
