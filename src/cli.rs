@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::app::Settings;
 use crate::app::{Application, Modules, load_demo_menu, openapi};
+use crate::modules::catalog::api::CatalogApi;
 use crate::modules::identity::api::{NewUser, Role};
 use crate::platform::{openapi as spec, telemetry};
 
@@ -145,7 +146,8 @@ async fn serve(mut settings: Settings, args: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     if args.demo {
-        let created = load_demo_menu(app.modules().catalog.as_ref())
+        let catalog = app.modules().api::<dyn CatalogApi>();
+        let created = load_demo_menu(catalog.as_ref())
             .await
             .map_err(|e| format!("loading the demo menu: {e}"))?;
         tracing::info!(items = created, "demo menu loaded");

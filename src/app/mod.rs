@@ -15,7 +15,6 @@ mod problem_pages;
 mod settings;
 mod tls;
 
-use std::collections::HashMap;
 use std::net::TcpListener;
 use std::sync::Arc;
 
@@ -24,21 +23,18 @@ use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::modules::catalog::{self, api::CatalogApi};
-use crate::modules::delivery::{self, api::DeliveryApi};
-use crate::modules::governance::{self, api::GovernanceApi};
-use crate::modules::identity::{self, api::IdentityApi};
-use crate::modules::kitchen::{self, api::KitchenApi};
-use crate::modules::ordering::{self, api::OrderingApi};
-use crate::modules::payments::{self, api::PaymentsApi};
-use crate::modules::webhooks::{self, api::WebhooksApi};
+use crate::modules::catalog::api::CatalogApi;
+use crate::modules::governance::api::GovernanceApi;
+use crate::modules::identity::api::{IdentityApi, PlanNames};
+use crate::modules::ordering::api::OrderingApi;
 use crate::platform::db::{Db, DbError};
 use crate::platform::descriptor::{GraphError, Producer};
-use crate::platform::events::{EventBus, EventHandler, Subscription, Wake};
+use crate::platform::events::{EventBus, Subscription, Wake};
 use crate::platform::http::fallback::RouteTable;
 use crate::platform::http::{
     body_deadline, errors_as_problems, etag, extract, fallback, head, request_id, shutdown,
 };
+use crate::platform::wiring::Wiring;
 
 pub use demo::load_demo_menu;
 pub use docs::openapi;
@@ -49,79 +45,50 @@ pub use settings::Settings;
 #[derive(Clone)]
 pub struct Modules {
     pub db: Db,
+    wiring: Arc<Wiring>,
+    /// The edge's own callers: who is calling, and counting what they use.
     pub identity: Arc<dyn IdentityApi>,
-    pub catalog: Arc<dyn CatalogApi>,
-    pub ordering: Arc<dyn OrderingApi>,
-    pub payments: Arc<dyn PaymentsApi>,
-    pub kitchen: Arc<dyn KitchenApi>,
-    pub delivery: Arc<dyn DeliveryApi>,
     pub governance: Arc<dyn GovernanceApi>,
-    pub webhooks: Arc<dyn WebhooksApi>,
-    pub webhook_worker: crate::platform::background::Background,
+    /// Modules' work beside the server (webhook deliveries).
+    pub background: Vec<crate::platform::background::Background>,
     pub audit: Arc<crate::gateway::audit::AuditLog>,
     pub events: EventBus,
 }
 
 impl Modules {
-    /// Connects (migrating first) and builds every module. Blocking: call off the async workers.
+    /// Connects (migrating first) and wires every module, in the order of `modules::all()`
+    /// (each after the modules it uses). Blocking: call off the async workers.
     pub fn wire(settings: &Settings) -> Result<Self, StartError> {
         check_graph()?;
         let db = Db::connect(&settings.database)?;
         let wake = Wake::default();
+        let sections = serde_json::to_value(settings)
+            .map_err(|e| StartError::Contract(format!("settings: {e}")))?;
+        let mut w = Wiring::new(db.clone(), wake.clone(), sections);
+        // What only the root knows: the edge's plans, the whole contract, the partner events.
         let mut plans: Vec<String> = settings.rate_limit.plans.keys().cloned().collect();
         plans.sort();
-        let identity = identity::build(db.clone(), &settings.auth, plans);
-        let catalog = catalog::build(db.clone(), &settings.catalog);
-        let ordering = ordering::build(
-            db.clone(),
-            catalog.clone(),
-            &settings.ordering,
-            wake.clone(),
-        );
-        let payments = payments::build(
-            db.clone(),
-            ordering.api.clone(),
-            payments::sandbox_processor(),
-            &settings.payments,
-            wake.clone(),
-        );
-        let kitchen = kitchen::build(db.clone(), wake.clone());
-        let delivery = delivery::build(db.clone(), &settings.delivery, wake.clone());
+        w.provide(Arc::new(PlanNames(plans)));
         let document = serde_json::to_value(openapi()).unwrap_or_default();
-        let governance = governance::build(
-            db.clone(),
-            &settings.governance,
-            inventory::source(settings, document),
-            wake.clone(),
-        );
-        let partner_events = inventory::partner_event_catalog(&docs::partner_event_types());
-        let (webhooks, webhook_worker) =
-            webhooks::build(db.clone(), &settings.webhooks, partner_events, wake.clone());
-        // Each consumer's handler, by the name its descriptor declares.
-        let handlers: HashMap<&str, Arc<dyn EventHandler>> = HashMap::from([
-            ("ordering", ordering.handler),
-            ("payments", payments.handler),
-            ("kitchen", kitchen.handler),
-            ("delivery", delivery.handler),
-            ("governance", governance.handler),
-            ("webhooks", webhooks.handler),
-        ]);
-        let (ordering, payments, kitchen, delivery, governance, webhooks) = (
-            ordering.api,
-            payments.api,
-            kitchen.api,
-            delivery.api,
-            governance.api,
-            webhooks.api,
-        );
+        w.provide(Arc::new(inventory::source(settings, document)));
+        w.provide(Arc::new(inventory::partner_event_catalog(
+            &docs::partner_event_types(),
+        )));
+        for module in crate::modules::all() {
+            w.wiring(module.descriptor.name);
+            (module.wire)(&mut w)?;
+        }
+        w.wiring("app");
         let mut subscriptions = Vec::new();
         for (consumer, producer, event_types) in crate::modules::subscriptions() {
-            let handler = handlers.get(consumer).cloned().ok_or(StartError::Graph(
-                GraphError::UnknownModule {
-                    module: "app".to_owned(),
-                    unknown: format!("{consumer} (it consumes events but has no handler wired)"),
-                },
-            ))?;
+            let handler =
+                w.handler(consumer)
+                    .ok_or(StartError::Graph(GraphError::UnknownModule {
+                        module: "app".to_owned(),
+                        unknown: format!(
+                            "{consumer} (it consumes events but has no handler wired)"
+                        ),
+                    }))?;
             subscriptions.push(Subscription {
                 consumer,
                 producer,
@@ -137,7 +104,11 @@ impl Modules {
         let audit = Arc::new(crate::gateway::audit::AuditLog::new(
             db.clone(),
             wake.clone(),
-            audit_targets::build(identity.clone(), catalog.clone(), ordering.clone()),
+            audit_targets::build(
+                w.get::<dyn IdentityApi>()?,
+                w.get::<dyn CatalogApi>()?,
+                w.get::<dyn OrderingApi>()?,
+            ),
         ));
         let named = crate::platform::http::policy::PolicyTable::from_openapi(&openapi());
         let unread = audit.targets().missing(named.audit_targets());
@@ -154,19 +125,19 @@ impl Modules {
             subscriptions,
         );
         Ok(Self {
-            identity,
-            catalog,
-            ordering,
-            payments,
-            kitchen,
-            delivery,
-            governance,
-            webhooks,
-            webhook_worker,
+            identity: w.get::<dyn IdentityApi>()?,
+            governance: w.get::<dyn GovernanceApi>()?,
+            background: w.take_background(),
+            wiring: Arc::new(w),
             audit,
             events,
             db,
         })
+    }
+
+    /// A module's `api` as wired (tests and the command line call modules through it).
+    pub fn api<T: ?Sized + Send + Sync + 'static>(&self) -> Arc<T> {
+        self.wiring.get::<T>().unwrap_or_else(|e| panic!("{e}"))
     }
 }
 
@@ -225,6 +196,8 @@ pub enum StartError {
     Graph(#[from] GraphError),
     #[error("contract: {0}")]
     Contract(String),
+    #[error("wiring: {0}")]
+    Wiring(#[from] crate::platform::wiring::WiringError),
 }
 
 pub struct Application {
@@ -272,14 +245,7 @@ impl Application {
         let limiter = web::Data::new(crate::gateway::rate_limit::RateLimiter::new(
             &settings.rate_limit,
         ));
-        let identity: web::Data<dyn IdentityApi> = web::Data::from(modules.identity.clone());
-        let catalog: web::Data<dyn CatalogApi> = web::Data::from(modules.catalog.clone());
-        let ordering: web::Data<dyn OrderingApi> = web::Data::from(modules.ordering.clone());
-        let payments: web::Data<dyn PaymentsApi> = web::Data::from(modules.payments.clone());
-        let kitchen: web::Data<dyn KitchenApi> = web::Data::from(modules.kitchen.clone());
-        let delivery: web::Data<dyn DeliveryApi> = web::Data::from(modules.delivery.clone());
-        let webhooks: web::Data<dyn WebhooksApi> = web::Data::from(modules.webhooks.clone());
-        let governance: web::Data<dyn GovernanceApi> = web::Data::from(modules.governance.clone());
+        let served = modules.wiring.registrations();
         let plan_names: Vec<String> = settings.rate_limit.plans.keys().cloned().collect();
         let metrics = web::Data::new(crate::gateway::metrics::Metrics::new(&doc, &plan_names));
         let scrape_policy = web::Data::new(metrics::ScrapePolicy::new(&settings.metrics));
@@ -335,14 +301,11 @@ impl Application {
                 .app_data(extract::json_config(body_limit))
                 .app_data(extract::query_config())
                 .app_data(extract::path_config())
-                .app_data(identity.clone())
-                .app_data(catalog.clone())
-                .app_data(ordering.clone())
-                .app_data(payments.clone())
-                .app_data(kitchen.clone())
-                .app_data(delivery.clone())
-                .app_data(governance.clone())
-                .app_data(webhooks.clone())
+                .configure(|cfg| {
+                    for api in &served {
+                        api(cfg);
+                    }
+                })
                 .app_data(metrics.clone())
                 .app_data(scrape_policy.clone())
                 .app_data(header_limit.clone())
@@ -415,7 +378,12 @@ impl Application {
             self.modules.governance.clone(),
             self.usage_flush,
         ));
-        let deliveries = actix_web::rt::spawn(self.modules.webhook_worker.run());
+        let beside: Vec<_> = self
+            .modules
+            .background
+            .iter()
+            .map(|work| actix_web::rt::spawn(work.run()))
+            .collect();
         let handle = self.server.handle();
         let stopping = self.stopping;
         let signals = actix_web::rt::spawn(async move {
@@ -428,7 +396,9 @@ impl Application {
         signals.abort();
         dispatcher.abort();
         flusher.abort();
-        deliveries.abort();
+        for work in &beside {
+            work.abort();
+        }
         let _ = dispatcher.await;
         let _ = flusher.await;
         self.modules.events.release().await;

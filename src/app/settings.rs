@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::modules::catalog::api::CatalogSettings;
 use crate::modules::delivery::api::DeliverySettings;
@@ -19,7 +19,7 @@ use crate::platform::config::{
     MetricsSettings, PLATFORM_DEFAULTS, RateLimitSettings, ServerSettings, is_origin,
 };
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     pub server: ServerSettings,

@@ -9,10 +9,10 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServerSettings {
     /// Address to listen on.
@@ -44,7 +44,7 @@ pub struct ServerSettings {
 
 /// A list, or a comma-separated string (environment variables are strings).
 pub fn list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
+    #[derive(Serialize, Deserialize)]
     #[serde(untagged)]
     enum Either {
         List(Vec<String>),
@@ -63,7 +63,7 @@ pub fn list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Er
 
 /// A list of numbers, or a comma-separated string of them.
 pub fn numbers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
-    #[derive(Deserialize)]
+    #[derive(Serialize, Deserialize)]
     #[serde(untagged)]
     enum Either {
         List(Vec<u64>),
@@ -80,7 +80,7 @@ pub fn numbers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Er
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
     /// `sqlite://PATH` or `postgres://...`.
@@ -93,14 +93,14 @@ pub struct DatabaseSettings {
     pub busy_timeout_ms: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SqliteSynchronous {
     Full,
     Normal,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventSettings {
     /// How often the dispatcher looks for events written by other replicas (local writes wake
@@ -113,7 +113,7 @@ pub struct EventSettings {
     pub retry_max_ms: u64,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateLimitSettings {
     pub enabled: bool,
@@ -139,7 +139,7 @@ pub struct RateLimitSettings {
     pub trusted_proxies: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IdempotencySettings {
     /// How long a stored response answers repeats of its `Idempotency-Key` (at least 24).
@@ -149,7 +149,7 @@ pub struct IdempotencySettings {
     pub in_flight_lease_secs: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RateLimitBackend {
     Memory,
@@ -158,7 +158,7 @@ pub enum RateLimitBackend {
 
 /// Requests allowed per second, per minute and per calendar month (UTC); 0 means no limit
 /// for that window.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanSettings {
     pub per_second: u32,
@@ -169,7 +169,7 @@ pub struct PlanSettings {
     pub monthly_quota: u64,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetricsSettings {
     /// Serve `/metrics` (Prometheus text format).
@@ -181,7 +181,7 @@ pub struct MetricsSettings {
     pub bearer_token: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogSettings {
     /// A `tracing` filter, e.g. `info` or `brigade=debug,info`. `RUST_LOG` wins when set.
@@ -195,7 +195,7 @@ pub struct LogSettings {
     pub service_name: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
     Auto,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::Schema;
 
-use crate::platform::events::{EventHandler, OutboxTable};
+use crate::platform::events::OutboxTable;
 
 /// A module's contract-level description, declared in its `api`.
 #[derive(Debug, Clone, Copy)]
@@ -55,20 +55,16 @@ pub struct EventSpec {
     pub schema: fn() -> RefOr<Schema>,
 }
 
-/// A module as the composition root wires it: its descriptor, its routes, its outbox.
+/// A module as the composition root wires it: its descriptor, its routes, its outbox, and
+/// how it builds itself from what the modules it uses provide.
 #[derive(Clone, Copy)]
 pub struct Module {
     pub descriptor: &'static ModuleDescriptor,
     pub routes: fn(&mut utoipa_actix_web::service_config::ServiceConfig),
     pub outbox: Option<fn() -> Arc<dyn OutboxTable>>,
-}
-
-/// What a consuming module's `build` hands the composition root: the API its callers use and,
-/// kept apart from it, the handler its subscriptions deliver to. A remote client of the API
-/// has no handler: the events go to the process that hosts the module.
-pub struct Built<A: ?Sized> {
-    pub api: Arc<A>,
-    pub handler: Arc<dyn EventHandler>,
+    pub wire: fn(
+        &mut crate::platform::wiring::Wiring,
+    ) -> Result<(), crate::platform::wiring::WiringError>,
 }
 
 /// A producer of events that is not a module (the gateway's audit trail).

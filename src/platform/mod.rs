@@ -15,3 +15,4 @@ pub mod pagination;
 pub mod problem;
 pub mod telemetry;
 pub mod validation;
+pub mod wiring;

@@ -2,6 +2,12 @@
 //! in-process as a remote caller would call it, refuses a principal without the right with the
 //! module's own forbidden error — there is no handler to skip.
 
+use brigade::modules::catalog::api::CatalogApi;
+use brigade::modules::delivery::api::DeliveryApi;
+use brigade::modules::kitchen::api::KitchenApi;
+use brigade::modules::ordering::api::OrderingApi;
+use brigade::modules::payments::api::PaymentsApi;
+use brigade::modules::webhooks::api::WebhooksApi;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -52,55 +58,63 @@ async fn every_acting_method_refuses_a_principal_without_the_right() {
     let item = json!({"category_id": "cat_x", "name": "Chai", "price": 300, "currency": "EUR", "station": "bar"});
     refused(
         "create_category",
-        m.catalog.create_category(&who, from(category)).await,
+        m.api::<dyn CatalogApi>()
+            .create_category(&who, from(category))
+            .await,
         catalog,
     );
     refused(
         "update_category",
-        m.catalog
+        m.api::<dyn CatalogApi>()
             .update_category(&who, "cat_x", Default::default(), None)
             .await,
         catalog,
     );
     refused(
         "delete_category",
-        m.catalog.delete_category(&who, "cat_x").await,
+        m.api::<dyn CatalogApi>()
+            .delete_category(&who, "cat_x")
+            .await,
         catalog,
     );
     refused(
         "create_item",
-        m.catalog.create_item(&who, from(item)).await,
+        m.api::<dyn CatalogApi>()
+            .create_item(&who, from(item))
+            .await,
         catalog,
     );
     refused(
         "update_item",
-        m.catalog
+        m.api::<dyn CatalogApi>()
             .update_item(&who, "itm_x", Default::default(), None)
             .await,
         catalog,
     );
     refused(
         "set_availability",
-        m.catalog.set_availability(&who, "itm_x", false).await,
+        m.api::<dyn CatalogApi>()
+            .set_availability(&who, "itm_x", false)
+            .await,
         catalog,
     );
     refused(
         "delete_item",
-        m.catalog.delete_item(&who, "itm_x").await,
+        m.api::<dyn CatalogApi>().delete_item(&who, "itm_x").await,
         catalog,
     );
 
     let ordering = |e: &OrderingError| matches!(e, OrderingError::Forbidden(_));
     refused(
         "hand_over",
-        m.ordering.hand_over(&who, "ord_x").await,
+        m.api::<dyn OrderingApi>().hand_over(&who, "ord_x").await,
         ordering,
     );
 
     let payments = |e: &PaymentsError| matches!(e, PaymentsError::Forbidden(_));
     refused(
         "refund",
-        m.payments
+        m.api::<dyn PaymentsApi>()
             .refund(&who, "pay_x", from(json!({"amount": 1})))
             .await,
         payments,
@@ -109,63 +123,103 @@ async fn every_acting_method_refuses_a_principal_without_the_right() {
     let kitchen = |e: &KitchenError| matches!(e, KitchenError::Forbidden(_));
     refused(
         "tickets",
-        m.kitchen.tickets(&who, Default::default()).await,
+        m.api::<dyn KitchenApi>()
+            .tickets(&who, Default::default())
+            .await,
         kitchen,
     );
     refused(
         "start_line",
-        m.kitchen.start_line(&who, "tkt_x", "lin_x").await,
+        m.api::<dyn KitchenApi>()
+            .start_line(&who, "tkt_x", "lin_x")
+            .await,
         kitchen,
     );
     refused(
         "finish_line",
-        m.kitchen.finish_line(&who, "tkt_x", "lin_x").await,
+        m.api::<dyn KitchenApi>()
+            .finish_line(&who, "tkt_x", "lin_x")
+            .await,
         kitchen,
     );
-    refused("feed_head", m.kitchen.feed_head(&who).await, kitchen);
-    refused("feed", m.kitchen.feed(&who, None, 0).await, kitchen);
+    refused(
+        "feed_head",
+        m.api::<dyn KitchenApi>().feed_head(&who).await,
+        kitchen,
+    );
+    refused(
+        "feed",
+        m.api::<dyn KitchenApi>().feed(&who, None, 0).await,
+        kitchen,
+    );
 
     let delivery = |e: &DeliveryError| matches!(e, DeliveryError::Forbidden(_));
     refused(
         "list",
-        m.delivery.list(&who, Default::default()).await,
+        m.api::<dyn DeliveryApi>()
+            .list(&who, Default::default())
+            .await,
         delivery,
     );
-    refused("claim", m.delivery.claim(&who, "dlv_x").await, delivery);
-    refused("pick_up", m.delivery.pick_up(&who, "dlv_x").await, delivery);
+    refused(
+        "claim",
+        m.api::<dyn DeliveryApi>().claim(&who, "dlv_x").await,
+        delivery,
+    );
+    refused(
+        "pick_up",
+        m.api::<dyn DeliveryApi>().pick_up(&who, "dlv_x").await,
+        delivery,
+    );
     refused(
         "ping",
-        m.delivery
+        m.api::<dyn DeliveryApi>()
             .ping(&who, "dlv_x", from(json!({"lat": 45.7, "lng": 4.8})))
             .await,
         delivery,
     );
-    refused("deliver", m.delivery.deliver(&who, "dlv_x").await, delivery);
+    refused(
+        "deliver",
+        m.api::<dyn DeliveryApi>().deliver(&who, "dlv_x").await,
+        delivery,
+    );
 
     let webhooks = |e: &WebhooksError| matches!(e, WebhooksError::Forbidden(_));
     let endpoint = json!({"url": "https://pos.example.com/brigade", "event_types": ["order.paid"]});
     refused(
         "create",
-        m.webhooks.create(&who, from(endpoint)).await,
+        m.api::<dyn WebhooksApi>()
+            .create(&who, from(endpoint))
+            .await,
         webhooks,
     );
-    refused("list", m.webhooks.list(&who).await, webhooks);
-    refused("delete", m.webhooks.delete(&who, "whe_x").await, webhooks);
+    refused(
+        "list",
+        m.api::<dyn WebhooksApi>().list(&who).await,
+        webhooks,
+    );
+    refused(
+        "delete",
+        m.api::<dyn WebhooksApi>().delete(&who, "whe_x").await,
+        webhooks,
+    );
     refused(
         "rotate_secret",
-        m.webhooks.rotate_secret(&who, "whe_x").await,
+        m.api::<dyn WebhooksApi>()
+            .rotate_secret(&who, "whe_x")
+            .await,
         webhooks,
     );
     refused(
         "deliveries",
-        m.webhooks
+        m.api::<dyn WebhooksApi>()
             .deliveries(&who, "whe_x", Default::default())
             .await,
         webhooks,
     );
     refused(
         "redeliver",
-        m.webhooks.redeliver(&who, "whd_x").await,
+        m.api::<dyn WebhooksApi>().redeliver(&who, "whd_x").await,
         webhooks,
     );
 

@@ -1,5 +1,6 @@
 use std::collections::HashSet;
 
+use brigade::modules::catalog::api::CatalogApi;
 use brigade::modules::identity::api::Role;
 use serde_json::{Value, json};
 
@@ -7,7 +8,7 @@ use crate::support::TestApp;
 
 async fn with_demo_menu() -> TestApp {
     let app = TestApp::spawn().await;
-    let created = brigade::app::load_demo_menu(app.app_modules.catalog.as_ref())
+    let created = brigade::app::load_demo_menu(app.app_modules.api::<dyn CatalogApi>().as_ref())
         .await
         .unwrap();
     assert!(created >= 20);
@@ -384,7 +385,12 @@ async fn ordering_can_look_up_current_prices_options_and_availability() {
         .map(|i| i["id"].as_str().unwrap().to_owned())
         .collect();
     let mut wanted = vec![ids[2].clone(), "itm_missing".to_owned(), ids[0].clone()];
-    let found = app.app_modules.catalog.items_by_ids(&wanted).await.unwrap();
+    let found = app
+        .app_modules
+        .api::<dyn CatalogApi>()
+        .items_by_ids(&wanted)
+        .await
+        .unwrap();
     wanted.remove(1);
     let found_ids: Vec<&str> = found.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(

@@ -1,5 +1,6 @@
 //! The `brigade` binary itself: subcommands, configuration errors, piping a password.
 
+use brigade::modules::catalog::api::CatalogApi;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -425,7 +426,7 @@ async fn serve_help_tells_the_demo_menu_as_it_is() {
     let out = brigade().args(["serve", "--help"]).output().unwrap();
     let help = String::from_utf8(out.stdout).unwrap();
     let app = TestApp::spawn().await;
-    let items = brigade::app::load_demo_menu(app.app_modules.catalog.as_ref())
+    let items = brigade::app::load_demo_menu(app.app_modules.api::<dyn CatalogApi>().as_ref())
         .await
         .unwrap();
     let menu = app.get("/v1/menu", None).await.body;

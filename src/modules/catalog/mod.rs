@@ -9,11 +9,15 @@ mod store;
 use std::sync::Arc;
 
 use crate::modules::catalog::api::CatalogSettings;
-use crate::platform::db::Db;
+use crate::platform::wiring::{Wiring, WiringError};
 
-/// Builds the module's implementation of [`api::CatalogApi`]. Composition root only.
-pub fn build(db: Db, settings: &CatalogSettings) -> Arc<dyn api::CatalogApi> {
-    Arc::new(service::CatalogService::new(db, settings))
+/// Builds the module's implementation of [`api::CatalogApi`] and serves it. Composition root
+/// only.
+pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
+    let settings: CatalogSettings = w.settings(&api::MODULE)?;
+    let service = service::CatalogService::new(w.db.clone(), &settings);
+    w.serve::<dyn api::CatalogApi>(Arc::new(service));
+    Ok(())
 }
 
 /// The module as the composition root wires it: its descriptor, routes.
@@ -21,6 +25,7 @@ pub fn module() -> crate::platform::descriptor::Module {
     crate::platform::descriptor::Module {
         descriptor: &api::MODULE,
         routes: http::routes,
+        wire,
         outbox: None,
     }
 }

@@ -10,24 +10,29 @@ mod store;
 use std::sync::Arc;
 
 use crate::modules::delivery::api::DeliverySettings;
-use crate::platform::db::Db;
-use crate::platform::descriptor::Built;
-use crate::platform::events::{OutboxTable, Wake};
+use crate::platform::events::OutboxTable;
+use crate::platform::wiring::{Wiring, WiringError};
 
-/// Builds the module's implementation of [`api::DeliveryApi`]. Composition root only.
-pub fn build(db: Db, settings: &DeliverySettings, wake: Wake) -> Built<dyn api::DeliveryApi> {
-    let service = Arc::new(service::DeliveryService::new(db, settings.clone(), wake));
-    Built {
-        api: service.clone(),
-        handler: service,
-    }
+/// Builds the module's implementation of [`api::DeliveryApi`], serves it and handles its
+/// subscriptions. Composition root only.
+pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
+    let settings: DeliverySettings = w.settings(&api::MODULE)?;
+    let service = Arc::new(service::DeliveryService::new(
+        w.db.clone(),
+        settings,
+        w.wake.clone(),
+    ));
+    w.serve::<dyn api::DeliveryApi>(service.clone());
+    w.handle(service);
+    Ok(())
 }
 
-/// The module as the composition root wires it: its descriptor, routes and outbox.
+/// The module as the composition root wires it: its descriptor, routes, outbox and wiring.
 pub fn module() -> crate::platform::descriptor::Module {
     crate::platform::descriptor::Module {
         descriptor: &api::MODULE,
         routes: http::routes,
+        wire,
         outbox: Some(|| -> Arc<dyn OutboxTable> { Arc::new(store::Outbox) }),
     }
 }

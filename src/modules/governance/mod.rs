@@ -11,36 +11,31 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::modules::governance::api::GovernanceSettings;
-use crate::platform::db::Db;
-use crate::platform::descriptor::Built;
-use crate::platform::events::Wake;
+use crate::platform::events::OutboxTable;
+use crate::platform::wiring::{Wiring, WiringError};
 
-/// Builds the module's implementation of [`api::GovernanceApi`]. Composition root only.
-pub fn build(
-    db: Db,
-    settings: &GovernanceSettings,
-    inventory: api::InventorySource,
-    wake: Wake,
-) -> Built<dyn api::GovernanceApi> {
+/// Builds the module's implementation of [`api::GovernanceApi`] from the inventory source
+/// the composition root provides, serves it and handles its subscriptions.
+pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
+    let settings: GovernanceSettings = w.settings(&api::MODULE)?;
+    let source = w.get::<api::InventorySource>()?;
     let service = Arc::new(service::GovernanceService::new(
-        db,
+        w.db.clone(),
         Duration::from_secs(settings.quota_cache_secs),
-        domain::inventory::build(inventory),
-        wake,
+        domain::inventory::build(source.as_ref().clone()),
+        w.wake.clone(),
     ));
-    Built {
-        api: service.clone(),
-        handler: service,
-    }
+    w.serve::<dyn api::GovernanceApi>(service.clone());
+    w.handle(service);
+    Ok(())
 }
 
-/// The module as the composition root wires it: its descriptor, routes and outbox.
+/// The module as the composition root wires it: its descriptor, routes, outbox and wiring.
 pub fn module() -> crate::platform::descriptor::Module {
     crate::platform::descriptor::Module {
         descriptor: &api::MODULE,
         routes: http::routes,
-        outbox: Some(|| -> Arc<dyn crate::platform::events::OutboxTable> {
-            Arc::new(store::Outbox)
-        }),
+        wire,
+        outbox: Some(|| -> Arc<dyn OutboxTable> { Arc::new(store::Outbox) }),
     }
 }

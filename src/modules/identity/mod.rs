@@ -9,11 +9,16 @@ mod store;
 use std::sync::Arc;
 
 use crate::modules::identity::api::AuthSettings;
-use crate::platform::db::Db;
+use crate::platform::wiring::{Wiring, WiringError};
 
-/// Builds the module's implementation of [`api::IdentityApi`]. Composition root only.
-pub fn build(db: Db, settings: &AuthSettings, plans: Vec<String>) -> Arc<dyn api::IdentityApi> {
-    Arc::new(service::IdentityService::new(db, settings, plans))
+/// Builds the module's implementation of [`api::IdentityApi`] and serves it. Composition
+/// root only: it provides the rate-limit plans an operator may assign.
+pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
+    let settings: AuthSettings = w.settings(&api::MODULE)?;
+    let plans = w.get::<api::PlanNames>()?;
+    let service = service::IdentityService::new(w.db.clone(), &settings, plans.0.clone());
+    w.serve::<dyn api::IdentityApi>(Arc::new(service));
+    Ok(())
 }
 
 /// The module as the composition root wires it: its descriptor, routes.
@@ -21,6 +26,7 @@ pub fn module() -> crate::platform::descriptor::Module {
     crate::platform::descriptor::Module {
         descriptor: &api::MODULE,
         routes: http::routes,
+        wire,
         outbox: None,
     }
 }

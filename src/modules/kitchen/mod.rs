@@ -8,24 +8,24 @@ mod store;
 
 use std::sync::Arc;
 
-use crate::platform::db::Db;
-use crate::platform::descriptor::Built;
-use crate::platform::events::{OutboxTable, Wake};
+use crate::platform::events::OutboxTable;
+use crate::platform::wiring::{Wiring, WiringError};
 
-/// Builds the module's implementation of [`api::KitchenApi`]. Composition root only.
-pub fn build(db: Db, wake: Wake) -> Built<dyn api::KitchenApi> {
-    let service = Arc::new(service::KitchenService::new(db, wake));
-    Built {
-        api: service.clone(),
-        handler: service,
-    }
+/// Builds the module's implementation of [`api::KitchenApi`], serves it and handles its
+/// subscriptions. Composition root only.
+pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
+    let service = Arc::new(service::KitchenService::new(w.db.clone(), w.wake.clone()));
+    w.serve::<dyn api::KitchenApi>(service.clone());
+    w.handle(service);
+    Ok(())
 }
 
-/// The module as the composition root wires it: its descriptor, routes and outbox.
+/// The module as the composition root wires it: its descriptor, routes, outbox and wiring.
 pub fn module() -> crate::platform::descriptor::Module {
     crate::platform::descriptor::Module {
         descriptor: &api::MODULE,
         routes: http::routes,
+        wire,
         outbox: Some(|| -> Arc<dyn OutboxTable> { Arc::new(store::Outbox) }),
     }
 }

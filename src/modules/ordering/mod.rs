@@ -11,34 +11,31 @@ use std::sync::Arc;
 
 use crate::modules::catalog::api::CatalogApi;
 use crate::modules::ordering::api::OrderingSettings;
-use crate::platform::db::Db;
-use crate::platform::descriptor::Built;
-use crate::platform::events::{OutboxTable, Wake};
+use crate::platform::events::OutboxTable;
+use crate::platform::wiring::{Wiring, WiringError};
 
-/// Builds the module's implementation of [`api::OrderingApi`]. Composition root only.
-pub fn build(
-    db: Db,
-    catalog: Arc<dyn CatalogApi>,
-    settings: &OrderingSettings,
-    wake: Wake,
-) -> Built<dyn api::OrderingApi> {
+/// Builds the module's implementation of [`api::OrderingApi`] over the catalog's, serves it
+/// and handles its subscriptions. Composition root only.
+pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
+    let settings: OrderingSettings = w.settings(&api::MODULE)?;
+    let catalog = w.get::<dyn CatalogApi>()?;
     let service = Arc::new(service::OrderingService::new(
-        db,
+        w.db.clone(),
         catalog,
-        settings.clone(),
-        wake,
+        settings,
+        w.wake.clone(),
     ));
-    Built {
-        api: service.clone(),
-        handler: service,
-    }
+    w.serve::<dyn api::OrderingApi>(service.clone());
+    w.handle(service);
+    Ok(())
 }
 
-/// The module as the composition root wires it: its descriptor, routes and outbox.
+/// The module as the composition root wires it: its descriptor, routes, outbox and wiring.
 pub fn module() -> crate::platform::descriptor::Module {
     crate::platform::descriptor::Module {
         descriptor: &api::MODULE,
         routes: http::routes,
+        wire,
         outbox: Some(|| -> Arc<dyn OutboxTable> { Arc::new(store::Outbox) }),
     }
 }

@@ -10,41 +10,32 @@ use std::sync::Arc;
 
 use crate::modules::ordering::api::OrderingApi;
 use crate::modules::payments::api::PaymentSettings;
-use crate::platform::db::Db;
-use crate::platform::descriptor::Built;
-use crate::platform::events::{OutboxTable, Wake};
+use crate::platform::events::OutboxTable;
+use crate::platform::wiring::{Wiring, WiringError};
 
-/// Builds the module's implementation of [`api::PaymentsApi`]. Composition root only.
-pub fn build(
-    db: Db,
-    ordering: Arc<dyn OrderingApi>,
-    processor: Arc<dyn api::CardProcessor>,
-    settings: &PaymentSettings,
-    wake: Wake,
-) -> Built<dyn api::PaymentsApi> {
+/// Builds the module's implementation of [`api::PaymentsApi`] with the sandbox card
+/// processor, serves it and handles its subscriptions. Composition root only.
+pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
+    let settings: PaymentSettings = w.settings(&api::MODULE)?;
+    let ordering = w.get::<dyn OrderingApi>()?;
     let service = Arc::new(service::PaymentsService::new(
-        db,
+        w.db.clone(),
         ordering,
-        processor,
-        settings.clone(),
-        wake,
+        service::sandbox_processor(),
+        settings,
+        w.wake.clone(),
     ));
-    Built {
-        api: service.clone(),
-        handler: service,
-    }
+    w.serve::<dyn api::PaymentsApi>(service.clone());
+    w.handle(service);
+    Ok(())
 }
 
-/// The built-in sandbox card processor (see its magic tokens in the API docs).
-pub fn sandbox_processor() -> Arc<dyn api::CardProcessor> {
-    service::sandbox_processor()
-}
-
-/// The module as the composition root wires it: its descriptor, routes and outbox.
+/// The module as the composition root wires it: its descriptor, routes, outbox and wiring.
 pub fn module() -> crate::platform::descriptor::Module {
     crate::platform::descriptor::Module {
         descriptor: &api::MODULE,
         routes: http::routes,
+        wire,
         outbox: Some(|| -> Arc<dyn OutboxTable> { Arc::new(store::Outbox) }),
     }
 }

@@ -11,46 +11,42 @@ use std::sync::Arc;
 
 use crate::modules::webhooks::api::WebhookSettings;
 use crate::platform::background::Background;
-use crate::platform::db::Db;
-use crate::platform::descriptor::Built;
-use crate::platform::events::{OutboxTable, Wake};
+use crate::platform::events::OutboxTable;
+use crate::platform::wiring::{Wiring, WiringError};
 
-/// Builds the module's implementation of [`api::WebhooksApi`] and its delivery worker, which
-/// sends due deliveries until dropped (waiting for new work or the poll interval between empty
-/// rounds). `event_types`: what partners may subscribe to. Composition root only.
-pub fn build(
-    db: Db,
-    settings: &WebhookSettings,
-    catalog: Vec<api::EventType>,
-    wake: Wake,
-) -> (Built<dyn api::WebhooksApi>, Background) {
+/// Builds the module's implementation of [`api::WebhooksApi`] for the partner event types
+/// the composition root provides, serves it, handles its subscriptions, and runs its
+/// delivery worker beside the server (sending due deliveries, waiting for new work or the
+/// poll interval between empty rounds).
+pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
+    let settings: WebhookSettings = w.settings(&api::MODULE)?;
+    let catalog = w.get::<Vec<api::EventType>>()?;
     let service = Arc::new(service::WebhooksService::new(
-        db,
-        settings.clone(),
-        catalog,
-        wake,
+        w.db.clone(),
+        settings,
+        catalog.as_ref().clone(),
+        w.wake.clone(),
     ));
     let sender = service.clone();
-    let worker = Background::new(move || {
+    w.run_beside(Background::new(move || {
         let service = sender.clone();
         async move {
             loop {
                 service.deliver_due().await;
             }
         }
-    });
-    let built: Built<dyn api::WebhooksApi> = Built {
-        api: service.clone(),
-        handler: service,
-    };
-    (built, worker)
+    }));
+    w.serve::<dyn api::WebhooksApi>(service.clone());
+    w.handle(service);
+    Ok(())
 }
 
-/// The module as the composition root wires it: its descriptor, routes and outbox.
+/// The module as the composition root wires it: its descriptor, routes, outbox and wiring.
 pub fn module() -> crate::platform::descriptor::Module {
     crate::platform::descriptor::Module {
         descriptor: &api::MODULE,
         routes: http::routes,
+        wire,
         outbox: Some(|| -> Arc<dyn OutboxTable> { Arc::new(store::Outbox) }),
     }
 }

@@ -1,6 +1,6 @@
 //! The catalog's settings, `[catalog]`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::platform::descriptor::SettingsSection;
 
@@ -13,7 +13,7 @@ menu_cache_ttl_secs = 5
 "#,
 };
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogSettings {
     /// How long another replica's menu changes may take to show in this one's cached menu.

@@ -1,6 +1,6 @@
 //! Delivery's settings, `[delivery]`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::platform::descriptor::SettingsSection;
 
@@ -13,7 +13,7 @@ eta_minutes = 20
 "#,
 };
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeliverySettings {
     /// Estimated minutes from pickup to the door, shown on the tracking page.

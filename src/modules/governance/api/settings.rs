@@ -1,6 +1,6 @@
 //! Governance's settings, `[governance]`: usage flushing and quota caching.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::platform::config::{ConfigError, invalid};
 use crate::platform::descriptor::SettingsSection;
@@ -15,7 +15,7 @@ quota_cache_secs = 30
 "#,
 };
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GovernanceSettings {
     /// How often usage counted in memory is written to the database (and lost at most, on a

@@ -28,7 +28,7 @@ pub use dto::{
 };
 pub use error::IdentityError;
 pub use principal::{Call, Principal, Role, roles};
-pub use settings::{Argon2Settings, AuthSettings};
+pub use settings::{Argon2Settings, AuthSettings, PlanNames};
 
 #[async_trait]
 pub trait IdentityApi: Send + Sync {

@@ -1,6 +1,6 @@
 //! Identity's settings, `[auth]`: tokens, sign-in throttling, API keys, password hashing.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::platform::config::{ConfigError, invalid};
 use crate::platform::descriptor::SettingsSection;
@@ -22,7 +22,7 @@ max_api_keys_per_user = 10
 "#,
 };
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuthSettings {
     /// HMAC secret for access tokens. Empty: a random one per start (tokens die on restart,
@@ -46,7 +46,7 @@ pub struct AuthSettings {
     pub argon2: Argon2Settings,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Argon2Settings {
     pub memory_kib: u32,
@@ -79,3 +79,8 @@ impl AuthSettings {
         Ok(())
     }
 }
+
+/// The rate-limit plans an operator may assign to a user (the edge's `[rate_limit]` names
+/// them); the composition root provides them.
+#[derive(Debug, Clone, Default)]
+pub struct PlanNames(pub Vec<String>);

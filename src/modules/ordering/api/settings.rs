@@ -1,6 +1,6 @@
 //! Ordering's settings, `[ordering]`: prices (tax, delivery fee) and order limits.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::platform::config::{ConfigError, invalid};
 use crate::platform::descriptor::SettingsSection;
@@ -18,7 +18,7 @@ max_open_unpaid = 5
 "#,
 };
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrderingSettings {
     /// Tax added to the subtotal, in basis points (1000 = 10 %).

@@ -1,6 +1,6 @@
 //! Payments' settings, `[payments]`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::platform::descriptor::SettingsSection;
 
@@ -14,7 +14,7 @@ max_declines_per_order = 5
 "#,
 };
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentSettings {
     /// How long the card processor may take before the payment answers 504 and stays pending.

@@ -1,6 +1,6 @@
 //! The webhooks' settings, `[webhooks]`: timeouts, retries, signing-secret rotation.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::platform::config::{ConfigError, invalid, numbers};
 use crate::platform::descriptor::SettingsSection;
@@ -21,7 +21,7 @@ max_endpoints_per_owner = 20
 "#,
 };
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookSettings {
     /// How long a receiver has to answer one delivery.

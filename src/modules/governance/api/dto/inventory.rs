@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// What the composition root hands governance to build the inventory from.
+#[derive(Debug, Clone)]
 pub struct InventorySource {
     pub modules: Vec<ModuleEntry>,
     /// The OpenAPI document as served at `/openapi.json`.
