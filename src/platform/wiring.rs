@@ -120,13 +120,6 @@ impl Wiring {
         std::mem::take(&mut self.background)
     }
 
-    /// Registers every served `api` on a worker's app.
-    pub fn register(&self, cfg: &mut web::ServiceConfig) {
-        for registration in &self.registrations {
-            registration(cfg);
-        }
-    }
-
     /// The registrations, for the HTTP server's per-worker app factory.
     pub fn registrations(&self) -> Vec<Registration> {
         self.registrations.clone()
