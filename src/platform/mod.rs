@@ -8,6 +8,7 @@ pub mod descriptor;
 pub mod events;
 pub mod http;
 pub mod ids;
+pub mod internal_token;
 pub mod lenient;
 pub mod memory;
 pub mod openapi;
