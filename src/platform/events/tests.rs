@@ -95,6 +95,18 @@ fn settings(dir: &tempfile::TempDir) -> Settings {
     crate::platform::config::load(PLATFORM_DEFAULTS, None, env).unwrap()
 }
 
+/// A database with the probe module's outbox and inbox.
+async fn probe_db(s: &Settings) -> Db {
+    let db = Db::connect(&s.database).unwrap();
+    db.write(|c| {
+        c.batch_execute(PROBE_TABLES)
+            .map_err(crate::platform::db::DbError::from)
+    })
+    .await
+    .unwrap();
+    db
+}
+
 async fn publish(db: &Db, events: Vec<Event>) {
     db.write(move |c| {
         probe::Outbox
@@ -134,15 +146,7 @@ async fn until(what: &str, done: impl Fn() -> bool) {
 async fn events_arrive_in_order_failures_retry_then_dead_letter_and_redrive() {
     let dir = tempfile::tempdir().unwrap();
     let s = settings(&dir);
-    let db = Db::connect(&s.database).unwrap();
-    let setup = db.clone();
-    setup
-        .write(|c| {
-            c.batch_execute(PROBE_TABLES)
-                .map_err(crate::platform::db::DbError::from)
-        })
-        .await
-        .unwrap();
+    let db = probe_db(&s).await;
 
     let consumer = Arc::new(Consumer::default());
     let e = |agg: &str, payload: serde_json::Value| Event::new("probe.happened", 1, agg, &payload);
@@ -223,13 +227,7 @@ async fn events_arrive_in_order_failures_retry_then_dead_letter_and_redrive() {
 async fn a_payload_version_the_consumer_does_not_read_is_dead_lettered_not_misread() {
     let dir = tempfile::tempdir().unwrap();
     let s = settings(&dir);
-    let db = Db::connect(&s.database).unwrap();
-    db.write(|c| {
-        c.batch_execute(PROBE_TABLES)
-            .map_err(crate::platform::db::DbError::from)
-    })
-    .await
-    .unwrap();
+    let db = probe_db(&s).await;
     let consumer = Arc::new(Consumer::default());
     publish(
         &db,
@@ -268,13 +266,7 @@ async fn a_payload_version_the_consumer_does_not_read_is_dead_lettered_not_misre
 async fn a_consumer_handles_an_event_once_and_publishes_in_the_same_transaction() {
     let dir = tempfile::tempdir().unwrap();
     let s = settings(&dir);
-    let db = Db::connect(&s.database).unwrap();
-    db.write(|c| {
-        c.batch_execute(PROBE_TABLES)
-            .map_err(crate::platform::db::DbError::from)
-    })
-    .await
-    .unwrap();
+    let db = probe_db(&s).await;
     let wake = Wake::default();
     let event = Event::new("probe.happened", 1, "a", &serde_json::json!({"n": 1}));
     let answer = |n: i32| {
