@@ -39,13 +39,34 @@ enum Command {
     /// Apply pending database migrations and exit.
     Migrate(MigrateArgs),
     /// Print the OpenAPI document as YAML (what openapi.yaml holds).
-    Openapi,
+    Openapi(OpenapiArgs),
+    /// Make a key for internal tokens (calls between Brigade processes): prints the settings
+    /// for the signing process and the public key for the processes that verify.
+    InternalKey(InternalKeyArgs),
     /// Print the module graph (Mermaid) and the event catalogue (Markdown), as the README's
     /// architecture map shows them.
     Modules,
     /// Manage accounts.
     #[command(subcommand)]
     Users(UsersCommand),
+}
+
+#[derive(Debug, Default, clap::Args)]
+struct OpenapiArgs {
+    /// The internal calls between processes instead (`/internal/<module>/<method>`).
+    #[arg(long)]
+    internal: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct InternalKeyArgs {
+    /// The key's id, which tokens name so verifiers can hold an old and a new key.
+    #[arg(long, default_value_t = default_key_id())]
+    id: String,
+}
+
+fn default_key_id() -> String {
+    format!("k{}", chrono::Utc::now().format("%Y%m%d"))
 }
 
 #[derive(Debug, Default, clap::Args)]
@@ -56,6 +77,13 @@ struct ServeArgs {
     /// Load a demo café menu (5 categories, 24 items with options) if the menu is empty.
     #[arg(long)]
     demo: bool,
+    /// Host only these modules, e.g. `kitchen,delivery` (topology.hosts); every module
+    /// without it. Modules hosted elsewhere are reached at topology.remote.<module>.url.
+    #[arg(long, value_delimiter = ',', value_name = "MODULES")]
+    modules: Vec<String>,
+    /// Serve the hosted modules to other processes on this address (topology.internal_bind).
+    #[arg(long, value_name = "ADDR")]
+    internal_bind: Option<SocketAddr>,
 }
 
 #[derive(Debug, Default, clap::Args)]
@@ -88,8 +116,16 @@ fn parse_role(s: &str) -> Result<Role, String> {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(Command::Openapi) = cli.command {
-        print!("{}", spec::to_yaml(&openapi()));
+    if let Some(Command::Openapi(args)) = &cli.command {
+        if args.internal {
+            print!("{}", crate::app::internal_openapi());
+        } else {
+            print!("{}", spec::to_yaml(&openapi()));
+        }
+        return ExitCode::SUCCESS;
+    }
+    if let Some(Command::InternalKey(args)) = &cli.command {
+        print!("{}", internal_key(&args.id));
         return ExitCode::SUCCESS;
     }
     if let Some(Command::Modules) = cli.command {
@@ -111,7 +147,7 @@ pub fn run() -> ExitCode {
             Command::Users(UsersCommand::Add { email, role, name }) => {
                 add_user(settings, email, role, name).await
             }
-            Command::Openapi | Command::Modules => {
+            Command::Openapi(_) | Command::Modules | Command::InternalKey(_) => {
                 unreachable!("handled before configuration is read")
             }
         }
@@ -125,6 +161,22 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// A new key pair, as the configuration of the signer and of the verifiers.
+fn internal_key(id: &str) -> String {
+    let (seed, public) = crate::platform::internal_token::generate_key();
+    format!(
+        "# The edge (and any process calling modules hosted elsewhere) signs with:\n\
+         [internal]\n\
+         key_id = \"{id}\"\n\
+         signing_key = \"{seed}\"   # secret: BRIGADE_INTERNAL__SIGNING_KEY\n\
+         \n\
+         # Every process hosting modules for others trusts (keep the old key here while\n\
+         # signers move to this one, then remove it):\n\
+         [internal.trusted_keys]\n\
+         {id} = \"{public}\"\n"
+    )
+}
+
 async fn wire(settings: Settings) -> Result<Modules, String> {
     actix_web::rt::task::spawn_blocking(move || Modules::wire(&settings))
         .await
@@ -136,6 +188,13 @@ async fn serve(mut settings: Settings, args: ServeArgs) -> Result<(), String> {
     if let Some(bind) = args.bind {
         settings.server.bind = bind;
     }
+    if !args.modules.is_empty() {
+        settings.topology.hosts = args.modules;
+    }
+    if let Some(addr) = args.internal_bind {
+        settings.topology.internal_bind = addr.to_string();
+    }
+    settings.check().map_err(|e| e.to_string())?;
     if settings.auth.jwt_secret.is_empty() {
         tracing::warn!(
             "auth.jwt_secret is not set: using a random secret, so tokens end with this \
@@ -146,13 +205,20 @@ async fn serve(mut settings: Settings, args: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     if args.demo {
-        let catalog = app.modules().api::<dyn CatalogApi>();
+        let catalog = app
+            .modules()
+            .try_api::<dyn CatalogApi>()
+            .ok_or("--demo loads the menu: host the catalog module here")?;
         let created = load_demo_menu(catalog.as_ref())
             .await
             .map_err(|e| format!("loading the demo menu: {e}"))?;
         tracing::info!(items = created, "demo menu loaded");
     }
-    tracing::info!(port = app.port(), "brigade is serving");
+    tracing::info!(
+        port = app.port(),
+        internal_port = app.internal_port(),
+        "brigade is serving"
+    );
     let served = app.run_until_stopped().await.map_err(|e| e.to_string());
     crate::platform::telemetry::flush();
     served
@@ -185,7 +251,7 @@ async fn add_user(
     let modules = wire(settings).await?;
     let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or("user").to_owned());
     let user = modules
-        .identity
+        .api::<dyn crate::modules::identity::api::IdentityApi>()
         .create_user(NewUser {
             email,
             password,

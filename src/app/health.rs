@@ -1,5 +1,7 @@
 //! Liveness and readiness probes.
 
+use std::collections::BTreeMap;
+
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -16,11 +18,25 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"status": "ok"}))]
+#[schema(example = json!({"status": "ready", "remote": {"kitchen": "closed"}}))]
 pub struct Health {
     /// `ok` from /healthz, `ready` from /readyz.
     #[schema(example = "ok")]
     status: &'static str,
+    /// /readyz in a process that calls modules hosted elsewhere: each one's circuit —
+    /// `closed` (calls go through), `open` (its process failed repeatedly; its routes answer
+    /// 503 with `Retry-After` without trying) or `half_open` (probing it again). This
+    /// process stays ready either way: the rest of Brigade keeps serving.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    remote: BTreeMap<&'static str, &'static str>,
+}
+
+/// What this process hosts (the migrations it is ready with) and the modules it reaches in
+/// other processes.
+#[derive(Clone, Default)]
+pub struct Hosted {
+    pub scope: crate::platform::db::MigrationScope,
+    pub remotes: Vec<std::sync::Arc<crate::platform::remote::RemoteModule>>,
 }
 
 fn uncached(res: HttpResponse) -> HttpResponse {
@@ -37,14 +53,18 @@ fn uncached(res: HttpResponse) -> HttpResponse {
 )]
 #[get("/healthz")]
 async fn healthz() -> HttpResponse {
-    uncached(HttpResponse::Ok().json(Health { status: "ok" }))
+    uncached(HttpResponse::Ok().json(Health {
+        status: "ok",
+        remote: BTreeMap::new(),
+    }))
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Readiness {
     /// Check only these modules' tables (and the platform's), comma-separated, e.g.
-    /// `kitchen,delivery` (`gateway` names the edge's own); without it, every module's.
+    /// `kitchen,delivery` (`gateway` names the edge's own); without it, those of every
+    /// module this process hosts.
     #[validate(length(min = 1, max = 256))]
     #[param(min_length = 1, max_length = 256, example = "kitchen,delivery")]
     modules: Option<String>,
@@ -64,9 +84,13 @@ pub struct Readiness {
     )
 )]
 #[get("/readyz")]
-async fn readyz(db: web::Data<Db>, query: ValidQuery<Readiness>) -> Result<HttpResponse, Problem> {
+async fn readyz(
+    db: web::Data<Db>,
+    hosted: web::Data<Hosted>,
+    query: ValidQuery<Readiness>,
+) -> Result<HttpResponse, Problem> {
     let scope = match &query.0.modules {
-        None => crate::platform::db::MigrationScope::All,
+        None => hosted.scope.clone(),
         Some(list) => {
             let names: Vec<String> = list.split(',').map(|n| n.trim().to_owned()).collect();
             super::migration_scope(&names).map_err(|why| {
@@ -79,6 +103,13 @@ async fn readyz(db: web::Data<Db>, query: ValidQuery<Readiness>) -> Result<HttpR
         Problem::service_unavailable("the database is unreachable or not fully migrated")
     })?;
     Ok(uncached(
-        HttpResponse::Ok().json(Health { status: "ready" }),
+        HttpResponse::Ok().json(Health {
+            status: "ready",
+            remote: hosted
+                .remotes
+                .iter()
+                .map(|r| (r.module(), r.state()))
+                .collect(),
+        }),
     ))
 }

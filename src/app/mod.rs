@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, HttpResponse, HttpServer, web};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::modules::catalog::api::CatalogApi;
@@ -34,6 +34,7 @@ use crate::platform::http::fallback::RouteTable;
 use crate::platform::http::{
     body_deadline, errors_as_problems, etag, extract, fallback, head, request_id, shutdown,
 };
+use crate::platform::remote::{InternalRoutes, RemoteModule};
 use crate::platform::wiring::Wiring;
 
 pub use demo::load_demo_menu;
@@ -41,26 +42,50 @@ pub use docs::openapi;
 pub use module_map::markdown as module_map;
 pub use settings::Settings;
 
-/// Every module's implementation, wired to the shared database.
+/// Every module this process hosts, wired to its database, and clients of those it reaches
+/// in other processes.
 #[derive(Clone)]
 pub struct Modules {
     pub db: Db,
     wiring: Arc<Wiring>,
-    /// The edge's own callers: who is calling, and counting what they use.
-    pub identity: Arc<dyn IdentityApi>,
-    pub governance: Arc<dyn GovernanceApi>,
+    /// The gateway's parts: `None` in a process that serves no public API.
+    edge: Option<Edge>,
     /// Modules' work beside the server (webhook deliveries).
     pub background: Vec<crate::platform::background::Background>,
-    pub audit: Arc<crate::gateway::audit::AuditLog>,
     pub events: EventBus,
+    /// What this process serves to others on its internal listener.
+    internal: Option<Arc<InternalRoutes>>,
+    /// Modules hosted elsewhere, called over HTTP.
+    remotes: Vec<Arc<RemoteModule>>,
+    /// The migrations of what this process hosts: what it applied, and what `/readyz` checks.
+    scope: crate::platform::db::MigrationScope,
+}
+
+/// What the edge needs beside the modules: who is calling, counting what they use, and the
+/// audit trail of what they changed.
+#[derive(Clone)]
+struct Edge {
+    governance: Arc<dyn GovernanceApi>,
+    audit: Arc<crate::gateway::audit::AuditLog>,
 }
 
 impl Modules {
-    /// Connects (migrating first) and wires every module, in the order of `modules::all()`
-    /// (each after the modules it uses). Blocking: call off the async workers.
+    /// Connects (migrating first) and wires the modules this process hosts, in the order of
+    /// `modules::all()` (each after the modules it uses), and a client of each module
+    /// `topology.remote` places elsewhere. Blocking: call off the async workers.
     pub fn wire(settings: &Settings) -> Result<Self, StartError> {
         check_graph()?;
-        let db = Db::connect(&settings.database)?;
+        let topology = &settings.topology;
+        let scope = if topology.hosts.is_empty() {
+            crate::platform::db::MigrationScope::All
+        } else {
+            let mut owners = topology.hosts.clone();
+            if topology.edge {
+                owners.push("gateway".to_owned());
+            }
+            crate::platform::db::MigrationScope::Owners(owners)
+        };
+        let db = Db::connect_for(&settings.database, &scope)?;
         let wake = Wake::default();
         let sections = serde_json::to_value(settings)
             .map_err(|e| StartError::Contract(format!("settings: {e}")))?;
@@ -74,13 +99,36 @@ impl Modules {
         w.provide(Arc::new(inventory::partner_event_catalog(
             &docs::partner_event_types(),
         )));
+        let mut served = Vec::new();
+        let mut remotes = Vec::new();
         for module in crate::modules::all() {
-            w.wiring(module.descriptor.name);
-            (module.wire)(&mut w)?;
+            let name = module.descriptor.name;
+            w.wiring(name);
+            if topology.hosts(name) {
+                (module.wire)(&mut w)?;
+                if let Some(remote) = module.remote {
+                    served.push((remote.served)(&w)?);
+                }
+            } else if let Some(target) = topology.remote.get(name) {
+                let remote = module.remote.ok_or_else(|| {
+                    StartError::Contract(format!(
+                        "topology.remote.{name}: the {name} module cannot run in another process yet"
+                    ))
+                })?;
+                let client = Arc::new(
+                    RemoteModule::new(name, &target.url, &settings.internal)
+                        .map_err(StartError::Contract)?,
+                );
+                remotes.push(client.clone());
+                (remote.client)(&mut w, client);
+            }
         }
         w.wiring("app");
         let mut subscriptions = Vec::new();
         for (consumer, producer, event_types) in crate::modules::subscriptions() {
+            if !topology.hosts(consumer) {
+                continue;
+            }
             let handler =
                 w.handler(consumer)
                     .ok_or(StartError::Graph(GraphError::UnknownModule {
@@ -101,6 +149,53 @@ impl Modules {
             .filter_map(|m| m.outbox.map(|outbox| outbox()))
             .collect();
         outboxes.push(crate::gateway::audit::outbox());
+        let edge = if topology.edge {
+            Some(Edge::wire(&w, &db, &wake)?)
+        } else {
+            None
+        };
+        let internal = match topology
+            .internal_addr()
+            .map_err(|e| StartError::Contract(e.to_string()))?
+        {
+            Some(_) => Some(Arc::new(
+                InternalRoutes::new(served, &settings.internal.trusted_keys)
+                    .map_err(StartError::Contract)?,
+            )),
+            None => None,
+        };
+        let events = EventBus::new(
+            db.clone(),
+            settings.events.clone(),
+            wake,
+            outboxes,
+            subscriptions,
+        );
+        Ok(Self {
+            edge,
+            scope,
+            background: w.take_background(),
+            wiring: Arc::new(w),
+            events,
+            internal,
+            remotes,
+            db,
+        })
+    }
+
+    /// A module's `api` if this process wired it (hosted here or reached elsewhere).
+    pub fn try_api<T: ?Sized + Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        self.wiring.get::<T>().ok()
+    }
+
+    /// A module's `api` as wired (tests and the command line call modules through it).
+    pub fn api<T: ?Sized + Send + Sync + 'static>(&self) -> Arc<T> {
+        self.wiring.get::<T>().unwrap_or_else(|e| panic!("{e}"))
+    }
+}
+
+impl Edge {
+    fn wire(w: &Wiring, db: &Db, wake: &Wake) -> Result<Self, StartError> {
         let audit = Arc::new(crate::gateway::audit::AuditLog::new(
             db.clone(),
             wake.clone(),
@@ -117,28 +212,26 @@ impl Modules {
                 "x-audit-target names {unread:?}, which no snapshot reads"
             )));
         }
-        let events = EventBus::new(
-            db.clone(),
-            settings.events.clone(),
-            wake,
-            outboxes,
-            subscriptions,
-        );
+        // Every request is authenticated through it.
+        w.get::<dyn IdentityApi>()?;
         Ok(Self {
-            identity: w.get::<dyn IdentityApi>()?,
             governance: w.get::<dyn GovernanceApi>()?,
-            background: w.take_background(),
-            wiring: Arc::new(w),
             audit,
-            events,
-            db,
         })
     }
+}
 
-    /// A module's `api` as wired (tests and the command line call modules through it).
-    pub fn api<T: ?Sized + Send + Sync + 'static>(&self) -> Arc<T> {
-        self.wiring.get::<T>().unwrap_or_else(|e| panic!("{e}"))
-    }
+/// The internal calls of every module that can run in another process, as an OpenAPI
+/// document (YAML); not part of the public contract.
+pub fn internal_openapi() -> String {
+    let modules: Vec<(&str, &[(&str, crate::platform::remote::Kind)])> = crate::modules::all()
+        .iter()
+        .filter_map(|m| m.remote.map(|r| (m.descriptor.name, r.methods)))
+        .collect();
+    let document = crate::platform::remote::internal_document(&modules);
+    let document: utoipa::openapi::OpenApi =
+        serde_json::from_value(document).expect("the internal document is OpenAPI");
+    crate::platform::openapi::to_yaml(&document)
 }
 
 /// Events published by the edge rather than a module.
@@ -201,8 +294,10 @@ pub enum StartError {
 }
 
 pub struct Application {
-    server: Server,
-    port: u16,
+    /// The public API, in a process that is the edge.
+    public: Option<(Server, u16)>,
+    /// The internal routes of the modules hosted here, when `topology.internal_bind` is set.
+    internal: Option<(Server, u16)>,
     modules: Modules,
     usage_flush: std::time::Duration,
     stopping: shutdown::Stopping,
@@ -219,6 +314,70 @@ impl Application {
     }
 
     fn serve(settings: Settings, modules: Modules) -> Result<Self, StartError> {
+        let (stopping, shutdown) = shutdown::channel();
+        let public = match &modules.edge {
+            Some(edge) => Some(Self::public(&settings, &modules, edge, shutdown)?),
+            None => None,
+        };
+        let internal = match (&modules.internal, settings.topology.internal_addr()) {
+            (Some(routes), Ok(Some(addr))) => {
+                Some(Self::internal(&settings, addr, routes.clone())?)
+            }
+            _ => None,
+        };
+        Ok(Self {
+            public,
+            internal,
+            modules,
+            usage_flush: std::time::Duration::from_secs(settings.governance.usage_flush_secs),
+            stopping,
+        })
+    }
+
+    /// The internal listener: `/internal/<module>/<method>` for other Brigade processes, and
+    /// nothing else (the public API is never served here, and the internal routes never on
+    /// the public listener).
+    fn internal(
+        settings: &Settings,
+        addr: std::net::SocketAddr,
+        routes: Arc<InternalRoutes>,
+    ) -> Result<(Server, u16), StartError> {
+        let bind_error = |source| StartError::Bind {
+            addr: addr.to_string(),
+            source,
+        };
+        let listener = TcpListener::bind(addr).map_err(bind_error)?;
+        let port = listener.local_addr().map_err(bind_error)?.port();
+        let body_limit = settings.server.body_limit_bytes;
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(from_fn(errors_as_problems::middleware))
+                .wrap(from_fn(request_id::middleware))
+                .app_data(web::PayloadConfig::new(body_limit))
+                .configure(|cfg| routes.clone().configure(cfg))
+                .default_service(web::to(|| async {
+                    Err::<HttpResponse, _>(crate::platform::problem::Problem::not_found(
+                        "internal routes are /internal/<module>/<method>",
+                    ))
+                }))
+        })
+        .shutdown_timeout(settings.server.shutdown_timeout_secs)
+        .disable_signals()
+        .listen(listener)
+        .map_err(bind_error)?;
+        if settings.server.workers > 0 {
+            server = server.workers(settings.server.workers);
+        }
+        Ok((server.run(), port))
+    }
+
+    /// The public API and its gateway.
+    fn public(
+        settings: &Settings,
+        modules: &Modules,
+        edge: &Edge,
+        shutdown: shutdown::Shutdown,
+    ) -> Result<(Server, u16), StartError> {
         let addr = settings.server.bind;
         let bind_error = |source| StartError::Bind {
             addr: addr.to_string(),
@@ -250,7 +409,7 @@ impl Application {
         let metrics = web::Data::new(crate::gateway::metrics::Metrics::new(&doc, &plan_names));
         let scrape_policy = web::Data::new(metrics::ScrapePolicy::new(&settings.metrics));
         let serve_metrics = settings.metrics.enabled;
-        let audit = web::Data::from(modules.audit.clone());
+        let audit = web::Data::from(edge.audit.clone());
         let header_limit = web::Data::new(crate::gateway::header_limit::HeaderLimit(
             settings.server.max_header_bytes,
         ));
@@ -265,12 +424,15 @@ impl Application {
         };
         let events = web::Data::new(modules.events.clone());
         let db = web::Data::new(modules.db.clone());
+        let hosted = web::Data::new(health::Hosted {
+            scope: modules.scope.clone(),
+            remotes: modules.remotes.clone(),
+        });
         let body_limit = settings.server.body_limit_bytes;
         let body_deadline = web::Data::new(body_deadline::BodyDeadline {
             timeout: std::time::Duration::from_millis(settings.server.client_body_timeout_ms),
             limit: body_limit,
         });
-        let (stopping, shutdown) = shutdown::channel();
         let shutdown = web::Data::new(shutdown);
         let origins = settings.server.cors_allowed_origins.clone();
 
@@ -312,6 +474,7 @@ impl Application {
                 .app_data(audit.clone())
                 .app_data(events.clone())
                 .app_data(db.clone())
+                .app_data(hosted.clone())
                 .app_data(routes.clone())
                 .app_data(scopes.clone())
                 .app_data(policies.clone())
@@ -353,17 +516,21 @@ impl Application {
         if settings.server.workers > 0 {
             server = server.workers(settings.server.workers);
         }
-        Ok(Self {
-            server: server.run(),
-            port,
-            modules,
-            usage_flush: std::time::Duration::from_secs(settings.governance.usage_flush_secs),
-            stopping,
-        })
+        Ok((server.run(), port))
     }
 
+    /// The public listener's port (the internal one's in a process that is not the edge).
     pub fn port(&self) -> u16 {
-        self.port
+        self.public
+            .as_ref()
+            .or(self.internal.as_ref())
+            .map(|(_, port)| *port)
+            .unwrap_or_default()
+    }
+
+    /// The internal listener's port, when there is one.
+    pub fn internal_port(&self) -> Option<u16> {
+        self.internal.as_ref().map(|(_, port)| *port)
     }
 
     pub fn modules(&self) -> &Modules {
@@ -374,36 +541,53 @@ impl Application {
     /// finish. Events not yet delivered stay in their outboxes for the next start.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let dispatcher = actix_web::rt::spawn(self.modules.events.clone().run());
-        let flusher = actix_web::rt::spawn(flush_usage_every(
-            self.modules.governance.clone(),
-            self.usage_flush,
-        ));
+        let governance = self.modules.edge.as_ref().map(|e| e.governance.clone());
+        let flusher = governance
+            .clone()
+            .map(|g| actix_web::rt::spawn(flush_usage_every(g, self.usage_flush)));
         let beside: Vec<_> = self
             .modules
             .background
             .iter()
             .map(|work| actix_web::rt::spawn(work.run()))
             .collect();
-        let handle = self.server.handle();
+        let servers: Vec<Server> = [self.public, self.internal]
+            .into_iter()
+            .flatten()
+            .map(|(server, _)| server)
+            .collect();
+        let handles: Vec<_> = servers.iter().map(|s| s.handle()).collect();
         let stopping = self.stopping;
         let signals = actix_web::rt::spawn(async move {
             shutdown::signal().await;
             tracing::info!("stop signal received; draining in-flight requests");
             stopping.notify();
-            handle.stop(true).await;
+            for handle in handles {
+                handle.stop(true).await;
+            }
         });
-        let served = self.server.await;
+        let served = futures_util::future::join_all(servers)
+            .await
+            .into_iter()
+            .collect::<std::io::Result<Vec<()>>>()
+            .map(|_| ());
         signals.abort();
         dispatcher.abort();
-        flusher.abort();
+        if let Some(flusher) = &flusher {
+            flusher.abort();
+        }
         for work in &beside {
             work.abort();
         }
         let _ = dispatcher.await;
-        let _ = flusher.await;
+        if let Some(flusher) = flusher {
+            let _ = flusher.await;
+        }
         self.modules.events.release().await;
         // Usage counted since the last flush survives a clean stop.
-        if let Err(e) = self.modules.governance.flush_usage().await {
+        if let Some(governance) = governance
+            && let Err(e) = governance.flush_usage().await
+        {
             tracing::warn!(error = %e, "usage counts could not be written at shutdown");
         }
         served

@@ -18,6 +18,7 @@ use crate::platform::config::{
     ConfigError, DatabaseSettings, EventSettings, IdempotencySettings, LogSettings,
     MetricsSettings, PLATFORM_DEFAULTS, RateLimitSettings, ServerSettings, is_origin,
 };
+use crate::platform::remote::{InternalSettings, TopologySettings};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,11 +37,14 @@ pub struct Settings {
     pub webhooks: WebhookSettings,
     pub metrics: MetricsSettings,
     pub log: LogSettings,
+    pub topology: TopologySettings,
+    pub internal: InternalSettings,
 }
 
 /// Every section's defaults: the platform's, then each module's from its descriptor.
 fn defaults() -> String {
     let mut all = PLATFORM_DEFAULTS.to_owned();
+    all.push_str(crate::platform::remote::DEFAULTS);
     for module in crate::modules::all() {
         if let Some(section) = module.descriptor.settings {
             all.push_str(section.defaults);
@@ -66,7 +70,8 @@ impl Settings {
         Ok(settings)
     }
 
-    fn check(&self) -> Result<(), ConfigError> {
+    /// Checks what the types cannot say (again after the command line changed something).
+    pub fn check(&self) -> Result<(), ConfigError> {
         let invalid = |key: &str, why: &str| Err(ConfigError::Invalid(format!("{key}: {why}")));
         if crate::platform::db::DatabaseUrl::parse(&self.database.url).is_err() {
             return invalid(
@@ -140,6 +145,24 @@ impl Settings {
         }
         if self.server.body_limit_bytes == 0 {
             return invalid("server.body_limit_bytes", "must be at least 1");
+        }
+        let modules: Vec<&str> = crate::modules::all()
+            .iter()
+            .map(|m| m.descriptor.name)
+            .collect();
+        self.topology.check(&modules)?;
+        self.internal.check()?;
+        if !self.topology.remote.is_empty() && self.internal.signing_key.is_empty() {
+            return invalid(
+                "internal.signing_key",
+                "modules hosted elsewhere are called with signed tokens: set a key (brigade internal-key)",
+            );
+        }
+        if !self.topology.internal_bind.is_empty() && self.internal.trusted_keys.is_empty() {
+            return invalid(
+                "internal.trusted_keys",
+                "an internal listener accepts only signed calls: trust at least one public key",
+            );
         }
         for section in [
             self.auth.check(),

@@ -65,6 +65,21 @@ pub struct Module {
     pub wire: fn(
         &mut crate::platform::wiring::Wiring,
     ) -> Result<(), crate::platform::wiring::WiringError>,
+    /// How the module crosses a process boundary; `None` while it can only run in-process.
+    pub remote: Option<Remote>,
+}
+
+/// A module hosted in one process and called from others: the hosting process serves its
+/// wired api; the others wire a client of it as that same api.
+#[derive(Clone, Copy)]
+pub struct Remote {
+    pub methods: &'static [(&'static str, crate::platform::remote::Kind)],
+    pub served: fn(
+        &crate::platform::wiring::Wiring,
+    )
+        -> Result<crate::platform::remote::Served, crate::platform::wiring::WiringError>,
+    pub client:
+        fn(&mut crate::platform::wiring::Wiring, Arc<crate::platform::remote::RemoteModule>),
 }
 
 /// A producer of events that is not a module (the gateway's audit trail).

@@ -23,9 +23,23 @@ const ISSUER: &str = "brigade-edge";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subject {
     pub id: String,
+    /// The session, or the API key, the caller used.
+    pub session: String,
     pub roles: Vec<String>,
     /// An API key's scopes; `None` for a signed-in user.
     pub scopes: Option<Vec<String>>,
+}
+
+impl Subject {
+    /// A process calling for no one (a read that needs no caller): no roles, no scopes.
+    pub fn process() -> Self {
+        Self {
+            id: "brigade".to_owned(),
+            session: "process".to_owned(),
+            roles: Vec::new(),
+            scopes: Some(Vec::new()),
+        }
+    }
 }
 
 /// What an internal token says about the call it carries.
@@ -35,6 +49,9 @@ pub struct Claims {
     /// The module the token may call.
     pub aud: String,
     pub sub: String,
+    /// The subject's session or API key.
+    #[serde(default)]
+    pub sid: String,
     pub roles: Vec<String>,
     /// An API key's scopes; `None` for a signed-in user.
     pub scopes: Option<Vec<String>>,
@@ -106,6 +123,7 @@ impl Signer {
             iss: ISSUER.to_owned(),
             aud: audience.to_owned(),
             sub: who.id.clone(),
+            sid: who.session.clone(),
             roles: who.roles.clone(),
             scopes: who.scopes.clone(),
             jti: jti.to_owned(),
@@ -195,6 +213,7 @@ mod tests {
     fn token(signer: &Signer, audience: &str, now: u64, ttl: u64) -> String {
         let cook = Subject {
             id: "usr_1".into(),
+            session: "ses_1".into(),
             roles: vec!["kitchen".into()],
             scopes: None,
         };

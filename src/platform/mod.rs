@@ -14,6 +14,7 @@ pub mod memory;
 pub mod openapi;
 pub mod pagination;
 pub mod problem;
+pub mod remote;
 pub mod telemetry;
 pub mod validation;
 pub mod wiring;

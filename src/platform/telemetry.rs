@@ -21,6 +21,9 @@ fn otlp(settings: &LogSettings) -> Option<SdkTracerProvider> {
         return None;
     }
     let endpoint = format!("{}/v1/traces", settings.otlp_endpoint.trim_end_matches('/'));
+    // reqwest is built with rustls but no provider of its own (ring, as everywhere here);
+    // the exporter's client takes the process default. Already set is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let exporter = opentelemetry_otlp::SpanExporter::builder()
         .with_http()
         .with_protocol(Protocol::HttpJson)

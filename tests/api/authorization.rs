@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 
 use brigade::modules::catalog::api::CatalogError;
 use brigade::modules::delivery::api::DeliveryError;
-use brigade::modules::governance::api::GovernanceError;
-use brigade::modules::identity::api::{Call, IdentityError, Principal, Role};
+use brigade::modules::governance::api::{GovernanceApi, GovernanceError};
+use brigade::modules::identity::api::{Call, IdentityApi, IdentityError, Principal, Role};
 use brigade::modules::kitchen::api::KitchenError;
 use brigade::modules::ordering::api::OrderingError;
 use brigade::modules::payments::api::PaymentsError;
@@ -226,26 +226,42 @@ async fn every_acting_method_refuses_a_principal_without_the_right() {
     let governance = |e: &GovernanceError| matches!(e, GovernanceError::Forbidden(_));
     refused(
         "usage",
-        m.governance.usage(&who, Default::default()).await,
+        m.api::<dyn GovernanceApi>()
+            .usage(&who, Default::default())
+            .await,
         governance,
     );
-    refused("inventory", m.governance.inventory(&who).await, governance);
+    refused(
+        "inventory",
+        m.api::<dyn GovernanceApi>().inventory(&who).await,
+        governance,
+    );
     refused(
         "audit",
-        m.governance.audit(&who, Default::default()).await,
+        m.api::<dyn GovernanceApi>()
+            .audit(&who, Default::default())
+            .await,
         governance,
     );
 
     let identity = |e: &IdentityError| matches!(e, IdentityError::Forbidden(_));
-    refused("user", m.identity.user(&who, "usr_x").await, identity);
+    refused(
+        "user",
+        m.api::<dyn IdentityApi>().user(&who, "usr_x").await,
+        identity,
+    );
     refused(
         "set_plan",
-        m.identity.set_plan(&who, "usr_x", None).await,
+        m.api::<dyn IdentityApi>()
+            .set_plan(&who, "usr_x", None)
+            .await,
         identity,
     );
     refused(
         "set_roles",
-        m.identity.set_roles(&who, "usr_x", vec![Role::Admin]).await,
+        m.api::<dyn IdentityApi>()
+            .set_roles(&who, "usr_x", vec![Role::Admin])
+            .await,
         identity,
     );
 }
@@ -272,23 +288,29 @@ async fn usage_of_a_key_is_for_its_owner_and_admins_only() {
     }
     let of_key: fn(&Value) -> brigade::modules::governance::api::UsageQuery =
         |id| from(json!({"key": id}));
-    let owner = Call::new(m.identity.authenticate(&token).await.unwrap(), "req_owner");
+    let owner = Call::new(
+        m.api::<dyn IdentityApi>()
+            .authenticate(&token)
+            .await
+            .unwrap(),
+        "req_owner",
+    );
     let seen = m
-        .governance
+        .api::<dyn GovernanceApi>()
         .usage(&owner, of_key(&key.body["id"]))
         .await
         .unwrap();
     assert_eq!(seen.total, 3);
     // Someone else naming the key sees none of its calls; without a key, nothing at all.
     let other = m
-        .governance
+        .api::<dyn GovernanceApi>()
         .usage(&customer(), of_key(&key.body["id"]))
         .await
         .unwrap();
     assert_eq!(other.total, 0);
     let admin = Call::system("test");
     assert_eq!(
-        m.governance
+        m.api::<dyn GovernanceApi>()
             .usage(&admin, of_key(&key.body["id"]))
             .await
             .unwrap()

@@ -25,6 +25,7 @@ mod rate_limits;
 mod streams;
 mod support;
 mod tls;
+mod topology;
 mod traces;
 mod webhooks;
 mod wire;

@@ -28,5 +28,6 @@ pub fn module() -> crate::platform::descriptor::Module {
         routes: http::routes,
         wire,
         outbox: None,
+        remote: None,
     }
 }

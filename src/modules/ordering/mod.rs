@@ -37,5 +37,6 @@ pub fn module() -> crate::platform::descriptor::Module {
         routes: http::routes,
         wire,
         outbox: Some(|| -> Arc<dyn OutboxTable> { Arc::new(store::Outbox) }),
+        remote: None,
     }
 }

@@ -136,7 +136,10 @@ impl Db {
         let pool = self.inner.writer.clone();
         run_blocking(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
-            diesel::Connection::transaction(&mut *conn, work)
+            match &mut *conn {
+                DbConn::Sqlite(_) => immediate_transaction(&mut conn, work),
+                DbConn::Postgres(_) => diesel::Connection::transaction(&mut *conn, work),
+            }
         })
         .await
     }
@@ -227,5 +230,55 @@ macro_rules! internal_errors {
                 $error::Internal(e.to_string())
             }
         }
+
+        impl From<$crate::platform::remote::RemoteFailure> for $error {
+            fn from(e: $crate::platform::remote::RemoteFailure) -> Self {
+                use $crate::platform::remote::RemoteFailure;
+                match e {
+                    RemoteFailure::Unavailable {
+                        module,
+                        retry_after_secs,
+                        ..
+                    } => $error::Unavailable {
+                        module,
+                        retry_after_secs,
+                    },
+                    broken @ RemoteFailure::Broken { .. } => $error::Internal(broken.to_string()),
+                }
+            }
+        }
     };
+}
+
+/// A write transaction on SQLite that takes the write lock as it begins (`BEGIN IMMEDIATE`):
+/// a deferred one that reads first would fail at once with "database is locked" when another
+/// process (a replica, a module's own service) wrote meanwhile, where this one waits its turn
+/// (`busy_timeout`).
+fn immediate_transaction<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+
+    fn sqlite(conn: &mut DbConn) -> &mut diesel::SqliteConnection {
+        match conn {
+            DbConn::Sqlite(inner) => inner,
+            DbConn::Postgres(_) => unreachable!("called for SQLite connections only"),
+        }
+    }
+    AnsiTransactionManager::begin_transaction_sql(sqlite(conn), "BEGIN IMMEDIATE")?;
+    match work(conn) {
+        Ok(value) => {
+            if let Err(e) = AnsiTransactionManager::commit_transaction(sqlite(conn)) {
+                let _ = AnsiTransactionManager::rollback_transaction(sqlite(conn));
+                return Err(e.into());
+            }
+            Ok(value)
+        }
+        Err(e) => {
+            let _ = AnsiTransactionManager::rollback_transaction(sqlite(conn));
+            Err(e)
+        }
+    }
 }

@@ -248,6 +248,9 @@ impl EventBus {
                 .inner
                 .db
                 .write(move |c| {
+                    // Created at start-up; again here if the database was busy then (another
+                    // process migrating it, say).
+                    store::ensure_cursor(c, &name).map_err(DbError::from)?;
                     store::lease(c, &name, &owner, now, now + LEASE).map_err(DbError::from)
                 })
                 .await?;

@@ -62,7 +62,7 @@ impl Event {
 }
 
 /// An event as read back from an outbox, with its position there.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct StoredEvent {
     pub seq: i64,
     pub event: Event,

@@ -143,7 +143,7 @@ pub const TYPES: &[ProblemType] = &[
         "unavailable",
         503,
         "Service unavailable",
-        "Brigade cannot serve this right now (the database is unreachable, or every password hasher is busy); retry after `Retry-After` seconds.",
+        "Brigade cannot serve this right now (the database is unreachable, every password hasher is busy, or the module is hosted in a process that cannot be reached: code `module_unavailable`); retry after `Retry-After` seconds.",
     ),
     t(
         "processor-timeout",

@@ -54,6 +54,13 @@ impl Declared {
         Self::of("forbidden")
     }
 
+    /// A module hosted in another process cannot be reached: 503, `module_unavailable`.
+    pub fn unavailable(retry_after_secs: u64) -> Self {
+        Self::of("unavailable")
+            .code("module_unavailable")
+            .retry_after(retry_after_secs)
+    }
+
     /// Ours, not the client's: the message is logged, never sent.
     pub fn internal() -> Self {
         Self::of("internal")
@@ -128,6 +135,9 @@ macro_rules! common_problems {
                     Self::Conflict(_) => Declared::conflict(),
                     Self::Forbidden(_) => Declared::forbidden(),
                     Self::Internal(_) => Declared::internal(),
+                    Self::Unavailable {
+                        retry_after_secs, ..
+                    } => Declared::unavailable(*retry_after_secs),
                 }
             }
         }
@@ -156,6 +166,8 @@ macro_rules! common_error {
             Forbidden(String),
             #[error("internal error: {0}")]
             Internal(String),
+            #[error("the {module} module is unavailable; try again in {retry_after_secs} s")]
+            Unavailable { module: String, retry_after_secs: u64 },
         }
 
         $crate::internal_errors!($error);

@@ -45,6 +45,10 @@ pub struct ProblemBody {
     /// Present on validation problems (422): one row per invalid field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// Internal calls only: the module's error itself, for the calling process to rebuild.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(ignore)]
+    pub error: Option<serde_json::Value>,
     #[serde(skip)]
     #[schema(ignore)]
     headers: Vec<(header::HeaderName, HeaderValue)>,
@@ -64,6 +68,7 @@ impl Problem {
             detail: detail.into(),
             instance: request_id::current().map(|id| format!("urn:request:{id}")),
             errors: None,
+            error: None,
             headers: Vec::new(),
         }));
         // RFC 9110: every 401 says how to authenticate.
@@ -205,6 +210,12 @@ impl Problem {
             "Internal server error",
             "something went wrong on our side; quote the instance when reporting it",
         )
+    }
+
+    /// The module error this problem reports, for an internal caller (never at the edge).
+    pub fn with_error(mut self, error: serde_json::Value) -> Self {
+        self.0.error = Some(error);
+        self
     }
 
     pub fn with_header(mut self, name: header::HeaderName, value: &str) -> Self {

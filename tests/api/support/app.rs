@@ -141,10 +141,17 @@ impl TestApp {
     pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let (url, pg_schema) = test_database(&dir);
-        let database_url = url.clone();
-        let app = Application::build(test_settings_with(&url, extra))
-            .await
-            .expect("the app starts");
+        Self::start(test_settings_with(&url, extra), dir, pg_schema).await
+    }
+
+    /// A server with these settings; it owns `dir` and the PostgreSQL schema, if any.
+    pub async fn start(
+        settings: Settings,
+        dir: tempfile::TempDir,
+        pg_schema: Option<(String, String)>,
+    ) -> TestApp {
+        let database_url = settings.database.url.clone();
+        let app = Application::build(settings).await.expect("the app starts");
         let address = format!("http://127.0.0.1:{}", app.port());
         let app_modules = app.modules().clone();
         actix_web::rt::spawn(app.run_until_stopped());
@@ -385,7 +392,7 @@ impl TestApp {
     /// An account provisioned with `role` (as an operator would), signed in.
     pub async fn token_with_role(&self, email: &str, role: Role) -> String {
         self.app_modules
-            .identity
+            .api::<dyn brigade::modules::identity::api::IdentityApi>()
             .create_user(NewUser {
                 email: email.into(),
                 password: PASSWORD.into(),

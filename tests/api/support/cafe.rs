@@ -26,7 +26,11 @@ impl Cafe {
 
     /// [`Cafe::open`] with extra settings.
     pub async fn open_with(extra: &[(&str, &str)]) -> Cafe {
-        let app = TestApp::spawn_with(extra).await;
+        Self::open_in(TestApp::spawn_with(extra).await).await
+    }
+
+    /// The café served by `app` (e.g. an edge whose modules run in other processes).
+    pub async fn open_in(app: TestApp) -> Cafe {
         let staff = app.token_with_role("staff@example.com", Role::Staff).await;
         let cook = app.token_with_role("cook@example.com", Role::Kitchen).await;
         let courier = app

@@ -3,6 +3,8 @@
 
 mod app;
 mod cafe;
+mod topology;
 
 pub use app::*;
 pub use cafe::Cafe;
+pub use topology::{Database, Host, Keys, spawn_edge, vacant_port};

@@ -15,6 +15,11 @@ pub enum GovernanceError {
     Forbidden(String),
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("the {module} module is unavailable; try again in {retry_after_secs} s")]
+    Unavailable {
+        module: String,
+        retry_after_secs: u64,
+    },
 }
 
 crate::internal_errors!(GovernanceError);
@@ -26,6 +31,9 @@ impl DeclaresProblem for GovernanceError {
             Self::NotFound(_) => Declared::not_found(),
             Self::Forbidden(_) => Declared::forbidden(),
             Self::Internal(_) => Declared::internal(),
+            Self::Unavailable {
+                retry_after_secs, ..
+            } => Declared::unavailable(*retry_after_secs),
         }
     }
 }

@@ -29,6 +29,11 @@ pub enum IdentityError {
     Busy { retry_after_secs: u64 },
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("the {module} module is unavailable; try again in {retry_after_secs} s")]
+    Unavailable {
+        module: String,
+        retry_after_secs: u64,
+    },
 }
 
 crate::internal_errors!(IdentityError);
@@ -50,6 +55,9 @@ impl DeclaresProblem for IdentityError {
             Self::Conflict(_) => Declared::conflict(),
             Self::Forbidden(_) => Declared::forbidden(),
             Self::Internal(_) => Declared::internal(),
+            Self::Unavailable {
+                retry_after_secs, ..
+            } => Declared::unavailable(*retry_after_secs),
         }
     }
 }

@@ -148,3 +148,44 @@ pub mod roles {
     /// Operate Brigade: users, plans, usage, audit, events.
     pub const ADMINS: &[Role] = &[Role::Admin];
 }
+
+/// A call crosses into another process as an internal token, and is rebuilt from it there.
+impl crate::platform::remote::Caller for Call {
+    fn subject(&self) -> crate::platform::internal_token::Subject {
+        crate::platform::internal_token::Subject {
+            id: self.user_id.clone(),
+            session: self.session_id.clone(),
+            roles: self
+                .roles
+                .iter()
+                .map(|r| <&'static str>::from(r).to_owned())
+                .collect(),
+            scopes: self.scopes.clone(),
+        }
+    }
+
+    fn request_id(&self) -> &str {
+        &self.request_id
+    }
+
+    fn from_claims(
+        claims: &crate::platform::internal_token::Claims,
+        request_id: &str,
+    ) -> Result<Self, String> {
+        let roles = claims
+            .roles
+            .iter()
+            .map(|r| r.parse::<Role>().map_err(|_| format!("unknown role {r:?}")))
+            .collect::<Result<_, _>>()?;
+        Ok(Call::new(
+            Principal {
+                user_id: claims.sub.clone(),
+                session_id: claims.sid.clone(),
+                roles,
+                scopes: claims.scopes.clone(),
+                plan: None,
+            },
+            request_id,
+        ))
+    }
+}

@@ -19,6 +19,11 @@ pub enum OrderingError {
     Forbidden(String),
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("the {module} module is unavailable; try again in {retry_after_secs} s")]
+    Unavailable {
+        module: String,
+        retry_after_secs: u64,
+    },
 }
 
 impl DeclaresProblem for OrderingError {
@@ -30,6 +35,9 @@ impl DeclaresProblem for OrderingError {
             Self::Conflict(_) => Declared::conflict(),
             Self::Forbidden(_) => Declared::forbidden(),
             Self::Internal(_) => Declared::internal(),
+            Self::Unavailable {
+                retry_after_secs, ..
+            } => Declared::unavailable(*retry_after_secs),
         }
     }
 }

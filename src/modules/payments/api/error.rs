@@ -27,6 +27,11 @@ pub enum PaymentsError {
     Forbidden(String),
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("the {module} module is unavailable; try again in {retry_after_secs} s")]
+    Unavailable {
+        module: String,
+        retry_after_secs: u64,
+    },
 }
 
 crate::internal_errors!(PaymentsError);
@@ -47,6 +52,9 @@ impl DeclaresProblem for PaymentsError {
             }
             Self::Forbidden(_) => Declared::forbidden(),
             Self::Internal(_) => Declared::internal(),
+            Self::Unavailable {
+                retry_after_secs, ..
+            } => Declared::unavailable(*retry_after_secs),
         }
     }
 }

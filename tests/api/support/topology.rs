@@ -1,0 +1,113 @@
+//! Brigade split across processes: a process hosting some modules for others (`Host`), and
+//! an edge calling them, each started the way `brigade serve --modules ...` starts them.
+
+use brigade::app::{Application, Settings};
+
+use super::{TestApp, test_database, test_settings_with};
+
+/// An internal-token key pair, as `brigade internal-key` makes one.
+pub struct Keys {
+    pub id: String,
+    pub seed: String,
+    pub public: String,
+}
+
+impl Keys {
+    pub fn new(id: &str) -> Keys {
+        let (seed, public) = brigade::platform::internal_token::generate_key();
+        Keys {
+            id: id.to_owned(),
+            seed,
+            public,
+        }
+    }
+
+    /// Signs calls to other processes with this key and trusts it for calls coming in.
+    pub fn apply(&self, settings: &mut Settings) {
+        settings.internal.key_id = self.id.clone();
+        settings.internal.signing_key = self.seed.clone();
+        settings
+            .internal
+            .trusted_keys
+            .insert(self.id.clone(), self.public.clone());
+    }
+}
+
+/// A process hosting `modules` for others: no public API, only its internal listener.
+pub struct Host {
+    /// `http://127.0.0.1:<internal port>`.
+    pub internal: String,
+}
+
+impl Host {
+    /// Starts on `database_url` with its internal listener on `port` (0: any free one).
+    pub async fn start(database_url: &str, modules: &[&str], keys: &Keys, port: u16) -> Host {
+        let mut settings = test_settings_with(database_url, &[]);
+        settings.topology.hosts = modules.iter().map(|m| m.to_string()).collect();
+        settings.topology.edge = false;
+        settings.topology.internal_bind = format!("127.0.0.1:{port}");
+        keys.apply(&mut settings);
+        settings.check().expect("valid host settings");
+        let app = Application::build(settings).await.expect("the host starts");
+        let internal = format!(
+            "http://127.0.0.1:{}",
+            app.internal_port().expect("an internal listener")
+        );
+        actix_web::rt::spawn(app.run_until_stopped());
+        Host { internal }
+    }
+}
+
+/// An edge hosting every module but `remote`, which it calls at `url`, on `database`.
+pub async fn spawn_edge(
+    remote: &[(&str, &str)],
+    keys: &Keys,
+    extra: &[(&str, &str)],
+    database: Database,
+) -> TestApp {
+    let mut settings = test_settings_with(&database.url, extra);
+    for (module, at) in remote {
+        settings.topology.remote.insert(
+            module.to_string(),
+            brigade::platform::remote::RemoteTarget {
+                url: at.to_string(),
+            },
+        );
+    }
+    keys.apply(&mut settings);
+    settings.topology.hosts = brigade::modules::all()
+        .iter()
+        .map(|m| m.descriptor.name.to_owned())
+        .filter(|m| !remote.iter().any(|(r, _)| r == m))
+        .collect();
+    settings.check().expect("valid edge settings");
+    TestApp::start(settings, database.dir, database.pg_schema).await
+}
+
+/// A database for one test, as [`test_database`] makes it: the edge given it owns it.
+pub struct Database {
+    pub url: String,
+    dir: tempfile::TempDir,
+    pg_schema: Option<(String, String)>,
+}
+
+impl Database {
+    pub fn fresh() -> Database {
+        let dir = tempfile::tempdir().unwrap();
+        let (url, pg_schema) = test_database(&dir);
+        Database {
+            url,
+            dir,
+            pg_schema,
+        }
+    }
+}
+
+/// A port nothing listens on (yet): where a module's process will be.
+pub fn vacant_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

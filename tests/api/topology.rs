@@ -1,0 +1,367 @@
+//! Modules as services: the kitchen in a process of its own, called by the edge over HTTP
+//! with signed internal tokens, behaves as the kitchen in the monolith does.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use brigade::modules::identity::api::{Call, Principal, Role};
+use brigade::modules::kitchen::api::{KitchenApi, KitchenError, TicketFilter};
+use brigade::platform::internal_token::{Signer, Subject};
+use brigade::platform::remote::RemoteModule;
+use serde_json::{Value, json};
+
+use crate::support::{Cafe, Database, Host, Keys, spawn_edge, vacant_port};
+
+/// The edge and a kitchen process on one database (events cross through its tables).
+async fn split_kitchen(keys: &Keys, extra: &[(&str, &str)]) -> (Cafe, Host) {
+    let database = Database::fresh();
+    let kitchen = Host::start(&database.url, &["kitchen"], keys, 0).await;
+    let edge = spawn_edge(&[("kitchen", &kitchen.internal)], keys, extra, database).await;
+    (Cafe::open_in(edge).await, kitchen)
+}
+
+async fn paid_order(cafe: &Cafe, key: &str) -> String {
+    let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    let id = order["id"].as_str().unwrap().to_owned();
+    let paid = cafe.pay(&cafe.customer, &id, key, "tok_ok").await;
+    assert_eq!(paid.status, 201, "{}", paid.body);
+    id
+}
+
+#[actix_web::test]
+async fn a_kitchen_in_its_own_process_cooks_what_the_edge_sells() {
+    let keys = Keys::new("k1");
+    let (cafe, _kitchen) = split_kitchen(&keys, &[]).await;
+    let order_id = paid_order(&cafe, "pay-1").await;
+
+    cafe.cook_everything(&order_id).await;
+    cafe.wait_for_status(&order_id, "ready").await;
+
+    // The kitchen's errors come back as the same problems, decided in its own process.
+    let app = &cafe.app;
+    let refused = app.get("/v1/kitchen/tickets", Some(&cafe.customer)).await;
+    assert_eq!(refused.problem(403)["code"], "forbidden");
+    let invalid = app
+        .get("/v1/kitchen/tickets?limit=0", Some(&cafe.cook))
+        .await;
+    let invalid = invalid.problem(422);
+    assert_eq!(invalid["errors"][0]["field"], "limit", "{invalid}");
+    let page = app
+        .get(
+            &format!("/v1/kitchen/tickets?order_id={order_id}"),
+            Some(&cafe.cook),
+        )
+        .await;
+    let ticket = &page.body["data"][0];
+    let line = ticket["lines"][0]["id"].as_str().unwrap();
+    let again = app
+        .post(
+            &format!(
+                "/v1/kitchen/tickets/{}/lines/{line}/start",
+                ticket["id"].as_str().unwrap()
+            ),
+            Some(&cafe.cook),
+            json!({}),
+        )
+        .await;
+    assert_eq!(again.problem(409)["code"], "conflict");
+    let unknown = app
+        .post(
+            "/v1/kitchen/tickets/tkt_nope/lines/x/start",
+            Some(&cafe.cook),
+            json!({}),
+        )
+        .await;
+    assert_eq!(unknown.problem(404)["code"], "not_found");
+
+    // The live feed, resumed from the start, reads the kitchen's events across the boundary.
+    let events = app
+        .sse("/v1/kitchen/stream", &cafe.cook, Some("0"), 2)
+        .await;
+    assert_eq!(events[0].1, "ticket.created", "{events:?}");
+}
+
+/// What every implementation of the kitchen's api does, in-process or over HTTP.
+async fn kitchen_contract(kitchen: Arc<dyn KitchenApi>, cafe: &Cafe) {
+    let order_id = paid_order(cafe, "pay-contract").await;
+    let cook = Call::new(
+        Principal {
+            user_id: "usr_cook".into(),
+            session_id: "ses_cook".into(),
+            roles: vec![Role::Kitchen],
+            scopes: None,
+            plan: None,
+        },
+        "req-contract",
+    );
+    let customer = Call::new(
+        Principal {
+            roles: vec![Role::Customer],
+            ..cook.principal.clone()
+        },
+        "req-contract",
+    );
+    let of_order = TicketFilter {
+        order_id: Some(order_id.clone()),
+        ..TicketFilter::default()
+    };
+    let mut page = None;
+    for _ in 0..500 {
+        let found = kitchen.tickets(&cook, of_order.clone()).await.unwrap();
+        if !found.data.is_empty() {
+            page = Some(found);
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let page = page.expect("the paid order's ticket appears");
+    assert_eq!(page.data.len(), 1);
+    let ticket = &page.data[0];
+    assert_eq!(ticket.order_id, order_id);
+
+    assert!(matches!(
+        kitchen.tickets(&customer, TicketFilter::default()).await,
+        Err(KitchenError::Forbidden(_))
+    ));
+    let too_many = TicketFilter {
+        limit: Some(0),
+        ..TicketFilter::default()
+    };
+    match kitchen.tickets(&cook, too_many).await {
+        Err(KitchenError::Validation(errors)) => assert_eq!(errors[0].field, "limit"),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    assert!(matches!(
+        kitchen.start_line(&cook, "tkt_nope", "line").await,
+        Err(KitchenError::NotFound(_))
+    ));
+    let line = &ticket.lines[0].id;
+    let started = kitchen.start_line(&cook, &ticket.id, line).await.unwrap();
+    assert_eq!(started.id, ticket.id);
+    assert!(matches!(
+        kitchen.start_line(&cook, &ticket.id, line).await,
+        Err(KitchenError::Conflict(_))
+    ));
+    let head = kitchen.feed_head(&cook).await.unwrap();
+    let (events, _) = kitchen.feed(&cook, None, 0).await.unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.event.event_type == "ticket.created")
+    );
+    assert!(events.last().is_some_and(|e| e.seq <= head));
+    let (bar_only, _) = kitchen.feed(&cook, Some("bar".into()), 0).await.unwrap();
+    assert!(bar_only.len() <= events.len());
+}
+
+#[actix_web::test]
+async fn the_kitchen_contract_holds_in_process() {
+    let cafe = Cafe::open().await;
+    let kitchen = cafe.app.app_modules.api::<dyn KitchenApi>();
+    kitchen_contract(kitchen, &cafe).await;
+}
+
+#[actix_web::test]
+async fn the_kitchen_contract_holds_over_http() {
+    let keys = Keys::new("k1");
+    let (cafe, kitchen) = split_kitchen(&keys, &[]).await;
+    let mut settings = crate::support::test_settings(&cafe.app.database_url);
+    keys.apply(&mut settings);
+    let client = RemoteModule::new("kitchen", &kitchen.internal, &settings.internal).unwrap();
+    let remote = brigade::modules::kitchen::api::remote::Client(Arc::new(client));
+    kitchen_contract(Arc::new(remote), &cafe).await;
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+async fn call_internal(
+    url: &str,
+    authorization: Option<&str>,
+    extra: &[(&str, &str)],
+) -> (u16, Value) {
+    let mut req = awc::Client::new().get(format!(
+        "{url}/internal/kitchen/feed_head?args=%7B%22cook%22%3Anull%7D"
+    ));
+    if let Some(a) = authorization {
+        req = req.insert_header(("Authorization", a));
+    }
+    for header in extra {
+        req = req.insert_header(*header);
+    }
+    let mut res = req.send().await.expect("the internal listener answers");
+    let body = res.body().await.unwrap();
+    (
+        res.status().as_u16(),
+        serde_json::from_slice(&body).unwrap_or(Value::Null),
+    )
+}
+
+#[actix_web::test]
+async fn internal_routes_refuse_every_call_without_a_valid_internal_token() {
+    let keys = Keys::new("k1");
+    let (cafe, kitchen) = split_kitchen(&keys, &[]).await;
+    let cook = Subject {
+        id: "usr_cook".into(),
+        session: "ses_cook".into(),
+        roles: vec!["kitchen".into()],
+        scopes: None,
+    };
+    let signer = Signer::new("k1", &keys.seed).unwrap();
+    let valid = signer.sign("kitchen", &cook, "req-1", now(), 30).unwrap();
+    let (status, body) =
+        call_internal(&kitchen.internal, Some(&format!("Bearer {valid}")), &[]).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.is_i64(), "{body}");
+
+    let expired = signer
+        .sign("kitchen", &cook, "req-2", now() - 120, 30)
+        .unwrap();
+    let misaddressed = signer.sign("ordering", &cook, "req-3", now(), 30).unwrap();
+    let stranger = Keys::new("k1");
+    let forged = Signer::new("k1", &stranger.seed)
+        .unwrap()
+        .sign("kitchen", &cook, "req-4", now(), 30)
+        .unwrap();
+    let claims = valid.split('.').nth(1).unwrap();
+    let unsigned = format!("eyJhbGciOiJub25lIiwia2lkIjoiazEifQ.{claims}.");
+    let public_token = format!("Bearer {}", cafe.cook);
+    type Refusal<'a> = (&'a str, Option<String>, Vec<(&'a str, &'a str)>);
+    let refusals: Vec<Refusal> = vec![
+        ("no token", None, vec![]),
+        (
+            "an identity header",
+            None,
+            vec![("X-User-Id", "usr_cook"), ("X-Roles", "admin")],
+        ),
+        ("the public access token", Some(public_token), vec![]),
+        (
+            "an expired token",
+            Some(format!("Bearer {expired}")),
+            vec![],
+        ),
+        (
+            "a token for another module",
+            Some(format!("Bearer {misaddressed}")),
+            vec![],
+        ),
+        (
+            "a token signed by another key",
+            Some(format!("Bearer {forged}")),
+            vec![],
+        ),
+        (
+            "an unsigned token",
+            Some(format!("Bearer {unsigned}")),
+            vec![],
+        ),
+    ];
+    for (what, authorization, headers) in refusals {
+        let (status, body) =
+            call_internal(&kitchen.internal, authorization.as_deref(), &headers).await;
+        assert_eq!(status, 401, "{what}: {body}");
+        assert_eq!(body["code"], "internal_token_refused", "{what}: {body}");
+    }
+
+    // The public listener has no internal routes, whatever the caller holds.
+    let through_edge = cafe
+        .app
+        .send(
+            "GET",
+            "/internal/kitchen/feed_head",
+            None,
+            &[("Authorization", &format!("Bearer {valid}"))],
+            None,
+        )
+        .await;
+    through_edge.problem(404);
+}
+
+#[actix_web::test]
+async fn while_the_kitchen_is_down_customers_still_order_and_its_tickets_come_once_it_is_back() {
+    let keys = Keys::new("k1");
+    let port = vacant_port();
+    let database = Database::fresh();
+    let url = database.url.clone();
+    let edge = spawn_edge(
+        &[("kitchen", &format!("http://127.0.0.1:{port}"))],
+        &keys,
+        &[("BRIGADE_INTERNAL__BREAKER_OPEN_SECS", "1")],
+        database,
+    )
+    .await;
+    let cafe = Cafe::open_in(edge).await;
+    let app = &cafe.app;
+
+    // Browsing, ordering and paying do not need the kitchen.
+    assert_eq!(app.get("/v1/menu", None).await.status, 200);
+    let first = paid_order(&cafe, "pay-down-1").await;
+    let second = paid_order(&cafe, "pay-down-2").await;
+
+    // Its own routes answer 503 with Retry-After; after a few failures the circuit opens.
+    for _ in 0..3 {
+        let down = app.get("/v1/kitchen/tickets", Some(&cafe.cook)).await;
+        assert_eq!(
+            down.problem(503)["code"],
+            "module_unavailable",
+            "{}",
+            down.body
+        );
+        assert_eq!(down.header("retry-after").as_deref(), Some("1"));
+    }
+    let ready = app.get("/readyz", None).await;
+    assert_eq!(ready.status, 200, "the rest of Brigade stays ready");
+    assert_eq!(ready.body["remote"]["kitchen"], "open", "{}", ready.body);
+
+    // The kitchen's process starts: it catches up on what was paid meanwhile, once each.
+    let _kitchen = Host::start(&url, &["kitchen"], &keys, port).await;
+    let page = app
+        .eventually("/v1/kitchen/tickets", Some(&cafe.cook), |p| {
+            p["data"].as_array().is_some_and(|d| d.len() >= 2)
+        })
+        .await;
+    let orders: Vec<&str> = page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["order_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(orders.len(), 2, "{page}");
+    assert!(orders.contains(&first.as_str()) && orders.contains(&second.as_str()));
+    let ready = app.get("/readyz", None).await;
+    assert_eq!(ready.body["remote"]["kitchen"], "closed", "{}", ready.body);
+    cafe.cook_everything(&first).await;
+    cafe.wait_for_status(&first, "ready").await;
+}
+
+#[actix_web::test]
+async fn a_module_is_hosted_here_or_elsewhere_never_both_and_only_by_name() {
+    let mut settings = crate::support::test_settings("sqlite://unused.db");
+    settings.topology.hosts = vec!["kitchen".into()];
+    settings.topology.remote.insert(
+        "kitchen".into(),
+        brigade::platform::remote::RemoteTarget {
+            url: "http://127.0.0.1:1".into(),
+        },
+    );
+    assert!(
+        settings
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("topology.remote.kitchen")
+    );
+    settings.topology.remote.clear();
+    settings.topology.hosts = vec!["bakery".into()];
+    assert!(
+        settings
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("\"bakery\" is no module")
+    );
+}
