@@ -76,10 +76,16 @@ impl Modules {
     pub fn wire(settings: &Settings) -> Result<Self, StartError> {
         check_graph()?;
         let topology = &settings.topology;
-        let scope = if topology.hosts.is_empty() {
+        let hosted: Vec<String> = crate::modules::all()
+            .iter()
+            .map(|m| m.descriptor.name)
+            .filter(|name| topology.hosts(name))
+            .map(str::to_owned)
+            .collect();
+        let scope = if hosted.len() == crate::modules::all().len() && topology.edge {
             crate::platform::db::MigrationScope::All
         } else {
-            let mut owners = topology.hosts.clone();
+            let mut owners = hosted;
             if topology.edge {
                 owners.push("gateway".to_owned());
             }

@@ -49,7 +49,19 @@ fn refused<T, E: std::fmt::Debug>(what: &str, result: Result<T, E>, is_forbidden
 
 #[actix_web::test]
 async fn every_acting_method_refuses_a_principal_without_the_right() {
-    let app = TestApp::spawn().await;
+    every_method_refuses_without_the_right(TestApp::spawn().await).await;
+}
+
+/// The same calls, each to a module in a process of its own: the service there decides,
+/// and its refusal comes back as the same error variant.
+#[actix_web::test]
+async fn every_acting_method_refuses_a_principal_without_the_right_over_http() {
+    let keys = crate::support::Keys::new("k1");
+    every_method_refuses_without_the_right(crate::support::split_everything(&keys, &[]).await)
+        .await;
+}
+
+async fn every_method_refuses_without_the_right(app: TestApp) {
     let m = &app.app_modules;
     let who = customer();
 

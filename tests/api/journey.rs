@@ -4,14 +4,44 @@ use serde_json::{Value, json};
 
 use crate::support::Cafe;
 
+/// Each journey runs in the monolith and with every module in a process of its own behind
+/// the edge (internal calls over HTTP, events through the shared database): clients see no
+/// difference.
+macro_rules! in_both_topologies {
+    ($($journey:ident),* $(,)?) => {
+        mod monolith {
+            $(
+                #[actix_web::test]
+                async fn $journey() {
+                    super::$journey(crate::support::Cafe::open().await).await;
+                }
+            )*
+        }
+
+        mod split {
+            $(
+                #[actix_web::test]
+                async fn $journey() {
+                    super::$journey(crate::support::Cafe::split().await).await;
+                }
+            )*
+        }
+    };
+}
+
+in_both_topologies!(
+    a_delivery_order_goes_from_menu_to_the_door,
+    a_pickup_order_is_handed_over_at_the_counter,
+    cancelling_a_paid_order_refunds_it_and_stops_the_kitchen,
+    customers_cannot_cancel_once_preparation_started_but_staff_can
+);
+
 fn address() -> Value {
     json!({"type": "delivery", "address": {"line1": "12 Rue des Lilas", "city": "Lyon",
         "postal_code": "69003", "country": "FR"}})
 }
 
-#[actix_web::test]
-async fn a_delivery_order_goes_from_menu_to_the_door() {
-    let cafe = Cafe::open().await;
+async fn a_delivery_order_goes_from_menu_to_the_door(cafe: Cafe) {
     let app = &cafe.app;
 
     // The customer reads the menu and orders: the server prices everything.
@@ -123,9 +153,7 @@ async fn a_delivery_order_goes_from_menu_to_the_door() {
     );
 }
 
-#[actix_web::test]
-async fn a_pickup_order_is_handed_over_at_the_counter() {
-    let cafe = Cafe::open().await;
+async fn a_pickup_order_is_handed_over_at_the_counter(cafe: Cafe) {
     let app = &cafe.app;
     let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
     let order_id = order["id"].as_str().unwrap();
@@ -163,9 +191,7 @@ async fn a_pickup_order_is_handed_over_at_the_counter() {
     assert_eq!(deliveries.body["data"], json!([]));
 }
 
-#[actix_web::test]
-async fn cancelling_a_paid_order_refunds_it_and_stops_the_kitchen() {
-    let cafe = Cafe::open().await;
+async fn cancelling_a_paid_order_refunds_it_and_stops_the_kitchen(cafe: Cafe) {
     let app = &cafe.app;
     let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
     let order_id = order["id"].as_str().unwrap();
@@ -227,9 +253,7 @@ async fn cancelling_a_paid_order_refunds_it_and_stops_the_kitchen() {
     );
 }
 
-#[actix_web::test]
-async fn customers_cannot_cancel_once_preparation_started_but_staff_can() {
-    let cafe = Cafe::open().await;
+async fn customers_cannot_cancel_once_preparation_started_but_staff_can(cafe: Cafe) {
     let app = &cafe.app;
     let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
     let order_id = order["id"].as_str().unwrap();

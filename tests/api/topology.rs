@@ -16,7 +16,13 @@ use crate::support::{Cafe, Database, Host, Keys, spawn_edge, vacant_port};
 async fn split_kitchen(keys: &Keys, extra: &[(&str, &str)]) -> (Cafe, Host) {
     let database = Database::fresh();
     let kitchen = Host::start(&database.url, &["kitchen"], keys, 0).await;
-    let edge = spawn_edge(&[("kitchen", &kitchen.internal)], keys, extra, database).await;
+    let edge = spawn_edge(
+        &[("kitchen".to_owned(), kitchen.internal.clone())],
+        keys,
+        extra,
+        database,
+    )
+    .await;
     (Cafe::open_in(edge).await, kitchen)
 }
 
@@ -288,7 +294,7 @@ async fn while_the_kitchen_is_down_customers_still_order_and_its_tickets_come_on
     let database = Database::fresh();
     let url = database.url.clone();
     let edge = spawn_edge(
-        &[("kitchen", &format!("http://127.0.0.1:{port}"))],
+        &[("kitchen".to_owned(), format!("http://127.0.0.1:{port}"))],
         &keys,
         &[("BRIGADE_INTERNAL__BREAKER_OPEN_SECS", "1")],
         database,
@@ -339,29 +345,30 @@ async fn while_the_kitchen_is_down_customers_still_order_and_its_tickets_come_on
 }
 
 #[actix_web::test]
-async fn a_module_is_hosted_here_or_elsewhere_never_both_and_only_by_name() {
+async fn one_topology_file_serves_every_process_and_names_only_modules() {
+    // Every module's address in one file: a process hosts what --modules names and calls
+    // the rest; the monolith, naming none, would call them all.
     let mut settings = crate::support::test_settings("sqlite://unused.db");
-    settings.topology.hosts = vec!["kitchen".into()];
+    Keys::new("k1").apply(&mut settings);
     settings.topology.remote.insert(
         "kitchen".into(),
         brigade::platform::remote::RemoteTarget {
             url: "http://127.0.0.1:1".into(),
         },
     );
-    assert!(
-        settings
-            .check()
-            .unwrap_err()
-            .to_string()
-            .contains("topology.remote.kitchen")
-    );
-    settings.topology.remote.clear();
+    settings.topology.hosts = vec!["kitchen".into()];
+    assert!(settings.topology.hosts("kitchen"));
+    assert!(!settings.topology.hosts("ordering"));
+    settings.topology.hosts.clear();
+    assert!(!settings.topology.hosts("kitchen"));
+    assert!(settings.topology.hosts("ordering"));
+    settings.check().unwrap();
+
     settings.topology.hosts = vec!["bakery".into()];
-    assert!(
-        settings
-            .check()
-            .unwrap_err()
-            .to_string()
-            .contains("\"bakery\" is no module")
-    );
+    let refused = settings.check().unwrap_err().to_string();
+    assert!(refused.contains("\"bakery\" is no module"), "{refused}");
+    settings.topology.hosts.clear();
+    settings.topology.remote.get_mut("kitchen").unwrap().url = "ftp://x".into();
+    let refused = settings.check().unwrap_err().to_string();
+    assert!(refused.contains("topology.remote.kitchen.url"), "{refused}");
 }

@@ -27,6 +27,12 @@ pub fn module() -> crate::platform::descriptor::Module {
         routes: http::routes,
         wire,
         outbox: None,
-        remote: None,
+        remote: Some(crate::platform::descriptor::Remote {
+            methods: api::remote::METHODS,
+            served: |w| Ok(api::remote::served(w.get::<dyn api::CatalogApi>()?)),
+            client: |w, remote| {
+                w.serve::<dyn api::CatalogApi>(Arc::new(api::remote::Client(remote)))
+            },
+        }),
     }
 }

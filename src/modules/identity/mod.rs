@@ -28,6 +28,12 @@ pub fn module() -> crate::platform::descriptor::Module {
         routes: http::routes,
         wire,
         outbox: None,
-        remote: None,
+        remote: Some(crate::platform::descriptor::Remote {
+            methods: api::remote::METHODS,
+            served: |w| Ok(api::remote::served(w.get::<dyn api::IdentityApi>()?)),
+            client: |w, remote| {
+                w.serve::<dyn api::IdentityApi>(Arc::new(api::remote::Client(remote)))
+            },
+        }),
     }
 }

@@ -48,6 +48,12 @@ pub fn module() -> crate::platform::descriptor::Module {
         routes: http::routes,
         wire,
         outbox: Some(|| -> Arc<dyn OutboxTable> { Arc::new(store::Outbox) }),
-        remote: None,
+        remote: Some(crate::platform::descriptor::Remote {
+            methods: api::remote::METHODS,
+            served: |w| Ok(api::remote::served(w.get::<dyn api::WebhooksApi>()?)),
+            client: |w, remote| {
+                w.serve::<dyn api::WebhooksApi>(Arc::new(api::remote::Client(remote)))
+            },
+        }),
     }
 }

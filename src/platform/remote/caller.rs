@@ -30,6 +30,12 @@ impl<'a, T> Lend<'a, &'a [T]> for Vec<T> {
     }
 }
 
+impl<'a> Lend<'a, Option<&'a str>> for Option<String> {
+    fn lend(&'a self) -> Option<&'a str> {
+        self.as_deref()
+    }
+}
+
 impl<'a, T: Clone> Lend<'a, T> for T {
     fn lend(&'a self) -> T {
         self.clone()

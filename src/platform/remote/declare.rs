@@ -13,14 +13,15 @@
 ///
 /// Each method: `read` (sent as `GET`, retried) or `write` (`POST`, never retried), its name,
 /// the name of its call-context parameter (nothing before `;` when it takes none), and each
-/// argument as the trait takes it `=>` as it travels. Generates `Client` (the trait over
+/// argument as the trait takes it `=>` as it travels. A method that cannot fail (it returns
+/// `T`, not `Result`) names what it answers when the call does: `-> u64, or 0`. Generates `Client` (the trait over
 /// HTTP, for a process where the module is remote), `served(api)` (the dispatcher of the
 /// hosting process) and `METHODS`. The compiler checks both against the trait.
 #[macro_export]
 macro_rules! remote_api {
     (
         module $module:path, api $api:ident, error $error:ty, caller $caller:ty;
-        $( $kind:ident $method:ident ( $($call:ident)? ; $( $arg:ident : $sig:ty => $owned:ty ),* $(,)? ) -> $ret:ty; )*
+        $( $kind:ident $method:ident ( $($call:ident)? ; $( $arg:ident : $sig:ty => $owned:ty ),* $(,)? ) -> $ret:ty $(, or $fallback:expr)?; )*
     ) => {
         /// The methods other processes call, and whether each only reads.
         pub const METHODS: &[(&str, $crate::platform::remote::Kind)] =
@@ -32,7 +33,9 @@ macro_rules! remote_api {
         #[async_trait::async_trait]
         impl $api for Client {
             $(
-                async fn $method(&self, $($call: &$caller,)? $( $arg: $sig ),*) -> Result<$ret, $error> {
+                async fn $method(&self, $($call: &$caller,)? $( $arg: $sig ),*)
+                    -> $crate::remote_api!(@returns $ret, $error $(, $fallback)?)
+                {
                     #[allow(unused_mut)]
                     let mut args = serde_json::Map::new();
                     $(
@@ -43,14 +46,15 @@ macro_rules! remote_api {
                     )*
                     let caller: Option<($crate::platform::internal_token::Subject, &str)> =
                         $crate::remote_api!(@caller $($call)?);
-                    self.0
-                        .call(
+                    let answer = self.0
+                        .call::<$ret, $error>(
                             stringify!($method),
                             $crate::remote_api!(@kind $kind),
                             caller,
                             &args,
                         )
-                        .await
+                        .await;
+                    $crate::remote_api!(@finish answer $(, $fallback)?)
                 }
             )*
         }
@@ -72,8 +76,9 @@ macro_rules! remote_api {
                                             .map_err($crate::platform::problem::Problem::forbidden)?;
                                     )?
                                     $( let $arg: $owned = served.arg(stringify!($arg))?; )*
+                                    let result = api.$method($( &$call, )? $( $arg.lend() ),*).await;
                                     $crate::platform::remote::answer(
-                                        api.$method($( &$call, )? $( $arg.lend() ),*).await,
+                                        $crate::remote_api!(@served result, $error $(, $fallback)?),
                                     )
                                 }
                             )*
@@ -86,6 +91,17 @@ macro_rules! remote_api {
             }
         }
     };
+    (@returns $ret:ty, $error:ty) => { Result<$ret, $error> };
+    (@returns $ret:ty, $error:ty, $fallback:expr) => { $ret };
+    (@finish $answer:ident) => { $answer };
+    (@finish $answer:ident, $fallback:expr) => {
+        $answer.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "a call to another process failed; carrying on without it");
+            $fallback
+        })
+    };
+    (@served $result:ident, $error:ty) => { $result };
+    (@served $result:ident, $error:ty, $fallback:expr) => { Ok::<_, $error>($result) };
     (@kind read) => { $crate::platform::remote::Kind::Read };
     (@kind write) => { $crate::platform::remote::Kind::Write };
     (@caller) => { None };

@@ -29,14 +29,16 @@ breaker_open_secs = 5
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TopologySettings {
-    /// The modules this process hosts; empty: every module (the monolith).
+    /// The modules this process hosts; empty: every module `remote` does not place elsewhere
+    /// (all of them in the monolith).
     pub hosts: Vec<String>,
     /// Whether this process serves the public API and its gateway. A process hosting only
     /// back-of-house modules sets `false` and serves its internal listener alone.
     pub edge: bool,
     /// Where the hosted modules answer other processes (`/internal/...`); empty: nowhere.
     pub internal_bind: String,
-    /// Modules hosted elsewhere, by name.
+    /// Where each module hosted elsewhere answers, by name (an entry for a module this
+    /// process hosts is ignored).
     pub remote: BTreeMap<String, RemoteTarget>,
 }
 
@@ -48,14 +50,15 @@ pub struct RemoteTarget {
 }
 
 impl TopologySettings {
-    /// Whether this process hosts `module`.
+    /// Whether this process hosts `module`: one `hosts` names, or, without `hosts`, one that
+    /// `remote` does not place elsewhere. So one file can describe a whole deployment (every
+    /// module's URL under `remote`) and each process names its own with `--modules`.
     pub fn hosts(&self, module: &str) -> bool {
-        self.hosts.is_empty() || self.hosts.iter().any(|m| m == module)
-    }
-
-    /// Whether every module runs here.
-    pub fn is_monolith(&self) -> bool {
-        self.hosts.is_empty() && self.remote.is_empty()
+        if self.hosts.is_empty() {
+            !self.remote.contains_key(module)
+        } else {
+            self.hosts.iter().any(|m| m == module)
+        }
     }
 
     pub fn internal_addr(&self) -> Result<Option<SocketAddr>, ConfigError> {
@@ -84,12 +87,6 @@ impl TopologySettings {
         for (name, target) in &self.remote {
             if !known.contains(&name.as_str()) {
                 return Err(unknown("topology.remote", name));
-            }
-            if self.hosts(name) {
-                return Err(invalid(
-                    &format!("topology.remote.{name}"),
-                    "this process hosts that module; a module is hosted here or elsewhere",
-                ));
             }
             if reqwest::Url::parse(&target.url)
                 .map(|u| !matches!(u.scheme(), "http" | "https"))

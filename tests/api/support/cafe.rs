@@ -29,6 +29,12 @@ impl Cafe {
         Self::open_in(TestApp::spawn_with(extra).await).await
     }
 
+    /// The café with every module in a process of its own behind an edge.
+    pub async fn split() -> Cafe {
+        let keys = super::Keys::new("k1");
+        Self::open_in(super::split_everything(&keys, &[]).await).await
+    }
+
     /// The café served by `app` (e.g. an edge whose modules run in other processes).
     pub async fn open_in(app: TestApp) -> Cafe {
         let staff = app.token_with_role("staff@example.com", Role::Staff).await;

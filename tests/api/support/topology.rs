@@ -42,10 +42,22 @@ pub struct Host {
 impl Host {
     /// Starts on `database_url` with its internal listener on `port` (0: any free one).
     pub async fn start(database_url: &str, modules: &[&str], keys: &Keys, port: u16) -> Host {
+        Self::start_calling(database_url, modules, &[], keys, port).await
+    }
+
+    /// [`Host::start`], calling the modules it uses at `remote` (module, URL).
+    pub async fn start_calling(
+        database_url: &str,
+        modules: &[&str],
+        remote: &[(String, String)],
+        keys: &Keys,
+        port: u16,
+    ) -> Host {
         let mut settings = test_settings_with(database_url, &[]);
         settings.topology.hosts = modules.iter().map(|m| m.to_string()).collect();
         settings.topology.edge = false;
         settings.topology.internal_bind = format!("127.0.0.1:{port}");
+        place(&mut settings, remote);
         keys.apply(&mut settings);
         settings.check().expect("valid host settings");
         let app = Application::build(settings).await.expect("the host starts");
@@ -58,30 +70,40 @@ impl Host {
     }
 }
 
-/// An edge hosting every module but `remote`, which it calls at `url`, on `database`.
+fn place(settings: &mut Settings, remote: &[(String, String)]) {
+    for (module, at) in remote {
+        settings.topology.remote.insert(
+            module.clone(),
+            brigade::platform::remote::RemoteTarget { url: at.clone() },
+        );
+    }
+}
+
+/// An edge hosting every module but those of `remote` (module, URL), on `database`.
 pub async fn spawn_edge(
-    remote: &[(&str, &str)],
+    remote: &[(String, String)],
     keys: &Keys,
     extra: &[(&str, &str)],
     database: Database,
 ) -> TestApp {
     let mut settings = test_settings_with(&database.url, extra);
-    for (module, at) in remote {
-        settings.topology.remote.insert(
-            module.to_string(),
-            brigade::platform::remote::RemoteTarget {
-                url: at.to_string(),
-            },
-        );
-    }
+    place(&mut settings, remote);
     keys.apply(&mut settings);
-    settings.topology.hosts = brigade::modules::all()
-        .iter()
-        .map(|m| m.descriptor.name.to_owned())
-        .filter(|m| !remote.iter().any(|(r, _)| r == m))
-        .collect();
     settings.check().expect("valid edge settings");
     TestApp::start(settings, database.dir, database.pg_schema).await
+}
+
+/// Every module in a process of its own (started in dependency order, each calling those it
+/// uses), and an edge hosting none of them, all on one database.
+pub async fn split_everything(keys: &Keys, extra: &[(&str, &str)]) -> TestApp {
+    let database = Database::fresh();
+    let mut remote: Vec<(String, String)> = Vec::new();
+    for module in brigade::modules::all() {
+        let name = module.descriptor.name;
+        let host = Host::start_calling(&database.url, &[name], &remote, keys, 0).await;
+        remote.push((name.to_owned(), host.internal));
+    }
+    spawn_edge(&remote, keys, extra, database).await
 }
 
 /// A database for one test, as [`test_database`] makes it: the edge given it owns it.

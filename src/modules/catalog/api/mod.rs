@@ -3,6 +3,7 @@
 mod dto;
 mod error;
 pub mod events;
+pub mod remote;
 mod settings;
 
 use std::sync::Arc;

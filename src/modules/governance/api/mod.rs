@@ -4,6 +4,7 @@
 mod dto;
 mod error;
 pub mod events;
+pub mod remote;
 mod settings;
 
 use async_trait::async_trait;

@@ -193,7 +193,7 @@ crate::page_of! {
 }
 
 /// What the payments module needs to charge an order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PayableOrder {
     pub id: String,
     pub customer_id: String,

@@ -59,7 +59,7 @@ pub struct Payment {
 
 /// What paying answered: the payment, and whether it is the first answer to this
 /// `Idempotency-Key` replayed (nothing was charged again).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PayOutcome {
     pub payment: Payment,
     pub replayed: bool,

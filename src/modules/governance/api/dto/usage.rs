@@ -8,7 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 /// Who made a request: the unit usage is counted and quotas are enforced in.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Subject {
     /// An API key (`key_…`) and the user who owns it.
     ApiKey {
@@ -49,7 +51,7 @@ impl Subject {
 }
 
 /// One served request.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct UsageSample {
     pub at: DateTime<Utc>,
     pub subject: Subject,

@@ -21,7 +21,7 @@ pub struct RegisterRequest {
 }
 
 /// An account provisioned by an operator, with its roles.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewUser {
     pub email: String,
     pub password: String,
