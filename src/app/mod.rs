@@ -27,6 +27,7 @@ use crate::modules::catalog::api::CatalogApi;
 use crate::modules::governance::api::GovernanceApi;
 use crate::modules::identity::api::{IdentityApi, PlanNames};
 use crate::modules::ordering::api::OrderingApi;
+use crate::platform::config::EventTransport;
 use crate::platform::db::{Db, DbError};
 use crate::platform::descriptor::{GraphError, Producer};
 use crate::platform::events::{EventBus, Subscription, Wake};
@@ -150,11 +151,17 @@ impl Modules {
                 handler,
             });
         }
+        // In-process, consumers read their producers' outbox tables (so every process shares
+        // one database); over the broker, each process relays only the outboxes it writes.
+        let relayed_only = settings.events.transport == EventTransport::Jetstream;
         let mut outboxes: Vec<_> = crate::modules::all()
             .iter()
+            .filter(|m| !relayed_only || topology.hosts(m.descriptor.name))
             .filter_map(|m| m.outbox.map(|outbox| outbox()))
             .collect();
-        outboxes.push(crate::gateway::audit::outbox());
+        if !relayed_only || topology.edge {
+            outboxes.push(crate::gateway::audit::outbox());
+        }
         let edge = if topology.edge {
             Some(Edge::wire(&w, &db, &wake)?)
         } else {

@@ -137,6 +137,24 @@ impl Settings {
         if self.events.max_attempts < 1 {
             return invalid("events.max_attempts", "must be at least 1");
         }
+        let prefix = &self.events.stream_prefix;
+        if prefix.is_empty()
+            || prefix.len() > 32
+            || !prefix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+        {
+            return invalid(
+                "events.stream_prefix",
+                "1 to 32 letters, digits, - or _ (it names streams and subjects)",
+            );
+        }
+        if self.events.stream_max_age_secs == 0 || self.events.stream_duplicate_window_secs == 0 {
+            return invalid(
+                "events.stream_max_age_secs",
+                "stream windows must be at least 1 s",
+            );
+        }
         if self.events.poll_interval_ms == 0 {
             return invalid("events.poll_interval_ms", "must be at least 1");
         }

@@ -111,6 +111,34 @@ pub struct EventSettings {
     /// First retry delay; doubles per attempt up to `retry_max_ms`.
     pub retry_base_ms: u64,
     pub retry_max_ms: u64,
+    /// How events travel from a producer's outbox to a consumer's inbox: `in_process` (read
+    /// from the outbox tables, which every process must then share) or `jetstream` (through
+    /// NATS JetStream, so each process can have a database of its own).
+    pub transport: EventTransport,
+    pub nats_url: String,
+    /// Names this deployment's streams (`<PREFIX>_<PRODUCER>`) and subjects
+    /// (`<prefix>.<producer>.<type>.v<version>`): letters, digits, `-` and `_`.
+    pub stream_prefix: String,
+    /// How long a stream keeps events (consumers' inboxes de-duplicate; the broker's own
+    /// window is `stream_duplicate_window_secs`).
+    pub stream_max_age_secs: u64,
+    pub stream_duplicate_window_secs: u64,
+    /// `file` (survives a broker restart) or `memory`.
+    pub stream_storage: StreamStorage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventTransport {
+    InProcess,
+    Jetstream,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StreamStorage {
+    File,
+    Memory,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -232,6 +260,12 @@ poll_interval_ms = 500
 max_attempts = 10
 retry_base_ms = 1000
 retry_max_ms = 300000
+transport = "in_process"
+nats_url = "nats://127.0.0.1:4222"
+stream_prefix = "brigade"
+stream_max_age_secs = 604800
+stream_duplicate_window_secs = 120
+stream_storage = "file"
 
 [rate_limit]
 enabled = true

@@ -57,8 +57,8 @@ async fn every_acting_method_refuses_a_principal_without_the_right() {
 #[actix_web::test]
 async fn every_acting_method_refuses_a_principal_without_the_right_over_http() {
     let keys = crate::support::Keys::new("k1");
-    every_method_refuses_without_the_right(crate::support::split_everything(&keys, &[]).await)
-        .await;
+    let (edge, hosts) = crate::support::split_everything(&keys, &[]).await;
+    every_method_refuses_without_the_right(edge.with_companions(hosts)).await;
 }
 
 async fn every_method_refuses_without_the_right(app: TestApp) {

@@ -10,9 +10,10 @@ use serde::Serialize;
 use tokio::sync::watch;
 use utoipa::ToSchema;
 
+use super::jetstream::{JetStream, Settled};
 use super::store::{self, Cursor, DeadLetterRow};
 use super::{Event, OutboxTable, StoredEvent};
-use crate::platform::config::EventSettings;
+use crate::platform::config::{EventSettings, EventTransport};
 use crate::platform::db::{Db, DbError};
 use crate::platform::ids::new_id;
 
@@ -155,6 +156,8 @@ struct Inner {
     wake: Wake,
     /// This process, as a lease owner.
     owner: String,
+    /// The broker, once connected (`events.transport = "jetstream"`).
+    jetstream: tokio::sync::OnceCell<Arc<JetStream>>,
 }
 
 impl EventBus {
@@ -173,6 +176,7 @@ impl EventBus {
                 subscriptions,
                 wake,
                 owner: new_id("bus"),
+                jetstream: tokio::sync::OnceCell::new(),
             }),
         }
     }
@@ -181,6 +185,9 @@ impl EventBus {
     /// (a crash, a kill -9) go out first: cursors live in the database.
     pub async fn run(self) {
         let poll = Duration::from_millis(self.inner.settings.poll_interval_ms);
+        if self.inner.settings.transport == EventTransport::Jetstream {
+            return self.run_over_jetstream(poll).await;
+        }
         for sub in &self.inner.subscriptions {
             let name = sub.name();
             if let Err(e) = self
@@ -220,6 +227,173 @@ impl EventBus {
         }
     }
 
+    /// Relays every outbox this process holds to the broker and delivers every subscription
+    /// from it, until aborted. Waits for the broker if it is not reachable yet.
+    async fn run_over_jetstream(self, poll: Duration) {
+        let jetstream = loop {
+            match JetStream::connect(&self.inner.settings).await {
+                Ok(js) => break Arc::new(js),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot reach the broker; events wait in their outboxes");
+                    tokio::time::sleep(poll.max(Duration::from_secs(1))).await;
+                }
+            }
+        };
+        let _ = self.inner.jetstream.set(jetstream.clone());
+        let relays = self
+            .inner
+            .outboxes
+            .values()
+            .map(|outbox| self.relay(&jetstream, outbox.clone(), poll));
+        let deliveries = self
+            .inner
+            .subscriptions
+            .iter()
+            .map(|sub| self.deliver_from_broker(&jetstream, sub, poll));
+        futures_util::future::join(
+            futures_util::future::join_all(relays),
+            futures_util::future::join_all(deliveries),
+        )
+        .await;
+    }
+
+    /// Publishes `outbox` to its stream, oldest first; its cursor moves once the broker acked.
+    async fn relay(&self, jetstream: &JetStream, outbox: Arc<dyn OutboxTable>, poll: Duration) {
+        let producer = outbox.producer();
+        let sub = Subscription {
+            consumer: "jetstream",
+            producer,
+            event_types: &[],
+            handler: Arc::new(Relayed),
+        };
+        let mut woken = self.inner.wake.0.subscribe();
+        let mut held = Held::default();
+        let mut stream_ready = false;
+        loop {
+            woken.mark_unchanged();
+            let round = async {
+                if !stream_ready {
+                    jetstream.ensure_stream(producer).await?;
+                    stream_ready = true;
+                }
+                self.relay_round(jetstream, &sub, outbox.clone(), &mut held)
+                    .await
+            };
+            let more = match round.await {
+                Ok(more) => more,
+                Err(e) => {
+                    tracing::warn!(producer, error = %e, "relaying events to the broker failed");
+                    held = Held::default();
+                    stream_ready = false;
+                    false
+                }
+            };
+            if !more {
+                let _ = tokio::time::timeout(poll, woken.changed()).await;
+            }
+        }
+    }
+
+    async fn relay_round(
+        &self,
+        jetstream: &JetStream,
+        sub: &Subscription,
+        outbox: Arc<dyn OutboxTable>,
+        held: &mut Held,
+    ) -> Result<bool, String> {
+        self.hold(sub, held).await.map_err(|e| e.to_string())?;
+        let Some(cursor) = held.cursor.as_mut() else {
+            return Ok(false);
+        };
+        let position = cursor.position;
+        let batch = self
+            .inner
+            .db
+            .read(move |c| outbox.after(c, position, BATCH).map_err(DbError::from))
+            .await
+            .map_err(|e| e.to_string())?;
+        let Some(last) = batch.last().map(|e| e.seq) else {
+            return Ok(false);
+        };
+        jetstream.publish(sub.producer, &batch).await?;
+        cursor.position = last;
+        self.save(cursor.clone(), None)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(batch.len() as i64 == BATCH)
+    }
+
+    /// Hands `sub`'s events from the broker to its handler, one at a time, until aborted.
+    async fn deliver_from_broker(&self, jetstream: &JetStream, sub: &Subscription, poll: Duration) {
+        loop {
+            let delivered = jetstream
+                .deliver(sub, |event, attempt| self.settle(sub, event, attempt))
+                .await;
+            if let Err(e) = delivered {
+                tracing::warn!(subscription = %sub.name(), error = %e, "receiving events from the broker failed; reconnecting");
+            }
+            tokio::time::sleep(poll.max(Duration::from_millis(200))).await;
+        }
+    }
+
+    /// Handles one event delivered for the `attempt`-th time: handled, retried after a
+    /// backoff, or (at `events.max_attempts`) dead-lettered.
+    async fn settle(&self, sub: &Subscription, event: Event, attempt: u64) -> Settled {
+        let error = match sub.handler.handle(&event).await {
+            Ok(()) => return Settled::Handled,
+            Err(error) => error,
+        };
+        tracing::warn!(subscription = %sub.name(), event = %event.id, %error, "event handler failed");
+        let attempts = i32::try_from(attempt).unwrap_or(i32::MAX);
+        if attempts < self.inner.settings.max_attempts {
+            let wait = self.backoff(attempt as u32).to_std().unwrap_or_default();
+            return Settled::Retry(wait);
+        }
+        let dead = DeadLetterRow {
+            id: new_id("dlq"),
+            subscription: sub.name(),
+            event_id: event.id.clone(),
+            event: serde_json::to_string(&event).unwrap_or_default(),
+            error,
+            attempts,
+            dead_at: Utc::now().naive_utc(),
+            redriven_at: None,
+        };
+        let buried = self
+            .inner
+            .db
+            .write(move |c| store::bury(c, &dead).map_err(DbError::from))
+            .await;
+        match buried {
+            Ok(()) => Settled::Buried,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot store a dead letter; the event comes again");
+                Settled::Retry(self.backoff(attempt as u32).to_std().unwrap_or_default())
+            }
+        }
+    }
+
+    /// Takes the lease on `sub`'s cursor, or renews it once half of it is gone (an idle or
+    /// busy subscription costs no write per round beyond moving its cursor). The cursor is
+    /// created at start-up, and again here if the database was busy then (another process
+    /// migrating it, say).
+    async fn hold(&self, sub: &Subscription, held: &mut Held) -> Result<(), DbError> {
+        let now = Utc::now().naive_utc();
+        if held.cursor.is_none() || held.until < now + LEASE / 2 {
+            let (name, owner) = (sub.name(), self.inner.owner.clone());
+            held.cursor = self
+                .inner
+                .db
+                .write(move |c| {
+                    store::ensure_cursor(c, &name).map_err(DbError::from)?;
+                    store::lease(c, &name, &owner, now, now + LEASE).map_err(DbError::from)
+                })
+                .await?;
+            held.until = now + LEASE;
+        }
+        Ok(())
+    }
+
     /// Gives up this process's leases, so a restart or another replica carries on at once.
     /// Call after stopping [`EventBus::run`].
     pub async fn release(&self) {
@@ -240,22 +414,7 @@ impl EventBus {
             return Ok(false);
         };
         let now = Utc::now().naive_utc();
-        // The lease is renewed only when half of it is gone: an idle or busy subscription
-        // costs no write per round beyond moving its cursor.
-        if held.cursor.is_none() || held.until < now + LEASE / 2 {
-            let (name, owner) = (sub.name(), self.inner.owner.clone());
-            held.cursor = self
-                .inner
-                .db
-                .write(move |c| {
-                    // Created at start-up; again here if the database was busy then (another
-                    // process migrating it, say).
-                    store::ensure_cursor(c, &name).map_err(DbError::from)?;
-                    store::lease(c, &name, &owner, now, now + LEASE).map_err(DbError::from)
-                })
-                .await?;
-            held.until = now + LEASE;
-        }
+        self.hold(sub, held).await?;
         let Some(cursor) = held.cursor.as_mut() else {
             return Ok(false);
         };
@@ -399,7 +558,8 @@ impl EventBus {
     /// Every subscription's backlog and dead letters.
     pub async fn health(&self) -> Result<Vec<SubscriptionHealth>, DbError> {
         let inner = self.inner.clone();
-        self.inner
+        let out: Vec<SubscriptionHealth> = self
+            .inner
             .db
             .read(move |c| {
                 let cursors = store::cursors(c)?;
@@ -425,7 +585,15 @@ impl EventBus {
                     .collect();
                 Ok::<_, DbError>(out)
             })
-            .await
+            .await?;
+        // Over the broker, what waits is in the consumers' streams, not behind a cursor.
+        let mut out = out;
+        if let Some(jetstream) = self.inner.jetstream.get() {
+            for (health, sub) in out.iter_mut().zip(&self.inner.subscriptions) {
+                health.backlog = jetstream.backlog(sub).await.unwrap_or(-1);
+            }
+        }
+        Ok(out)
     }
 
     /// Every subscription's progress, for operators.
@@ -475,6 +643,16 @@ fn backoff(base_ms: u64, max_ms: u64, attempt: u32) -> TimeDelta {
         .unwrap_or(u64::MAX);
     let ms = base_ms.saturating_mul(factor).min(max_ms);
     TimeDelta::milliseconds(ms as i64)
+}
+
+/// The relay's stand-in handler: a relay's cursor is a subscription that hands nothing over.
+struct Relayed;
+
+#[async_trait]
+impl EventHandler for Relayed {
+    async fn handle(&self, _: &Event) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]

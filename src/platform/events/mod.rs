@@ -6,12 +6,13 @@
 //! (consumer ← producer), hands events to the consumer in outbox order, retries failures with
 //! exponential backoff and dead-letters an event after `events.max_attempts`. Consumers record
 //! handled event ids in their inbox inside their own transaction, so the redelivery that
-//! at-least-once implies changes nothing. Only the dispatcher knows events travel in-process:
-//! a broker (NATS JetStream) can later carry the same envelopes by replacing it.
+//! at-least-once implies changes nothing. Only the dispatcher knows how events travel: read
+//! from the outbox tables in-process, or relayed through NATS JetStream (`jetstream`).
 
 mod bus;
 mod consume;
 mod envelope;
+mod jetstream;
 mod outbox;
 mod store;
 

@@ -19,8 +19,10 @@ pub struct TestApp {
     pub database_url: String,
     pub app_modules: brigade::app::Modules,
     client: awc::Client,
-    _dir: tempfile::TempDir,
-    pg_schema: Option<(String, String)>,
+    /// Its database, dropped with it; `None` for a replica beside another app.
+    _database: Option<Database>,
+    /// Processes this one calls (modules hosted elsewhere), stopped with it.
+    _companions: Vec<super::Host>,
 }
 
 pub struct Response {
@@ -123,6 +125,36 @@ pub fn test_database(dir: &tempfile::TempDir) -> (String, Option<(String, String
     }
 }
 
+/// A database for one test, as [`test_database`] makes it, dropped with its owner.
+pub struct Database {
+    pub url: String,
+    _dir: tempfile::TempDir,
+    pg_schema: Option<(String, String)>,
+}
+
+impl Database {
+    pub fn fresh() -> Database {
+        let dir = tempfile::tempdir().unwrap();
+        let (url, pg_schema) = test_database(&dir);
+        Database {
+            url,
+            _dir: dir,
+            pg_schema,
+        }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Some((base, schema)) = &self.pg_schema
+            && let Ok(mut conn) = brigade::platform::db::establish_postgres(base)
+        {
+            use diesel::connection::SimpleConnection;
+            let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+        }
+    }
+}
+
 fn uuid_like() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
     let nanos = SystemTime::now()
@@ -139,17 +171,12 @@ impl TestApp {
 
     /// A server with extra settings, e.g. `[("BRIGADE_SERVER__KEEP_ALIVE_SECS", "1")]`.
     pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
-        let dir = tempfile::tempdir().unwrap();
-        let (url, pg_schema) = test_database(&dir);
-        Self::start(test_settings_with(&url, extra), dir, pg_schema).await
+        let database = Database::fresh();
+        Self::start(test_settings_with(&database.url, extra), database).await
     }
 
-    /// A server with these settings; it owns `dir` and the PostgreSQL schema, if any.
-    pub async fn start(
-        settings: Settings,
-        dir: tempfile::TempDir,
-        pg_schema: Option<(String, String)>,
-    ) -> TestApp {
+    /// A server with these settings on `database`, which it owns (and drops).
+    pub async fn start(settings: Settings, database: Database) -> TestApp {
         let database_url = settings.database.url.clone();
         let app = Application::build(settings).await.expect("the app starts");
         let address = format!("http://127.0.0.1:{}", app.port());
@@ -163,8 +190,8 @@ impl TestApp {
                 .timeout(Duration::from_secs(30))
                 .disable_redirects()
                 .finish(),
-            _dir: dir,
-            pg_schema,
+            _database: Some(database),
+            _companions: Vec::new(),
         }
     }
 
@@ -184,9 +211,9 @@ impl TestApp {
                 .timeout(Duration::from_secs(30))
                 .disable_redirects()
                 .finish(),
-            _dir: tempfile::tempdir().unwrap(),
-            // The first app owns (and drops) the schema.
-            pg_schema: None,
+            // The first app owns (and drops) the database.
+            _database: None,
+            _companions: Vec::new(),
         }
     }
 
@@ -411,12 +438,10 @@ impl TestApp {
     }
 }
 
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        if let Some((base, schema)) = &self.pg_schema
-            && let Ok(mut conn) = brigade::platform::db::establish_postgres(base)
-        {
-            let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-        }
+impl TestApp {
+    /// Keeps `hosts` alive as long as this app.
+    pub fn with_companions(mut self, hosts: Vec<super::Host>) -> TestApp {
+        self._companions = hosts;
+        self
     }
 }

@@ -32,7 +32,8 @@ impl Cafe {
     /// The café with every module in a process of its own behind an edge.
     pub async fn split() -> Cafe {
         let keys = super::Keys::new("k1");
-        Self::open_in(super::split_everything(&keys, &[]).await).await
+        let (edge, hosts) = super::split_everything(&keys, &[]).await;
+        Self::open_in(edge.with_companions(hosts)).await
     }
 
     /// The café served by `app` (e.g. an edge whose modules run in other processes).

@@ -7,4 +7,4 @@ mod topology;
 
 pub use app::*;
 pub use cafe::Cafe;
-pub use topology::{Database, Host, Keys, spawn_edge, split_everything, vacant_port};
+pub use topology::{Host, Keys, spawn_edge, split_everything, vacant_port};

@@ -3,7 +3,7 @@
 
 use brigade::app::{Application, Settings};
 
-use super::{TestApp, test_database, test_settings_with};
+use super::{Database, TestApp, test_settings_with};
 
 /// An internal-token key pair, as `brigade internal-key` makes one.
 pub struct Keys {
@@ -37,23 +37,27 @@ impl Keys {
 pub struct Host {
     /// `http://127.0.0.1:<internal port>`.
     pub internal: String,
+    /// Its own database, when it has one (dropped with it).
+    own: Option<Database>,
 }
 
 impl Host {
     /// Starts on `database_url` with its internal listener on `port` (0: any free one).
     pub async fn start(database_url: &str, modules: &[&str], keys: &Keys, port: u16) -> Host {
-        Self::start_calling(database_url, modules, &[], keys, port).await
+        Self::start_calling(database_url, modules, &[], keys, port, &[]).await
     }
 
-    /// [`Host::start`], calling the modules it uses at `remote` (module, URL).
+    /// [`Host::start`], calling the modules it uses at `remote` (module, URL), with extra
+    /// settings.
     pub async fn start_calling(
         database_url: &str,
         modules: &[&str],
         remote: &[(String, String)],
         keys: &Keys,
         port: u16,
+        extra: &[(&str, &str)],
     ) -> Host {
-        let mut settings = test_settings_with(database_url, &[]);
+        let mut settings = test_settings_with(database_url, extra);
         settings.topology.hosts = modules.iter().map(|m| m.to_string()).collect();
         settings.topology.edge = false;
         settings.topology.internal_bind = format!("127.0.0.1:{port}");
@@ -66,7 +70,23 @@ impl Host {
             app.internal_port().expect("an internal listener")
         );
         actix_web::rt::spawn(app.run_until_stopped());
-        Host { internal }
+        Host {
+            internal,
+            own: None,
+        }
+    }
+
+    /// [`Host::start_calling`] on a database of its own.
+    pub async fn start_alone(
+        modules: &[&str],
+        remote: &[(String, String)],
+        keys: &Keys,
+        extra: &[(&str, &str)],
+    ) -> Host {
+        let database = Database::fresh();
+        let mut host = Self::start_calling(&database.url, modules, remote, keys, 0, extra).await;
+        host.own = Some(database);
+        host
     }
 }
 
@@ -90,39 +110,43 @@ pub async fn spawn_edge(
     place(&mut settings, remote);
     keys.apply(&mut settings);
     settings.check().expect("valid edge settings");
-    TestApp::start(settings, database.dir, database.pg_schema).await
+    TestApp::start(settings, database).await
 }
 
-/// Every module in a process of its own (started in dependency order, each calling those it
-/// uses), and an edge hosting none of them, all on one database.
-pub async fn split_everything(keys: &Keys, extra: &[(&str, &str)]) -> TestApp {
-    let database = Database::fresh();
+/// Events over NATS JetStream, in streams of this test's own (in memory, expiring).
+pub fn over_jetstream() -> Vec<(&'static str, String)> {
+    let prefix = format!(
+        "t{}",
+        brigade::platform::ids::new_id("").trim_start_matches('_')
+    );
+    vec![
+        ("BRIGADE_EVENTS__TRANSPORT", "jetstream".to_owned()),
+        (
+            "BRIGADE_EVENTS__STREAM_PREFIX",
+            prefix.chars().take(32).collect(),
+        ),
+        ("BRIGADE_EVENTS__STREAM_STORAGE", "memory".to_owned()),
+        ("BRIGADE_EVENTS__STREAM_MAX_AGE_SECS", "900".to_owned()),
+    ]
+}
+
+/// Every module in a process of its own, each on its own database, events over JetStream
+/// (started in dependency order, each calling the modules it uses), and an edge hosting
+/// none of them. The hosts live as long as the returned edge's test.
+pub async fn split_everything(keys: &Keys, extra: &[(&str, &str)]) -> (TestApp, Vec<Host>) {
+    let jetstream = over_jetstream();
+    let mut settings: Vec<(&str, &str)> = jetstream.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    settings.extend_from_slice(extra);
     let mut remote: Vec<(String, String)> = Vec::new();
+    let mut hosts = Vec::new();
     for module in brigade::modules::all() {
         let name = module.descriptor.name;
-        let host = Host::start_calling(&database.url, &[name], &remote, keys, 0).await;
-        remote.push((name.to_owned(), host.internal));
+        let host = Host::start_alone(&[name], &remote, keys, &settings).await;
+        remote.push((name.to_owned(), host.internal.clone()));
+        hosts.push(host);
     }
-    spawn_edge(&remote, keys, extra, database).await
-}
-
-/// A database for one test, as [`test_database`] makes it: the edge given it owns it.
-pub struct Database {
-    pub url: String,
-    dir: tempfile::TempDir,
-    pg_schema: Option<(String, String)>,
-}
-
-impl Database {
-    pub fn fresh() -> Database {
-        let dir = tempfile::tempdir().unwrap();
-        let (url, pg_schema) = test_database(&dir);
-        Database {
-            url,
-            dir,
-            pg_schema,
-        }
-    }
+    let edge = spawn_edge(&remote, keys, &settings, Database::fresh()).await;
+    (edge, hosts)
 }
 
 /// A port nothing listens on (yet): where a module's process will be.
