@@ -67,7 +67,7 @@ COMMON = dict(
     BRIGADE_IDEMPOTENCY__IN_FLIGHT_LEASE_SECS="2",
     BRIGADE_WEBHOOKS__ALLOW_INSECURE_LOOPBACK="true",
     BRIGADE_WEBHOOKS__POLL_INTERVAL_MS="100",
-    BRIGADE_WEBHOOKS__RETRY_SCHEDULE_MS="[200, 500, 1000, 2000]",
+    BRIGADE_WEBHOOKS__RETRY_SCHEDULE_MS="200,500,1000,2000",
     RUST_LOG="warn",
 )
 EDGE_ENV = dict(
@@ -203,15 +203,15 @@ def crash_and_check(kitchen):
             except OSError as e:
                 print(f"journey {n}: {e}")
 
-    workers = [threading.Thread(target=journey, args=(n,)) for n in range(6)]
+    workers = [threading.Thread(target=journey, args=(n,)) for n in range(3)]
     for w in workers:
         w.start()
-    time.sleep(float(os.environ.get("CRASH_AFTER_SECS", "3")))
+    time.sleep(float(os.environ.get("CRASH_AFTER_SECS", "2")))
     kitchen.send_signal(signal.SIGKILL)
     kitchen.wait()
     paid_at_kill = len(paid)
     # The edge keeps taking and charging orders without its kitchen.
-    time.sleep(2)
+    time.sleep(1.5)
     s, down = call("GET", "/v1/kitchen/tickets", cook)
     assert s == 503 and down["code"] == "module_unavailable", (s, down)
     stop.set()
@@ -225,7 +225,7 @@ def crash_and_check(kitchen):
     missing = [o for o in acknowledged if call("GET", f"/v1/orders/{o}", customer)[0] != 200]
     assert not missing, f"acknowledged orders lost: {missing[:5]}"
 
-    deadline = time.time() + 90
+    deadline = time.time() + 120  # webhooks go out one at a time per endpoint
     while True:
         tickets, cursor = [], None
         while True:

@@ -4,32 +4,7 @@ use serde_json::{Value, json};
 
 use crate::support::Cafe;
 
-/// Each journey runs in the monolith and with every module in a process of its own behind
-/// the edge (internal calls over HTTP, events through the shared database): clients see no
-/// difference.
-macro_rules! in_both_topologies {
-    ($($journey:ident),* $(,)?) => {
-        mod monolith {
-            $(
-                #[actix_web::test]
-                async fn $journey() {
-                    super::$journey(crate::support::Cafe::open().await).await;
-                }
-            )*
-        }
-
-        mod split {
-            $(
-                #[actix_web::test]
-                async fn $journey() {
-                    super::$journey(crate::support::Cafe::split().await).await;
-                }
-            )*
-        }
-    };
-}
-
-in_both_topologies!(
+crate::support::in_both_topologies!(
     a_delivery_order_goes_from_menu_to_the_door,
     a_pickup_order_is_handed_over_at_the_counter,
     cancelling_a_paid_order_refunds_it_and_stops_the_kitchen,

@@ -4,9 +4,12 @@ use serde_json::json;
 
 use crate::support::Cafe;
 
-#[actix_web::test]
-async fn the_kitchen_stream_is_per_station_and_resumes_from_last_event_id() {
-    let cafe = Cafe::open().await;
+crate::support::in_both_topologies!(
+    the_kitchen_stream_is_per_station_and_resumes_from_last_event_id,
+    customers_watch_their_order_change_status_live
+);
+
+async fn the_kitchen_stream_is_per_station_and_resumes_from_last_event_id(cafe: Cafe) {
     let app = &cafe.app;
     let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
     let order_id = order["id"].as_str().unwrap();
@@ -64,9 +67,7 @@ async fn the_kitchen_stream_is_per_station_and_resumes_from_last_event_id() {
     refused.problem(403);
 }
 
-#[actix_web::test]
-async fn customers_watch_their_order_change_status_live() {
-    let cafe = Cafe::open().await;
+async fn customers_watch_their_order_change_status_live(cafe: Cafe) {
     let app = &cafe.app;
     let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
     let order_id = order["id"].as_str().unwrap().to_owned();

@@ -303,3 +303,120 @@ async fn a_consumer_handles_an_event_once_and_publishes_in_the_same_transaction(
     assert_eq!(published.len(), 1);
     assert_eq!(published[0].event.payload["n"], 1);
 }
+
+/// The same dispatcher over NATS JetStream, producer and consumer on databases of their own:
+/// each aggregate in order through retries, a failing event dead-lettered in the consumer's
+/// database and re-driven there, and a restarted consumer resuming where it stopped.
+#[actix_web::test]
+async fn over_jetstream_each_side_keeps_its_own_database_and_nothing_is_lost_or_doubled() {
+    let (producer_dir, consumer_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let prefix = format!(
+        "u{}",
+        crate::platform::ids::new_id("").trim_start_matches('_')
+    );
+    let over_broker = |dir: &tempfile::TempDir| {
+        let mut s = settings(dir);
+        s.events.transport = crate::platform::config::EventTransport::Jetstream;
+        s.events.stream_prefix = prefix.chars().take(32).collect();
+        s.events.stream_storage = crate::platform::config::StreamStorage::Memory;
+        s
+    };
+    let (ps, cs) = (over_broker(&producer_dir), over_broker(&consumer_dir));
+    let producer_db = probe_db(&ps).await;
+    let consumer_db = Db::connect(&cs.database).unwrap();
+    let relay = EventBus::new(
+        producer_db.clone(),
+        ps.events.clone(),
+        Wake::default(),
+        vec![Arc::new(probe::Outbox)],
+        Vec::new(),
+    );
+    let consumer = Arc::new(Consumer::default());
+    let receiving = |consumer: Arc<Consumer>| {
+        EventBus::new(
+            consumer_db.clone(),
+            cs.events.clone(),
+            Wake::default(),
+            Vec::new(),
+            vec![Subscription {
+                consumer: "test",
+                producer: "probe",
+                event_types: &["probe.happened"],
+                handler: consumer,
+            }],
+        )
+    };
+    let e = |agg: &str, payload: serde_json::Value| Event::new("probe.happened", 1, agg, &payload);
+    publish(
+        &producer_db,
+        vec![
+            e("x", serde_json::json!({"n": 1})),
+            Event::new("probe.ignored", 1, "x", &serde_json::json!({"n": 99})),
+            e("x", serde_json::json!({"n": 2, "fail": 2})),
+            e("y", serde_json::json!({"n": 1})),
+            e("x", serde_json::json!({"n": 3})),
+            e("z", serde_json::json!({"n": 1, "fail": 99})),
+            e("y", serde_json::json!({"n": 2})),
+        ],
+    )
+    .await;
+    let relaying = actix_web::rt::spawn(relay.clone().run());
+    let first = receiving(consumer.clone());
+    let running = actix_web::rt::spawn(first.clone().run());
+    until("delivery", || {
+        consumer.seen_of("x").len() == 3 && consumer.seen_of("y").len() == 2
+    })
+    .await;
+    for attempt in 0.. {
+        if first.dead_letters(None, 10).await.unwrap().len() == 1 {
+            break;
+        }
+        assert!(attempt < 500, "timed out waiting for the dead letter");
+        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(consumer.seen_of("x"), ["x/1", "x/2", "x/3"]);
+    assert_eq!(consumer.seen_of("y"), ["y/1", "y/2"]);
+    assert!(consumer.seen_of("z").is_empty());
+    running.abort();
+    let _ = running.await;
+
+    // The dead letter is the consumer's, in its own database.
+    let letters = first.dead_letters(None, 10).await.unwrap();
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].event.aggregate_id, "z");
+    assert_eq!(letters[0].attempts, 3);
+    assert!(letters[0].error.contains("refusing z"));
+    consumer.forgiving.store(1, Ordering::SeqCst);
+    let restarted = receiving(consumer.clone());
+    assert!(
+        restarted
+            .redrive(&letters[0].id)
+            .await
+            .unwrap()
+            .redriven_at
+            .is_some()
+    );
+    assert_eq!(consumer.seen_of("z"), ["z/1"]);
+
+    // Written while the consumer was stopped; it resumes where its durable consumer stopped.
+    publish(&producer_db, vec![e("x", serde_json::json!({"n": 4}))]).await;
+    let again = actix_web::rt::spawn(restarted.clone().run());
+    until("the event after the restart", || {
+        consumer.seen_of("x").len() == 4
+    })
+    .await;
+    actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    again.abort();
+    relaying.abort();
+    assert_eq!(
+        consumer.seen.lock().unwrap().len(),
+        3 + 2 + 1 + 1,
+        "nothing handled twice"
+    );
+    let relayed = relay.cursors().await.unwrap();
+    assert_eq!(relayed[0].subscription, "jetstream<-probe");
+    assert_eq!(
+        relayed[0].position, 8,
+        "the relay moved past every acked event"
+    );
+}

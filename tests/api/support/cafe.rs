@@ -31,8 +31,13 @@ impl Cafe {
 
     /// The café with every module in a process of its own behind an edge.
     pub async fn split() -> Cafe {
+        Self::split_with(&[]).await
+    }
+
+    /// [`Cafe::split`] with extra settings for every process.
+    pub async fn split_with(extra: &[(&str, &str)]) -> Cafe {
         let keys = super::Keys::new("k1");
-        let (edge, hosts) = super::split_everything(&keys, &[]).await;
+        let (edge, hosts) = super::split_everything(&keys, extra).await;
         Self::open_in(edge.with_companions(hosts)).await
     }
 

@@ -8,3 +8,30 @@ mod topology;
 pub use app::*;
 pub use cafe::Cafe;
 pub use topology::{Host, Keys, spawn_edge, split_everything, vacant_port};
+
+/// Runs each named `async fn(Cafe)` twice: in the monolith, and with every module in a process
+/// of its own behind the edge (own databases, internal calls over HTTP, events over
+/// JetStream): clients see no difference.
+macro_rules! in_both_topologies {
+    ($($journey:ident),* $(,)?) => {
+        mod monolith {
+            $(
+                #[actix_web::test]
+                async fn $journey() {
+                    super::$journey(crate::support::Cafe::open().await).await;
+                }
+            )*
+        }
+
+        mod split {
+            $(
+                #[actix_web::test]
+                async fn $journey() {
+                    super::$journey(crate::support::Cafe::split().await).await;
+                }
+            )*
+        }
+    };
+}
+
+pub(crate) use in_both_topologies;
