@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use super::event_operations::EventOperations;
 use crate::modules::identity::api::Call;
-use crate::modules::identity::api::roles;
-use crate::platform::events::{DeadLetter, EventBus, RedriveError, SubscriptionHealth};
+use crate::platform::events::{DeadLetter, SubscriptionHealth};
 use crate::platform::http::cache::{UNCACHEABLE, with_policy};
 use crate::platform::http::extract::ValidQuery;
 use crate::platform::pagination;
@@ -20,7 +20,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(redrive_dead_letter);
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"name": "kitchen<-ordering", "position": 42, "attempts": 0, "last_error": "",
     "leased_by": "", "leased_until": "2026-11-21T12:00:10Z"}))]
 pub struct SubscriptionState {
@@ -52,9 +52,8 @@ crate::paged_query! {
     }
 }
 
-fn internal(e: impl std::fmt::Display) -> Problem {
-    Problem::internal(&e.to_string())
-}
+/// Every process's event delivery (see `event_operations`).
+type Operations = web::Data<dyn EventOperations>;
 
 /// Event subscriptions and their progress (admin)
 #[utoipa::path(
@@ -63,25 +62,8 @@ fn internal(e: impl std::fmt::Display) -> Problem {
     responses((status = 200, description = "Every subscription", body = SubscriptionList))
 )]
 #[get("/v1/admin/events/subscriptions")]
-async fn list_subscriptions(
-    bus: web::Data<EventBus>,
-    caller: Call,
-) -> Result<HttpResponse, Problem> {
-    caller.require(roles::ADMINS).map_err(Problem::forbidden)?;
-    let data = bus
-        .cursors()
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|c| SubscriptionState {
-            name: c.subscription,
-            position: c.position,
-            attempts: c.attempts,
-            last_error: c.last_error,
-            leased_by: c.lease_owner,
-            leased_until: c.leased_until.and_utc(),
-        })
-        .collect();
+async fn list_subscriptions(ops: Operations, caller: Call) -> Result<HttpResponse, Problem> {
+    let data = ops.subscriptions(&caller).await?;
     Ok(with_policy(
         HttpResponse::Ok().json(SubscriptionList { data }),
         UNCACHEABLE,
@@ -100,9 +82,8 @@ pub struct OutboxHealth {
     responses((status = 200, description = "Every subscription's backlog", body = OutboxHealth))
 )]
 #[get("/v1/admin/events/health")]
-async fn outbox_health(bus: web::Data<EventBus>, caller: Call) -> Result<HttpResponse, Problem> {
-    caller.require(roles::ADMINS).map_err(Problem::forbidden)?;
-    let data = bus.health().await.map_err(internal)?;
+async fn outbox_health(ops: Operations, caller: Call) -> Result<HttpResponse, Problem> {
+    let data = ops.health(&caller).await?;
     Ok(with_policy(
         HttpResponse::Ok().json(OutboxHealth { data }),
         UNCACHEABLE,
@@ -120,14 +101,13 @@ async fn outbox_health(bus: web::Data<EventBus>, caller: Call) -> Result<HttpRes
 )]
 #[get("/v1/admin/events/dead-letters")]
 async fn list_dead_letters(
-    bus: web::Data<EventBus>,
+    ops: Operations,
     caller: Call,
     query: ValidQuery<DeadLetterQuery>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(roles::ADMINS).map_err(Problem::forbidden)?;
     let (limit, after) = pagination::parse::<String>(query.0.limit, query.0.cursor.as_deref())
         .map_err(Problem::validation)?;
-    let rows = bus.dead_letters(after, limit + 1).await.map_err(internal)?;
+    let rows = ops.dead_letters(&caller, after, limit + 1).await?;
     let (data, next_cursor) = pagination::split(rows, limit, |d| d.id.clone());
     Ok(with_policy(
         HttpResponse::Ok().json(DeadLetterPage { data, next_cursor }),
@@ -149,17 +129,10 @@ async fn list_dead_letters(
 )]
 #[post("/v1/admin/events/dead-letters/{id}/redrive")]
 async fn redrive_dead_letter(
-    bus: web::Data<EventBus>,
+    ops: Operations,
     caller: Call,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(roles::ADMINS).map_err(Problem::forbidden)?;
-    match bus.redrive(&id).await {
-        Ok(letter) => Ok(with_policy(HttpResponse::Ok().json(letter), UNCACHEABLE)),
-        Err(e @ RedriveError::NotFound(_)) => Err(Problem::not_found(e.to_string())),
-        Err(e @ (RedriveError::AlreadyRedriven(_) | RedriveError::FailedAgain(_))) => {
-            Err(Problem::conflict(e.to_string()))
-        }
-        Err(RedriveError::Database(e)) => Err(internal(e)),
-    }
+    let letter = ops.redrive(&caller, &id).await?;
+    Ok(with_policy(HttpResponse::Ok().json(letter), UNCACHEABLE))
 }

@@ -1,7 +1,5 @@
 //! Liveness and readiness probes.
 
-use std::collections::BTreeMap;
-
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -18,17 +16,24 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"status": "ready", "remote": {"kitchen": "closed"}}))]
+#[schema(example = json!({"status": "ready", "remote": [{"module": "kitchen", "circuit": "closed"}]}))]
 pub struct Health {
     /// `ok` from /healthz, `ready` from /readyz.
     #[schema(example = "ok")]
     status: &'static str,
-    /// /readyz in a process that calls modules hosted elsewhere: each one's circuit —
-    /// `closed` (calls go through), `open` (its process failed repeatedly; its routes answer
-    /// 503 with `Retry-After` without trying) or `half_open` (probing it again). This
-    /// process stays ready either way: the rest of Brigade keeps serving.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    remote: BTreeMap<&'static str, &'static str>,
+    /// /readyz in a process that calls modules hosted elsewhere: each one's circuit. This
+    /// process stays ready whatever their state: the rest of Brigade keeps serving.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 16)]
+    remote: Vec<RemoteState>,
+}
+
+/// A module hosted in another process, as this one sees it.
+#[derive(Serialize, ToSchema)]
+pub struct RemoteState {
+    #[schema(max_length = 32, example = "kitchen")]
+    module: &'static str,
+    circuit: crate::platform::remote::Circuit,
 }
 
 /// What this process hosts (the migrations it is ready with) and the modules it reaches in
@@ -55,7 +60,7 @@ fn uncached(res: HttpResponse) -> HttpResponse {
 async fn healthz() -> HttpResponse {
     uncached(HttpResponse::Ok().json(Health {
         status: "ok",
-        remote: BTreeMap::new(),
+        remote: Vec::new(),
     }))
 }
 
@@ -108,7 +113,10 @@ async fn readyz(
             remote: hosted
                 .remotes
                 .iter()
-                .map(|r| (r.module(), r.state()))
+                .map(|r| RemoteState {
+                    module: r.module(),
+                    circuit: r.circuit(),
+                })
                 .collect(),
         }),
     ))

@@ -6,6 +6,7 @@ mod cors;
 mod dashboard;
 mod demo;
 mod docs;
+mod event_operations;
 mod events_admin;
 mod health;
 mod inventory;
@@ -58,6 +59,8 @@ pub struct Modules {
     internal: Option<Arc<InternalRoutes>>,
     /// Modules hosted elsewhere, called over HTTP.
     remotes: Vec<Arc<RemoteModule>>,
+    /// Event delivery here and in every process this one calls, for the admin endpoints.
+    operations: Arc<dyn event_operations::EventOperations>,
     /// The migrations of what this process hosts: what it applied, and what `/readyz` checks.
     scope: crate::platform::db::MigrationScope,
 }
@@ -167,6 +170,20 @@ impl Modules {
         } else {
             None
         };
+        let events = EventBus::new(
+            db.clone(),
+            settings.events.clone(),
+            wake,
+            outboxes,
+            subscriptions,
+        );
+        let local: Arc<dyn event_operations::EventOperations> =
+            Arc::new(event_operations::LocalEvents(events.clone()));
+        served.push(event_operations::served(local.clone()));
+        let operations = Arc::new(event_operations::Everywhere {
+            local,
+            others: other_processes(settings)?,
+        });
         let internal = match topology
             .internal_addr()
             .map_err(|e| StartError::Contract(e.to_string()))?
@@ -177,13 +194,6 @@ impl Modules {
             )),
             None => None,
         };
-        let events = EventBus::new(
-            db.clone(),
-            settings.events.clone(),
-            wake,
-            outboxes,
-            subscriptions,
-        );
         Ok(Self {
             edge,
             scope,
@@ -192,6 +202,7 @@ impl Modules {
             events,
             internal,
             remotes,
+            operations,
             db,
         })
     }
@@ -205,6 +216,29 @@ impl Modules {
     pub fn api<T: ?Sized + Send + Sync + 'static>(&self) -> Arc<T> {
         self.wiring.get::<T>().unwrap_or_else(|e| panic!("{e}"))
     }
+}
+
+/// The event delivery of each other process this one calls (one per distinct address).
+fn other_processes(
+    settings: &Settings,
+) -> Result<Vec<Arc<dyn event_operations::EventOperations>>, StartError> {
+    let mut urls: Vec<&str> = settings
+        .topology
+        .remote
+        .iter()
+        .filter(|(module, _)| !settings.topology.hosts(module))
+        .map(|(_, target)| target.url.as_str())
+        .collect();
+    urls.sort();
+    urls.dedup();
+    urls.into_iter()
+        .map(|url| {
+            let client = RemoteModule::new(event_operations::EVENTS.name, url, &settings.internal)
+                .map_err(StartError::Contract)?;
+            Ok(Arc::new(event_operations::Client(Arc::new(client)))
+                as Arc<dyn event_operations::EventOperations>)
+        })
+        .collect()
 }
 
 impl Edge {
@@ -240,6 +274,7 @@ pub fn internal_openapi() -> String {
     let modules: Vec<(&str, &[(&str, crate::platform::remote::Kind)])> = crate::modules::all()
         .iter()
         .filter_map(|m| m.remote.map(|r| (m.descriptor.name, r.methods)))
+        .chain([(event_operations::EVENTS.name, event_operations::METHODS)])
         .collect();
     let document = crate::platform::remote::internal_document(&modules);
     let document: utoipa::openapi::OpenApi =
@@ -436,6 +471,7 @@ impl Application {
             _ => None,
         };
         let events = web::Data::new(modules.events.clone());
+        let operations = web::Data::from(modules.operations.clone());
         let db = web::Data::new(modules.db.clone());
         let hosted = web::Data::new(health::Hosted {
             scope: modules.scope.clone(),
@@ -486,6 +522,7 @@ impl Application {
                 .app_data(header_limit.clone())
                 .app_data(audit.clone())
                 .app_data(events.clone())
+                .app_data(operations.clone())
                 .app_data(db.clone())
                 .app_data(hosted.clone())
                 .app_data(routes.clone())

@@ -321,7 +321,10 @@ async fn while_the_kitchen_is_down_customers_still_order_and_its_tickets_come_on
     }
     let ready = app.get("/readyz", None).await;
     assert_eq!(ready.status, 200, "the rest of Brigade stays ready");
-    assert_eq!(ready.body["remote"]["kitchen"], "open", "{}", ready.body);
+    assert_eq!(
+        ready.body["remote"],
+        json!([{"module": "kitchen", "circuit": "open"}])
+    );
 
     // The kitchen's process starts: it catches up on what was paid meanwhile, once each.
     let _kitchen = Host::start(&url, &["kitchen"], &keys, port).await;
@@ -339,7 +342,10 @@ async fn while_the_kitchen_is_down_customers_still_order_and_its_tickets_come_on
     assert_eq!(orders.len(), 2, "{page}");
     assert!(orders.contains(&first.as_str()) && orders.contains(&second.as_str()));
     let ready = app.get("/readyz", None).await;
-    assert_eq!(ready.body["remote"]["kitchen"], "closed", "{}", ready.body);
+    assert_eq!(
+        ready.body["remote"],
+        json!([{"module": "kitchen", "circuit": "closed"}])
+    );
     cafe.cook_everything(&first).await;
     cafe.wait_for_status(&first, "ready").await;
 }
@@ -371,4 +377,85 @@ async fn one_topology_file_serves_every_process_and_names_only_modules() {
     settings.topology.remote.get_mut("kitchen").unwrap().url = "ftp://x".into();
     let refused = settings.check().unwrap_err().to_string();
     assert!(refused.contains("topology.remote.kitchen.url"), "{refused}");
+}
+
+#[actix_web::test]
+async fn the_edge_lists_and_redrives_the_dead_letters_of_every_process() {
+    let keys = Keys::new("k1");
+    let (edge, hosts) = crate::support::split_everything(&keys, &[]).await;
+    let ordering = hosts
+        .iter()
+        .find(|h| h.modules == ["ordering"])
+        .unwrap()
+        .database_url
+        .clone();
+    let cafe = Cafe::open_in(edge.with_companions(hosts)).await;
+    // A payload version no consumer reads, in the ordering process's outbox: the kitchen's
+    // process buries it after its attempts.
+    let settings = crate::support::test_settings(&ordering);
+    let db = brigade::platform::db::Db::connect_for(
+        &settings.database,
+        &brigade::platform::db::MigrationScope::Owners(vec![]),
+    )
+    .unwrap();
+    db.write(|c| {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(
+            "INSERT INTO ordering_outbox (id, event_type, version, aggregate_id, occurred_at, payload) \
+             VALUES ('evt_unreadable', 'order.paid', 99, 'ord_x', '2026-12-02 12:00:00', '{}')",
+        )
+        .execute(c)
+        .map_err(brigade::platform::db::DbError::from)
+    })
+    .await
+    .unwrap();
+
+    let app = &cafe.app;
+    let dead = app
+        .eventually("/v1/admin/events/dead-letters", Some(&cafe.admin), |p| {
+            p["data"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|l| l["subscription"] == "kitchen<-ordering"))
+        })
+        .await;
+    let letter = dead["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["subscription"] == "kitchen<-ordering")
+        .unwrap();
+    assert_eq!(letter["event"]["id"], "evt_unreadable");
+    let subscriptions = app
+        .get("/v1/admin/events/subscriptions", Some(&cafe.admin))
+        .await;
+    assert!(
+        subscriptions.body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "kitchen<-ordering"),
+        "{}",
+        subscriptions.body
+    );
+    // The re-drive goes to the kitchen's process, whose consumer still cannot read it.
+    let id = letter["id"].as_str().unwrap();
+    let again = app
+        .post(
+            &format!("/v1/admin/events/dead-letters/{id}/redrive"),
+            Some(&cafe.admin),
+            json!({}),
+        )
+        .await;
+    assert_eq!(again.problem(409)["code"], "conflict", "{}", again.body);
+    app.post(
+        "/v1/admin/events/dead-letters/dlq_nope/redrive",
+        Some(&cafe.admin),
+        json!({}),
+    )
+    .await
+    .problem(404);
+    let refused = app
+        .get("/v1/admin/events/dead-letters", Some(&cafe.customer))
+        .await;
+    refused.problem(403);
 }

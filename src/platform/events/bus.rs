@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use serde::Serialize;
 use tokio::sync::watch;
 use utoipa::ToSchema;
@@ -70,6 +70,7 @@ impl Wake {
         "payload": {"order_id": "ord_0193a5c27d1e7cc09a513e0b8f0e2f15"}},
     "error": "the handler failed: database is unreachable", "attempts": 10,
     "dead_at": "2026-11-21T12:30:00Z", "redriven_at": null}))]
+#[derive(serde::Deserialize)]
 pub struct DeadLetter {
     pub id: String,
     /// `consumer<-producer`.
@@ -123,7 +124,7 @@ impl From<diesel::result::Error> for RedriveError {
 }
 
 /// How far a subscription lags behind its producer, for metrics and the dashboard.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[schema(example = json!({"subscription": "kitchen<-ordering", "backlog": 0, "attempts": 0, "dead_letters": 0}))]
 pub struct SubscriptionHealth {
     /// `consumer<-producer`.
@@ -596,12 +597,32 @@ impl EventBus {
         Ok(out)
     }
 
-    /// Every subscription's progress, for operators.
+    /// Every subscription's progress, for operators: the cursors in the database (the
+    /// relays' too, over the broker) and, over the broker, each consumer's position in its
+    /// producer's stream (held by the broker, not leased).
     pub async fn cursors(&self) -> Result<Vec<Cursor>, DbError> {
-        self.inner
+        let mut cursors = self
+            .inner
             .db
             .read(|c| store::cursors(c).map_err(DbError::from))
-            .await
+            .await?;
+        if let Some(jetstream) = self.inner.jetstream.get() {
+            for sub in &self.inner.subscriptions {
+                let Ok(info) = jetstream.progress(sub).await else {
+                    continue;
+                };
+                cursors.push(Cursor {
+                    subscription: sub.name(),
+                    position: info.ack_floor.stream_sequence as i64,
+                    attempts: info.num_redelivered as i32,
+                    retry_at: NaiveDateTime::default(),
+                    last_error: String::new(),
+                    lease_owner: "broker".to_owned(),
+                    leased_until: NaiveDateTime::default(),
+                });
+            }
+        }
+        Ok(cursors)
     }
 }
 

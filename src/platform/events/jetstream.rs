@@ -161,9 +161,14 @@ impl JetStream {
 
     /// Events of `sub` the broker holds and the consumer has not acked.
     pub async fn backlog(&self, sub: &Subscription) -> Result<i64, String> {
-        let mut consumer = self.consumer(sub).await?;
-        let info = consumer.info().await.map_err(|e| e.to_string())?;
+        let info = self.progress(sub).await?;
         Ok((info.num_pending + info.num_ack_pending as u64) as i64)
+    }
+
+    /// The broker's view of `sub`'s consumer: where it acked up to, what waits.
+    pub async fn progress(&self, sub: &Subscription) -> Result<consumer::Info, String> {
+        let mut consumer = self.consumer(sub).await?;
+        consumer.info().await.cloned().map_err(|e| e.to_string())
     }
 }
 

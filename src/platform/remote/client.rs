@@ -39,7 +39,20 @@ pub enum RemoteFailure {
     Broken { module: String, why: String },
 }
 
-/// The breaker's state, as `/readyz` reports it.
+/// Whether calls to a module hosted elsewhere go through, as `/readyz` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Circuit {
+    /// Calls go through.
+    Closed,
+    /// Its process failed repeatedly: its routes answer 503 with `Retry-After` without
+    /// trying, for `internal.breaker_open_secs`.
+    Open,
+    /// Probing it again.
+    HalfOpen,
+}
+
+/// The breaker's state, shared with its instrument.
 #[derive(Clone, Default)]
 struct BreakerState(Arc<AtomicU8>);
 
@@ -135,12 +148,12 @@ impl RemoteModule {
         self.module
     }
 
-    /// `closed` (calls go through), `open` (refused without trying) or `half_open` (probing).
-    pub fn state(&self) -> &'static str {
+    /// The state of this module's circuit breaker.
+    pub fn circuit(&self) -> Circuit {
         match self.state.0.load(Ordering::Relaxed) {
-            BreakerState::OPEN => "open",
-            BreakerState::HALF_OPEN => "half_open",
-            _ => "closed",
+            BreakerState::OPEN => Circuit::Open,
+            BreakerState::HALF_OPEN => Circuit::HalfOpen,
+            _ => Circuit::Closed,
         }
     }
 

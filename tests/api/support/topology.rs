@@ -37,6 +37,8 @@ impl Keys {
 pub struct Host {
     /// `http://127.0.0.1:<internal port>`.
     pub internal: String,
+    pub modules: Vec<String>,
+    pub database_url: String,
     /// Its own database, when it has one (dropped with it).
     own: Option<Database>,
 }
@@ -72,6 +74,8 @@ impl Host {
         actix_web::rt::spawn(app.run_until_stopped());
         Host {
             internal,
+            modules: modules.iter().map(|m| m.to_string()).collect(),
+            database_url: database_url.to_owned(),
             own: None,
         }
     }
