@@ -9,7 +9,6 @@ its key after the restart, gets exactly one outcome: the order it placed, never 
 and never a permanent 409.
 """
 
-import json
 import os
 import signal
 import subprocess
@@ -17,8 +16,8 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
+
+import brigade_http
 
 BIN = sys.argv[1]
 PORT = int(os.environ.get("CRASH_PORT", "18641"))
@@ -41,18 +40,7 @@ ENV = dict(
 
 
 def call(method, path, token=None, body=None, headers=None, timeout=10):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(BASE + path, data=data, method=method)
-    req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as res:
-            return res.status, json.loads(res.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
+    return brigade_http.call(BASE, method, path, token, body, headers, timeout)
 
 
 def start():

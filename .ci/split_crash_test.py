@@ -23,8 +23,8 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
+
+import brigade_http
 
 BIN = sys.argv[1]
 EDGE_PORT = int(os.environ.get("SPLIT_EDGE_PORT", "18651"))
@@ -79,18 +79,7 @@ KITCHEN_ENV = dict(COMMON, DATABASE_URL=f"sqlite://{WORK}/kitchen.db", BRIGADE_T
 
 
 def call(method, path, token=None, body=None, headers=None, base=BASE, timeout=10):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(base + path, data=data, method=method)
-    req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as res:
-            return res.status, json.loads(res.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
+    return brigade_http.call(base, method, path, token, body, headers, timeout)
 
 
 def wait_until(ready, what, log):

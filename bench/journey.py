@@ -7,16 +7,15 @@ throughput of the same database (one row per transaction, same durability settin
 the same number of clients. Prints one line of figures per measure.
 """
 
-import http.client
-import json
 import os
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+
+from http_client import Client as HttpClient, percentile, place_and_pay
 
 BIN, URL = sys.argv[1], sys.argv[2]
 PORT = int(os.environ.get("PORT", "18710"))
@@ -28,22 +27,8 @@ ENV = dict(os.environ, DATABASE_URL=URL, RUST_LOG="warn", BRIGADE_RATE_LIMIT__EN
            BRIGADE_ORDERING__MAX_OPEN_UNPAID="1000000")
 
 
-class Client:
-    def __init__(self):
-        self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-
-    def call(self, method, path, token=None, body=None, headers=None):
-        h = {"Content-Type": "application/json", **(headers or {})}
-        if token:
-            h["Authorization"] = f"Bearer {token}"
-        self.conn.request(method, path, json.dumps(body) if body is not None else None, h)
-        res = self.conn.getresponse()
-        return res.status, json.loads(res.read() or b"null")
-
-
-def percentile(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
+def Client():
+    return HttpClient(PORT)
 
 
 def journeys():
@@ -58,48 +43,12 @@ def journeys():
             except OSError:
                 time.sleep(0.1)
         c = Client()
-        _, menu = c.call("GET", "/v1/menu")
-        item = next(i for cat in menu["categories"] for i in cat["items"]
-                    if all(g["min_choices"] == 0 for g in i["option_groups"]))
-        tokens = []
-        for n in range(WORKERS):
-            email = f"bench{n}-{time.time_ns()}@example.com"
-            c.call("POST", "/v1/auth/register", body={"email": email, "password": PASSWORD, "name": "Bench"})
-            tokens.append(c.call("POST", "/v1/auth/login",
-                                 body={"email": email, "password": PASSWORD})[1]["access_token"])
-        latencies, errors, lock = [], [0], threading.Lock()
-        deadline = time.time() + DURATION
-
-        def work(n):
-            client, i = Client(), 0
-            while time.time() < deadline:
-                i += 1
-                start = time.perf_counter()
-                s1, order = client.call("POST", "/v1/orders", tokens[n], {
-                    "lines": [{"item_id": item["id"], "quantity": 1}],
-                    "fulfillment": {"type": "pickup"}})
-                s2, _ = client.call("POST", f"/v1/orders/{order['id']}/payments", tokens[n],
-                                    {"card_token": "tok_ok"}, {"Idempotency-Key": f"{n}-{i}"})
-                took = time.perf_counter() - start
-                with lock:
-                    if s1 == 201 and s2 == 201:
-                        latencies.append(took)
-                    else:
-                        errors[0] += 1
-
-        threads = [threading.Thread(target=work, args=(n,)) for n in range(WORKERS)]
-        began = time.time()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.time() - began
+        rate, latencies, errors, elapsed = place_and_pay(PORT, WORKERS, DURATION, PASSWORD)
         time.sleep(2)  # let the last tickets be created
         print(f"journeys: {len(latencies) / elapsed:8.1f} orders placed+paid/s  "
               f"p50 {percentile(latencies, .5) * 1000:6.1f} ms  "
-              f"p99 {percentile(latencies, .99) * 1000:6.1f} ms  errors {errors[0]}  "
+              f"p99 {percentile(latencies, .99) * 1000:6.1f} ms  errors {errors}  "
               f"({WORKERS} clients, {elapsed:.0f} s)")
-        rate = len(latencies) / elapsed
         http_inserts(tokens_for_staff(c))
         return rate
     finally:

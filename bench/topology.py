@@ -7,17 +7,16 @@ Usage: topology.py BINARY. WORKERS client threads (default 16) for DURATION seco
 NATS with JetStream must listen on NATS_URL (nats://127.0.0.1:4222).
 """
 
-import http.client
-import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime
+
+from http_client import Client as HttpClient, percentile, place_and_pay
 
 BIN = sys.argv[1]
 WORKERS = int(os.environ.get("WORKERS", "16"))
@@ -30,22 +29,8 @@ BASE_ENV = dict(os.environ, RUST_LOG="warn", BRIGADE_RATE_LIMIT__ENABLED="false"
                 BRIGADE_ORDERING__MAX_OPEN_UNPAID="1000000")
 
 
-class Client:
-    def __init__(self, port=EDGE_PORT):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-
-    def call(self, method, path, token=None, body=None, headers=None):
-        h = {"Content-Type": "application/json", **(headers or {})}
-        if token:
-            h["Authorization"] = f"Bearer {token}"
-        self.conn.request(method, path, json.dumps(body) if body is not None else None, h)
-        res = self.conn.getresponse()
-        return res.status, json.loads(res.read() or b"null")
-
-
-def percentile(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
+def Client(port=EDGE_PORT):
+    return HttpClient(port)
 
 
 def wait_for(port, path, ok):
@@ -97,43 +82,6 @@ def split(work):
     return procs, (f"{work}/payments.db", f"{work}/kitchen.db")
 
 
-def journeys():
-    c = Client()
-    _, menu = c.call("GET", "/v1/menu")
-    item = next(i for cat in menu["categories"] for i in cat["items"]
-                if all(g["min_choices"] == 0 for g in i["option_groups"]))
-    tokens = []
-    for n in range(WORKERS):
-        email = f"bench{n}-{time.time_ns()}@example.com"
-        c.call("POST", "/v1/auth/register", body={"email": email, "password": PASSWORD, "name": "Bench"})
-        tokens.append(c.call("POST", "/v1/auth/login", body={"email": email, "password": PASSWORD})[1]["access_token"])
-    latencies, errors, lock = [], [0], threading.Lock()
-    deadline = time.time() + DURATION
-
-    def work(n):
-        client, i = Client(), 0
-        while time.time() < deadline:
-            i += 1
-            began = time.perf_counter()
-            s1, order = client.call("POST", "/v1/orders", tokens[n], {
-                "lines": [{"item_id": item["id"], "quantity": 1}], "fulfillment": {"type": "pickup"}})
-            s2 = client.call("POST", f"/v1/orders/{order['id']}/payments", tokens[n],
-                             {"card_token": "tok_ok"}, {"Idempotency-Key": f"{n}-{i}"})[0] if s1 == 201 else 0
-            with lock:
-                if s1 == 201 and s2 == 201:
-                    latencies.append(time.perf_counter() - began)
-                else:
-                    errors[0] += 1
-
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(WORKERS)]
-    began = time.time()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return len(latencies) / (time.time() - began), latencies, errors[0]
-
-
 def paid_to_ticket(payments_db, kitchen_db, expected):
     # Benchmark-only reads of two modules' tables (two files when split): the product never does.
     def ts(v):
@@ -153,7 +101,7 @@ def run(name, topology):
     work = tempfile.mkdtemp()
     procs, (payments_db, kitchen_db) = topology(work)
     try:
-        rate, latencies, errors = journeys()
+        rate, latencies, errors, _ = place_and_pay(EDGE_PORT, WORKERS, DURATION, PASSWORD)
         gaps, missing = paid_to_ticket(payments_db, kitchen_db, len(latencies))
     finally:
         for p in procs:

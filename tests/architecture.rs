@@ -217,6 +217,20 @@ fn the_module_graph_passes_the_start_up_check() {
     brigade::app::check_graph().unwrap();
 }
 
+/// The design's promise: any module can move into a process of its own by configuration.
+/// Its `api/remote.rs` declares its calls for the wire; the compiler then checks that the
+/// client implements every method of its trait.
+#[test]
+fn every_module_can_run_in_a_process_of_its_own() {
+    for module in brigade::modules::all() {
+        let name = module.descriptor.name;
+        let remote = module.remote.unwrap_or_else(|| {
+            panic!("{name} declares no remote_api!: it can only run in-process")
+        });
+        assert!(!remote.methods.is_empty(), "{name} serves no method");
+    }
+}
+
 #[test]
 fn the_declared_module_graph_is_acyclic() {
     fn visit<'a>(

@@ -4,6 +4,9 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use brigade::modules::catalog::api::{
+    CatalogApi, CatalogError, CategoryPatch, NewCategory, NewItem,
+};
 use brigade::modules::identity::api::{Call, Principal, Role};
 use brigade::modules::kitchen::api::{KitchenApi, KitchenError, TicketFilter};
 use brigade::platform::internal_token::{Signer, Subject};
@@ -458,4 +461,110 @@ async fn the_edge_lists_and_redrives_the_dead_letters_of_every_process() {
         .get("/v1/admin/events/dead-letters", Some(&cafe.customer))
         .await;
     refused.problem(403);
+}
+
+fn staff_call() -> Call {
+    Call::new(
+        Principal {
+            user_id: "usr_staff".into(),
+            session_id: "ses_staff".into(),
+            roles: vec![Role::Staff],
+            scopes: None,
+            plan: None,
+        },
+        "req-catalog-contract",
+    )
+}
+
+/// What every implementation of the catalog's api does, in-process or over HTTP.
+async fn catalog_contract(catalog: Arc<dyn CatalogApi>) {
+    let staff = staff_call();
+    let customer = Call::new(
+        Principal {
+            roles: vec![Role::Customer],
+            ..staff.principal.clone()
+        },
+        "req-catalog-contract",
+    );
+    let tea: NewCategory = serde_json::from_value(json!({"name": "Tea"})).unwrap();
+    assert!(matches!(
+        catalog.create_category(&customer, tea.clone()).await,
+        Err(CatalogError::Forbidden(_))
+    ));
+    let unnamed: NewCategory = serde_json::from_value(json!({"name": ""})).unwrap();
+    match catalog.create_category(&staff, unnamed).await {
+        Err(CatalogError::Validation(errors)) => assert_eq!(errors[0].field, "name"),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    let created = catalog.create_category(&staff, tea).await.unwrap();
+    assert_eq!(catalog.category(&created.id).await.unwrap().name, "Tea");
+    assert!(matches!(
+        catalog.category("cat_nope").await,
+        Err(CatalogError::CategoryNotFound(_))
+    ));
+    let rename: CategoryPatch = serde_json::from_value(json!({"name": "Teas"})).unwrap();
+    match catalog
+        .update_category(
+            &staff,
+            &created.id,
+            rename.clone(),
+            Some(created.version + 7),
+        )
+        .await
+    {
+        Err(CatalogError::VersionMismatch { current_etag }) => assert!(!current_etag.is_empty()),
+        other => panic!("expected a version mismatch, got {other:?}"),
+    }
+    let renamed = catalog
+        .update_category(&staff, &created.id, rename, Some(created.version))
+        .await
+        .unwrap();
+    assert_eq!(renamed.name, "Teas");
+
+    let sencha: NewItem = serde_json::from_value(json!({"category_id": created.id,
+        "name": "Sencha", "price": 300, "currency": "EUR", "station": "bar"}))
+    .unwrap();
+    let item = catalog.create_item(&staff, sencha).await.unwrap();
+    let found = catalog
+        .items_by_ids(&[item.id.clone(), "itm_nope".into()])
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    let menu = catalog.menu().await.unwrap();
+    assert!(
+        menu.categories
+            .iter()
+            .flat_map(|c| &c.items)
+            .any(|i| i.id == item.id)
+    );
+    let off = catalog
+        .set_availability(&staff, &item.id, false)
+        .await
+        .unwrap();
+    assert!(!off.available);
+    catalog.delete_item(&staff, &item.id).await.unwrap();
+    assert!(matches!(
+        catalog.item(&item.id).await,
+        Err(CatalogError::ItemNotFound(_))
+    ));
+}
+
+#[actix_web::test]
+async fn the_catalog_contract_holds_in_process() {
+    let app = crate::support::TestApp::spawn().await;
+    catalog_contract(app.app_modules.api::<dyn CatalogApi>()).await;
+}
+
+#[actix_web::test]
+async fn the_catalog_contract_holds_over_http() {
+    let keys = Keys::new("k1");
+    let database = Database::fresh();
+    let catalog = Host::start(&database.url, &["catalog"], &keys, 0).await;
+    let mut settings = crate::support::test_settings(&database.url);
+    keys.apply(&mut settings);
+    let client = RemoteModule::new("catalog", &catalog.internal, &settings.internal).unwrap();
+    catalog_contract(Arc::new(brigade::modules::catalog::api::remote::Client(
+        Arc::new(client),
+    )))
+    .await;
 }

@@ -132,6 +132,32 @@ fn bus(db: &Db, s: &Settings, consumer: Arc<Consumer>, types: &'static [&'static
     )
 }
 
+fn happened(aggregate: &str, payload: serde_json::Value) -> Event {
+    Event::new("probe.happened", 1, aggregate, &payload)
+}
+
+/// `x/2` fails twice before it goes through, `z` always fails, and one event is of a type
+/// the consumer does not subscribe to.
+fn scripted() -> Vec<Event> {
+    vec![
+        happened("x", serde_json::json!({"n": 1})),
+        Event::new("probe.ignored", 1, "x", &serde_json::json!({"n": 99})),
+        happened("x", serde_json::json!({"n": 2, "fail": 2})),
+        happened("y", serde_json::json!({"n": 1})),
+        happened("x", serde_json::json!({"n": 3})),
+        happened("z", serde_json::json!({"n": 1, "fail": 99})),
+        happened("y", serde_json::json!({"n": 2})),
+    ]
+}
+
+/// Each aggregate in order, though `x/2` needed three tries; the unsubscribed type never
+/// arrived; `z` was never handled.
+fn assert_delivered_in_order(consumer: &Consumer) {
+    assert_eq!(consumer.seen_of("x"), ["x/1", "x/2", "x/3"]);
+    assert_eq!(consumer.seen_of("y"), ["y/1", "y/2"]);
+    assert!(consumer.seen_of("z").is_empty());
+}
+
 async fn until(what: &str, done: impl Fn() -> bool) {
     for _ in 0..500 {
         if done() {
@@ -149,20 +175,7 @@ async fn events_arrive_in_order_failures_retry_then_dead_letter_and_redrive() {
     let db = probe_db(&s).await;
 
     let consumer = Arc::new(Consumer::default());
-    let e = |agg: &str, payload: serde_json::Value| Event::new("probe.happened", 1, agg, &payload);
-    publish(
-        &db,
-        vec![
-            e("x", serde_json::json!({"n": 1})),
-            Event::new("probe.ignored", 1, "x", &serde_json::json!({"n": 99})),
-            e("x", serde_json::json!({"n": 2, "fail": 2})),
-            e("y", serde_json::json!({"n": 1})),
-            e("x", serde_json::json!({"n": 3})),
-            e("z", serde_json::json!({"n": 1, "fail": 99})),
-            e("y", serde_json::json!({"n": 2})),
-        ],
-    )
-    .await;
+    publish(&db, scripted()).await;
     let first = bus(&db, &s, consumer.clone(), &["probe.happened"]);
     let running = actix_web::rt::spawn(first.clone().run());
     until("delivery", || {
@@ -176,11 +189,8 @@ async fn events_arrive_in_order_failures_retry_then_dead_letter_and_redrive() {
         assert!(attempt < 500, "timed out waiting for the dead letter");
         actix_web::rt::time::sleep(Duration::from_millis(10)).await;
     }
-    // Each aggregate in order, even though `x/2` needed three tries; the unsubscribed type
-    // never arrived; `z` kept failing and was dead-lettered after 3 attempts.
-    assert_eq!(consumer.seen_of("x"), ["x/1", "x/2", "x/3"]);
-    assert_eq!(consumer.seen_of("y"), ["y/1", "y/2"]);
-    assert!(consumer.seen_of("z").is_empty());
+    // `z` kept failing and was dead-lettered after 3 attempts.
+    assert_delivered_in_order(&consumer);
     // A clean stop hands the subscription over at once (a kill leaves a 10 s lease).
     running.abort();
     let _ = running.await;
@@ -205,7 +215,7 @@ async fn events_arrive_in_order_failures_retry_then_dead_letter_and_redrive() {
     assert_eq!(consumer.seen_of("z"), ["z/1"]);
 
     // A new dispatcher (a restart) starts where the last one stopped: nothing twice.
-    publish(&db, vec![e("x", serde_json::json!({"n": 4}))]).await;
+    publish(&db, vec![happened("x", serde_json::json!({"n": 4}))]).await;
     let again = actix_web::rt::spawn(b.clone().run());
     until("the event after the restart", || {
         consumer.seen_of("x").len() == 4
@@ -346,20 +356,7 @@ async fn over_jetstream_each_side_keeps_its_own_database_and_nothing_is_lost_or_
             }],
         )
     };
-    let e = |agg: &str, payload: serde_json::Value| Event::new("probe.happened", 1, agg, &payload);
-    publish(
-        &producer_db,
-        vec![
-            e("x", serde_json::json!({"n": 1})),
-            Event::new("probe.ignored", 1, "x", &serde_json::json!({"n": 99})),
-            e("x", serde_json::json!({"n": 2, "fail": 2})),
-            e("y", serde_json::json!({"n": 1})),
-            e("x", serde_json::json!({"n": 3})),
-            e("z", serde_json::json!({"n": 1, "fail": 99})),
-            e("y", serde_json::json!({"n": 2})),
-        ],
-    )
-    .await;
+    publish(&producer_db, scripted()).await;
     let relaying = actix_web::rt::spawn(relay.clone().run());
     let first = receiving(consumer.clone());
     let running = actix_web::rt::spawn(first.clone().run());
@@ -374,9 +371,7 @@ async fn over_jetstream_each_side_keeps_its_own_database_and_nothing_is_lost_or_
         assert!(attempt < 500, "timed out waiting for the dead letter");
         actix_web::rt::time::sleep(Duration::from_millis(10)).await;
     }
-    assert_eq!(consumer.seen_of("x"), ["x/1", "x/2", "x/3"]);
-    assert_eq!(consumer.seen_of("y"), ["y/1", "y/2"]);
-    assert!(consumer.seen_of("z").is_empty());
+    assert_delivered_in_order(&consumer);
     running.abort();
     let _ = running.await;
 
@@ -399,7 +394,11 @@ async fn over_jetstream_each_side_keeps_its_own_database_and_nothing_is_lost_or_
     assert_eq!(consumer.seen_of("z"), ["z/1"]);
 
     // Written while the consumer was stopped; it resumes where its durable consumer stopped.
-    publish(&producer_db, vec![e("x", serde_json::json!({"n": 4}))]).await;
+    publish(
+        &producer_db,
+        vec![happened("x", serde_json::json!({"n": 4}))],
+    )
+    .await;
     let again = actix_web::rt::spawn(restarted.clone().run());
     until("the event after the restart", || {
         consumer.seen_of("x").len() == 4
