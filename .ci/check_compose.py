@@ -26,7 +26,9 @@ assert not errors, "deploy/compose.yaml: " + "; ".join(e.message for e in errors
 
 internal = yaml.safe_load(subprocess.run([BIN, "openapi", "--internal"], capture_output=True,
                                          check=True).stdout)
-modules = sorted({tag for op in internal["paths"].values() for o in op.values() for tag in o["tags"]})
+# Every process also serves "events" (its event delivery, for the edge's admin endpoints).
+modules = sorted({tag for op in internal["paths"].values() for o in op.values() for tag in o["tags"]}
+                 - {"events"})
 services = compose["services"]
 databases = set()
 for module in modules:
