@@ -463,18 +463,25 @@ impl EventBus {
             .read(|c| store::cursors(c).map_err(DbError::from))
             .await?;
         if let Some(jetstream) = self.inner.jetstream.get() {
+            // The row only leases the subscription; the broker knows how far it got.
             for sub in &self.inner.subscriptions {
                 let Ok(info) = jetstream.progress(sub).await else {
                     continue;
                 };
+                let name = sub.name();
+                let lease = cursors.iter().position(|c| c.subscription == name);
+                let lease = lease.map(|at| cursors.remove(at));
                 cursors.push(Cursor {
-                    subscription: sub.name(),
+                    subscription: name,
                     position: info.ack_floor.stream_sequence as i64,
                     attempts: info.num_redelivered as i32,
                     retry_at: NaiveDateTime::default(),
                     last_error: String::new(),
-                    lease_owner: "broker".to_owned(),
-                    leased_until: NaiveDateTime::default(),
+                    lease_owner: lease
+                        .as_ref()
+                        .map(|l| l.lease_owner.clone())
+                        .unwrap_or_default(),
+                    leased_until: lease.map(|l| l.leased_until).unwrap_or_default(),
                 });
             }
         }

@@ -4,21 +4,27 @@
 //! A relay per producing module publishes its outbox, oldest first, to the module's stream
 //! (`<PREFIX>_<PRODUCER>`, subjects `<prefix>.<producer>.<type>.v<version>`), each message
 //! with the event id as `Nats-Msg-Id`, and moves its cursor only once the broker acked. Each
-//! subscription is a durable pull consumer on its producer's stream with explicit acks and
-//! one message in flight, so a consumer sees its producer's events in order (per aggregate,
-//! and overall). A message is acked after the consumer's inbox transaction committed, nak'ed
-//! with backoff when it failed, and dead-lettered (stored for the admin endpoints, then
-//! terminated) after `events.max_attempts`. The inbox stays the real de-duplication: the
-//! broker's window is minutes.
+//! subscription is a durable pull consumer on its producer's stream with explicit acks,
+//! delivered by one process at a time (the lease on its cursor row, as in-process), which
+//! handles events in stream order: so per aggregate, and overall. A message is acked after
+//! the consumer's inbox transaction committed; a failure is retried in place with backoff
+//! (the events behind it wait, as in-process) and dead-lettered (stored for the admin
+//! endpoints, then terminated) after `events.max_attempts`. The inbox stays the real
+//! de-duplication: the broker's window is minutes.
 
 use std::time::Duration;
 
-use async_nats::jetstream::{self, AckKind, consumer, stream};
-use futures_util::StreamExt;
+use async_nats::jetstream::{self, consumer, stream};
 
 use super::bus::Subscription;
 use super::{Event, StoredEvent};
 use crate::platform::config::{EventSettings, StreamStorage};
+
+/// Events handed over ahead of the last ack.
+pub const IN_FLIGHT: i64 = 64;
+/// How long the broker waits for an ack before handing an event over again; a consumer
+/// retrying one reports progress well within it.
+pub const ACK_WAIT: Duration = Duration::from_secs(10);
 
 /// A connection to the broker and this deployment's naming.
 pub struct JetStream {
@@ -115,9 +121,10 @@ impl JetStream {
                     durable_name: Some(sub.consumer.to_owned()),
                     filter_subject: format!("{}.{}.>", self.prefix, sub.producer),
                     ack_policy: consumer::AckPolicy::Explicit,
-                    ack_wait: Duration::from_secs(30),
-                    // Order: the next event waits until this one is handled or buried.
-                    max_ack_pending: 1,
+                    ack_wait: ACK_WAIT,
+                    // One process delivers a subscription at a time (its lease), handling
+                    // events in stream order; the window only saves round trips.
+                    max_ack_pending: IN_FLIGHT,
                     // Dead-lettering is ours (after events.max_attempts), not the broker's.
                     max_deliver: -1,
                     ..Default::default()
@@ -127,36 +134,16 @@ impl JetStream {
             .map_err(|e| format!("consumer {}: {e}", sub.name()))
     }
 
-    /// Delivers `sub`'s events until the connection fails (then the caller starts again).
-    /// `settle` decides what happens to each event: handled, retried later or buried.
-    pub async fn deliver<F, Fut>(&self, sub: &Subscription, settle: F) -> Result<(), String>
-    where
-        F: Fn(Event, u64) -> Fut,
-        Fut: std::future::Future<Output = Settled>,
-    {
-        let consumer = self.consumer(sub).await?;
-        let mut messages = consumer.messages().await.map_err(|e| e.to_string())?;
-        while let Some(message) = messages.next().await {
-            let message = message.map_err(|e| e.to_string())?;
-            let delivered = message.info().map(|i| i.delivered as u64).unwrap_or(1);
-            let outcome = match serde_json::from_slice::<Event>(&message.payload) {
-                Ok(event) if sub.event_types.contains(&event.event_type.as_str()) => {
-                    settle(event, delivered).await
-                }
-                Ok(_) => Settled::Handled,
-                Err(e) => {
-                    tracing::error!(subscription = %sub.name(), error = %e, "an unreadable message; dropped");
-                    Settled::Buried
-                }
-            };
-            let ack = match outcome {
-                Settled::Handled => AckKind::Ack,
-                Settled::Retry(after) => AckKind::Nak(Some(after)),
-                Settled::Buried => AckKind::Term,
-            };
-            message.ack_with(ack).await.map_err(|e| e.to_string())?;
-        }
-        Ok(())
+    /// `sub`'s events as the broker hands them over, in stream order, a window of
+    /// [`IN_FLIGHT`] ahead of the last ack.
+    pub async fn messages(&self, sub: &Subscription) -> Result<consumer::pull::Stream, String> {
+        self.consumer(sub)
+            .await?
+            .stream()
+            .max_messages_per_batch(IN_FLIGHT as usize / 2)
+            .messages()
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// Events of `sub` the broker holds and the consumer has not acked.
@@ -170,14 +157,4 @@ impl JetStream {
         let mut consumer = self.consumer(sub).await?;
         consumer.info().await.cloned().map_err(|e| e.to_string())
     }
-}
-
-/// What became of one delivered event.
-pub enum Settled {
-    /// The consumer's transaction committed (or it had handled it before).
-    Handled,
-    /// It failed; deliver it again after this long.
-    Retry(Duration),
-    /// It failed for the last time and was dead-lettered.
-    Buried,
 }

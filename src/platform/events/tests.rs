@@ -372,8 +372,10 @@ async fn over_jetstream_each_side_keeps_its_own_database_and_nothing_is_lost_or_
         actix_web::rt::time::sleep(Duration::from_millis(10)).await;
     }
     assert_delivered_in_order(&consumer);
+    // A clean stop hands the subscription over at once (a kill leaves a 10 s lease).
     running.abort();
     let _ = running.await;
+    first.release().await;
 
     // The dead letter is the consumer's, in its own database.
     let letters = first.dead_letters(None, 10).await.unwrap();

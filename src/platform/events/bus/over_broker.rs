@@ -7,7 +7,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::Utc;
 
-use super::super::jetstream::{JetStream, Settled};
+use async_nats::jetstream::AckKind;
+use futures_util::StreamExt;
+
+use super::super::jetstream::{ACK_WAIT, JetStream};
 use super::{BATCH, EventBus, EventHandler, Held, Subscription, store};
 use crate::platform::db::DbError;
 use crate::platform::events::store::DeadLetterRow;
@@ -111,39 +114,114 @@ impl EventBus {
         Ok(batch.len() as i64 == BATCH)
     }
 
-    /// Hands `sub`'s events from the broker to its handler, one at a time, until aborted.
+    /// Hands `sub`'s events from the broker to its handler while this process holds the
+    /// subscription's lease, until aborted.
     async fn deliver_from_broker(&self, jetstream: &JetStream, sub: &Subscription, poll: Duration) {
+        let mut held = Held::default();
         loop {
-            let delivered = jetstream
-                .deliver(sub, |event, attempt| self.settle(sub, event, attempt))
-                .await;
-            if let Err(e) = delivered {
-                tracing::warn!(subscription = %sub.name(), error = %e, "receiving events from the broker failed; reconnecting");
+            let was_held = held.cursor.is_some();
+            match self.hold(sub, &mut held).await {
+                Ok(()) if held.cursor.is_some() => {
+                    if !was_held {
+                        self.after_takeover(jetstream, sub).await;
+                    }
+                    if let Err(e) = self.deliver_while_held(jetstream, sub, &mut held).await {
+                        tracing::warn!(subscription = %sub.name(), error = %e, "receiving events from the broker failed; reconnecting");
+                    }
+                }
+                Ok(()) => {}
+                Err(e) => {
+                    tracing::warn!(subscription = %sub.name(), error = %e, "cannot take the subscription's lease");
+                    held = Held::default();
+                }
             }
             tokio::time::sleep(poll.max(Duration::from_millis(200))).await;
         }
     }
 
-    /// Handles one event delivered for the `attempt`-th time: handled, retried after a
-    /// backoff, or (at `events.max_attempts`) dead-lettered.
-    async fn settle(&self, sub: &Subscription, event: Event, attempt: u64) -> Settled {
-        let error = match sub.handler.handle(&event).await {
-            Ok(()) => return Settled::Handled,
-            Err(error) => error,
-        };
-        tracing::warn!(subscription = %sub.name(), event = %event.id, %error, "event handler failed");
-        let attempts = i32::try_from(attempt).unwrap_or(i32::MAX);
-        if attempts < self.inner.settings.max_attempts {
-            let wait = self.backoff(attempt as u32).to_std().unwrap_or_default();
-            return Settled::Retry(wait);
+    /// Events another process took and never acked (it died) come back after
+    /// [`ACK_WAIT`], before any later one: wait for them, so order holds across a takeover.
+    async fn after_takeover(&self, jetstream: &JetStream, sub: &Subscription) {
+        if let Ok(progress) = jetstream.progress(sub).await
+            && progress.num_ack_pending > 0
+        {
+            tokio::time::sleep(ACK_WAIT).await;
         }
+    }
+
+    async fn deliver_while_held(
+        &self,
+        jetstream: &JetStream,
+        sub: &Subscription,
+        held: &mut Held,
+    ) -> Result<(), String> {
+        let mut messages = jetstream.messages(sub).await?;
+        while let Some(message) = messages.next().await {
+            let message = message.map_err(|e| e.to_string())?;
+            self.hold(sub, held).await.map_err(|e| e.to_string())?;
+            if held.cursor.is_none() {
+                // Another process holds it now; this event goes to it after ACK_WAIT.
+                return Ok(());
+            }
+            let ack = match serde_json::from_slice::<Event>(&message.payload) {
+                Ok(event) if sub.event_types.contains(&event.event_type.as_str()) => {
+                    let earlier = message.info().map(|i| i.delivered as u32).unwrap_or(1);
+                    self.settle(sub, event, &message, earlier.saturating_sub(1))
+                        .await
+                }
+                Ok(_) => AckKind::Ack,
+                Err(e) => {
+                    tracing::error!(subscription = %sub.name(), error = %e, "an unreadable message; dropped");
+                    AckKind::Term
+                }
+            };
+            message.ack_with(ack).await.map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// Hands one event to the handler until it goes through, retrying with backoff (and
+    /// keeping the message ours meanwhile); after `events.max_attempts` (counting the
+    /// broker's earlier deliveries) it is dead-lettered.
+    async fn settle(
+        &self,
+        sub: &Subscription,
+        event: Event,
+        message: &async_nats::jetstream::Message,
+        earlier: u32,
+    ) -> AckKind {
+        let mut attempts = earlier;
+        loop {
+            let error = match sub.handler.handle(&event).await {
+                Ok(()) => return AckKind::Ack,
+                Err(error) => error,
+            };
+            attempts += 1;
+            tracing::warn!(subscription = %sub.name(), event = %event.id, %error, attempts, "event handler failed");
+            if attempts as i32 >= self.inner.settings.max_attempts
+                && self.bury(sub, &event, error, attempts).await
+            {
+                return AckKind::Term;
+            }
+            let mut wait = self.backoff(attempts).to_std().unwrap_or_default();
+            while !wait.is_zero() {
+                let step = wait.min(ACK_WAIT / 3);
+                tokio::time::sleep(step).await;
+                wait -= step;
+                let _ = message.ack_with(AckKind::Progress).await;
+            }
+        }
+    }
+
+    /// Stores `event` as a dead letter of `sub`; `false` if the database refused it.
+    async fn bury(&self, sub: &Subscription, event: &Event, error: String, attempts: u32) -> bool {
         let dead = DeadLetterRow {
             id: new_id("dlq"),
             subscription: sub.name(),
             event_id: event.id.clone(),
-            event: serde_json::to_string(&event).unwrap_or_default(),
+            event: serde_json::to_string(event).unwrap_or_default(),
             error,
-            attempts,
+            attempts: attempts as i32,
             dead_at: Utc::now().naive_utc(),
             redriven_at: None,
         };
@@ -152,13 +230,10 @@ impl EventBus {
             .db
             .write(move |c| store::bury(c, &dead).map_err(DbError::from))
             .await;
-        match buried {
-            Ok(()) => Settled::Buried,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot store a dead letter; the event comes again");
-                Settled::Retry(self.backoff(attempt as u32).to_std().unwrap_or_default())
-            }
+        if let Err(e) = &buried {
+            tracing::warn!(error = %e, "cannot store a dead letter; the event is tried again");
         }
+        buried.is_ok()
     }
 }
 
