@@ -9,6 +9,8 @@ use brigade::modules::catalog::api::{
 };
 use brigade::modules::identity::api::{Call, Principal, Role};
 use brigade::modules::kitchen::api::{KitchenApi, KitchenError, TicketFilter};
+use brigade::modules::ordering::api::{NewOrder, OrderingApi, OrderingError};
+use brigade::modules::payments::api::{PaymentRequest, PaymentsApi, PaymentsError};
 use brigade::platform::internal_token::{Signer, Subject};
 use brigade::platform::remote::RemoteModule;
 use serde_json::{Value, json};
@@ -567,4 +569,107 @@ async fn the_catalog_contract_holds_over_http() {
         Arc::new(client),
     )))
     .await;
+}
+
+/// What the ordering and payments apis do together, in-process or over HTTP: placing with a
+/// request key is idempotent, another customer's order does not exist for them, paying with
+/// an idempotency key charges once and says so on the replay, an illegal step is refused.
+async fn ordering_and_payments_contract(
+    catalog: Arc<dyn CatalogApi>,
+    ordering: Arc<dyn OrderingApi>,
+    payments: Arc<dyn PaymentsApi>,
+) {
+    let staff = staff_call();
+    let customer = |id: &str| {
+        Call::new(
+            Principal {
+                user_id: id.into(),
+                session_id: format!("ses_{id}"),
+                roles: vec![Role::Customer],
+                scopes: None,
+                plan: None,
+            },
+            "req-ordering-contract",
+        )
+    };
+    let (ada, bob) = (customer("usr_ada"), customer("usr_bob"));
+    let coffee: NewCategory = serde_json::from_value(json!({"name": "Coffee"})).unwrap();
+    let category = catalog.create_category(&staff, coffee).await.unwrap();
+    let espresso: NewItem = serde_json::from_value(json!({"category_id": category.id,
+        "name": "Espresso", "price": 250, "currency": "EUR", "station": "bar"}))
+    .unwrap();
+    let item = catalog.create_item(&staff, espresso).await.unwrap();
+    let order: NewOrder = serde_json::from_value(json!({
+        "lines": [{"item_id": item.id, "quantity": 2}], "fulfillment": {"type": "pickup"}}))
+    .unwrap();
+
+    let placed = ordering
+        .place(&ada, order.clone(), Some("key-1".into()))
+        .await
+        .unwrap();
+    let again = ordering
+        .place(&ada, order.clone(), Some("key-1".into()))
+        .await
+        .unwrap();
+    assert_eq!(again.id, placed.id, "one order per request key");
+    assert!(matches!(
+        ordering.get(&bob, &placed.id).await,
+        Err(OrderingError::NotFound(_))
+    ));
+    assert!(matches!(
+        ordering.hand_over(&ada, &placed.id).await,
+        Err(OrderingError::Forbidden(_))
+    ));
+
+    let card: PaymentRequest = serde_json::from_value(json!({"card_token": "tok_ok"})).unwrap();
+    let paid = payments
+        .pay(&ada, &placed.id, Some("pay-1"), card.clone())
+        .await
+        .unwrap();
+    assert!(!paid.replayed);
+    assert_eq!(paid.payment.amount, placed.total);
+    let replay = payments
+        .pay(&ada, &placed.id, Some("pay-1"), card.clone())
+        .await
+        .unwrap();
+    assert!(replay.replayed, "the same key answers the same payment");
+    assert_eq!(replay.payment.id, paid.payment.id);
+    assert!(matches!(
+        payments.payment(&bob, &paid.payment.id).await,
+        Err(PaymentsError::NotFound(_))
+    ));
+    let listed = payments.order_payments(&ada, &placed.id).await.unwrap();
+    assert_eq!(listed.data.len(), 1, "charged once");
+}
+
+#[actix_web::test]
+async fn the_ordering_and_payments_contract_holds_in_process() {
+    let app = crate::support::TestApp::spawn().await;
+    let m = &app.app_modules;
+    ordering_and_payments_contract(
+        m.api::<dyn CatalogApi>(),
+        m.api::<dyn OrderingApi>(),
+        m.api::<dyn PaymentsApi>(),
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn the_ordering_and_payments_contract_holds_over_http() {
+    let keys = Keys::new("k1");
+    let (edge, hosts) = crate::support::split_everything(&keys, &[]).await;
+    let mut settings = crate::support::test_settings(&edge.database_url);
+    keys.apply(&mut settings);
+    let at = |module: &'static str| {
+        let host = hosts.iter().find(|h| h.modules == [module]).unwrap();
+        Arc::new(RemoteModule::new(module, &host.internal, &settings.internal).unwrap())
+    };
+    use brigade::modules::{catalog, ordering, payments};
+    ordering_and_payments_contract(
+        Arc::new(catalog::api::remote::Client(at("catalog"))),
+        Arc::new(ordering::api::remote::Client(at("ordering"))),
+        Arc::new(payments::api::remote::Client(at("payments"))),
+    )
+    .await;
+    drop(edge.with_companions(hosts));
 }
