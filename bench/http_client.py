@@ -22,9 +22,10 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
 
 
-def place_and_pay(port, workers, duration, password="bench-journey-passphrase"):
+def place_and_pay(port, workers, duration, password="bench-journey-passphrase", pids=()):
     """`workers` customers each place and pay pickup orders for `duration` seconds through
-    the server on `port` (the demo menu). Returns (orders/s, latencies in s, errors, elapsed)."""
+    the server on `port` (the demo menu). Returns (orders/s, latencies in s, errors, elapsed,
+    the CPU line of the load phase for this process and the servers' `pids`)."""
     import threading
     import time
 
@@ -57,10 +58,39 @@ def place_and_pay(port, workers, duration, password="bench-journey-passphrase"):
                     errors[0] += 1
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(workers)]
+    before = cpu_seconds(pids)
     began = time.time()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.time() - began
-    return len(latencies) / elapsed, latencies, errors[0], elapsed
+    cpu = cpu_share(before, cpu_seconds(pids), elapsed)
+    return len(latencies) / elapsed, latencies, errors[0], elapsed, cpu
+
+
+def cpu_seconds(pids):
+    """CPU time (user + system) used so far by this process and by each of `pids`: what a
+    benchmark reports to show the load generator does not eat the CPU it measures."""
+    import os
+
+    mine = os.times()
+    tick = os.sysconf("SC_CLK_TCK")
+    servers = 0.0
+    for pid in pids:
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            servers += (int(fields[11]) + int(fields[12])) / tick
+        except OSError:
+            pass
+    return mine.user + mine.system, servers
+
+
+def cpu_share(before, after, elapsed):
+    """One line: the client's and the servers' CPU over a run of `elapsed` seconds."""
+    import os
+
+    client, servers = after[0] - before[0], after[1] - before[1]
+    cores = os.cpu_count() or 1
+    return (f"CPU: load generator {client:5.1f} s ({client / elapsed / cores:4.0%} of {cores} cores), "
+            f"Brigade {servers:5.1f} s ({servers / elapsed / cores:4.0%})")

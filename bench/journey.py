@@ -43,12 +43,14 @@ def journeys():
             except OSError:
                 time.sleep(0.1)
         c = Client()
-        rate, latencies, errors, elapsed = place_and_pay(PORT, WORKERS, DURATION, PASSWORD)
+        rate, latencies, errors, elapsed, cpu = place_and_pay(PORT, WORKERS, DURATION, PASSWORD,
+                                                              [server.pid])
         time.sleep(2)  # let the last tickets be created
         print(f"journeys: {len(latencies) / elapsed:8.1f} orders placed+paid/s  "
               f"p50 {percentile(latencies, .5) * 1000:6.1f} ms  "
               f"p99 {percentile(latencies, .99) * 1000:6.1f} ms  errors {errors}  "
               f"({WORKERS} clients, {elapsed:.0f} s)")
+        print(f"  {cpu}")
         http_inserts(tokens_for_staff(c))
         return rate
     finally:

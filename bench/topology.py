@@ -101,7 +101,8 @@ def run(name, topology):
     work = tempfile.mkdtemp()
     procs, (payments_db, kitchen_db) = topology(work)
     try:
-        rate, latencies, errors, _ = place_and_pay(EDGE_PORT, WORKERS, DURATION, PASSWORD)
+        rate, latencies, errors, _, cpu = place_and_pay(EDGE_PORT, WORKERS, DURATION, PASSWORD,
+                                                        [p.pid for p in procs])
         gaps, missing = paid_to_ticket(payments_db, kitchen_db, len(latencies))
     finally:
         for p in procs:
@@ -112,6 +113,7 @@ def run(name, topology):
           f"p99 {percentile(latencies, .99) * 1000:6.1f} ms  paid->ticket p50 {percentile(gaps, .5) * 1000:6.1f} ms "
           f"p99 {percentile(gaps, .99) * 1000:6.1f} ms  "
           f"errors {errors}  tickets missing {missing}  ({WORKERS} clients, {DURATION:.0f} s)")
+    print(f"{'':9} {cpu}")
     return rate, percentile(latencies, .99), percentile(gaps, .99)
 
 
