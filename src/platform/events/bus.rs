@@ -230,6 +230,18 @@ impl EventBus {
         }
     }
 
+    /// Up to [`BATCH`] events of `outbox` after `position`, oldest first.
+    async fn next_batch(
+        &self,
+        outbox: Arc<dyn OutboxTable>,
+        position: i64,
+    ) -> Result<Vec<StoredEvent>, DbError> {
+        self.inner
+            .db
+            .read(move |c| outbox.after(c, position, BATCH).map_err(DbError::from))
+            .await
+    }
+
     /// Takes the lease on `sub`'s cursor, or renews it once half of it is gone (an idle or
     /// busy subscription costs no write per round beyond moving its cursor). The cursor is
     /// created at start-up, and again here if the database was busy then (another process
@@ -279,11 +291,7 @@ impl EventBus {
             return Ok(false);
         }
         let position = cursor.position;
-        let batch = self
-            .inner
-            .db
-            .read(move |c| outbox.after(c, position, BATCH).map_err(DbError::from))
-            .await?;
+        let batch = self.next_batch(outbox, position).await?;
         if batch.is_empty() {
             return Ok(false);
         }
@@ -318,16 +326,12 @@ impl EventBus {
             cursor.attempts = 1;
         }
         if cursor.attempts >= self.inner.settings.max_attempts {
-            let dead = DeadLetterRow {
-                id: new_id("dlq"),
-                subscription: cursor.subscription.clone(),
-                event_id: failed.event.id.clone(),
-                event: serde_json::to_string(&failed.event).unwrap_or_default(),
+            let dead = DeadLetterRow::new(
+                cursor.subscription.clone(),
+                &failed.event,
                 error,
-                attempts: cursor.attempts,
-                dead_at: Utc::now().naive_utc(),
-                redriven_at: None,
-            };
+                cursor.attempts,
+            );
             cursor.position = failed.seq;
             cursor.attempts = 0;
             cursor.last_error.clear();

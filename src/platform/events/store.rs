@@ -55,6 +55,22 @@ pub struct DeadLetterRow {
     pub redriven_at: Option<NaiveDateTime>,
 }
 
+impl DeadLetterRow {
+    /// `event`, buried now for `subscription` after `attempts` failures, the last with `error`.
+    pub fn new(subscription: String, event: &super::Event, error: String, attempts: i32) -> Self {
+        Self {
+            id: crate::platform::ids::new_id("dlq"),
+            subscription,
+            event_id: event.id.clone(),
+            event: serde_json::to_string(event).unwrap_or_default(),
+            error,
+            attempts,
+            dead_at: chrono::Utc::now().naive_utc(),
+            redriven_at: None,
+        }
+    }
+}
+
 /// Creates the cursor of a new subscription at the start of its producer's outbox.
 pub fn ensure_cursor(conn: &mut DbConn, name: &str) -> QueryResult<()> {
     use self::event_cursors as c;

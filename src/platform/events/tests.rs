@@ -150,12 +150,30 @@ fn scripted() -> Vec<Event> {
     ]
 }
 
-/// Each aggregate in order, though `x/2` needed three tries; the unsubscribed type never
-/// arrived; `z` was never handled.
-fn assert_delivered_in_order(consumer: &Consumer) {
+/// Runs `bus` until the [`scripted`] events went through and `z` was dead-lettered, checks
+/// each aggregate arrived in order (though `x/2` needed three tries), that the unsubscribed
+/// type never arrived and `z` was never handled, then stops it cleanly (handing the
+/// subscription over at once; a kill leaves a 10 s lease). Returns the dead letters.
+async fn deliver_the_script_then_stop(bus: &EventBus, consumer: &Consumer) -> Vec<DeadLetter> {
+    let running = actix_web::rt::spawn(bus.clone().run());
+    until("delivery", || {
+        consumer.seen_of("x").len() == 3 && consumer.seen_of("y").len() == 2
+    })
+    .await;
+    for attempt in 0.. {
+        if bus.dead_letters(None, 10).await.unwrap().len() == 1 {
+            break;
+        }
+        assert!(attempt < 500, "timed out waiting for the dead letter");
+        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+    }
     assert_eq!(consumer.seen_of("x"), ["x/1", "x/2", "x/3"]);
     assert_eq!(consumer.seen_of("y"), ["y/1", "y/2"]);
     assert!(consumer.seen_of("z").is_empty());
+    running.abort();
+    let _ = running.await;
+    bus.release().await;
+    bus.dead_letters(None, 10).await.unwrap()
 }
 
 async fn until(what: &str, done: impl Fn() -> bool) {
@@ -177,26 +195,8 @@ async fn events_arrive_in_order_failures_retry_then_dead_letter_and_redrive() {
     let consumer = Arc::new(Consumer::default());
     publish(&db, scripted()).await;
     let first = bus(&db, &s, consumer.clone(), &["probe.happened"]);
-    let running = actix_web::rt::spawn(first.clone().run());
-    until("delivery", || {
-        consumer.seen_of("x").len() == 3 && consumer.seen_of("y").len() == 2
-    })
-    .await;
-    for attempt in 0.. {
-        if first.dead_letters(None, 10).await.unwrap().len() == 1 {
-            break;
-        }
-        assert!(attempt < 500, "timed out waiting for the dead letter");
-        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
-    }
     // `z` kept failing and was dead-lettered after 3 attempts.
-    assert_delivered_in_order(&consumer);
-    // A clean stop hands the subscription over at once (a kill leaves a 10 s lease).
-    running.abort();
-    let _ = running.await;
-    first.release().await;
-
-    let letters = first.dead_letters(None, 10).await.unwrap();
+    let letters = deliver_the_script_then_stop(&first, &consumer).await;
     assert_eq!(letters.len(), 1);
     assert_eq!(letters[0].event.aggregate_id, "z");
     assert_eq!(letters[0].subscription, "test<-probe");
@@ -359,26 +359,8 @@ async fn over_jetstream_each_side_keeps_its_own_database_and_nothing_is_lost_or_
     publish(&producer_db, scripted()).await;
     let relaying = actix_web::rt::spawn(relay.clone().run());
     let first = receiving(consumer.clone());
-    let running = actix_web::rt::spawn(first.clone().run());
-    until("delivery", || {
-        consumer.seen_of("x").len() == 3 && consumer.seen_of("y").len() == 2
-    })
-    .await;
-    for attempt in 0.. {
-        if first.dead_letters(None, 10).await.unwrap().len() == 1 {
-            break;
-        }
-        assert!(attempt < 500, "timed out waiting for the dead letter");
-        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
-    }
-    assert_delivered_in_order(&consumer);
-    // A clean stop hands the subscription over at once (a kill leaves a 10 s lease).
-    running.abort();
-    let _ = running.await;
-    first.release().await;
-
     // The dead letter is the consumer's, in its own database.
-    let letters = first.dead_letters(None, 10).await.unwrap();
+    let letters = deliver_the_script_then_stop(&first, &consumer).await;
     assert_eq!(letters.len(), 1);
     assert_eq!(letters[0].event.aggregate_id, "z");
     assert_eq!(letters[0].attempts, 3);

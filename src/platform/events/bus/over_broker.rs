@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::Utc;
 
 use async_nats::jetstream::AckKind;
 use futures_util::StreamExt;
@@ -15,7 +14,6 @@ use super::{BATCH, EventBus, EventHandler, Held, Subscription, store};
 use crate::platform::db::DbError;
 use crate::platform::events::store::DeadLetterRow;
 use crate::platform::events::{Event, OutboxTable};
-use crate::platform::ids::new_id;
 
 impl EventBus {
     /// Relays every outbox this process holds to the broker and delivers every subscription
@@ -96,11 +94,8 @@ impl EventBus {
         let Some(cursor) = held.cursor.as_mut() else {
             return Ok(false);
         };
-        let position = cursor.position;
         let batch = self
-            .inner
-            .db
-            .read(move |c| outbox.after(c, position, BATCH).map_err(DbError::from))
+            .next_batch(outbox, cursor.position)
             .await
             .map_err(|e| e.to_string())?;
         let Some(last) = batch.last().map(|e| e.seq) else {
@@ -215,16 +210,7 @@ impl EventBus {
 
     /// Stores `event` as a dead letter of `sub`; `false` if the database refused it.
     async fn bury(&self, sub: &Subscription, event: &Event, error: String, attempts: u32) -> bool {
-        let dead = DeadLetterRow {
-            id: new_id("dlq"),
-            subscription: sub.name(),
-            event_id: event.id.clone(),
-            event: serde_json::to_string(event).unwrap_or_default(),
-            error,
-            attempts: attempts as i32,
-            dead_at: Utc::now().naive_utc(),
-            redriven_at: None,
-        };
+        let dead = DeadLetterRow::new(sub.name(), event, error, attempts as i32);
         let buried = self
             .inner
             .db
