@@ -6,6 +6,7 @@ mod audit;
 mod authorization;
 mod catalog;
 mod cli;
+mod credential_changes;
 mod dashboard;
 mod database;
 mod docs;

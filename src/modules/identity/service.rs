@@ -1,6 +1,7 @@
 //! The identity module's implementation of its contract.
 
 mod api_keys;
+mod credentials;
 
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ use crate::platform::db::{Db, is_unique_violation};
 use crate::platform::ids::{new_id, random_token, token_digest};
 use crate::platform::validation::FieldError;
 use api_keys::ApiKeys;
+use credentials::{CredentialCache, FreshRevision, Known};
 
 pub struct IdentityService {
     db: Db,
@@ -34,6 +36,8 @@ pub struct IdentityService {
     refresh_ttl: Duration,
     throttle: Policy,
     api_keys: ApiKeys,
+    credentials: Arc<CredentialCache>,
+    revision: Arc<FreshRevision>,
     /// Plans an operator may assign, from the rate-limit configuration.
     plans: Vec<String>,
 }
@@ -46,12 +50,17 @@ impl IdentityService {
         } else {
             settings.jwt_secret.clone()
         };
+        let credentials = Arc::new(CredentialCache::new(settings.credential_cache_entries));
+        let revision = FreshRevision::new(db.clone());
         Self {
             api_keys: ApiKeys::new(
                 db.clone(),
                 settings.api_key_rotation_overlap_secs,
                 settings.max_api_keys_per_user,
+                (credentials.clone(), revision.clone()),
             ),
+            credentials,
+            revision,
             plans,
             db,
             hasher: Hasher::new(&settings.argon2),
@@ -323,21 +332,36 @@ impl IdentityApi for IdentityService {
             .keys
             .verify(access_token)
             .ok_or(IdentityError::InvalidToken)?;
+        let revision = self.revision.read().await?;
+        let now = now();
+        if let Some(principal) = self
+            .credentials
+            .session(&claims.sid, &claims.sub, revision, now)
+        {
+            return Ok(principal);
+        }
         let (sid, sub) = (claims.sid.clone(), claims.sub.clone());
-        let (stored_roles, plan) = self
+        let (stored_roles, plan, expires_at) = self
             .db
             .read(move |conn| {
-                store::live_session_user(conn, &sid, &sub, now()).map_err(IdentityError::from)
+                store::live_session_user(conn, &sid, &sub, now).map_err(IdentityError::from)
             })
             .await?
             .ok_or(IdentityError::InvalidToken)?;
-        Ok(Principal {
+        let principal = Principal {
             user_id: claims.sub,
             session_id: claims.sid,
             roles: roles::decode(&stored_roles).map_err(IdentityError::Internal)?,
             scopes: None,
             plan,
-        })
+        };
+        self.credentials.remember_session(Known {
+            principal: principal.clone(),
+            valid_until: Some(expires_at),
+            revision,
+            last_used_at: None,
+        });
+        Ok(principal)
     }
 
     async fn authenticate_api_key(&self, secret: &str) -> Result<Principal, IdentityError> {

@@ -80,3 +80,28 @@ impl diesel::r2d2::ManageConnection for Manager {
         false
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::prelude::*;
+
+    #[derive(QueryableByName)]
+    struct CompileOption {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        compile_options: String,
+    }
+
+    /// Without the query planner stability guarantee, every statement with a bound `LIMIT ?`
+    /// is re-prepared on each run (`.cargo/config.toml` builds SQLite with it).
+    #[test]
+    fn the_bundled_sqlite_keeps_prepared_statements_stable() {
+        let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
+        let options: Vec<CompileOption> = diesel::sql_query("PRAGMA compile_options")
+            .load(&mut conn)
+            .unwrap();
+        assert!(
+            options.iter().any(|o| o.compile_options == "ENABLE_QPSG"),
+            "SQLite was built without SQLITE_ENABLE_QPSG"
+        );
+    }
+}

@@ -134,6 +134,6 @@ mod tests {
                 "2026-11-21-000006_kitchen"
             ]
         );
-        assert_eq!(migration_names().len(), 17);
+        assert_eq!(migration_names().len(), 18);
     }
 }

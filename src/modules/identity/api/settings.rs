@@ -19,6 +19,7 @@ api_key_rotation_overlap_secs = 86400
 hashing_concurrency = 0
 hashing_queue_ms = 2000
 max_api_keys_per_user = 10
+credential_cache_entries = 10000
 "#,
 };
 
@@ -43,6 +44,11 @@ pub struct AuthSettings {
     pub hashing_queue_ms: u64,
     /// API keys one account may hold at once (revoked keys do not count).
     pub max_api_keys_per_user: u32,
+    /// Sessions, and as many API keys, whose principal each process remembers so that
+    /// authenticating is not a database read per request; 0 turns the cache off. A logout,
+    /// password, role or plan change, or key revocation takes effect at once on every
+    /// replica whatever the size: each request checks the credentials revision first.
+    pub credential_cache_entries: usize,
     pub argon2: Argon2Settings,
 }
 

@@ -1,6 +1,8 @@
 //! API keys: issuing, listing, revoking, rotating and resolving them.
 
-use chrono::{Duration, Utc};
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDateTime, Utc};
 
 use crate::modules::identity::api::{
     ApiKey, Call, CreatedApiKey, IdentityError, NewApiKey, Principal, Role, SCOPES,
@@ -11,11 +13,15 @@ use crate::platform::db::Db;
 use crate::platform::ids::{new_id, random_token, token_digest};
 use crate::platform::validation::FieldError;
 
+use super::credentials::{CredentialCache, FreshRevision, Known};
+
 pub struct ApiKeys {
     db: Db,
     overlap: Duration,
     /// Live keys an account may hold at once.
     max_per_user: u32,
+    credentials: Arc<CredentialCache>,
+    revision: Arc<FreshRevision>,
 }
 
 /// `bk_` + 8 visible characters + `_` + 32 random bytes: the prefix tells people which key
@@ -35,11 +41,18 @@ fn grantable(scope: &str, owner_roles: &[Role]) -> bool {
 }
 
 impl ApiKeys {
-    pub fn new(db: Db, overlap_secs: u64, max_per_user: u32) -> Self {
+    pub fn new(
+        db: Db,
+        overlap_secs: u64,
+        max_per_user: u32,
+        (credentials, revision): (Arc<CredentialCache>, Arc<FreshRevision>),
+    ) -> Self {
         Self {
             db,
             overlap: Duration::seconds(overlap_secs as i64),
             max_per_user,
+            credentials,
+            revision,
         }
     }
 
@@ -178,7 +191,26 @@ impl ApiKeys {
     /// roles those scopes need.
     pub async fn authenticate(&self, secret: &str) -> Result<Principal, IdentityError> {
         let digest = token_digest(secret);
+        let revision = self.revision.read().await?;
         let now = Utc::now().naive_utc();
+        let known = match self.credentials.key(&digest, revision, now) {
+            Some(known) => known,
+            None => {
+                let known = self.resolve(digest.clone(), revision, now).await?;
+                self.credentials.remember_key(digest.clone(), known.clone());
+                known
+            }
+        };
+        self.touch(&digest, &known, now).await;
+        Ok(known.principal)
+    }
+
+    async fn resolve(
+        &self,
+        digest: String,
+        revision: i64,
+        now: NaiveDateTime,
+    ) -> Result<Known, IdentityError> {
         let found = self
             .db
             .read(move |c| {
@@ -186,39 +218,57 @@ impl ApiKeys {
                     return Ok(None);
                 };
                 let owner = store::user_by_id(c, &key.user_id)?;
-                Ok::<_, IdentityError>(owner.map(|o| (key, o)))
+                Ok::<_, IdentityError>(owner.map(|o| (key, o, digest)))
             })
             .await?;
-        let Some((key, owner)) = found else {
+        let Some((key, owner, digest)) = found else {
             return Err(IdentityError::InvalidToken);
         };
         if key.revoked_at.is_some() || key.expires_at.is_some_and(|t| t <= now) {
             return Err(IdentityError::InvalidToken);
         }
+        // A previous secret works only until its overlap ends.
+        let overlap_end = (key.secret_digest != digest)
+            .then_some(key.previous_valid_until)
+            .flatten();
+        let valid_until = [key.expires_at, overlap_end].into_iter().flatten().min();
         let owner_roles = roles::decode(&owner.roles).map_err(IdentityError::Internal)?;
         let scopes: Vec<String> = ApiKey::from(key.clone())
             .scopes
             .into_iter()
             .filter(|s| grantable(s, &owner_roles))
             .collect();
-        // Recorded at most once a minute, so using a key is almost always a read only; best
-        // effort: a failed touch must not fail the request.
-        if key
-            .last_used_at
-            .is_none_or(|t| now - t > Duration::seconds(60))
-        {
-            let id = key.id.clone();
-            let _ = self
-                .db
-                .write(move |c| store::api_keys::touch(c, &id, now).map_err(IdentityError::from))
-                .await;
-        }
-        Ok(Principal {
-            user_id: owner.id,
-            session_id: key.id,
-            roles: owner_roles,
-            scopes: Some(scopes),
-            plan: owner.plan,
+        Ok(Known {
+            principal: Principal {
+                user_id: owner.id,
+                session_id: key.id,
+                roles: owner_roles,
+                scopes: Some(scopes),
+                plan: owner.plan,
+            },
+            valid_until,
+            revision,
+            last_used_at: key.last_used_at,
         })
+    }
+
+    /// Records use at most once a minute, so using a key is almost always a read only; best
+    /// effort: a failed touch must not fail the request.
+    async fn touch(&self, digest: &str, known: &Known, now: NaiveDateTime) {
+        if known
+            .last_used_at
+            .is_some_and(|t| now - t <= Duration::seconds(60))
+        {
+            return;
+        }
+        // Marked first, so the requests behind this one do not all write too.
+        let mut marked = known.clone();
+        marked.last_used_at = Some(now);
+        self.credentials.remember_key(digest.to_owned(), marked);
+        let id = known.principal.session_id.clone();
+        let _ = self
+            .db
+            .write(move |c| store::api_keys::touch(c, &id, now).map_err(IdentityError::from))
+            .await;
     }
 }

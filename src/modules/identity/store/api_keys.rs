@@ -95,6 +95,7 @@ pub fn find(conn: &mut DbConn, user_id: &str, id: &str) -> QueryResult<Option<Ap
 }
 
 pub fn revoke(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    super::raise_credentials_revision(conn)?;
     diesel::update(
         keys::table
             .filter(keys::id.eq(id))
@@ -112,6 +113,7 @@ pub fn rotate(
     new_prefix: &str,
     overlap_until: NaiveDateTime,
 ) -> QueryResult<()> {
+    super::raise_credentials_revision(conn)?;
     diesel::update(keys::table.filter(keys::id.eq(&row.id)))
         .set((
             keys::secret_digest.eq(new_digest),

@@ -8,7 +8,8 @@ use diesel::prelude::*;
 
 use crate::platform::db::DbConn;
 use schema::{
-    identity_login_throttle as throttle, identity_sessions as sessions, identity_users as users,
+    identity_credentials_revision as revision, identity_login_throttle as throttle,
+    identity_sessions as sessions, identity_users as users,
 };
 
 use super::domain::throttle::Record;
@@ -61,6 +62,7 @@ pub fn user_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<UserR
 }
 
 pub fn update_user(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
+    raise_credentials_revision(conn)?;
     diesel::update(users::table.find(&row.id))
         .set((
             users::name.eq(&row.name),
@@ -97,21 +99,20 @@ pub fn session_by_previous_refresh(
         .optional()
 }
 
-/// Roles of the session's user, if the session is live at `now`.
-/// The roles and plan of a live session's user.
+/// The roles and plan of a live session's user, and when the session expires.
 pub fn live_session_user(
     conn: &mut DbConn,
     session_id: &str,
     user_id: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<(String, Option<String>)>> {
+) -> QueryResult<Option<(String, Option<String>, NaiveDateTime)>> {
     sessions::table
         .inner_join(users::table)
         .filter(sessions::id.eq(session_id))
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now))
-        .select((users::roles, users::plan))
+        .select((users::roles, users::plan, sessions::expires_at))
         .first(conn)
         .optional()
 }
@@ -136,6 +137,7 @@ pub fn rotate_refresh(
 }
 
 pub fn revoke_session(conn: &mut DbConn, session_id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    raise_credentials_revision(conn)?;
     diesel::update(
         sessions::table
             .filter(sessions::id.eq(session_id))
@@ -152,6 +154,7 @@ pub fn revoke_other_sessions(
     keep: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
+    raise_credentials_revision(conn)?;
     diesel::update(
         sessions::table
             .filter(sessions::user_id.eq(user_id))
@@ -199,6 +202,23 @@ pub fn save_throttle_record(conn: &mut DbConn, email: &str, record: &Record) -> 
 
 pub fn clear_throttle(conn: &mut DbConn, email: &str) -> QueryResult<()> {
     diesel::delete(throttle::table.find(email))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The credentials revision: raised by every change that makes a session or key mean less.
+pub fn credentials_revision(conn: &mut DbConn) -> QueryResult<i64> {
+    revision::table
+        .select(revision::revision)
+        .filter(revision::id.eq(1))
+        .first(conn)
+}
+
+/// Raises the credentials revision, in the caller's transaction: replicas drop what they
+/// cached before it (see `service::credentials`).
+pub(super) fn raise_credentials_revision(conn: &mut DbConn) -> QueryResult<()> {
+    diesel::update(revision::table.filter(revision::id.eq(1)))
+        .set(revision::revision.eq(revision::revision + 1))
         .execute(conn)
         .map(|_| ())
 }

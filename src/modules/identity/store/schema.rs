@@ -51,3 +51,10 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    identity_credentials_revision (id) {
+        id -> Integer,
+        revision -> BigInt,
+    }
+}

@@ -76,10 +76,19 @@ pub fn of_orders(
     conn: &mut DbConn,
     order_ids: &[&String],
 ) -> QueryResult<HashMap<String, Vec<OrderPayment>>> {
-    let rows: Vec<PaymentRow> = payments::table
-        .filter(payments::order_id.eq_any(order_ids))
-        .order((payments::order_id.asc(), payments::payment_id.asc()))
-        .load(conn)?;
+    let ordered = (payments::order_id.asc(), payments::payment_id.asc());
+    // One order's query has a fixed text, so its prepared statement is reused; a list's
+    // `IN (…)` changes with its length and is prepared each time.
+    let rows: Vec<PaymentRow> = match order_ids {
+        [one] => payments::table
+            .filter(payments::order_id.eq(*one))
+            .order(ordered)
+            .load(conn)?,
+        many => payments::table
+            .filter(payments::order_id.eq_any(many))
+            .order(ordered)
+            .load(conn)?,
+    };
     let mut by_order: HashMap<String, Vec<OrderPayment>> = HashMap::new();
     for row in rows {
         let status = stored::name("ordering_payments.status", &row.status)?;

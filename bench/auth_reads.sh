@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Authenticated reads against the public menu, in one run on one server (demo menu, rate
+# limits on with a plan high enough that nothing is refused, access log on): GET /v1/me and
+# GET /v1/orders/{id} with a bearer token, GET /v1/orders with an API key. Prints requests/s,
+# p50/p99, each read's ratio to the menu (target >= 0.5x), wrk's and Brigade's CPU share.
+#
+#   bench/auth_reads.sh                          # SQLite, 10 s per endpoint, 64 connections
+#   DATABASE=postgres bench/auth_reads.sh        # PostgreSQL (BENCH_DATABASE_URL)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION="${DURATION:-10s}"
+CONNECTIONS="${CONNECTIONS:-64}"
+THREADS="${THREADS:-2}"
+PORT="${PORT:-18730}"
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+cargo build --release --locked --bin brigade
+WORK="$(mktemp -d)"
+PG="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+if [ "${DATABASE:-sqlite}" = postgres ]; then
+  psql -q "$PG" -c "SET client_min_messages = warning" -c "DROP SCHEMA IF EXISTS bench_auth CASCADE" -c "CREATE SCHEMA bench_auth"
+  export DATABASE_URL="$PG?options=-csearch_path%3Dbench_auth"
+else
+  export DATABASE_URL="sqlite://$WORK/brigade.db"
+fi
+export BRIGADE_AUTH__JWT_SECRET="bench-auth-reads-secret-bench-auth-reads"
+export BRIGADE_RATE_LIMIT__PLANS__BENCH__PER_SECOND=1000000 BRIGADE_RATE_LIMIT__PLANS__BENCH__PER_MINUTE=60000000
+export BRIGADE_RATE_LIMIT__ANONYMOUS_PLAN=bench BRIGADE_RATE_LIMIT__USER_PLAN=bench
+RUST_LOG=warn ./target/release/brigade serve --demo --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
+SERVER=$!
+cleanup() {
+  kill "$SERVER" 2>/dev/null || true
+  wait "$SERVER" 2>/dev/null || true
+  [ "${DATABASE:-sqlite}" = postgres ] && psql -q "$PG" -c "SET client_min_messages = warning" -c "DROP SCHEMA IF EXISTS bench_auth CASCADE"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+
+B="http://127.0.0.1:$PORT"
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+curl -fsS -X POST "$B/v1/auth/register" -H 'Content-Type: application/json' \
+  -d '{"email":"bench@example.com","password":"bench-auth-passphrase","name":"Bench"}' >/dev/null
+TOKEN=$(curl -fsS -X POST "$B/v1/auth/login" -H 'Content-Type: application/json' \
+  -d '{"email":"bench@example.com","password":"bench-auth-passphrase"}' | json '["access_token"]')
+KEY=$(curl -fsS -X POST "$B/v1/api-keys" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+  -d '{"name":"bench","scopes":["orders:read"]}' | json '["secret"]')
+ITEM=$(curl -fsS "$B/v1/menu" | json '["categories"][0]["items"][0]["id"]')
+for _ in 1 2 3; do
+  ORDER=$(curl -fsS -X POST "$B/v1/orders" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"lines\":[{\"item_id\":\"$ITEM\",\"quantity\":1}],\"fulfillment\":{\"type\":\"pickup\"}}" | json '["id"]')
+done
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+TICKS=$(getconf CLK_TCK)
+CORES=$(nproc)
+
+# run LABEL PATH [HEADER]: a warm-up, then the measured run; prints one row and keeps req/s.
+run() {
+  local label=$1 path=$2 header=${3:-X-Bench: none}
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -H "$header" "$B$path" >/dev/null
+  local server_before wall_before
+  server_before=$(cpu_ticks "$SERVER")
+  wall_before=$(date +%s.%N)
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$header" "$B$path" >"$WORK/wrk.txt" &
+  local wrk_pid=$! wrk_ticks=0
+  while kill -0 "$wrk_pid" 2>/dev/null; do
+    wrk_ticks=$(cpu_ticks "$wrk_pid" 2>/dev/null || echo "$wrk_ticks")
+    sleep 0.5
+  done
+  wait "$wrk_pid"
+  local elapsed server_ticks
+  elapsed=$(python3 -c "import time; print(time.time() - $wall_before)")
+  server_ticks=$(( $(cpu_ticks "$SERVER") - server_before ))
+  awk -v label="$label" -v elapsed="$elapsed" -v st="$server_ticks" -v wt="$wrk_ticks" -v hz="$TICKS" -v cores="$CORES" '
+    /^Requests\/sec/ {rps=$2} $1 == "50%" {p50=$2} $1 == "99%" {p99=$2} /Non-2xx/ {bad=$NF}
+    END {
+      printf "%-38s %10.0f %9s %9s %8s %9.0f%% %6.0f%%\n", label, rps, p50, p99, (bad==""?0:bad),
+        100*st/hz/elapsed/cores, 100*wt/hz/elapsed/cores
+    }' "$WORK/wrk.txt"
+  printf '%s\t%s\n' "$label" "$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.txt")" >>"$WORK/rps.tsv"
+}
+
+echo "brigade $(./target/release/brigade --version | awk '{print $2}') on ${DATABASE:-sqlite}, $CORES cores shared by wrk and the server"
+echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION per endpoint"
+printf '%-38s %10s %9s %9s %8s %10s %7s\n' endpoint "requests/s" p50 p99 non-2xx "brigade" "wrk"
+run "GET /v1/menu (anonymous)" /v1/menu
+run "GET /v1/me (bearer)" /v1/me "Authorization: Bearer $TOKEN"
+run "GET /v1/orders/{id} (bearer)" "/v1/orders/$ORDER" "Authorization: Bearer $TOKEN"
+run "GET /v1/orders (API key)" /v1/orders "X-API-Key: $KEY"
+python3 - "$WORK/rps.tsv" <<'PY'
+import sys
+rps = dict(line.rstrip("\n").split("\t") for line in open(sys.argv[1]))
+rps = {label: float(value) for label, value in rps.items()}
+menu = rps.pop("GET /v1/menu (anonymous)")
+for label, value in rps.items():
+    ratio = value / menu
+    print(f"{label:38} {ratio:5.2f}x the menu (target >= 0.50x) {'OK' if ratio >= 0.5 else 'BELOW TARGET'}")
+PY
+echo "peak RSS: $(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status") KiB"

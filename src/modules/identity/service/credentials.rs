@@ -1,0 +1,320 @@
+//! Who a session or an API key stands for, remembered so that authenticating is not a
+//! database read per request — without ever trusting a credential a change has made mean less.
+//!
+//! Every such change (logout, password change, roles, plan, key revocation or rotation)
+//! raises the credentials revision in its own transaction. A request reads the revision
+//! fresh — a read that began after the request arrived, shared by every request waiting for
+//! one (see [`FreshRevision`]) — and trusts only entries read at that revision or later. So a
+//! change committed on any replica is seen by the next request on every replica, at the cost
+//! of one small read per round of concurrent requests instead of a join per request.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDateTime;
+use quick_cache::sync::Cache;
+use tokio::sync::watch;
+
+use crate::modules::identity::api::{IdentityError, Principal};
+use crate::modules::identity::store;
+use crate::platform::db::Db;
+
+/// A credential's principal as read at `revision`, usable until `valid_until`.
+#[derive(Debug, Clone)]
+pub struct Known {
+    pub principal: Principal,
+    pub valid_until: Option<NaiveDateTime>,
+    pub revision: i64,
+    /// For API keys: when the key's use was last recorded.
+    pub last_used_at: Option<NaiveDateTime>,
+}
+
+impl Known {
+    fn usable(&self, revision: i64, now: NaiveDateTime) -> bool {
+        self.revision >= revision && self.valid_until.is_none_or(|t| t > now)
+    }
+}
+
+/// Sessions (by session id) and API keys (by secret digest) as last read, at most `capacity`
+/// of each; a capacity of 0 remembers nothing.
+pub struct CredentialCache {
+    sessions: Option<Cache<String, Known>>,
+    keys: Option<Cache<String, Known>>,
+    /// The newest revision seen: entries from before it are dropped wholesale.
+    seen: AtomicI64,
+}
+
+impl CredentialCache {
+    pub fn new(capacity: usize) -> Self {
+        let cache = || (capacity > 0).then(|| Cache::new(capacity));
+        Self {
+            sessions: cache(),
+            keys: cache(),
+            seen: AtomicI64::new(i64::MIN),
+        }
+    }
+
+    /// The session's principal, if it was read at `revision` or later, still belongs to
+    /// `user_id` and has not expired at `now`.
+    pub fn session(
+        &self,
+        session_id: &str,
+        user_id: &str,
+        revision: i64,
+        now: NaiveDateTime,
+    ) -> Option<Principal> {
+        self.observe(revision);
+        let known = self.sessions.as_ref()?.get(session_id)?;
+        (known.usable(revision, now) && known.principal.user_id == user_id)
+            .then_some(known.principal)
+    }
+
+    pub fn remember_session(&self, known: Known) {
+        self.observe(known.revision);
+        if let Some(sessions) = &self.sessions {
+            sessions.insert(known.principal.session_id.clone(), known);
+        }
+    }
+
+    /// The key's principal, if read at `revision` or later and not expired at `now`.
+    pub fn key(&self, digest: &str, revision: i64, now: NaiveDateTime) -> Option<Known> {
+        self.observe(revision);
+        let known = self.keys.as_ref()?.get(digest)?;
+        known.usable(revision, now).then_some(known)
+    }
+
+    pub fn remember_key(&self, digest: String, known: Known) {
+        self.observe(known.revision);
+        if let Some(keys) = &self.keys {
+            keys.insert(digest, known);
+        }
+    }
+
+    /// A newer revision makes every older entry useless: free their memory now.
+    fn observe(&self, revision: i64) {
+        if self.seen.fetch_max(revision, Ordering::AcqRel) < revision {
+            for cache in [&self.sessions, &self.keys].into_iter().flatten() {
+                cache.clear();
+            }
+        }
+    }
+}
+
+/// The credentials revision, read fresh for each caller: every caller gets the result of a
+/// read that began after it asked, and callers asking while a read is running share the next
+/// one. Under load that is one read per round trip, whatever the number of requests.
+pub struct FreshRevision {
+    db: Db,
+    rounds: Mutex<Rounds>,
+    /// The last finished round and what it read.
+    finished: watch::Sender<(u64, Round)>,
+}
+
+#[derive(Default)]
+struct Rounds {
+    /// The number of the newest round started.
+    started: u64,
+    running: bool,
+    /// Someone asked while a round was running: run another when it ends.
+    another: bool,
+}
+
+/// What a round read.
+#[derive(Debug, Clone)]
+enum Round {
+    Read(i64),
+    Failed(String),
+    /// The task running it was dropped (its runtime stopped): ask again.
+    Abandoned,
+}
+
+impl FreshRevision {
+    pub fn new(db: Db) -> Arc<Self> {
+        Arc::new(Self {
+            db,
+            rounds: Mutex::new(Rounds::default()),
+            finished: watch::Sender::new((0, Round::Abandoned)),
+        })
+    }
+
+    pub async fn read(self: &Arc<Self>) -> Result<i64, IdentityError> {
+        loop {
+            let mut finished = self.finished.subscribe();
+            let (wanted, lead) = {
+                let mut rounds = self.rounds.lock().expect("rounds lock");
+                if rounds.running {
+                    rounds.another = true;
+                    (rounds.started + 1, false)
+                } else {
+                    rounds.running = true;
+                    rounds.started += 1;
+                    (rounds.started, true)
+                }
+            };
+            if lead {
+                let runner = Runner(self.clone());
+                tokio::spawn(async move { runner.run().await });
+            }
+            let outcome = finished
+                .wait_for(|(round, _)| *round >= wanted)
+                .await
+                .map_err(|e| IdentityError::Internal(e.to_string()))?
+                .1
+                .clone();
+            match outcome {
+                Round::Read(revision) => return Ok(revision),
+                Round::Failed(error) => return Err(IdentityError::Internal(error)),
+                Round::Abandoned => continue,
+            }
+        }
+    }
+}
+
+/// Runs rounds while someone waits for one; if dropped midway, it says so, so that nobody
+/// waits for a round that will never finish.
+struct Runner(Arc<FreshRevision>);
+
+impl Runner {
+    async fn run(self) {
+        let revision = &self.0;
+        loop {
+            let round = revision.rounds.lock().expect("rounds lock").started;
+            let read = revision
+                .db
+                .read(|conn| store::credentials_revision(conn).map_err(IdentityError::from))
+                .await
+                .map_or_else(|e| Round::Failed(e.to_string()), Round::Read);
+            let _previous = revision.finished.send_replace((round, read));
+            let mut rounds = revision.rounds.lock().expect("rounds lock");
+            if !rounds.another {
+                rounds.running = false;
+                return;
+            }
+            rounds.another = false;
+            rounds.started += 1;
+        }
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        let mut rounds = self.0.rounds.lock().unwrap_or_else(|e| e.into_inner());
+        if rounds.running {
+            // Neither this round nor the next one that callers are waiting for will run.
+            rounds.running = false;
+            rounds.another = false;
+            rounds.started += 1;
+            let _previous = self
+                .0
+                .finished
+                .send_replace((rounds.started, Round::Abandoned));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::identity::api::Role;
+
+    fn at(secs: i64) -> NaiveDateTime {
+        chrono::DateTime::from_timestamp(1_800_000_000 + secs, 0)
+            .unwrap()
+            .naive_utc()
+    }
+
+    fn known(session: &str, revision: i64, valid_until: Option<NaiveDateTime>) -> Known {
+        Known {
+            principal: Principal {
+                user_id: "usr_1".into(),
+                session_id: session.into(),
+                roles: vec![Role::Customer],
+                scopes: None,
+                plan: None,
+            },
+            valid_until,
+            revision,
+            last_used_at: None,
+        }
+    }
+
+    #[test]
+    fn a_session_read_at_the_current_revision_is_trusted_until_it_expires() {
+        let cache = CredentialCache::new(10);
+        cache.remember_session(known("ses_1", 3, Some(at(60))));
+        assert!(cache.session("ses_1", "usr_1", 3, at(0)).is_some());
+        assert!(cache.session("ses_1", "usr_1", 3, at(60)).is_none());
+    }
+
+    #[test]
+    fn a_newer_revision_makes_every_older_entry_a_miss() {
+        let cache = CredentialCache::new(10);
+        cache.remember_session(known("ses_1", 3, None));
+        cache.remember_key("digest".into(), known("key_1", 3, None));
+        assert!(cache.session("ses_1", "usr_1", 4, at(0)).is_none());
+        assert!(cache.key("digest", 4, at(0)).is_none());
+        // ...and they are gone, not merely skipped, once the newer revision was seen.
+        assert!(cache.session("ses_1", "usr_1", 3, at(0)).is_none());
+    }
+
+    #[test]
+    fn an_entry_read_after_the_caller_s_revision_is_still_good() {
+        let cache = CredentialCache::new(10);
+        cache.remember_key("digest".into(), known("key_1", 5, None));
+        assert!(cache.key("digest", 4, at(0)).is_some());
+    }
+
+    #[test]
+    fn a_session_is_only_its_own_user_s() {
+        let cache = CredentialCache::new(10);
+        cache.remember_session(known("ses_1", 1, None));
+        assert!(cache.session("ses_1", "usr_2", 1, at(0)).is_none());
+    }
+
+    #[test]
+    fn a_cache_of_size_zero_remembers_nothing() {
+        let cache = CredentialCache::new(0);
+        cache.remember_session(known("ses_1", 1, None));
+        assert!(cache.session("ses_1", "usr_1", 1, at(0)).is_none());
+    }
+
+    fn database(dir: &tempfile::TempDir) -> Db {
+        Db::connect(&crate::platform::config::DatabaseSettings {
+            url: format!("sqlite://{}", dir.path().join("identity.db").display()),
+            pool_size: 2,
+            sqlite_synchronous: crate::platform::config::SqliteSynchronous::Full,
+            busy_timeout_ms: 1000,
+        })
+        .unwrap()
+    }
+
+    #[actix_web::test]
+    async fn callers_asking_together_share_a_read_and_a_raise_is_seen_by_the_next_caller() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = database(&dir);
+        let revision = FreshRevision::new(db.clone());
+        let together = futures_util::future::join_all((0..50).map(|_| revision.read())).await;
+        assert!(together.iter().all(|r| matches!(r, Ok(0))), "{together:?}");
+        // The first caller's read, then one more for everyone who asked while it ran.
+        assert!(revision.rounds.lock().unwrap().started <= 2);
+
+        db.write(|c| store::raise_credentials_revision(c).map_err(IdentityError::from))
+            .await
+            .unwrap();
+        assert_eq!(revision.read().await.unwrap(), 1);
+    }
+
+    #[actix_web::test]
+    async fn callers_waiting_on_a_round_whose_task_was_dropped_ask_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let revision = FreshRevision::new(database(&dir));
+        {
+            let mut rounds = revision.rounds.lock().unwrap();
+            rounds.running = true;
+            rounds.started = 1;
+        }
+        let runner = Runner(revision.clone());
+        let (read, ()) = futures_util::join!(revision.read(), async move { drop(runner) });
+        assert_eq!(read.unwrap(), 0);
+    }
+}
