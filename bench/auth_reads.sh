@@ -6,6 +6,7 @@
 #
 #   bench/auth_reads.sh                          # SQLite, 10 s per endpoint, 64 connections
 #   DATABASE=postgres bench/auth_reads.sh        # PostgreSQL (BENCH_DATABASE_URL)
+#   BIN=/tmp/old/brigade bench/auth_reads.sh      # another build, e.g. before a change
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,10 @@ THREADS="${THREADS:-2}"
 PORT="${PORT:-18730}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
-cargo build --release --locked --bin brigade
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --locked --bin brigade
+  BIN=target/release/brigade
+fi
 WORK="$(mktemp -d)"
 PG="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if [ "${DATABASE:-sqlite}" = postgres ]; then
@@ -27,7 +31,7 @@ fi
 export BRIGADE_AUTH__JWT_SECRET="bench-auth-reads-secret-bench-auth-reads"
 export BRIGADE_RATE_LIMIT__PLANS__BENCH__PER_SECOND=1000000 BRIGADE_RATE_LIMIT__PLANS__BENCH__PER_MINUTE=60000000
 export BRIGADE_RATE_LIMIT__ANONYMOUS_PLAN=bench BRIGADE_RATE_LIMIT__USER_PLAN=bench
-RUST_LOG=warn ./target/release/brigade serve --demo --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
+RUST_LOG=warn "$BIN" serve --demo --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
 SERVER=$!
 cleanup() {
   kill "$SERVER" 2>/dev/null || true
@@ -82,7 +86,7 @@ run() {
   printf '%s\t%s\n' "$label" "$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.txt")" >>"$WORK/rps.tsv"
 }
 
-echo "brigade $(./target/release/brigade --version | awk '{print $2}') on ${DATABASE:-sqlite}, $CORES cores shared by wrk and the server"
+echo "brigade $("$BIN" --version | awk '{print $2}') on ${DATABASE:-sqlite}, $CORES cores shared by wrk and the server"
 echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION per endpoint"
 printf '%-38s %10s %9s %9s %8s %10s %7s\n' endpoint "requests/s" p50 p99 non-2xx "brigade" "wrk"
 run "GET /v1/menu (anonymous)" /v1/menu
