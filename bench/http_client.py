@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import os
 
 
 class Client:
@@ -15,6 +16,33 @@ class Client:
         self.conn.request(method, path, json.dumps(body) if body is not None else None, h)
         res = self.conn.getresponse()
         return res.status, json.loads(res.read() or b"null")
+
+
+def server_env(database_url, **extra):
+    """The environment the benchmarks start Brigade with: quiet, no rate limits (we measure
+    the work, not refusals), a fixed token secret, no cap on a customer's unpaid orders."""
+    return dict(os.environ, DATABASE_URL=database_url, RUST_LOG="warn",
+                BRIGADE_RATE_LIMIT__ENABLED="false",
+                BRIGADE_AUTH__JWT_SECRET="bench-secret-bench-secret-bench-secret",
+                BRIGADE_ORDERING__MAX_OPEN_UNPAID="1000000", **extra)
+
+
+def start_demo(binary, port, env):
+    """Brigade serving the demo menu on `port`, once ready; its log goes to a temporary file."""
+    import subprocess
+    import tempfile
+    import time
+
+    log = open(os.path.join(tempfile.mkdtemp(), "server.log"), "w")
+    server = subprocess.Popen([binary, "serve", "--demo", "--bind", f"127.0.0.1:{port}"],
+                              env=env, stdout=log, stderr=log)
+    for _ in range(100):
+        try:
+            if Client(port).call("GET", "/readyz")[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.1)
+    return server
 
 
 def percentile(values, p):

@@ -15,16 +15,14 @@ import tempfile
 import threading
 import time
 
-from http_client import Client as HttpClient, percentile, place_and_pay
+from http_client import Client as HttpClient, percentile, place_and_pay, server_env, start_demo
 
 BIN, URL = sys.argv[1], sys.argv[2]
 PORT = int(os.environ.get("PORT", "18710"))
 WORKERS = int(os.environ.get("WORKERS", "16"))
 DURATION = float(os.environ.get("DURATION", "10"))
 PASSWORD = "bench-journey-passphrase"
-ENV = dict(os.environ, DATABASE_URL=URL, RUST_LOG="warn", BRIGADE_RATE_LIMIT__ENABLED="false",
-           BRIGADE_AUTH__JWT_SECRET="bench-secret-bench-secret-bench-secret",
-           BRIGADE_ORDERING__MAX_OPEN_UNPAID="1000000")
+ENV = server_env(URL)
 
 
 def Client():
@@ -32,16 +30,8 @@ def Client():
 
 
 def journeys():
-    log = open(os.path.join(tempfile.mkdtemp(), "server.log"), "w")
-    server = subprocess.Popen([BIN, "serve", "--demo", "--bind", f"127.0.0.1:{PORT}"],
-                              env=ENV, stdout=log, stderr=log)
+    server = start_demo(BIN, PORT, ENV)
     try:
-        for _ in range(100):
-            try:
-                if Client().call("GET", "/readyz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
         c = Client()
         rate, latencies, errors, elapsed, cpu = place_and_pay(PORT, WORKERS, DURATION, PASSWORD,
                                                               [server.pid])

@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use actix_web::{App, HttpResponse, HttpServer, web};
 use serde_json::{Value, json};
 
 use crate::support::Cafe;
@@ -468,4 +472,87 @@ async fn integrators_read_the_event_catalogue_and_the_document_describes_each_we
         body["properties"]["type"]["enum"],
         serde_json::json!(["order.paid"])
     );
+}
+
+/// A receiver that answers 204 after `delay`, counting what it received and the most
+/// requests it held at once.
+struct SlowReceiver {
+    port: u16,
+    holding: Arc<AtomicUsize>,
+    peak: Arc<AtomicUsize>,
+    received: Arc<AtomicUsize>,
+    server: actix_web::dev::ServerHandle,
+}
+
+impl SlowReceiver {
+    fn start(delay: Duration) -> SlowReceiver {
+        let counters = (
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(AtomicUsize::new(0)),
+        );
+        let (holding, peak, received) = counters.clone();
+        let server = HttpServer::new(move || {
+            let (holding, peak, received) = counters.clone();
+            App::new().default_service(web::to(move || {
+                let (holding, peak, received) = (holding.clone(), peak.clone(), received.clone());
+                async move {
+                    let now = holding.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(now, Ordering::SeqCst);
+                    actix_web::rt::time::sleep(delay).await;
+                    holding.fetch_sub(1, Ordering::SeqCst);
+                    received.fetch_add(1, Ordering::SeqCst);
+                    HttpResponse::NoContent().finish()
+                }
+            }))
+        })
+        .workers(1)
+        .bind(("127.0.0.1", 0))
+        .unwrap();
+        let port = server.addrs()[0].port();
+        let server = server.run();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        SlowReceiver {
+            port,
+            holding,
+            peak,
+            received,
+            server: handle,
+        }
+    }
+}
+
+#[actix_web::test]
+async fn a_slow_receiver_gets_deliveries_in_parallel_up_to_its_endpoint_s_limit() {
+    let cafe = Cafe::open_with(
+        &[
+            DEVELOPMENT,
+            &[("BRIGADE_WEBHOOKS__MAX_IN_FLIGHT_PER_ENDPOINT", "4")],
+        ]
+        .concat(),
+    )
+    .await;
+    let receiver = SlowReceiver::start(Duration::from_secs(1));
+    let url = format!("http://127.0.0.1:{}/hooks", receiver.port);
+    register(&cafe, &url, &["order.placed"]).await;
+    // Four customers (one may hold five unpaid orders), three orders each.
+    for n in 0..4 {
+        let customer = cafe.app.customer_token(&format!("c{n}@example.com")).await;
+        for _ in 0..3 {
+            cafe.order(&customer, json!({"type": "pickup"})).await;
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while receiver.received.load(Ordering::SeqCst) < 12 {
+        assert!(Instant::now() < deadline, "not every delivery arrived");
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    let peak = receiver.peak.load(Ordering::SeqCst);
+    assert!(
+        (2..=4).contains(&peak),
+        "at most 4 at once to one endpoint, and more than one: {peak}"
+    );
+    assert_eq!(receiver.holding.load(Ordering::SeqCst), 0);
+    receiver.server.stop(false).await;
 }

@@ -16,8 +16,7 @@ use crate::platform::wiring::{Wiring, WiringError};
 
 /// Builds the module's implementation of [`api::WebhooksApi`] for the partner event types
 /// the composition root provides, serves it, handles its subscriptions, and runs its
-/// delivery worker beside the server (sending due deliveries, waiting for new work or the
-/// poll interval between empty rounds).
+/// delivery worker beside the server (`service::dispatch`).
 pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
     let settings: WebhookSettings = w.settings(&api::MODULE)?;
     let catalog = w.get::<Vec<api::EventType>>()?;
@@ -31,9 +30,7 @@ pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
     w.run_beside(Background::new(move || {
         let service = sender.clone();
         async move {
-            loop {
-                service.deliver_due().await;
-            }
+            service.dispatch().await;
         }
     }));
     w.serve::<dyn api::WebhooksApi>(service.clone());

@@ -1,10 +1,10 @@
-//! The webhooks module's implementation of its contract, its event consumer and the
-//! delivery worker's one step.
+//! The webhooks module's implementation of its contract, its event consumer and one
+//! delivery attempt (the worker that runs them is `dispatch`).
 
+mod dispatch;
 mod sender;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{NaiveDateTime, TimeDelta, Utc};
@@ -25,9 +25,6 @@ use crate::platform::ids::new_id;
 use crate::platform::pagination;
 use crate::platform::validation::FieldError;
 use sender::Sender;
-
-/// Deliveries sent concurrently per step.
-const BATCH: i64 = 20;
 
 pub struct WebhooksService {
     db: Db,
@@ -93,57 +90,6 @@ fn delivery_view(
 }
 
 impl WebhooksService {
-    /// Sends what is due; returns how many deliveries were attempted. Not `Send`: actix's
-    /// HTTP client lives on the thread that runs it.
-    pub async fn deliver_due(&self) -> usize {
-        let due = match self
-            .db
-            .read(|c| store::due(c, now(), BATCH).map_err(WebhooksError::from))
-            .await
-        {
-            Ok(due) => due,
-            Err(e) => {
-                tracing::warn!(error = %e, "webhook deliveries could not be read");
-                return 0;
-            }
-        };
-        if due.is_empty() {
-            // Sleep until new work or the next poll (other replicas' work, retries).
-            let poll = Duration::from_millis(self.settings.poll_interval_ms);
-            let _ = tokio::time::timeout(poll, self.work.notified()).await;
-            return 0;
-        }
-        // Held past the receiver's timeout, so no other worker takes it meanwhile.
-        let hold = TimeDelta::milliseconds(
-            i64::try_from(self.settings.timeout_ms).unwrap_or(i64::MAX) + 30_000,
-        );
-        let sender = Sender::new(
-            Duration::from_millis(self.settings.timeout_ms),
-            self.settings.allow_insecure_loopback,
-        );
-        let mut claimed = Vec::new();
-        for row in due {
-            let (id, seen) = (row.id.clone(), row.next_attempt_at);
-            let until = now() + hold;
-            let took = self
-                .db
-                .write(move |c| store::claim(c, &id, seen, until).map_err(WebhooksError::from))
-                .await
-                .unwrap_or(false);
-            if took {
-                claimed.push(row);
-            }
-        }
-        let count = claimed.len();
-        let sends = claimed.into_iter().map(|row| self.attempt(&sender, row));
-        for outcome in futures_util::future::join_all(sends).await {
-            if let Err(e) = outcome {
-                tracing::warn!(error = %e, "a webhook attempt could not be recorded");
-            }
-        }
-        count
-    }
-
     pub fn new(db: Db, settings: WebhookSettings, catalog: Vec<EventType>, wake: Wake) -> Self {
         Self {
             db,
@@ -224,8 +170,9 @@ impl WebhooksService {
         secrets
     }
 
-    /// One attempt of one claimed delivery, and what follows from its outcome.
-    async fn attempt(&self, sender: &Sender, row: DeliveryRow) -> Result<(), WebhooksError> {
+    /// One attempt of one claimed delivery: what to record of it comes back, so that the
+    /// endpoint's slot is free before the database has written it.
+    async fn attempt(&self, sender: &Sender, row: DeliveryRow) -> Result<Attempted, WebhooksError> {
         let endpoint_id = row.endpoint_id.clone();
         let endpoint = self
             .db
@@ -235,14 +182,14 @@ impl WebhooksService {
         let Some(endpoint) =
             endpoint.filter(|e| e.status == store::name(WebhookEndpointStatus::Active))
         else {
-            let id = row.id.clone();
-            return self
-                .db
-                .write(move |c| {
-                    store::settle(c, &id, WebhookDeliveryStatus::Failed, row.attempts, None)
-                        .map_err(WebhooksError::from)
-                })
-                .await;
+            return Ok(Attempted {
+                id: row.id,
+                attempt: None,
+                status: WebhookDeliveryStatus::Failed,
+                attempts_made: row.attempts,
+                next: None,
+                disable: None,
+            });
         };
         let timestamp = Utc::now().timestamp();
         let secrets = Self::secrets(&endpoint);
@@ -278,31 +225,63 @@ impl WebhooksService {
                 None => (WebhookDeliveryStatus::Failed, None),
             }
         };
-        let attempt = AttemptRow {
-            id: new_id("att"),
-            delivery_id: row.id.clone(),
-            at: started_at,
-            status_code: outcome.status.map(i32::from),
-            error: outcome.error,
-            duration_ms: i64::try_from(outcome.duration.as_millis()).unwrap_or(i64::MAX),
-        };
-        let id = row.id.clone();
+        let disable = gone.then(|| {
+            let mut disabled = endpoint;
+            disabled.status = store::name(WebhookEndpointStatus::Disabled).to_owned();
+            disabled.disabled_reason =
+                Some("the receiver answered 410 Gone; register it again to resume".into());
+            disabled.updated_at = now();
+            disabled
+        });
+        Ok(Attempted {
+            attempt: Some(AttemptRow {
+                id: new_id("att"),
+                delivery_id: row.id.clone(),
+                at: started_at,
+                status_code: outcome.status.map(i32::from),
+                error: outcome.error,
+                duration_ms: i64::try_from(outcome.duration.as_millis()).unwrap_or(i64::MAX),
+            }),
+            id: row.id,
+            status,
+            attempts_made,
+            next,
+            disable,
+        })
+    }
+
+    /// Writes an attempt and the delivery's next state (and a 410's disabled endpoint).
+    async fn record(&self, attempted: Attempted) -> Result<(), WebhooksError> {
         self.db
             .write(move |c| {
-                store::insert_attempt(c, &attempt)?;
-                store::settle(c, &id, status, attempts_made, next)?;
-                if gone {
-                    let mut disabled = endpoint;
-                    disabled.status = store::name(WebhookEndpointStatus::Disabled).to_owned();
-                    disabled.disabled_reason =
-                        Some("the receiver answered 410 Gone; register it again to resume".into());
-                    disabled.updated_at = now();
-                    store::update_endpoint(c, &disabled)?;
+                if let Some(attempt) = &attempted.attempt {
+                    store::insert_attempt(c, attempt)?;
+                }
+                store::settle(
+                    c,
+                    &attempted.id,
+                    attempted.status,
+                    attempted.attempts_made,
+                    attempted.next,
+                )?;
+                if let Some(endpoint) = &attempted.disable {
+                    store::update_endpoint(c, endpoint)?;
                 }
                 Ok::<_, WebhooksError>(())
             })
             .await
     }
+}
+
+/// One attempt's outcome, to be recorded.
+struct Attempted {
+    id: String,
+    /// `None` when nothing was sent (the endpoint is gone or disabled).
+    attempt: Option<AttemptRow>,
+    status: WebhookDeliveryStatus,
+    attempts_made: i32,
+    next: Option<NaiveDateTime>,
+    disable: Option<EndpointRow>,
 }
 
 #[async_trait]

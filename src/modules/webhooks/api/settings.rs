@@ -18,6 +18,8 @@ allow_insecure_loopback = false
 secret_rotation_overlap_secs = 86400
 poll_interval_ms = 1000
 max_endpoints_per_owner = 20
+max_in_flight = 256
+max_in_flight_per_endpoint = 50
 "#,
 };
 
@@ -38,6 +40,11 @@ pub struct WebhookSettings {
     /// How often due deliveries are looked for.
     pub poll_interval_ms: u64,
     pub max_endpoints_per_owner: i64,
+    /// Deliveries being sent at once by this process, all endpoints together.
+    pub max_in_flight: usize,
+    /// Deliveries being sent at once to one endpoint: a slow receiver still gets this many
+    /// requests in parallel, and never more.
+    pub max_in_flight_per_endpoint: usize,
 }
 
 impl WebhookSettings {
@@ -50,6 +57,12 @@ impl WebhookSettings {
             return Err(invalid(
                 "webhooks.timeout_ms",
                 "timeouts and intervals must be positive",
+            ));
+        }
+        if self.max_in_flight == 0 || self.max_in_flight_per_endpoint == 0 {
+            return Err(invalid(
+                "webhooks.max_in_flight_per_endpoint",
+                "in-flight limits must be at least 1",
             ));
         }
         Ok(())

@@ -139,32 +139,44 @@ pub fn delivery(conn: &mut DbConn, id: &str) -> QueryResult<Option<DeliveryRow>>
 }
 
 /// Pending deliveries due by `now`, oldest first.
-pub fn due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<DeliveryRow>> {
+/// Up to `limit` pending deliveries due at `now`, oldest first, leaving out `busy` endpoints'.
+pub fn due(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    limit: i64,
+    busy: &[&String],
+) -> QueryResult<Vec<DeliveryRow>> {
     deliveries::table
         .filter(deliveries::status.eq(name(WebhookDeliveryStatus::Pending)))
         .filter(deliveries::next_attempt_at.le(now))
+        .filter(deliveries::endpoint_id.ne_all(busy))
         .order(deliveries::next_attempt_at.asc())
         .limit(limit)
         .load(conn)
 }
 
-/// Takes a due delivery for one attempt by pushing its due time past the attempt; `false`
-/// when another worker (or replica) took it first.
+/// Takes due deliveries for one attempt each by pushing their due time past the attempt;
+/// returns those taken (another worker or replica may have taken some first).
 pub fn claim(
     conn: &mut DbConn,
-    id: &str,
-    seen_due: Option<NaiveDateTime>,
+    due: Vec<DeliveryRow>,
     until: NaiveDateTime,
-) -> QueryResult<bool> {
-    let n = diesel::update(
-        deliveries::table
-            .filter(deliveries::id.eq(id))
-            .filter(deliveries::status.eq(name(WebhookDeliveryStatus::Pending)))
-            .filter(deliveries::next_attempt_at.eq(seen_due)),
-    )
-    .set(deliveries::next_attempt_at.eq(Some(until)))
-    .execute(conn)?;
-    Ok(n == 1)
+) -> QueryResult<Vec<DeliveryRow>> {
+    let mut taken = Vec::with_capacity(due.len());
+    for row in due {
+        let n = diesel::update(
+            deliveries::table
+                .filter(deliveries::id.eq(&row.id))
+                .filter(deliveries::status.eq(name(WebhookDeliveryStatus::Pending)))
+                .filter(deliveries::next_attempt_at.eq(row.next_attempt_at)),
+        )
+        .set(deliveries::next_attempt_at.eq(Some(until)))
+        .execute(conn)?;
+        if n == 1 {
+            taken.push(row);
+        }
+    }
+    Ok(taken)
 }
 
 pub fn settle(

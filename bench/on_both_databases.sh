@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs a Python benchmark against the release binary on SQLite (a fresh file) and, when
+# PostgreSQL answers, on PostgreSQL (a fresh schema, dropped afterwards).
+#
+#   bench/on_both_databases.sh bench/journey.py
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCRIPT=$1
+SCHEMA="bench_$(basename "$SCRIPT" .py)"
+
+cargo build --release --locked --bin brigade
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+echo "== SQLite (synchronous=full)"
+python3 "$SCRIPT" target/release/brigade "sqlite://$WORK/brigade.db"
+
+PG="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+if pg_isready -q -h 127.0.0.1 -p 5432; then
+  echo "== PostgreSQL"
+  psql -q "$PG" -c "SET client_min_messages = warning" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" -c "CREATE SCHEMA $SCHEMA"
+  python3 "$SCRIPT" target/release/brigade "$PG?options=-csearch_path%3D$SCHEMA"
+  psql -q "$PG" -c "SET client_min_messages = warning" -c "DROP SCHEMA $SCHEMA CASCADE"
+fi
