@@ -1,22 +1,10 @@
 //! API keys: self-serve, scoped, revocable, rotatable, never in the query string.
 
 use brigade::modules::identity::api::Role;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::support::Cafe;
-use crate::support::TestApp;
-
-async fn new_key(app: &TestApp, token: &str, scopes: Value) -> Value {
-    let res = app
-        .post(
-            "/v1/api-keys",
-            Some(token),
-            json!({"name": "till", "scopes": scopes}),
-        )
-        .await;
-    assert_eq!(res.status, 201, "{}", res.body);
-    res.body
-}
+use crate::support::{TestApp, new_key};
 
 #[actix_web::test]
 async fn a_key_acts_for_its_owner_within_its_scopes() {

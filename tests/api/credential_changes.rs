@@ -5,7 +5,7 @@
 use brigade::modules::identity::api::Role;
 use serde_json::json;
 
-use crate::support::{PASSWORD, Response, TestApp};
+use crate::support::{PASSWORD, Response, TestApp, new_key};
 
 /// Two Brigades on one database, each with its own cache.
 async fn two_replicas() -> (TestApp, TestApp) {
@@ -94,33 +94,17 @@ async fn a_role_taken_away_on_one_replica_is_gone_on_the_other_at_once() {
 async fn a_key_revoked_on_one_replica_stops_working_on_the_other_at_once() {
     let (one, other) = two_replicas().await;
     let owner = one.customer_token("di@example.com").await;
-    let created = one
-        .post(
-            "/v1/api-keys",
-            Some(&owner),
-            json!({"name": "till", "scopes": ["orders:read"]}),
-        )
-        .await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    let (id, secret) = (
-        created.body["id"].as_str().unwrap().to_owned(),
-        created.body["secret"].as_str().unwrap().to_owned(),
-    );
-    assert_eq!(orders_with_key(&one, &secret).await.status, 200);
-    assert_eq!(orders_with_key(&other, &secret).await.status, 200);
+    let key = new_key(&one, &owner, json!(["orders:read"])).await;
+    let (id, secret) = (key["id"].as_str().unwrap(), key["secret"].as_str().unwrap());
+    assert_eq!(orders_with_key(&one, secret).await.status, 200);
+    assert_eq!(orders_with_key(&other, secret).await.status, 200);
 
     let res = one
-        .send(
-            "DELETE",
-            &format!("/v1/api-keys/{id}"),
-            Some(&owner),
-            &[],
-            None,
-        )
+        .delete(&format!("/v1/api-keys/{id}"), Some(&owner))
         .await;
     assert_eq!(res.status, 204, "{}", res.body);
-    orders_with_key(&other, &secret).await.problem(401);
-    orders_with_key(&one, &secret).await.problem(401);
+    orders_with_key(&other, secret).await.problem(401);
+    orders_with_key(&one, secret).await.problem(401);
 }
 
 #[actix_web::test]
@@ -130,18 +114,9 @@ async fn a_rotated_key_s_old_secret_works_everywhere_until_its_overlap_ends() {
         .spawn_beside(&[("BRIGADE_AUTH__API_KEY_ROTATION_OVERLAP_SECS", "1")])
         .await;
     let owner = one.customer_token("ed@example.com").await;
-    let created = one
-        .post(
-            "/v1/api-keys",
-            Some(&owner),
-            json!({"name": "kiosk", "scopes": ["orders:read"]}),
-        )
-        .await;
-    let (id, old) = (
-        created.body["id"].as_str().unwrap().to_owned(),
-        created.body["secret"].as_str().unwrap().to_owned(),
-    );
-    assert_eq!(orders_with_key(&other, &old).await.status, 200);
+    let key = new_key(&one, &owner, json!(["orders:read"])).await;
+    let (id, old) = (key["id"].as_str().unwrap(), key["secret"].as_str().unwrap());
+    assert_eq!(orders_with_key(&other, old).await.status, 200);
 
     let rotated = one
         .post(
@@ -154,13 +129,13 @@ async fn a_rotated_key_s_old_secret_works_everywhere_until_its_overlap_ends() {
     let new = rotated.body["secret"].as_str().unwrap().to_owned();
     assert_eq!(orders_with_key(&other, &new).await.status, 200);
     assert_eq!(
-        orders_with_key(&other, &old).await.status,
+        orders_with_key(&other, old).await.status,
         200,
         "the overlap has not ended"
     );
     actix_web::rt::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_eq!(
-        orders_with_key(&other, &old).await.status,
+        orders_with_key(&other, old).await.status,
         401,
         "the overlap has ended"
     );

@@ -445,3 +445,16 @@ impl TestApp {
         self
     }
 }
+
+/// A new API key of `token`'s account with `scopes`, as created (its `secret` shown once).
+pub async fn new_key(app: &TestApp, token: &str, scopes: Value) -> Value {
+    let res = app
+        .post(
+            "/v1/api-keys",
+            Some(token),
+            json!({"name": "till", "scopes": scopes}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    res.body
+}
