@@ -368,12 +368,18 @@ impl Application {
         let flusher = governance
             .clone()
             .map(|g| actix_web::rt::spawn(flush_usage_every(g, self.usage_flush)));
-        let beside: Vec<_> = self
+        let mut beside: Vec<_> = self
             .modules
             .background
             .iter()
             .map(|work| actix_web::rt::spawn(work.run()))
             .collect();
+        beside.push(actix_web::rt::spawn(
+            crate::platform::retention::sweep_every(
+                self.modules.sweeps.clone(),
+                self.modules.retention.clone(),
+            ),
+        ));
         let servers: Vec<Server> = [self.public, self.internal]
             .into_iter()
             .flatten()

@@ -14,6 +14,7 @@ use crate::platform::db::Db;
 use crate::platform::descriptor::GraphError;
 use crate::platform::events::{EventBus, Subscription, Wake};
 use crate::platform::remote::{InternalRoutes, RemoteModule};
+use crate::platform::retention::{RetentionSettings, Sweep, Swept};
 use crate::platform::wiring::Wiring;
 
 /// Every module this process hosts, wired to its database, and clients of those it reaches
@@ -26,6 +27,9 @@ pub struct Modules {
     pub(super) edge: Option<Edge>,
     /// Modules' work beside the server (webhook deliveries).
     pub background: Vec<crate::platform::background::Background>,
+    /// Retention of the tables this process owns that only grow.
+    pub sweeps: Vec<Sweep>,
+    pub(super) retention: RetentionSettings,
     pub events: EventBus,
     /// What this process serves to others on its internal listener.
     pub(super) internal: Option<Arc<InternalRoutes>>,
@@ -137,6 +141,27 @@ impl Modules {
         if !relayed_only || topology.edge {
             outboxes.push(crate::gateway::audit::outbox());
         }
+        // Each process sweeps the event tables of the modules it hosts, and the edge its own.
+        let mut owned: Vec<_> = crate::modules::all()
+            .iter()
+            .filter(|m| topology.hosts(m.descriptor.name))
+            .filter_map(|m| m.outbox.map(|outbox| outbox()))
+            .collect();
+        if topology.edge {
+            owned.push(crate::gateway::audit::outbox());
+        }
+        let mut sweeps = w.take_sweeps();
+        sweeps.extend(crate::platform::events::sweeps(
+            &db,
+            &settings.events,
+            &owned,
+        ));
+        if topology.edge {
+            sweeps.push(crate::gateway::idempotency::sweep(
+                db.clone(),
+                chrono::TimeDelta::hours(i64::from(settings.idempotency.retention_hours)),
+            ));
+        }
         let edge = if topology.edge {
             Some(Edge::wire(&w, &db, &wake)?)
         } else {
@@ -170,6 +195,8 @@ impl Modules {
             edge,
             scope,
             background: w.take_background(),
+            sweeps,
+            retention: settings.retention.clone(),
             wiring: Arc::new(w),
             events,
             internal,
@@ -177,6 +204,12 @@ impl Modules {
             operations,
             db,
         })
+    }
+
+    /// Runs every retention sweep of this process once, as of `now` (the server does it every
+    /// `retention.sweep_interval_secs`).
+    pub async fn sweep(&self, now: chrono::DateTime<chrono::Utc>) -> Vec<Swept> {
+        crate::platform::retention::sweep_all(&self.sweeps, now, self.retention.batch_rows).await
     }
 
     /// A module's `api` if this process wired it (hosted here or reached elsewhere).

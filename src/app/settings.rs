@@ -19,6 +19,7 @@ use crate::platform::config::{
     MetricsSettings, PLATFORM_DEFAULTS, RateLimitSettings, ServerSettings, is_origin,
 };
 use crate::platform::remote::{InternalSettings, TopologySettings};
+use crate::platform::retention::RetentionSettings;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,6 +34,7 @@ pub struct Settings {
     pub delivery: DeliverySettings,
     pub rate_limit: RateLimitSettings,
     pub idempotency: IdempotencySettings,
+    pub retention: RetentionSettings,
     pub governance: GovernanceSettings,
     pub webhooks: WebhookSettings,
     pub metrics: MetricsSettings,
@@ -158,6 +160,18 @@ impl Settings {
         if self.events.poll_interval_ms == 0 {
             return invalid("events.poll_interval_ms", "must be at least 1");
         }
+        if self.events.outbox_retention_hours == 0 {
+            return invalid("events.outbox_retention_hours", "must be at least 1");
+        }
+        // A redelivery of an event whose inbox record is gone would be handled twice.
+        let redelivered_for_hours = (self.events.stream_max_age_secs.div_ceil(3600))
+            .max(u64::from(self.events.outbox_retention_hours));
+        if u64::from(self.events.inbox_retention_hours) < redelivered_for_hours {
+            return invalid(
+                "events.inbox_retention_hours",
+                "must cover events.outbox_retention_hours and events.stream_max_age_secs (an event can be delivered again for that long)",
+            );
+        }
         if self.database.pool_size == 0 {
             return invalid("database.pool_size", "must be at least 1");
         }
@@ -187,6 +201,7 @@ impl Settings {
             self.ordering.check(),
             self.governance.check(),
             self.webhooks.check(),
+            self.retention.check(),
         ] {
             section?;
         }

@@ -125,6 +125,13 @@ pub struct EventSettings {
     pub stream_duplicate_window_secs: u64,
     /// `file` (survives a broker restart) or `memory`.
     pub stream_storage: StreamStorage,
+    /// How long events stay in their outbox once every subscriber (or, over the broker, the
+    /// relay) has taken them: the window in which a live feed can resume from an old
+    /// position. An event nobody has taken yet stays, however old.
+    pub outbox_retention_hours: u32,
+    /// How long a consumer remembers an event it handled, to ignore a redelivery. At least
+    /// the outbox's window and the stream's age.
+    pub inbox_retention_hours: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -266,6 +273,8 @@ stream_prefix = "brigade"
 stream_max_age_secs = 604800
 stream_duplicate_window_secs = 120
 stream_storage = "file"
+outbox_retention_hours = 168
+inbox_retention_hours = 168
 
 [rate_limit]
 enabled = true
@@ -300,6 +309,10 @@ per_minute = 0
 [idempotency]
 retention_hours = 24
 in_flight_lease_secs = 60
+
+[retention]
+sweep_interval_secs = 600
+batch_rows = 1000
 
 [metrics]
 enabled = true

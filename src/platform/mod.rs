@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod problem;
 pub mod remote;
+pub mod retention;
 pub mod telemetry;
 pub mod validation;
 pub mod wiring;

@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use crate::platform::background::Background;
 use crate::platform::db::Db;
 use crate::platform::events::{EventHandler, Wake};
+use crate::platform::retention::Sweep;
 
 /// What a module's `wire` could not find or read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -37,6 +38,7 @@ pub struct Wiring {
     handlers: HashMap<&'static str, Arc<dyn EventHandler>>,
     registrations: Vec<Registration>,
     background: Vec<Background>,
+    sweeps: Vec<Sweep>,
 }
 
 impl Wiring {
@@ -50,6 +52,7 @@ impl Wiring {
             handlers: HashMap::new(),
             registrations: Vec::new(),
             background: Vec::new(),
+            sweeps: Vec::new(),
         }
     }
 
@@ -110,6 +113,15 @@ impl Wiring {
     /// Work the module runs beside the server (until it stops).
     pub fn run_beside(&mut self, work: Background) {
         self.background.push(work);
+    }
+
+    /// A retention sweep over one of the module's tables, run with every other sweep.
+    pub fn sweep(&mut self, sweep: Sweep) {
+        self.sweeps.push(sweep);
+    }
+
+    pub fn take_sweeps(&mut self) -> Vec<Sweep> {
+        std::mem::take(&mut self.sweeps)
     }
 
     pub fn handler(&self, module: &str) -> Option<Arc<dyn EventHandler>> {

@@ -23,6 +23,7 @@ mod ordering;
 mod payments;
 mod quotas;
 mod rate_limits;
+mod retention;
 mod streams;
 mod support;
 mod tls;

@@ -56,17 +56,19 @@ pub fn claim(
     expired_before: NaiveDateTime,
     now: NaiveDateTime,
 ) -> QueryResult<Claim> {
-    diesel::delete(
-        records::table
-            .filter(records::principal.eq(&record.principal))
-            .filter(records::created_at.lt(expired_before)),
-    )
-    .execute(conn)?;
     let existing = records::table
         .filter(records::principal.eq(&record.principal))
         .filter(records::key.eq(&record.key))
         .first::<Record>(conn)
         .optional()?;
+    // A record past retention is forgotten as if the sweep had already removed it.
+    let existing = match existing {
+        Some(expired) if expired.created_at < expired_before => {
+            release(conn, &expired.principal, &expired.key)?;
+            None
+        }
+        other => other,
+    };
     let Some(existing) = existing else {
         diesel::insert_into(records::table)
             .values(record)
@@ -124,4 +126,25 @@ pub fn release(conn: &mut DbConn, principal: &str, key: &str) -> QueryResult<()>
     )
     .execute(conn)?;
     Ok(())
+}
+
+/// Removes (about) `limit` of the oldest records created before `before`; says how many.
+pub fn sweep(conn: &mut DbConn, before: NaiveDateTime, limit: i64) -> QueryResult<u64> {
+    // The batch ends at the `limit`-th oldest record, so one statement stays short.
+    let nth: Option<NaiveDateTime> = records::table
+        .select(records::created_at)
+        .filter(records::created_at.lt(before))
+        .order(records::created_at.asc())
+        .offset(limit - 1)
+        .first(conn)
+        .optional()?;
+    let removed = match nth {
+        Some(nth) => {
+            diesel::delete(records::table.filter(records::created_at.le(nth))).execute(conn)?
+        }
+        None => {
+            diesel::delete(records::table.filter(records::created_at.lt(before))).execute(conn)?
+        }
+    };
+    Ok(removed as u64)
 }

@@ -27,6 +27,10 @@ pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
     ));
     w.serve::<dyn api::GovernanceApi>(service.clone());
     w.handle(service);
+    w.sweep(service::usage_roll_up::sweep(
+        w.db.clone(),
+        settings.usage_hourly_days,
+    ));
     Ok(())
 }
 

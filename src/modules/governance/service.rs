@@ -1,6 +1,7 @@
 //! The governance module's implementation of its contract.
 
 mod audit;
+pub mod usage_roll_up;
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -131,9 +131,10 @@ mod tests {
             names,
             [
                 "2026-11-21-000003_platform_events",
-                "2026-11-21-000006_kitchen"
+                "2026-11-21-000006_kitchen",
+                "2026-12-02-000021_kitchen_inbox_age"
             ]
         );
-        assert_eq!(migration_names().len(), 18);
+        assert_eq!(migration_names().len(), 25);
     }
 }

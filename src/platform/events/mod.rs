@@ -14,6 +14,7 @@ mod consume;
 mod envelope;
 mod jetstream;
 mod outbox;
+mod retention;
 mod store;
 
 pub use bus::{
@@ -22,6 +23,7 @@ pub use bus::{
 pub use consume::{EventTables, Outgoing};
 pub use envelope::{Event, StoredEvent};
 pub use outbox::{OutboxTable, scan, serialize_appends};
+pub use retention::sweeps;
 pub use store::Cursor;
 
 #[cfg(test)]

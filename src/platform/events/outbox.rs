@@ -1,6 +1,7 @@
 //! Outbox and inbox tables. Each module declares its own with [`crate::event_tables!`], so the
 //! tables stay the module's while the code that reads and writes them is written once.
 
+use chrono::NaiveDateTime;
 use diesel::QueryResult;
 
 use super::{Event, StoredEvent};
@@ -16,6 +17,23 @@ pub trait OutboxTable: Send + Sync {
     fn after(&self, conn: &mut DbConn, seq: i64, limit: i64) -> QueryResult<Vec<StoredEvent>>;
     /// The newest position (0 when empty).
     fn last_seq(&self, conn: &mut DbConn) -> QueryResult<i64>;
+    /// Removes up to `limit` of the oldest events at or before position `taken_up_to` that
+    /// occurred before `before`; says how many.
+    fn trim(
+        &self,
+        conn: &mut DbConn,
+        taken_up_to: i64,
+        before: NaiveDateTime,
+        limit: i64,
+    ) -> QueryResult<u64>;
+    /// Forgets (about) `limit` of the oldest events the module's inbox recorded as handled
+    /// before `before`; says how many.
+    fn forget_handled(
+        &self,
+        conn: &mut DbConn,
+        before: NaiveDateTime,
+        limit: i64,
+    ) -> QueryResult<u64>;
 }
 
 /// Reads up to `limit` events after `seq` and keeps those `wanted`, returning them with the
@@ -129,6 +147,55 @@ macro_rules! event_tables {
                     .select(diesel::dsl::max($outbox::seq))
                     .first(conn)?;
                 Ok(last.unwrap_or(0))
+            }
+
+            fn trim(
+                &self,
+                conn: &mut $crate::platform::db::DbConn,
+                taken_up_to: i64,
+                before: chrono::NaiveDateTime,
+                limit: i64,
+            ) -> diesel::QueryResult<u64> {
+                use diesel::prelude::*;
+                // The batch ends at the `limit`-th oldest position, so one statement never
+                // removes more than that.
+                let nth: Option<i64> = $outbox::table
+                    .select($outbox::seq)
+                    .filter($outbox::seq.le(taken_up_to))
+                    .order($outbox::seq.asc())
+                    .offset(limit - 1)
+                    .first(conn)
+                    .optional()?;
+                let removed = diesel::delete(
+                    $outbox::table
+                        .filter($outbox::seq.le(nth.unwrap_or(taken_up_to)))
+                        .filter($outbox::occurred_at.lt(before)),
+                )
+                .execute(conn)?;
+                Ok(removed as u64)
+            }
+
+            fn forget_handled(
+                &self,
+                conn: &mut $crate::platform::db::DbConn,
+                before: chrono::NaiveDateTime,
+                limit: i64,
+            ) -> diesel::QueryResult<u64> {
+                use diesel::prelude::*;
+                let nth: Option<chrono::NaiveDateTime> = $inbox::table
+                    .select($inbox::handled_at)
+                    .filter($inbox::handled_at.lt(before))
+                    .order($inbox::handled_at.asc())
+                    .offset(limit - 1)
+                    .first(conn)
+                    .optional()?;
+                let removed = match nth {
+                    Some(nth) => diesel::delete($inbox::table.filter($inbox::handled_at.le(nth)))
+                        .execute(conn)?,
+                    None => diesel::delete($inbox::table.filter($inbox::handled_at.lt(before)))
+                        .execute(conn)?,
+                };
+                Ok(removed as u64)
             }
         }
 

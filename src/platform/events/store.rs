@@ -195,3 +195,23 @@ pub fn open_dead_letters(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
         .select((d::subscription, diesel::dsl::count_star()))
         .load(conn)
 }
+
+/// The lowest position any reader of `producer`'s outbox has reached: over the broker, its
+/// relay's; in-process, every subscription's. `None` when nothing reads it.
+pub fn taken_up_to(
+    conn: &mut DbConn,
+    producer: &str,
+    over_broker: bool,
+) -> QueryResult<Option<i64>> {
+    use self::event_cursors as c;
+    let readers = if over_broker {
+        c::table
+            .filter(c::subscription.eq(format!("jetstream<-{producer}")))
+            .into_boxed()
+    } else {
+        c::table
+            .filter(c::subscription.like(format!("%<-{producer}")))
+            .into_boxed()
+    };
+    readers.select(diesel::dsl::min(c::position)).first(conn)
+}

@@ -1,4 +1,4 @@
-//! Governance's settings, `[governance]`: usage flushing and quota caching.
+//! Governance's settings, `[governance]`: usage flushing, quota caching and how long usage is kept per hour.
 
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +12,7 @@ pub const SECTION: SettingsSection = SettingsSection {
 [governance]
 usage_flush_secs = 10
 quota_cache_secs = 30
+usage_hourly_days = 35
 "#,
 };
 
@@ -23,6 +24,9 @@ pub struct GovernanceSettings {
     pub usage_flush_secs: u64,
     /// How long a caller's monthly count read from the database is reused by quota checks.
     pub quota_cache_secs: u64,
+    /// How long usage is kept per hour; older hours are added up per day (00:00 UTC), which
+    /// daily reports and monthly quotas read the same.
+    pub usage_hourly_days: u32,
 }
 
 impl GovernanceSettings {
@@ -30,6 +34,12 @@ impl GovernanceSettings {
     pub fn check(&self) -> Result<(), ConfigError> {
         if self.usage_flush_secs == 0 {
             return Err(invalid("governance.usage_flush_secs", "must be at least 1"));
+        }
+        if self.usage_hourly_days == 0 {
+            return Err(invalid(
+                "governance.usage_hourly_days",
+                "must be at least 1",
+            ));
         }
         Ok(())
     }

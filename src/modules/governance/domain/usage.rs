@@ -142,6 +142,17 @@ impl Meter {
     }
 }
 
+/// Hourly counts added up per day (each under its day's 00:00 UTC): what the usage table
+/// keeps of hours past `governance.usage_hourly_days`.
+pub fn into_days(hourly: impl IntoIterator<Item = (UsageKey, Tally)>) -> HashMap<UsageKey, Tally> {
+    let mut days: HashMap<UsageKey, Tally> = HashMap::new();
+    for (mut key, tally) in hourly {
+        key.hour = period_of(key.hour, Granularity::Day);
+        days.entry(key).or_default().add(&tally);
+    }
+    days
+}
+
 fn period_of(hour: DateTime<Utc>, granularity: Granularity) -> DateTime<Utc> {
     match granularity {
         Granularity::Hour => hour,
@@ -284,5 +295,29 @@ mod tests {
             (anonymous.status_class.as_str(), anonymous.user_id.clone()),
             ("4xx", None)
         );
+    }
+
+    #[test]
+    fn hours_become_their_day_s_row_at_midnight_utc() {
+        let mut meter = Meter::default();
+        meter.record(sample("2026-03-01T00:10:00Z", key("k1"), 200, 3));
+        meter.record(sample("2026-03-01T09:10:00Z", key("k1"), 200, 30));
+        meter.record(sample("2026-03-01T23:59:00Z", key("k1"), 200, 3));
+        meter.record(sample("2026-03-02T00:00:00Z", key("k1"), 200, 3));
+        meter.record(sample("2026-03-01T09:10:00Z", key("k1"), 500, 3));
+        let days = into_days(meter.take());
+        let day = |when: &str, status_class| UsageKey {
+            hour: at(when),
+            subject: key("k1"),
+            operation: "GET /v1/menu".into(),
+            status_class,
+        };
+        assert_eq!(days.len(), 3);
+        let first = days[&day("2026-03-01T00:00:00Z", 2)];
+        assert_eq!(first.count, 3);
+        assert_eq!(first.latency_sum_ms, 36);
+        assert_eq!(first.buckets[0], 2);
+        assert_eq!(days[&day("2026-03-02T00:00:00Z", 2)].count, 1);
+        assert_eq!(days[&day("2026-03-01T00:00:00Z", 5)].count, 1);
     }
 }

@@ -10,11 +10,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable};
+use diesel::sql_types::{BigInt, Bool, Nullable};
 use diesel::upsert::excluded;
 
 use crate::modules::governance::api::Subject;
-use crate::modules::governance::domain::usage::{BUCKETS, Tally, UsageKey};
+use crate::modules::governance::domain::usage::{BUCKETS, Tally, UsageKey, into_days};
 use crate::platform::db::DbConn;
 use schema::governance_usage as usage;
 
@@ -184,4 +184,45 @@ pub fn load(conn: &mut DbConn, f: &UsageFilter, limit: i64) -> QueryResult<Vec<(
     }
     let rows: Vec<UsageRow> = query.load(conn)?;
     Ok(rows.into_iter().map(UsageRow::into_counts).collect())
+}
+
+/// Rolls up to `limit` hourly rows of hours in `[from, horizon)` into their day's row (at
+/// 00:00 UTC, which already holds that day's first hour and what earlier roll-ups added);
+/// says how many it rolled. A row is added to its day only by the transaction that deleted
+/// it, so two replicas rolling up at once count it once.
+pub fn roll_up_hours(
+    conn: &mut DbConn,
+    from: NaiveDateTime,
+    horizon: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<u64> {
+    let past_midnight = match conn {
+        DbConn::Sqlite(_) => "time(hour) <> '00:00:00'",
+        DbConn::Postgres(_) => "hour <> date_trunc('day', hour)",
+    };
+    let hourly: Vec<UsageRow> = usage::table
+        .filter(usage::hour.ge(from))
+        .filter(usage::hour.lt(horizon))
+        .filter(sql::<Bool>(past_midnight))
+        .order(usage::hour.asc())
+        .limit(limit)
+        .load(conn)?;
+    let mut rolled = Vec::with_capacity(hourly.len());
+    for row in hourly {
+        let deleted = diesel::delete(
+            usage::table
+                .filter(usage::hour.eq(row.hour))
+                .filter(usage::subject_kind.eq(&row.subject_kind))
+                .filter(usage::subject_id.eq(&row.subject_id))
+                .filter(usage::operation.eq(&row.operation))
+                .filter(usage::status_class.eq(row.status_class)),
+        )
+        .execute(conn)?;
+        if deleted == 1 {
+            rolled.push(row.into_counts());
+        }
+    }
+    let count = rolled.len() as u64;
+    add_counts(conn, &into_days(rolled))?;
+    Ok(count)
 }

@@ -129,13 +129,13 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Ticket>> {
         query = query.filter(tickets::id.gt(a));
     }
     if let Some(st) = &q.station {
-        query = query.filter(
-            tickets::id.eq_any(
-                lines::table
-                    .filter(lines::station.eq(st.clone()))
-                    .select(lines::ticket_id),
-            ),
-        );
+        // Correlated, so only the tickets the other filters keep are looked into: `IN
+        // (SELECT …)` would read every line the station ever had.
+        query = query.filter(diesel::dsl::exists(
+            lines::table
+                .filter(lines::ticket_id.eq(tickets::id))
+                .filter(lines::station.eq(st.clone())),
+        ));
     }
     let rows: Vec<TicketRow> = query.load(conn)?;
     // Every ticket's lines in one query, not one per ticket.

@@ -1,0 +1,1 @@
+DROP INDEX webhooks_inbox_age;

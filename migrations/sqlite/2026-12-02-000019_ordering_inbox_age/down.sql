@@ -1,0 +1,1 @@
+DROP INDEX ordering_inbox_age;

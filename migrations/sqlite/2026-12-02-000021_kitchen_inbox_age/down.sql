@@ -1,0 +1,1 @@
+DROP INDEX kitchen_inbox_age;

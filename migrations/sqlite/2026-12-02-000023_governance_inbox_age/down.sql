@@ -1,0 +1,1 @@
+DROP INDEX governance_inbox_age;

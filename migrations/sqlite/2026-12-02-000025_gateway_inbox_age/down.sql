@@ -1,0 +1,1 @@
+DROP INDEX gateway_inbox_age;
