@@ -127,6 +127,7 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartError> {
         crate::platform::memory::return_large_allocations();
+        crate::platform::memory::one_arena_per_core();
         let wiring = settings.clone();
         let modules = actix_web::rt::task::spawn_blocking(move || Modules::wire(&wiring))
             .await
@@ -228,6 +229,8 @@ impl Application {
         let served = modules.wiring.registrations();
         let plan_names: Vec<String> = settings.rate_limit.plans.keys().cloned().collect();
         let metrics = web::Data::new(crate::gateway::metrics::Metrics::new(&doc, &plan_names));
+        let document = web::Data::new(docs::ServedDocument::new(&doc));
+        drop(doc);
         let scrape_policy = web::Data::new(metrics::ScrapePolicy::new(&settings.metrics));
         let serve_metrics = settings.metrics.enabled;
         let audit = web::Data::from(edge.audit.clone());
@@ -259,7 +262,7 @@ impl Application {
         let origins = settings.server.cors_allowed_origins.clone();
 
         let mut server = HttpServer::new(move || {
-            App::new()
+            let app = App::new()
                 .wrap(from_fn(crate::gateway::deprecation::middleware))
                 .wrap(from_fn(etag::middleware))
                 // Inside idempotency: a replayed answer is not a second write.
@@ -319,8 +322,16 @@ impl Application {
                     }
                 })
                 .service(web::redirect("/docs", "/docs/"))
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
-                .default_service(web::to(fallback::handler))
+                .app_data(document.clone())
+                .route("/openapi.json", web::get().to(docs::serve_document))
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}")
+                        .config(utoipa_swagger_ui::Config::new(["/openapi.json"])),
+                )
+                .default_service(web::to(fallback::handler));
+            // Building a worker's routes builds (and frees) their part of the contract.
+            crate::platform::memory::return_freed();
+            app
         })
         .shutdown_timeout(settings.server.shutdown_timeout_secs)
         // Signals are ours (see `run_until_stopped`): streams must hear of a stop first.

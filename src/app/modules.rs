@@ -110,6 +110,8 @@ impl Modules {
             }
         }
         w.wiring("app");
+        // Governance built its inventory from it; the document is several MiB as JSON values.
+        w.forget::<crate::modules::governance::api::InventorySource>();
         let mut subscriptions = Vec::new();
         for (consumer, producer, event_types) in crate::modules::subscriptions() {
             if !topology.hosts(consumer) {

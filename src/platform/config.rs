@@ -91,6 +91,10 @@ pub struct DatabaseSettings {
     pub sqlite_synchronous: SqliteSynchronous,
     /// SQLite busy timeout, in milliseconds.
     pub busy_timeout_ms: u64,
+    /// Memory all SQLite connections of the process may keep for cached pages together, in
+    /// KiB (a soft limit: SQLite evicts cached pages to stay under it; the operating system's
+    /// file cache still holds the database). 0: each connection keeps SQLite's default 2 MiB.
+    pub sqlite_memory_kib: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -256,6 +260,7 @@ url = "sqlite://./data/brigade.db"
 pool_size = 8
 sqlite_synchronous = "full"
 busy_timeout_ms = 5000
+sqlite_memory_kib = 8192
 
 [auth.argon2]
 memory_kib = 19456

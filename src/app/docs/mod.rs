@@ -7,7 +7,10 @@ mod examples;
 mod headers;
 mod links;
 mod problems;
+mod served;
 mod webhooks;
+
+pub use served::{ServedDocument, handler as serve_document};
 
 use actix_web::App;
 use serde_json::{Value, json};
@@ -40,6 +43,8 @@ fn complete(mut doc: OpenApi) -> OpenApi {
         .insert(FieldError::name().into_owned(), FieldError::schema());
 
     let mut value = serde_json::to_value(&doc).expect("the document serialises");
+    // One copy at a time: the document is tens of MiB in memory while it is completed.
+    drop(doc);
     value["components"]["headers"] = headers::components();
     if let Some(paths) = value.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {

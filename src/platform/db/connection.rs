@@ -19,6 +19,7 @@ pub struct Manager {
     read_only: bool,
     synchronous: SqliteSynchronous,
     busy_timeout_ms: u64,
+    memory_kib: u64,
 }
 
 impl Manager {
@@ -28,6 +29,7 @@ impl Manager {
             read_only,
             synchronous: settings.sqlite_synchronous,
             busy_timeout_ms: settings.busy_timeout_ms,
+            memory_kib: settings.sqlite_memory_kib,
         }
     }
 }
@@ -60,6 +62,12 @@ impl diesel::r2d2::ManageConnection for Manager {
                 if self.read_only {
                     pragmas.push_str(" PRAGMA query_only = ON;");
                 }
+                if self.memory_kib > 0 {
+                    // Process-wide: one budget for every connection's page cache, instead of
+                    // 2 MiB more with each connection as the database grows.
+                    let bytes = self.memory_kib * 1024;
+                    pragmas.push_str(&format!(" PRAGMA soft_heap_limit = {bytes};"));
+                }
                 c.batch_execute(&pragmas).map_err(|e| {
                     diesel::r2d2::Error::ConnectionError(
                         ConnectionError::CouldntSetupConfiguration(e),
@@ -85,6 +93,8 @@ impl diesel::r2d2::ManageConnection for Manager {
 mod tests {
     use diesel::prelude::*;
 
+    use super::*;
+
     #[derive(QueryableByName)]
     struct CompileOption {
         #[diesel(sql_type = diesel::sql_types::Text)]
@@ -103,5 +113,34 @@ mod tests {
             options.iter().any(|o| o.compile_options == "ENABLE_QPSG"),
             "SQLite was built without SQLITE_ENABLE_QPSG"
         );
+    }
+
+    #[derive(QueryableByName)]
+    struct Limit {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        soft_heap_limit: i64,
+    }
+
+    #[test]
+    fn sqlite_connections_share_one_page_cache_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        let url =
+            DatabaseUrl::parse(&format!("sqlite://{}", dir.path().join("m.db").display())).unwrap();
+        let settings = crate::platform::config::DatabaseSettings {
+            url: String::new(),
+            pool_size: 1,
+            sqlite_synchronous: SqliteSynchronous::Full,
+            busy_timeout_ms: 1000,
+            sqlite_memory_kib: 4096,
+        };
+        let manager = Manager::new(url, &settings, true);
+        let mut conn = diesel::r2d2::ManageConnection::connect(&manager).unwrap();
+        let DbConn::Sqlite(c) = &mut conn else {
+            unreachable!()
+        };
+        let limit: Limit = diesel::sql_query("PRAGMA soft_heap_limit")
+            .get_result(c)
+            .unwrap();
+        assert_eq!(limit.soft_heap_limit, 4096 * 1024);
     }
 }

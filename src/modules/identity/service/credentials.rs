@@ -284,6 +284,7 @@ mod tests {
             pool_size: 2,
             sqlite_synchronous: crate::platform::config::SqliteSynchronous::Full,
             busy_timeout_ms: 1000,
+            sqlite_memory_kib: 0,
         })
         .unwrap()
     }

@@ -2,17 +2,26 @@
 //! `tok_ok` → captured (visa ··4242), `tok_declined` → declined, `tok_insufficient_funds` →
 //! declined for insufficient funds, `tok_timeout` → never answers. Anything else is unknown.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use async_trait::async_trait;
+use quick_cache::sync::Cache;
 
 use crate::modules::payments::api::{CardProcessor, Charge, ChargeError};
 
-#[derive(Default)]
+/// References the sandbox remembers, as a real processor keeps idempotency keys for a while
+/// (it used to keep every one, growing by each payment for the life of the process).
+const REMEMBERED: usize = 10_000;
+
 pub struct SandboxProcessor {
     /// Outcomes by reference, so a repeated charge never moves money twice.
-    settled: Mutex<HashMap<String, Result<Charge, ChargeError>>>,
+    settled: Cache<String, Result<Charge, ChargeError>>,
+}
+
+impl Default for SandboxProcessor {
+    fn default() -> Self {
+        Self {
+            settled: Cache::new(REMEMBERED),
+        }
+    }
 }
 
 #[async_trait]
@@ -24,12 +33,7 @@ impl CardProcessor for SandboxProcessor {
         _amount: i64,
         _currency: &str,
     ) -> Result<Charge, ChargeError> {
-        if let Some(outcome) = self
-            .settled
-            .lock()
-            .ok()
-            .and_then(|m| m.get(reference).cloned())
-        {
+        if let Some(outcome) = self.settled.get(reference) {
             return outcome;
         }
         let outcome = match token {
@@ -42,9 +46,7 @@ impl CardProcessor for SandboxProcessor {
             "tok_timeout" => std::future::pending().await,
             _ => Err(ChargeError::InvalidToken),
         };
-        if let Ok(mut settled) = self.settled.lock() {
-            settled.insert(reference.to_owned(), outcome.clone());
-        }
+        self.settled.insert(reference.to_owned(), outcome.clone());
         outcome
     }
 }
