@@ -1,10 +1,11 @@
 """Orders placed and paid per second, p99, and paid->ticket latency, against one database.
 
 Usage: journey.py BINARY DATABASE_URL. Starts Brigade on DATABASE_URL with the demo menu,
-runs WORKERS client threads for DURATION seconds (each: place an order, pay it), then reads
-paid->ticket latency from the modules' own timestamps, and measures single-row insert
-throughput of the same database (one row per transaction, same durability settings) with
-the same number of clients. Prints one line of figures per measure.
+has wrk (bench/journey.lua) play WORKERS customers for DURATION seconds (each: place an
+order, pay it, again), then reads paid->ticket latency from the modules' own timestamps, and
+measures single-row insert throughput of the same database (one row per transaction, same
+durability settings). Prints one line of figures per measure, with the CPU wrk and Brigade
+used (the load generator must not eat the CPU it measures).
 """
 
 import os
@@ -15,7 +16,7 @@ import tempfile
 import threading
 import time
 
-from http_client import Client as HttpClient, percentile, place_and_pay, server_env, start_demo
+from http_client import Client as HttpClient, cpu_seconds, cpu_share, percentile, server_env, start_demo
 
 BIN, URL = sys.argv[1], sys.argv[2]
 PORT = int(os.environ.get("PORT", "18710"))
@@ -33,19 +34,62 @@ def journeys():
     server = start_demo(BIN, PORT, ENV)
     try:
         c = Client()
-        rate, latencies, errors, elapsed, cpu = place_and_pay(PORT, WORKERS, DURATION, PASSWORD,
-                                                              [server.pid])
+        rate = wrk_journeys(c, server.pid)
         time.sleep(2)  # let the last tickets be created
-        print(f"journeys: {len(latencies) / elapsed:8.1f} orders placed+paid/s  "
-              f"p50 {percentile(latencies, .5) * 1000:6.1f} ms  "
-              f"p99 {percentile(latencies, .99) * 1000:6.1f} ms  errors {errors}  "
-              f"({WORKERS} clients, {elapsed:.0f} s)")
-        print(f"  {cpu}")
+        group_commits(c)
         http_inserts(tokens_for_staff(c))
         return rate
     finally:
         server.terminate()
         server.wait()
+
+
+def wrk_journeys(c, server_pid):
+    """WORKERS customers on one connection each, through wrk; returns orders placed+paid/s."""
+    _, menu = c.call("GET", "/v1/menu")
+    item = next(i for cat in menu["categories"] for i in cat["items"]
+                if all(g["min_choices"] == 0 for g in i["option_groups"]))
+    tokens = []
+    for n in range(WORKERS):
+        email = f"bench{n}-{time.time_ns()}@example.com"
+        c.call("POST", "/v1/auth/register", body={"email": email, "password": PASSWORD, "name": "Bench"})
+        tokens.append(c.call("POST", "/v1/auth/login",
+                             body={"email": email, "password": PASSWORD})[1]["access_token"])
+    env = dict(os.environ, JOURNEY_TOKENS=",".join(tokens), JOURNEY_ITEM=item["id"],
+               JOURNEY_RUN=str(time.time_ns()))
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "journey.lua")
+    before = cpu_seconds([server_pid])
+    wrk = subprocess.Popen(["wrk", f"-t{WORKERS}", f"-c{WORKERS}", f"-d{DURATION:.0f}s", "--latency",
+                            "-s", script, f"http://127.0.0.1:{PORT}"],
+                           env=env, stdout=subprocess.PIPE, text=True)
+    wrk_cpu = 0.0
+    while wrk.poll() is None:  # wrk's own CPU, read while it still runs
+        wrk_cpu = cpu_seconds([wrk.pid])[1] or wrk_cpu
+        time.sleep(0.2)
+    out = wrk.stdout.read()
+    after = cpu_seconds([server_pid])
+    line = next(l for l in out.splitlines() if l.startswith("JOURNEYS "))
+    paid, failed, elapsed, p50, p99 = line.split()[1:]
+    paid, elapsed = int(paid), float(elapsed)
+    print(f"journeys: {paid / elapsed:8.1f} orders placed+paid/s  requests p50 {float(p50):6.1f} ms  "
+          f"p99 {float(p99):6.1f} ms  errors {failed}  ({WORKERS} customers on wrk, {elapsed:.0f} s)")
+    print(f"  {cpu_share((0.0, before[1]), (wrk_cpu, after[1]), elapsed).replace('load generator', 'wrk')}")
+    return paid / elapsed
+
+
+def group_commits(c):
+    """SQLite only: how many write units shared each commit, from Brigade's own counters."""
+    if not URL.startswith("sqlite://"):
+        return
+    metrics = c.conn
+    metrics.request("GET", "/metrics")
+    text = metrics.getresponse().read().decode()
+    values = {l.split()[0]: float(l.split()[1]) for l in text.splitlines()
+              if l.startswith("brigade_db_write_")}
+    commits, units = values.get("brigade_db_write_commits_total"), values.get("brigade_db_write_units_total")
+    if commits:
+        print(f"  group commit: {units:.0f} write units in {commits:.0f} commits "
+              f"({units / commits:.1f} per commit)")
 
 
 def tokens_for_staff(c):

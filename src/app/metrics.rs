@@ -76,6 +76,9 @@ pub async fn handler(
     for (pool, max, open, idle) in db.pool_states() {
         metrics.set_pool(pool, max, open, idle);
     }
+    if let Some((commits, units)) = db.group_commits() {
+        metrics.set_group_commits(commits, units);
+    }
     if let Ok(subscriptions) = events.health().await {
         for s in subscriptions {
             metrics.set_subscription(&s.subscription, s.backlog, s.dead_letters);

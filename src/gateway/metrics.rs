@@ -61,6 +61,8 @@ pub struct Metrics {
     backlog: Family<SubscriptionLabels, Gauge>,
     dead_letters: Family<SubscriptionLabels, Gauge>,
     usage_pending: Gauge,
+    write_commits: Counter,
+    write_units: Counter,
 }
 
 impl Metrics {
@@ -114,9 +116,23 @@ impl Metrics {
             "Requests counted in memory and not yet written to the usage table",
             usage_pending.clone(),
         );
+        let write_commits = Counter::default();
+        registry.register(
+            "db_write_commits",
+            "SQLite write transactions committed by the single writer (each carries a batch of units)",
+            write_commits.clone(),
+        );
+        let write_units = Counter::default();
+        registry.register(
+            "db_write_units",
+            "Write units (one caller's transaction each) committed by SQLite's single writer",
+            write_units.clone(),
+        );
         Self {
             registry,
             modules: modules_by_route(doc),
+            write_commits,
+            write_units,
             requests,
             latency,
             refusals,
@@ -184,6 +200,16 @@ impl Metrics {
         };
         self.backlog.get_or_create(&labels).set(backlog);
         self.dead_letters.get_or_create(&labels).set(dead_letters);
+    }
+
+    /// Moves the group-commit counters up to the writer's own totals (sampled when scraped).
+    pub fn set_group_commits(&self, commits: u64, units: u64) {
+        for (counter, total) in [(&self.write_commits, commits), (&self.write_units, units)] {
+            // fetch_max: two scrapes at once must not both add the difference.
+            counter
+                .inner()
+                .fetch_max(total, std::sync::atomic::Ordering::Relaxed);
+        }
     }
 
     pub fn set_usage_pending(&self, requests: u64) {

@@ -470,13 +470,26 @@ impl EventHandler for WebhooksService {
         })
         .to_string();
         let (event_id, event_type) = (event.id.clone(), event.event_type.clone());
+        // Most events interest no endpoint (a café without integrations): those queue nothing
+        // and need no inbox record, so they cost a read, not a write transaction. A redelivery
+        // asks again and finds the same, unless an endpoint was added meanwhile.
+        let wanted = event_type.clone();
+        let anyone = self
+            .db
+            .read(move |c| {
+                let endpoints = store::active_endpoints(c)?;
+                Ok::<_, WebhooksError>(endpoints.iter().any(|e| subscribes(e, &wanted)))
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        if !anyone {
+            return Ok(());
+        }
         let queued = store::TABLES
             .consume(&self.db, &self.wake, event, move |c, _| {
                 let mut queued = 0;
                 for endpoint in store::active_endpoints(c)? {
-                    let types: Vec<String> =
-                        serde_json::from_str(&endpoint.event_types).unwrap_or_default();
-                    if !types.contains(&event_type) {
+                    if !subscribes(&endpoint, &event_type) {
                         continue;
                     }
                     let row = DeliveryRow {
@@ -503,6 +516,11 @@ impl EventHandler for WebhooksService {
         }
         Ok(())
     }
+}
+
+fn subscribes(endpoint: &EndpointRow, event_type: &str) -> bool {
+    let types: Vec<String> = serde_json::from_str(&endpoint.event_types).unwrap_or_default();
+    types.iter().any(|t| t == event_type)
 }
 
 /// Only partners' staff manage webhook endpoints, whoever calls.

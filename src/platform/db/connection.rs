@@ -39,9 +39,11 @@ pub(super) fn sqlite_pragmas(synchronous: SqliteSynchronous, busy_timeout_ms: u6
         SqliteSynchronous::Full => "FULL",
         SqliteSynchronous::Normal => "NORMAL",
     };
+    // temp_store: every write unit runs in a savepoint (group commit), whose statement journal
+    // would otherwise be a temporary file created and deleted per unit.
     format!(
         "PRAGMA busy_timeout = {busy_timeout_ms}; PRAGMA journal_mode = WAL; \
-         PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON;"
+         PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
     )
 }
 

@@ -9,6 +9,7 @@
 mod connection;
 mod migrations;
 mod postgres_client;
+mod single_writer;
 pub mod stored;
 mod url;
 
@@ -39,6 +40,8 @@ pub enum DbError {
     Migration(String),
     #[error("database task was cancelled")]
     Cancelled,
+    #[error("the write did not commit: {0}")]
+    Commit(String),
 }
 
 /// Handle to the database: cheap to clone, shared by every module's store.
@@ -49,6 +52,8 @@ pub struct Db {
 
 struct Inner {
     writer: DbPool,
+    /// SQLite: the thread that batches every write into group commits.
+    single_writer: Option<single_writer::SingleWriter>,
     reader: DbPool,
     /// PostgreSQL: the writer and the reader are the same pool.
     shared: bool,
@@ -101,8 +106,10 @@ impl Db {
             }
         };
         let shared = matches!(url, DatabaseUrl::Postgres(_));
+        let single_writer = (!shared).then(|| single_writer::SingleWriter::start(writer.clone()));
         Ok(Self {
             inner: Arc::new(Inner {
+                single_writer,
                 writer,
                 reader,
                 shared,
@@ -125,21 +132,23 @@ impl Db {
         .await
     }
 
-    /// Runs `work` in one transaction on the writer, off the async workers. The transaction
-    /// commits when `work` returns `Ok` and rolls back otherwise.
+    /// Runs `work` in one transaction on the writer, off the async workers: `work`'s changes
+    /// commit when it returns `Ok` and roll back otherwise, and the call returns once they are
+    /// durable. On SQLite `work` may share its transaction with other callers' (group commit,
+    /// each in its own savepoint): it must not depend on being alone in it.
     pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
     {
+        if let Some(single_writer) = &self.inner.single_writer {
+            return single_writer.write(work).await;
+        }
         let pool = self.inner.writer.clone();
         run_blocking(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
-            match &mut *conn {
-                DbConn::Sqlite(_) => immediate_transaction(&mut conn, work),
-                DbConn::Postgres(_) => diesel::Connection::transaction(&mut *conn, work),
-            }
+            diesel::Connection::transaction(&mut *conn, work)
         })
         .await
     }
@@ -156,6 +165,12 @@ impl Db {
             out.push(state("reader", &self.inner.reader));
         }
         out
+    }
+
+    /// SQLite's group commits since start: `(commits, units committed)`; `None` on
+    /// PostgreSQL, which groups concurrent commits itself.
+    pub fn group_commits(&self) -> Option<(u64, u64)> {
+        self.inner.single_writer.as_ref().map(|w| w.counts())
     }
 
     /// Cheap liveness and schema check for `/readyz`: `scope`'s migrations all applied.
@@ -248,37 +263,4 @@ macro_rules! internal_errors {
             }
         }
     };
-}
-
-/// A write transaction on SQLite that takes the write lock as it begins (`BEGIN IMMEDIATE`):
-/// a deferred one that reads first would fail at once with "database is locked" when another
-/// process (a replica, a module's own service) wrote meanwhile, where this one waits its turn
-/// (`busy_timeout`).
-fn immediate_transaction<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
-where
-    F: FnOnce(&mut DbConn) -> Result<T, E>,
-    E: From<diesel::result::Error>,
-{
-    use diesel::connection::{AnsiTransactionManager, TransactionManager};
-
-    fn sqlite(conn: &mut DbConn) -> &mut diesel::SqliteConnection {
-        match conn {
-            DbConn::Sqlite(inner) => inner,
-            DbConn::Postgres(_) => unreachable!("called for SQLite connections only"),
-        }
-    }
-    AnsiTransactionManager::begin_transaction_sql(sqlite(conn), "BEGIN IMMEDIATE")?;
-    match work(conn) {
-        Ok(value) => {
-            if let Err(e) = AnsiTransactionManager::commit_transaction(sqlite(conn)) {
-                let _ = AnsiTransactionManager::rollback_transaction(sqlite(conn));
-                return Err(e.into());
-            }
-            Ok(value)
-        }
-        Err(e) => {
-            let _ = AnsiTransactionManager::rollback_transaction(sqlite(conn));
-            Err(e)
-        }
-    }
 }
