@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 use serde::Deserialize;
 
 use crate::modules::catalog::api::CatalogApi;
@@ -180,7 +180,8 @@ impl OrderingApi for OrderingService {
         };
         let (tax, total) =
             pricing::totals(priced.subtotal, self.settings.tax_rate_bps, delivery_fee);
-        let now = Utc::now().naive_utc();
+        // Microseconds, as both databases keep them: the answer is built from this row.
+        let now = Utc::now().naive_utc().trunc_subsecs(6);
         let row = OrderRow {
             id: new_id("ord"),
             customer_id: customer.user_id.clone(),
@@ -213,7 +214,9 @@ impl OrderingApi for OrderingService {
         };
         let event = Event::new(ev::ORDER_PLACED, 1, &row.id, &placed);
         let cap = self.settings.max_open_unpaid;
-        let placed_id = self
+        // The new order is answered from what was written: no read after the write.
+        let (written, written_lines) = (row.clone(), lines.clone());
+        let existing = self
             .db
             .write(move |c| {
                 // Within a day: the gateway answers repeats itself for longer, so only a
@@ -223,7 +226,7 @@ impl OrderingApi for OrderingService {
                     if let Some(existing) =
                         store::id_by_request_key(c, &row.customer_id, key, since)?
                     {
-                        return Ok(existing);
+                        return Ok(Some(existing));
                     }
                     store::forget_request_key(c, &row.customer_id, key, since)?;
                 }
@@ -243,11 +246,16 @@ impl OrderingApi for OrderingService {
                     }
                 })?;
                 Outbox.append(c, &[event])?;
-                Ok(row.id)
+                Ok(None)
             })
             .await?;
-        self.wake.published();
-        self.load(&placed_id).await
+        match existing {
+            Some(id) => self.load(&id).await,
+            None => {
+                self.wake.published();
+                Ok(store::assemble(written, written_lines, Vec::new())?)
+            }
+        }
     }
 
     async fn list(&self, caller: &Call, filter: OrderFilter) -> Result<OrderPage, OrderingError> {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{TimeDelta, Utc};
+use chrono::{SubsecRound, TimeDelta, Utc};
 use serde::Deserialize;
 
 use crate::modules::identity::api::Call;
@@ -84,7 +84,8 @@ impl PaymentsService {
         let span = self.lock_span();
         self.db
             .write(move |c| {
-                let now = Utc::now().naive_utc();
+                // Microseconds, as both databases keep them: the answer is built from this row.
+                let now = Utc::now().naive_utc().trunc_subsecs(6);
                 if let Some(existing) = store::key(c, &principal, &key)? {
                     return resume(c, existing, &hash, now, span);
                 }
@@ -170,7 +171,8 @@ impl PaymentsService {
             return Err(PaymentsError::ProcessorTimeout { payment_id: id });
         };
         let id = payment.id.clone();
-        self.db
+        let settled = self
+            .db
             .write(move |c| {
                 let now = Utc::now().naive_utc();
                 let (status, card, reason, event_type) = match &result {
@@ -196,30 +198,44 @@ impl PaymentsService {
                         ev::PAYMENT_FAILED,
                     ),
                 };
-                if store::settle(
+                let settled = store::settle(
                     c,
                     &payment.id,
                     status,
                     card.as_ref(),
                     reason.as_deref(),
                     now,
-                )? {
+                )?;
+                if settled {
                     let event = PaymentEvent {
                         payment_id: payment.id.clone(),
                         order_id: payment.order_id.clone(),
                         amount: payment.amount,
                         currency: payment.currency.clone(),
-                        reason,
+                        reason: reason.clone(),
                         refunded: None,
                     };
                     Outbox.append(c, &[Event::new(event_type, 1, &payment.order_id, &event)])?;
                 }
                 store::unlock_key(c, &principal, &key)?;
-                Ok::<_, PaymentsError>(())
+                // What this transaction wrote is the answer; someone else's settlement is not.
+                Ok::<_, PaymentsError>(settled.then(|| PaymentRow {
+                    status: store::status_name(status).into(),
+                    card_brand: card.as_ref().map(|c| c.brand.clone()),
+                    card_last4: card.map(|c| c.last4),
+                    failure_reason: reason,
+                    updated_at: now,
+                    ..payment
+                }))
             })
             .await?;
-        self.wake.published();
-        let row = self.load(&id).await?;
+        let row = match settled {
+            Some(row) => {
+                self.wake.published();
+                row
+            }
+            None => self.load(&id).await?,
+        };
         rules::answer(Payment::try_from(row)?)
     }
 

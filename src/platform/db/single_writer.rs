@@ -51,11 +51,7 @@ impl SingleWriter {
                             Err(_) => break,
                         }
                     }
-                    let committed = commit_batch(&pool, batch);
-                    if committed > 0 {
-                        counted.commits.fetch_add(1, Ordering::Relaxed);
-                        counted.units.fetch_add(committed, Ordering::Relaxed);
-                    }
+                    commit_batch(&pool, batch, &counted);
                 }
             })
             .expect("cannot start the SQLite writer thread");
@@ -153,9 +149,8 @@ fn depth(conn: &mut diesel::SqliteConnection) -> u32 {
 }
 
 /// Runs `batch` in one `BEGIN IMMEDIATE` transaction (it takes the write lock as it begins,
-/// waiting `busy_timeout` for another process's writer) and answers every unit. Returns how
-/// many units committed.
-fn commit_batch(pool: &DbPool, batch: Vec<Box<dyn Unit>>) -> u64 {
+/// waiting `busy_timeout` for another process's writer) and answers every unit.
+fn commit_batch(pool: &DbPool, batch: Vec<Box<dyn Unit>>, counts: &Counts) {
     let mut conn = match pool.get() {
         Ok(conn) => conn,
         Err(e) => return refuse(batch, &DbError::from(e).to_string()),
@@ -175,30 +170,30 @@ fn commit_batch(pool: &DbPool, batch: Vec<Box<dyn Unit>>) -> u64 {
     }
     if done.is_empty() {
         let _ = AnsiTransactionManager::rollback_transaction(sqlite(conn));
-        return 0;
+        return;
     }
     match AnsiTransactionManager::commit_transaction(sqlite(conn)) {
         Ok(()) => {
-            let committed = done.len() as u64;
+            // Counted before anyone hears of the commit, so no caller sees it uncounted.
+            counts.commits.fetch_add(1, Ordering::Relaxed);
+            counts.units.fetch_add(done.len() as u64, Ordering::Relaxed);
             done.into_iter().for_each(|unit| unit.answer(None));
-            committed
         }
         Err(e) => {
             let _ = AnsiTransactionManager::rollback_transaction(sqlite(conn));
-            refuse(done, &DbError::from(e).to_string())
+            refuse(done, &DbError::from(e).to_string());
         }
     }
 }
 
-/// Answers every unit of a batch that did not commit with `why`; none committed.
-fn refuse(batch: Vec<Box<dyn Unit>>, why: &str) -> u64 {
+/// Answers every unit of a batch that did not commit with `why`.
+fn refuse(batch: Vec<Box<dyn Unit>>, why: &str) {
     tracing::error!(
         error = why,
         units = batch.len(),
         "a write batch did not commit"
     );
     batch.into_iter().for_each(|unit| unit.answer(Some(why)));
-    0
 }
 
 fn sqlite(conn: &mut DbConn) -> &mut diesel::SqliteConnection {

@@ -142,6 +142,8 @@ pub struct SubscriptionHealth {
 struct Held {
     cursor: Option<Cursor>,
     until: chrono::NaiveDateTime,
+    /// The last handled batch's cursor save, still committing while the next round runs.
+    saving: Option<actix_web::rt::task::JoinHandle<Result<(), DbError>>>,
 }
 
 #[derive(Clone)]
@@ -249,6 +251,8 @@ impl EventBus {
     async fn hold(&self, sub: &Subscription, held: &mut Held) -> Result<(), DbError> {
         let now = Utc::now().naive_utc();
         if held.cursor.is_none() || held.until < now + LEASE / 2 {
+            // The lease hands the cursor back from the database: the last save goes first.
+            self.saved(held).await?;
             let (name, owner) = (sub.name(), self.inner.owner.clone());
             held.cursor = self
                 .inner
@@ -309,10 +313,15 @@ impl EventBus {
                 cursor.position = last;
                 cursor.attempts = 0;
                 cursor.last_error.clear();
-                self.save(cursor.clone(), None).await?;
+                let cursor = cursor.clone();
+                self.save_behind(held, cursor).await?;
                 return Ok(full);
             }
             Some(failure) => failure,
+        };
+        self.saved(held).await?;
+        let Some(cursor) = held.cursor.as_mut() else {
+            return Ok(false);
         };
         let (failed, error) = failure;
         tracing::warn!(subscription = %cursor.subscription, event = %failed.event.id, %error, "event handler failed");
@@ -342,6 +351,28 @@ impl EventBus {
         cursor.last_error = error;
         self.save(cursor.clone(), None).await?;
         Ok(false)
+    }
+
+    /// Saves the cursor of a handled batch while the next round goes on, so delivering an
+    /// event never waits for the commit of the previous batch's cursor. Saves stay in order:
+    /// each waits for the one before. A crash before a save commits delivers that batch
+    /// again, which consumers' inboxes turn into no-ops.
+    async fn save_behind(&self, held: &mut Held, cursor: Cursor) -> Result<(), DbError> {
+        self.saved(held).await?;
+        let db = self.inner.db.clone();
+        held.saving = Some(actix_web::rt::spawn(async move {
+            db.write(move |c| store::save(c, &cursor).map_err(DbError::from))
+                .await
+        }));
+        Ok(())
+    }
+
+    /// Waits for the cursor save under way, if any.
+    async fn saved(&self, held: &mut Held) -> Result<(), DbError> {
+        match held.saving.take() {
+            Some(saving) => saving.await.unwrap_or(Err(DbError::Cancelled)),
+            None => Ok(()),
+        }
     }
 
     async fn save(&self, cursor: Cursor, dead: Option<DeadLetterRow>) -> Result<(), DbError> {

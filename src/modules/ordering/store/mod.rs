@@ -72,7 +72,7 @@ impl LineRow {
     }
 }
 
-fn assemble(
+pub fn assemble(
     row: OrderRow,
     line_rows: Vec<LineRow>,
     payments: Vec<OrderPayment>,
