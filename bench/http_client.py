@@ -57,16 +57,7 @@ def place_and_pay(port, workers, duration, password="bench-journey-passphrase", 
     import threading
     import time
 
-    c = Client(port)
-    _, menu = c.call("GET", "/v1/menu")
-    item = next(i for cat in menu["categories"] for i in cat["items"]
-                if all(g["min_choices"] == 0 for g in i["option_groups"]))
-    tokens = []
-    for n in range(workers):
-        email = f"bench{n}-{time.time_ns()}@example.com"
-        c.call("POST", "/v1/auth/register", body={"email": email, "password": password, "name": "Bench"})
-        tokens.append(c.call("POST", "/v1/auth/login",
-                             body={"email": email, "password": password})[1]["access_token"])
+    item, tokens = customers(Client(port), workers, password)
     latencies, errors, lock = [], [0], threading.Lock()
     deadline = time.time() + duration
 
@@ -95,6 +86,22 @@ def place_and_pay(port, workers, duration, password="bench-journey-passphrase", 
     elapsed = time.time() - began
     cpu = cpu_share(before, cpu_seconds(pids), elapsed)
     return len(latencies) / elapsed, latencies, errors[0], elapsed, cpu
+
+
+def customers(c, count, password):
+    """A demo-menu item that needs no options, and `count` new customers' bearer tokens."""
+    import time
+
+    _, menu = c.call("GET", "/v1/menu")
+    item = next(i for cat in menu["categories"] for i in cat["items"]
+                if all(g["min_choices"] == 0 for g in i["option_groups"]))
+    tokens = []
+    for n in range(count):
+        email = f"bench{n}-{time.time_ns()}@example.com"
+        c.call("POST", "/v1/auth/register", body={"email": email, "password": password, "name": "Bench"})
+        tokens.append(c.call("POST", "/v1/auth/login",
+                             body={"email": email, "password": password})[1]["access_token"])
+    return item, tokens
 
 
 def cpu_seconds(pids):

@@ -16,7 +16,8 @@ import tempfile
 import threading
 import time
 
-from http_client import Client as HttpClient, cpu_seconds, cpu_share, percentile, server_env, start_demo
+from http_client import (Client as HttpClient, cpu_seconds, cpu_share, customers, percentile,
+                         server_env, start_demo)
 
 BIN, URL = sys.argv[1], sys.argv[2]
 PORT = int(os.environ.get("PORT", "18710"))
@@ -46,15 +47,7 @@ def journeys():
 
 def wrk_journeys(c, server_pid):
     """WORKERS customers on one connection each, through wrk; returns orders placed+paid/s."""
-    _, menu = c.call("GET", "/v1/menu")
-    item = next(i for cat in menu["categories"] for i in cat["items"]
-                if all(g["min_choices"] == 0 for g in i["option_groups"]))
-    tokens = []
-    for n in range(WORKERS):
-        email = f"bench{n}-{time.time_ns()}@example.com"
-        c.call("POST", "/v1/auth/register", body={"email": email, "password": PASSWORD, "name": "Bench"})
-        tokens.append(c.call("POST", "/v1/auth/login",
-                             body={"email": email, "password": PASSWORD})[1]["access_token"])
+    item, tokens = customers(c, WORKERS, PASSWORD)
     env = dict(os.environ, JOURNEY_TOKENS=",".join(tokens), JOURNEY_ITEM=item["id"],
                JOURNEY_RUN=str(time.time_ns()))
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "journey.lua")
