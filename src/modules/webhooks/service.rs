@@ -251,21 +251,24 @@ impl WebhooksService {
     }
 
     /// Writes an attempt and the delivery's next state (and a 410's disabled endpoint).
-    async fn record(&self, attempted: Attempted) -> Result<(), WebhooksError> {
+    /// Records attempts' outcomes in one transaction.
+    async fn record(&self, outcomes: Vec<Attempted>) -> Result<(), WebhooksError> {
         self.db
             .write(move |c| {
-                if let Some(attempt) = &attempted.attempt {
-                    store::insert_attempt(c, attempt)?;
-                }
-                store::settle(
-                    c,
-                    &attempted.id,
-                    attempted.status,
-                    attempted.attempts_made,
-                    attempted.next,
-                )?;
-                if let Some(endpoint) = &attempted.disable {
-                    store::update_endpoint(c, endpoint)?;
+                for attempted in &outcomes {
+                    if let Some(attempt) = &attempted.attempt {
+                        store::insert_attempt(c, attempt)?;
+                    }
+                    store::settle(
+                        c,
+                        &attempted.id,
+                        attempted.status,
+                        attempted.attempts_made,
+                        attempted.next,
+                    )?;
+                    if let Some(endpoint) = &attempted.disable {
+                        store::update_endpoint(c, endpoint)?;
+                    }
                 }
                 Ok::<_, WebhooksError>(())
             })

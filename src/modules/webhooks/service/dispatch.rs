@@ -1,6 +1,8 @@
 //! The delivery worker: keeps up to `max_in_flight` deliveries on the wire, at most
 //! `max_in_flight_per_endpoint` to one endpoint, and takes the next due one as soon as one
 //! ends — a slow receiver holds only its own slots, and nobody waits for a whole batch.
+//! Outcomes are written together: whatever was answered while the last write ran goes in the
+//! next one, so recording costs a transaction per batch, not per delivery.
 
 use std::collections::HashMap;
 use std::pin::pin;
@@ -19,7 +21,8 @@ use crate::modules::webhooks::store::{self, DeliveryRow};
 /// What a piece of the dispatcher's work ended with.
 enum Done {
     Sent(String, Result<Box<Attempted>, WebhooksError>),
-    Recorded,
+    /// How many outcomes the write held.
+    Recorded(usize),
 }
 
 /// Deliveries in flight, per endpoint.
@@ -27,9 +30,13 @@ enum Done {
 struct InFlight {
     total: usize,
     per_endpoint: HashMap<String, usize>,
-    /// Answered, being written: they count against `max_in_flight` (memory), not against
-    /// their endpoint.
+    /// Answered, waiting for or in a write: they count against `max_in_flight` (memory), not
+    /// against their endpoint.
     recording: usize,
+    /// Outcomes waiting for the write under way to end.
+    unrecorded: Vec<Attempted>,
+    /// Whether a write of outcomes is under way.
+    writing: bool,
 }
 
 impl InFlight {
@@ -95,41 +102,58 @@ impl WebhooksService {
                 continue;
             }
             if let Either::Left((Some(done), _)) = select(work.next(), woken).await {
-                self.finish(done, &mut in_flight, &mut work);
+                self.finish(done, &mut in_flight);
                 // Others may have ended meanwhile: free their slots too before looking again.
                 while let Some(Some(done)) = work.next().now_or_never() {
-                    self.finish(done, &mut in_flight, &mut work);
+                    self.finish(done, &mut in_flight);
                 }
+                self.write_outcomes(&mut in_flight, &mut work);
             }
         }
     }
 
-    fn finish<'a>(
-        &'a self,
-        done: Done,
-        in_flight: &mut InFlight,
-        work: &mut FuturesUnordered<LocalBoxFuture<'a, Done>>,
-    ) {
-        let Done::Sent(endpoint, attempted) = done else {
-            in_flight.recording -= 1;
-            return;
+    fn finish(&self, done: Done, in_flight: &mut InFlight) {
+        let (endpoint, attempted) = match done {
+            Done::Sent(endpoint, attempted) => (endpoint, attempted),
+            Done::Recorded(n) => {
+                in_flight.recording -= n;
+                in_flight.writing = false;
+                return;
+            }
         };
         in_flight.end(&endpoint);
         match attempted {
             Ok(attempted) => {
                 in_flight.recording += 1;
-                work.push(
-                    async move {
-                        if let Err(e) = self.record(*attempted).await {
-                            tracing::warn!(error = %e, "a webhook attempt could not be recorded");
-                        }
-                        Done::Recorded
-                    }
-                    .boxed_local(),
-                );
+                in_flight.unrecorded.push(*attempted);
             }
             Err(e) => tracing::warn!(error = %e, "a webhook attempt failed before sending"),
         }
+    }
+
+    /// Starts writing the outcomes gathered so far, unless a write is under way (its end
+    /// starts the next one).
+    fn write_outcomes<'a>(
+        &'a self,
+        in_flight: &mut InFlight,
+        work: &mut FuturesUnordered<LocalBoxFuture<'a, Done>>,
+    ) {
+        if in_flight.writing || in_flight.unrecorded.is_empty() {
+            return;
+        }
+        in_flight.writing = true;
+        let outcomes = std::mem::take(&mut in_flight.unrecorded);
+        work.push(
+            async move {
+                let n = outcomes.len();
+                if let Err(e) = self.record(outcomes).await {
+                    // Their claims expire and they go out again: at least once.
+                    tracing::warn!(error = %e, outcomes = n, "webhook attempts could not be recorded");
+                }
+                Done::Recorded(n)
+            }
+            .boxed_local(),
+        );
     }
 
     /// Due deliveries for up to `free` slots, skipping endpoints at their limit, taken in one
