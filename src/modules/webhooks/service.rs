@@ -250,8 +250,8 @@ impl WebhooksService {
         })
     }
 
-    /// Writes an attempt and the delivery's next state (and a 410's disabled endpoint).
-    /// Records attempts' outcomes in one transaction.
+    /// Writes attempts and their deliveries' next states (and a 410's disabled endpoint), in
+    /// one transaction for the whole batch.
     async fn record(&self, outcomes: Vec<Attempted>) -> Result<(), WebhooksError> {
         self.db
             .write(move |c| {
@@ -466,12 +466,6 @@ impl EventHandler for WebhooksService {
         if !self.event_types.contains(&event.event_type) {
             return Ok(());
         }
-        let body = json!({
-            "type": event.event_type,
-            "timestamp": event.occurred_at,
-            "data": event.payload,
-        })
-        .to_string();
         let (event_id, event_type) = (event.id.clone(), event.event_type.clone());
         // Most events interest no endpoint (a café without integrations): those queue nothing
         // and need no inbox record, so they cost a read, not a write transaction. A redelivery
@@ -488,6 +482,12 @@ impl EventHandler for WebhooksService {
         if !anyone {
             return Ok(());
         }
+        let body = json!({
+            "type": event.event_type,
+            "timestamp": event.occurred_at,
+            "data": event.payload,
+        })
+        .to_string();
         let queued = store::TABLES
             .consume(&self.db, &self.wake, event, move |c, _| {
                 let mut queued = 0;
