@@ -97,15 +97,16 @@ class Database:
             return f"datetime({column}, '-' || (copies.n * {step}) || ' seconds')"
         return f"{column} - make_interval(secs => copies.n * {step})"
 
-    def copies(self, n):
+    def copies(self, first, last):
         if self.sqlite:
-            return (f"(WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < {n}) "
-                    "SELECT n FROM c) AS copies")
-        return f"generate_series(1, {n}) AS copies(n)"
+            return (f"(WITH RECURSIVE c(n) AS (SELECT {first} UNION ALL SELECT n + 1 FROM c "
+                    f"WHERE n < {last}) SELECT n FROM c) AS copies")
+        return f"generate_series({first}, {last}) AS copies(n)"
 
 
 def grow(db, copies):
-    """Copies every growing table's rows `copies` times in one transaction per table."""
+    """Copies every growing table's rows `copies` times, one transaction per table (per chunk
+    for PostgreSQL outboxes)."""
     growing = [t for t in GROWING if t in db.tables()]
     # Ids of what is copied are renumbered; ids of what is not (users, items) are kept.
     kept = set()
@@ -136,8 +137,18 @@ def grow(db, copies):
             else:
                 exprs.append(name)
         n = min(copies, MAX_COPIES.get(table, copies))
-        statements.append(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(exprs)} "
-                          f"FROM {table} CROSS JOIN {db.copies(n)}")
+        copy = f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(exprs)} FROM {table} "
+        if table.endswith("_outbox") and not db.sqlite:
+            # PostgreSQL positions events by transaction, at most 2^20 per transaction: copy
+            # the original rows in chunks, each its own transaction.
+            (original, rows), = db.query(f"SELECT MAX(seq), COUNT(*) FROM {table}")
+            chunk = max(1, 500_000 // int(rows))
+            for first in range(1, n + 1, chunk):
+                last = min(n, first + chunk - 1)
+                statements.append(f"{copy} CROSS JOIN {db.copies(first, last)} "
+                                  f"WHERE {table}.seq <= {original}")
+        else:
+            statements.append(f"{copy} CROSS JOIN {db.copies(1, n)}")
     for sql in statements:
         began = time.time()
         db.execute([sql])

@@ -133,7 +133,7 @@ impl KitchenApi for KitchenService {
     async fn feed_head(&self, cook: &Call) -> Result<i64, KitchenError> {
         may_cook(cook)?;
         self.db
-            .read(|c| Outbox.last_seq(c).map_err(KitchenError::from))
+            .read(|c| Outbox.head(c).map_err(KitchenError::from))
             .await
     }
 

@@ -312,7 +312,7 @@ impl OrderingApi for OrderingService {
 
     async fn feed_head(&self) -> Result<i64, OrderingError> {
         self.db
-            .read(|c| Outbox.last_seq(c).map_err(OrderingError::from))
+            .read(|c| Outbox.head(c).map_err(OrderingError::from))
             .await
     }
 

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::jetstream::JetStream;
 use super::store::{self, Cursor, DeadLetterRow};
-use super::{Event, OutboxTable, StoredEvent};
+use super::{Event, OutboxTable, Page, StoredEvent};
 use crate::platform::config::{EventSettings, EventTransport};
 use crate::platform::db::{Db, DbError};
 use crate::platform::ids::new_id;
@@ -22,6 +22,65 @@ const BATCH: i64 = 100;
 /// How long a replica owns a subscription without renewing it (every round renews it); a
 /// killed replica's subscriptions move to another one, or to its own restart, after this.
 const LEASE: TimeDelta = TimeDelta::seconds(10);
+/// How soon a subscription reads again when committed events wait behind an older
+/// transaction that has not ended (PostgreSQL); it doubles while they keep waiting, up to the
+/// poll interval.
+const HELD_BACK_RETRY: Duration = Duration::from_millis(2);
+
+/// What a delivery round found, and so when the next one should run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Round {
+    /// A full batch: there may be more right away.
+    Full,
+    /// Newer events are committed but not final yet: soon.
+    HeldBack,
+    /// Nothing more: at the next wake-up or poll.
+    Idle,
+}
+
+impl Round {
+    /// What reading `page` found.
+    fn after(page: &Page) -> Self {
+        if page.events.len() as i64 == BATCH {
+            Self::Full
+        } else if page.held_back {
+            Self::HeldBack
+        } else {
+            Self::Idle
+        }
+    }
+}
+
+/// When a loop's next round runs (besides a wake-up), from what its last round found.
+struct Pace {
+    held_back_retry: Duration,
+}
+
+impl Default for Pace {
+    fn default() -> Self {
+        Self {
+            held_back_retry: HELD_BACK_RETRY,
+        }
+    }
+}
+
+impl Pace {
+    /// How long to wait for a wake-up before the next round; `None`: go on at once.
+    fn after(&mut self, round: Round, poll: Duration) -> Option<Duration> {
+        if round != Round::HeldBack {
+            self.held_back_retry = HELD_BACK_RETRY;
+        }
+        match round {
+            Round::Full => None,
+            Round::HeldBack => {
+                let wait = self.held_back_retry.min(poll);
+                self.held_back_retry = wait * 2;
+                Some(wait)
+            }
+            Round::Idle => Some(poll),
+        }
+    }
+}
 
 /// A consuming module's entry point for the events it subscribes to. It must be idempotent
 /// (record the event id in its inbox in the same transaction as its effect).
@@ -216,18 +275,19 @@ impl EventBus {
     async fn deliver(&self, sub: &Subscription, poll: Duration) {
         let mut woken = self.inner.wake.0.subscribe();
         let mut held = Held::default();
+        let mut pace = Pace::default();
         loop {
             woken.mark_unchanged();
-            let more = match self.pump(sub, &mut held).await {
-                Ok(more) => more,
+            let round = match self.pump(sub, &mut held).await {
+                Ok(round) => round,
                 Err(e) => {
                     tracing::warn!(subscription = %sub.name(), error = %e, "event delivery round failed");
                     held = Held::default();
-                    false
+                    Round::Idle
                 }
             };
-            if !more {
-                let _ = tokio::time::timeout(poll, woken.changed()).await;
+            if let Some(wait) = pace.after(round, poll) {
+                let _ = tokio::time::timeout(wait, woken.changed()).await;
             }
         }
     }
@@ -237,7 +297,7 @@ impl EventBus {
         &self,
         outbox: Arc<dyn OutboxTable>,
         position: i64,
-    ) -> Result<Vec<StoredEvent>, DbError> {
+    ) -> Result<Page, DbError> {
         self.inner
             .db
             .read(move |c| outbox.after(c, position, BATCH).map_err(DbError::from))
@@ -281,25 +341,26 @@ impl EventBus {
         }
     }
 
-    /// One delivery round for one subscription; `true` when a full batch was read.
-    async fn pump(&self, sub: &Subscription, held: &mut Held) -> Result<bool, DbError> {
+    /// One delivery round for one subscription.
+    async fn pump(&self, sub: &Subscription, held: &mut Held) -> Result<Round, DbError> {
         let Some(outbox) = self.inner.outboxes.get(sub.producer).cloned() else {
-            return Ok(false);
+            return Ok(Round::Idle);
         };
         let now = Utc::now().naive_utc();
         self.hold(sub, held).await?;
         let Some(cursor) = held.cursor.as_mut() else {
-            return Ok(false);
+            return Ok(Round::Idle);
         };
         if cursor.retry_at > now {
-            return Ok(false);
+            return Ok(Round::Idle);
         }
         let position = cursor.position;
-        let batch = self.next_batch(outbox, position).await?;
+        let page = self.next_batch(outbox, position).await?;
+        let next = Round::after(&page);
+        let batch = page.events;
         if batch.is_empty() {
-            return Ok(false);
+            return Ok(next);
         }
-        let full = batch.len() as i64 == BATCH;
         let last = batch.last().map_or(position, |e| e.seq);
         let wanted: Vec<StoredEvent> = batch
             .into_iter()
@@ -315,13 +376,13 @@ impl EventBus {
                 cursor.last_error.clear();
                 let cursor = cursor.clone();
                 self.save_behind(held, cursor).await?;
-                return Ok(full);
+                return Ok(next);
             }
             Some(failure) => failure,
         };
         self.saved(held).await?;
         let Some(cursor) = held.cursor.as_mut() else {
-            return Ok(false);
+            return Ok(Round::Idle);
         };
         let (failed, error) = failure;
         tracing::warn!(subscription = %cursor.subscription, event = %failed.event.id, %error, "event handler failed");
@@ -345,12 +406,12 @@ impl EventBus {
             cursor.attempts = 0;
             cursor.last_error.clear();
             self.save(cursor.clone(), Some(dead)).await?;
-            return Ok(true);
+            return Ok(Round::Full);
         }
         cursor.retry_at = Utc::now().naive_utc() + self.backoff(cursor.attempts as u32);
         cursor.last_error = error;
         self.save(cursor.clone(), None).await?;
-        Ok(false)
+        Ok(Round::Idle)
     }
 
     /// Saves the cursor of a handled batch while the next round goes on, so delivering an
@@ -456,25 +517,22 @@ impl EventBus {
             .read(move |c| {
                 let cursors = store::cursors(c)?;
                 let dead: HashMap<String, i64> = store::open_dead_letters(c)?.into_iter().collect();
-                let mut heads = HashMap::new();
-                for (producer, outbox) in &inner.outboxes {
-                    heads.insert(*producer, outbox.last_seq(c)?);
+                let mut out = Vec::with_capacity(inner.subscriptions.len());
+                for sub in &inner.subscriptions {
+                    let name = sub.name();
+                    let cursor = cursors.iter().find(|cur| cur.subscription == name);
+                    // Positions are sparse on PostgreSQL: the backlog is counted, not subtracted.
+                    let backlog = match inner.outboxes.get(sub.producer) {
+                        Some(outbox) => outbox.backlog(c, cursor.map_or(0, |cur| cur.position))?,
+                        None => 0,
+                    };
+                    out.push(SubscriptionHealth {
+                        backlog,
+                        attempts: cursor.map_or(0, |cur| cur.attempts),
+                        dead_letters: dead.get(&name).copied().unwrap_or(0),
+                        subscription: name,
+                    });
                 }
-                let out = inner
-                    .subscriptions
-                    .iter()
-                    .map(|sub| {
-                        let name = sub.name();
-                        let cursor = cursors.iter().find(|cur| cur.subscription == name);
-                        let head = heads.get(sub.producer).copied().unwrap_or(0);
-                        SubscriptionHealth {
-                            backlog: (head - cursor.map_or(0, |cur| cur.position)).max(0),
-                            attempts: cursor.map_or(0, |cur| cur.attempts),
-                            dead_letters: dead.get(&name).copied().unwrap_or(0),
-                            subscription: name,
-                        }
-                    })
-                    .collect();
                 Ok::<_, DbError>(out)
             })
             .await?;

@@ -22,7 +22,7 @@ pub use bus::{
 };
 pub use consume::{EventTables, Outgoing};
 pub use envelope::{Event, StoredEvent};
-pub use outbox::{OutboxTable, scan, serialize_appends};
+pub use outbox::{OutboxTable, Page, head as outbox_head, horizon, scan};
 pub use retention::sweeps;
 pub use store::Cursor;
 

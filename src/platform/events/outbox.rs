@@ -13,10 +13,12 @@ pub trait OutboxTable: Send + Sync {
     fn producer(&self) -> &'static str;
     /// Appends events inside the caller's transaction.
     fn append(&self, conn: &mut DbConn, events: &[Event]) -> QueryResult<()>;
-    /// Up to `limit` events after position `seq`, oldest first.
-    fn after(&self, conn: &mut DbConn, seq: i64, limit: i64) -> QueryResult<Vec<StoredEvent>>;
-    /// The newest position (0 when empty).
-    fn last_seq(&self, conn: &mut DbConn) -> QueryResult<i64>;
+    /// Up to `limit` final events after position `seq`, oldest first.
+    fn after(&self, conn: &mut DbConn, seq: i64, limit: i64) -> QueryResult<Page>;
+    /// Where a reader starting now begins: the newest final position (0 when empty).
+    fn head(&self, conn: &mut DbConn) -> QueryResult<i64>;
+    /// How many events lie after position `seq`.
+    fn backlog(&self, conn: &mut DbConn, seq: i64) -> QueryResult<i64>;
     /// Removes up to `limit` of the oldest events at or before position `taken_up_to` that
     /// occurred before `before`; says how many.
     fn trim(
@@ -45,7 +47,7 @@ pub fn scan(
     limit: i64,
     wanted: impl Fn(&Event) -> bool,
 ) -> QueryResult<(Vec<StoredEvent>, i64)> {
-    let batch = outbox.after(conn, seq, limit)?;
+    let batch = outbox.after(conn, seq, limit)?.events;
     let scanned = batch.last().map_or(seq, |e| e.seq);
     Ok((
         batch.into_iter().filter(|e| wanted(&e.event)).collect(),
@@ -53,17 +55,56 @@ pub fn scan(
     ))
 }
 
-/// On PostgreSQL, sequence numbers are handed out before commit, so a later number can
-/// become visible first and a reader advancing past it would skip the earlier one for good.
-/// Holding a per-outbox transaction lock while appending makes commit order equal sequence
-/// order. SQLite has one writer, so order is already total there.
-pub fn serialize_appends(conn: &mut DbConn, table: &str) -> QueryResult<()> {
-    use diesel::RunQueryDsl;
-    if let DbConn::Postgres(_) = conn {
-        diesel::sql_query(format!("SELECT pg_advisory_xact_lock(hashtext('{table}'))"))
-            .execute(conn)?;
+/// Events read from an outbox: the final ones, oldest first, and whether newer ones wait
+/// behind a transaction that has not ended yet.
+#[derive(Debug, Default)]
+pub struct Page {
+    pub events: Vec<StoredEvent>,
+    /// Events were committed after these but are not final yet: read again soon, not at the
+    /// next poll.
+    pub held_back: bool,
+}
+
+/// SQL for the position below which every event is final.
+///
+/// On PostgreSQL an event's position is its transaction's id shifted left by 20 bits plus its
+/// index in the transaction (`brigade_outbox_position()`, the outboxes' default), and every
+/// transaction below the reading snapshot's xmin has ended, so nothing can still appear below
+/// `xmin << 20`. Appends take no lock: commits of one outbox run in parallel and readers wait
+/// (briefly) for the older ones. SQLite has one writer and AUTOINCREMENT, so every committed
+/// position is final there.
+pub fn horizon(conn: &DbConn) -> &'static str {
+    match conn {
+        DbConn::Postgres(_) => "(pg_snapshot_xmin(pg_current_snapshot())::TEXT::BIGINT << 20)",
+        DbConn::Sqlite(_) => "9223372036854775807",
     }
-    Ok(())
+}
+
+/// The rows read after a position, each with the horizon of the statement that read them.
+pub type RowsWithHorizon = Vec<(
+    (i64, String, String, i32, String, NaiveDateTime, String),
+    i64,
+)>;
+
+impl Page {
+    /// Keeps the rows below their horizon; the rest are held back.
+    pub fn below_horizon(rows: RowsWithHorizon) -> Self {
+        let read = rows.len();
+        let events: Vec<StoredEvent> = rows
+            .into_iter()
+            .take_while(|((seq, ..), horizon)| seq < horizon)
+            .map(|(row, _)| StoredEvent::from_row(row))
+            .collect();
+        Self {
+            held_back: events.len() < read,
+            events,
+        }
+    }
+}
+
+/// The newest position, or just below the horizon when newer events are not final yet.
+pub fn head(newest: Option<i64>, horizon: i64) -> i64 {
+    newest.map_or(0, |newest| newest.min(horizon - 1))
 }
 
 /// Declares a module's `<module>_outbox` and `<module>_inbox` tables (created by the module's
@@ -104,7 +145,6 @@ macro_rules! event_tables {
                 events: &[$crate::platform::events::Event],
             ) -> diesel::QueryResult<()> {
                 use diesel::prelude::*;
-                $crate::platform::events::serialize_appends(conn, stringify!($outbox))?;
                 for e in events {
                     diesel::insert_into($outbox::table)
                         .values((
@@ -125,28 +165,43 @@ macro_rules! event_tables {
                 conn: &mut $crate::platform::db::DbConn,
                 seq: i64,
                 limit: i64,
-            ) -> diesel::QueryResult<Vec<$crate::platform::events::StoredEvent>> {
+            ) -> diesel::QueryResult<$crate::platform::events::Page> {
                 use diesel::prelude::*;
+                let horizon = $crate::platform::events::horizon(conn);
                 let rows = $outbox::table
                     .filter($outbox::seq.gt(seq))
                     .order($outbox::seq.asc())
                     .limit(limit)
+                    .select((
+                        $outbox::all_columns,
+                        diesel::dsl::sql::<diesel::sql_types::BigInt>(horizon),
+                    ))
                     .load(conn)?;
-                Ok(rows
-                    .into_iter()
-                    .map($crate::platform::events::StoredEvent::from_row)
-                    .collect())
+                Ok($crate::platform::events::Page::below_horizon(rows))
             }
 
-            fn last_seq(
+            fn head(&self, conn: &mut $crate::platform::db::DbConn) -> diesel::QueryResult<i64> {
+                use diesel::prelude::*;
+                let horizon = $crate::platform::events::horizon(conn);
+                let (newest, horizon): (Option<i64>, i64) = $outbox::table
+                    .select((
+                        diesel::dsl::max($outbox::seq),
+                        diesel::dsl::sql::<diesel::sql_types::BigInt>(horizon),
+                    ))
+                    .first(conn)?;
+                Ok($crate::platform::events::outbox_head(newest, horizon))
+            }
+
+            fn backlog(
                 &self,
                 conn: &mut $crate::platform::db::DbConn,
+                seq: i64,
             ) -> diesel::QueryResult<i64> {
                 use diesel::prelude::*;
-                let last: Option<i64> = $outbox::table
-                    .select(diesel::dsl::max($outbox::seq))
-                    .first(conn)?;
-                Ok(last.unwrap_or(0))
+                $outbox::table
+                    .filter($outbox::seq.gt(seq))
+                    .count()
+                    .get_result(conn)
             }
 
             fn trim(

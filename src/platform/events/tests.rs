@@ -306,6 +306,7 @@ async fn a_consumer_handles_an_event_once_and_publishes_in_the_same_transaction(
         .read(|c| {
             probe::Outbox
                 .after(c, 0, 10)
+                .map(|page| page.events)
                 .map_err(crate::platform::db::DbError::from)
         })
         .await
@@ -402,4 +403,94 @@ async fn over_jetstream_each_side_keeps_its_own_database_and_nothing_is_lost_or_
         relayed[0].position, 8,
         "the relay moved past every acked event"
     );
+}
+
+/// On PostgreSQL appends take no lock, so a younger transaction can commit before an older
+/// one that appended first: its events wait until the older one ends, and a reader never
+/// passes a position where an event is still to appear.
+#[actix_web::test]
+async fn on_postgres_a_reader_never_passes_an_event_an_open_transaction_will_commit() {
+    use crate::platform::db::{DbConn, MigrationScope, establish_postgres};
+    let Some(base) = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        return; // one writer at a time on SQLite: commit order is append order there
+    };
+    let schema = format!(
+        "t_{}",
+        crate::platform::ids::new_id("").trim_start_matches('_')
+    );
+    let mut admin = establish_postgres(&base).unwrap();
+    admin
+        .batch_execute(&format!("CREATE SCHEMA {schema}"))
+        .unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = settings(&dir);
+    s.database.url = url.clone();
+    let db = Db::connect_for(&s.database, &MigrationScope::Owners(vec![])).unwrap();
+    db.write(|c| {
+        c.batch_execute(
+            "CREATE TABLE probe_outbox (seq BIGINT PRIMARY KEY DEFAULT brigade_outbox_position(),
+                id TEXT NOT NULL UNIQUE, event_type TEXT NOT NULL, version INTEGER NOT NULL,
+                aggregate_id TEXT NOT NULL, occurred_at TIMESTAMP NOT NULL, payload TEXT NOT NULL);
+             CREATE TABLE probe_inbox (event_id TEXT PRIMARY KEY, handled_at TIMESTAMP NOT NULL);",
+        )
+        .map_err(crate::platform::db::DbError::from)
+    })
+    .await
+    .unwrap();
+    let read = || {
+        db.read(|c| {
+            let page = probe::Outbox.after(c, 0, 10)?;
+            Ok::<_, crate::platform::db::DbError>((page, probe::Outbox.head(c)?))
+        })
+    };
+
+    let mut older = DbConn::Postgres(establish_postgres(&url).unwrap());
+    older.batch_execute("BEGIN").unwrap();
+    probe::Outbox
+        .append(&mut older, &[happened("a", serde_json::json!({"n": 1}))])
+        .unwrap();
+    let younger = publish(&db, vec![happened("b", serde_json::json!({"n": 2}))]);
+    tokio::time::timeout(Duration::from_secs(10), younger)
+        .await
+        .expect("a younger append commits while an older one is open");
+    let (page, head_while_open) = read().await.unwrap();
+    assert!(page.events.is_empty(), "{:?}", page.events);
+    assert!(page.held_back);
+
+    older.batch_execute("COMMIT").unwrap();
+    // Other tests' transactions on the same server may hold the horizon a moment longer.
+    let mut page = read().await.unwrap().0;
+    for _ in 0..500 {
+        if page.events.len() == 2 {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+        page = read().await.unwrap().0;
+    }
+    let order: Vec<_> = page
+        .events
+        .iter()
+        .map(|e| e.event.payload["n"].clone())
+        .collect();
+    assert_eq!(
+        order,
+        [1, 2],
+        "in commit horizon order, older transaction first"
+    );
+    assert!(page.events[0].seq < page.events[1].seq);
+    assert!(
+        head_while_open < page.events[0].seq,
+        "a reader starting while it was open must not start past the older transaction"
+    );
+    let (_, head) = read().await.unwrap();
+    assert_eq!(head, page.events[1].seq);
+    drop(db);
+    admin
+        .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+        .unwrap();
 }

@@ -10,7 +10,7 @@ use async_nats::jetstream::AckKind;
 use futures_util::StreamExt;
 
 use super::super::jetstream::{ACK_WAIT, JetStream};
-use super::{BATCH, EventBus, EventHandler, Held, Subscription, store};
+use super::{EventBus, EventHandler, Held, Pace, Round, Subscription, store};
 use crate::platform::db::DbError;
 use crate::platform::events::store::DeadLetterRow;
 use crate::platform::events::{Event, OutboxTable};
@@ -57,6 +57,7 @@ impl EventBus {
         };
         let mut woken = self.inner.wake.0.subscribe();
         let mut held = Held::default();
+        let mut pace = Pace::default();
         let mut stream_ready = false;
         loop {
             woken.mark_unchanged();
@@ -68,17 +69,17 @@ impl EventBus {
                 self.relay_round(jetstream, &sub, outbox.clone(), &mut held)
                     .await
             };
-            let more = match round.await {
-                Ok(more) => more,
+            let round = match round.await {
+                Ok(round) => round,
                 Err(e) => {
                     tracing::warn!(producer, error = %e, "relaying events to the broker failed");
                     held = Held::default();
                     stream_ready = false;
-                    false
+                    Round::Idle
                 }
             };
-            if !more {
-                let _ = tokio::time::timeout(poll, woken.changed()).await;
+            if let Some(wait) = pace.after(round, poll) {
+                let _ = tokio::time::timeout(wait, woken.changed()).await;
             }
         }
     }
@@ -89,24 +90,25 @@ impl EventBus {
         sub: &Subscription,
         outbox: Arc<dyn OutboxTable>,
         held: &mut Held,
-    ) -> Result<bool, String> {
+    ) -> Result<Round, String> {
         self.hold(sub, held).await.map_err(|e| e.to_string())?;
         let Some(cursor) = held.cursor.as_mut() else {
-            return Ok(false);
+            return Ok(Round::Idle);
         };
-        let batch = self
+        let page = self
             .next_batch(outbox, cursor.position)
             .await
             .map_err(|e| e.to_string())?;
-        let Some(last) = batch.last().map(|e| e.seq) else {
-            return Ok(false);
+        let next = Round::after(&page);
+        let Some(last) = page.events.last().map(|e| e.seq) else {
+            return Ok(next);
         };
-        jetstream.publish(sub.producer, &batch).await?;
+        jetstream.publish(sub.producer, &page.events).await?;
         cursor.position = last;
         self.save(cursor.clone(), None)
             .await
             .map_err(|e| e.to_string())?;
-        Ok(batch.len() as i64 == BATCH)
+        Ok(next)
     }
 
     /// Hands `sub`'s events from the broker to its handler while this process holds the

@@ -1,0 +1,1 @@
+DROP FUNCTION brigade_outbox_position();

@@ -1,0 +1,3 @@
+-- SQLite has one writer, so its outboxes' AUTOINCREMENT already follows commit order; the
+-- PostgreSQL migration of this name positions events by transaction instead.
+SELECT 1;

@@ -1,0 +1,2 @@
+-- Payments: nothing to change on SQLite (see platform_outbox_positions).
+SELECT 1;

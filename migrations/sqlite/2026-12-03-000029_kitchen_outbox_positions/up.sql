@@ -1,0 +1,2 @@
+-- Kitchen: nothing to change on SQLite (see platform_outbox_positions).
+SELECT 1;

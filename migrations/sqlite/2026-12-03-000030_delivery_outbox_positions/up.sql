@@ -1,0 +1,2 @@
+-- Delivery: nothing to change on SQLite (see platform_outbox_positions).
+SELECT 1;

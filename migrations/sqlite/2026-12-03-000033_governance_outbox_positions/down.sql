@@ -1,0 +1,2 @@
+-- Governance: nothing to change on SQLite (see platform_outbox_positions).
+SELECT 1;
