@@ -80,6 +80,9 @@ impl Modules {
         let mut plans: Vec<String> = settings.rate_limit.plans.keys().cloned().collect();
         plans.sort();
         w.provide(Arc::new(PlanNames(plans)));
+        w.provide::<dyn crate::platform::clock::Clock>(Arc::new(
+            crate::platform::clock::SystemClock,
+        ));
         let document = serde_json::to_value(openapi()).unwrap_or_default();
         w.provide(Arc::new(inventory::source(settings, document)));
         w.provide(Arc::new(inventory::partner_event_catalog(

@@ -8,6 +8,7 @@ pub mod identity;
 pub mod kitchen;
 pub mod ordering;
 pub mod payments;
+pub mod venues;
 pub mod webhooks;
 
 use crate::platform::descriptor::Module;
@@ -17,6 +18,7 @@ use crate::platform::descriptor::Module;
 pub fn all() -> Vec<Module> {
     vec![
         identity::module(),
+        venues::module(),
         catalog::module(),
         ordering::module(),
         payments::module(),

@@ -2,6 +2,7 @@
 
 pub mod background;
 pub mod call;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod descriptor;

@@ -17,6 +17,10 @@ pub const API_KEY: &str = "api_key";
 pub const TAGS: &[(&str, &str)] = &[
     ("identity", "Accounts, sign-in, tokens and roles."),
     (
+        "venues",
+        "Venues: time zone, opening hours, exceptions, busy and paused.",
+    ),
+    (
         "catalog",
         "The menu: categories, items, options and availability.",
     ),

@@ -299,7 +299,7 @@ async fn an_admin_signs_in_and_sees_usage_charts_inventory_and_outbox_health() {
         seen["requests"].as_str().unwrap().parse::<u64>().unwrap() >= 12,
         "{seen}"
     );
-    assert_eq!(seen["modules"], 8);
+    assert_eq!(seen["modules"], 9);
     assert!(seen["operations_listed"].as_u64().unwrap() > 40);
     assert!(seen["events"].as_u64().unwrap() > 15);
     assert!(seen["outbox"].as_u64().unwrap() > 10);

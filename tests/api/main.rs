@@ -29,5 +29,6 @@ mod support;
 mod tls;
 mod topology;
 mod traces;
+mod venues;
 mod webhooks;
 mod wire;

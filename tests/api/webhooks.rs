@@ -556,3 +556,27 @@ async fn a_slow_receiver_gets_deliveries_in_parallel_up_to_its_endpoint_s_limit(
     assert_eq!(receiver.holding.load(Ordering::SeqCst), 0);
     receiver.server.stop(false).await;
 }
+
+/// Order platforms stop sending orders when a venue pauses: they hear it by webhook.
+#[actix_web::test]
+async fn partners_hear_when_a_venue_is_paused() {
+    let cafe = Cafe::open_with(DEVELOPMENT).await;
+    let receiver = Receiver::start("204");
+    let endpoint = register(&cafe, &receiver.url(), &["venue.state_changed"]).await;
+    receiver.trust(&[endpoint["secret"].as_str().unwrap()]);
+    let paused = cafe
+        .app
+        .put(
+            "/v1/venues/ven_default/state",
+            Some(&cafe.staff),
+            json!({"mode": "paused"}),
+        )
+        .await;
+    assert_eq!(paused.status, 200, "{}", paused.body);
+    let got = receiver.wait_for(1).await;
+    assert_eq!(got[0]["verified"], json!([true]));
+    let body: Value = serde_json::from_str(got[0]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["type"], "venue.state_changed");
+    assert_eq!(body["data"]["venue_id"], "ven_default");
+    assert_eq!(body["data"]["state"]["mode"], "paused");
+}

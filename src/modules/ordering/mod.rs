@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use crate::modules::catalog::api::CatalogApi;
 use crate::modules::ordering::api::OrderingSettings;
+use crate::modules::venues::api::VenuesApi;
 use crate::platform::events::OutboxTable;
 use crate::platform::wiring::{Wiring, WiringError};
 
@@ -19,9 +20,11 @@ use crate::platform::wiring::{Wiring, WiringError};
 pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
     let settings: OrderingSettings = w.settings(&api::MODULE)?;
     let catalog = w.get::<dyn CatalogApi>()?;
+    let venues = w.get::<dyn VenuesApi>()?;
     let service = Arc::new(service::OrderingService::new(
         w.db.clone(),
         catalog,
+        venues,
         settings,
         w.wake.clone(),
     ));

@@ -16,8 +16,9 @@ use crate::modules::ordering::api::{
     Fulfillment, NewOrder, Order, OrderFilter, OrderPage, OrderPayment, OrderPaymentStatus,
     OrderStatus, OrderingApi, OrderingError, PayableOrder,
 };
-use crate::modules::ordering::domain::{pricing, status};
+use crate::modules::ordering::domain::{admission, pricing, status};
 use crate::modules::ordering::store::{self, LineRow, OrderRow, Outbox, PageQuery};
+use crate::modules::venues::api::{DEFAULT_VENUE, VenuesApi, VenuesError};
 use crate::platform::db::{Db, DbConn, is_unique_violation};
 use crate::platform::events::{Event, EventHandler, OutboxTable, StoredEvent, Wake, scan};
 use crate::platform::ids::new_id;
@@ -27,6 +28,7 @@ use crate::platform::validation::FieldError;
 pub struct OrderingService {
     db: Db,
     catalog: Arc<dyn CatalogApi>,
+    venues: Arc<dyn VenuesApi>,
     settings: OrderingSettings,
     wake: Wake,
 }
@@ -35,14 +37,50 @@ impl OrderingService {
     pub fn new(
         db: Db,
         catalog: Arc<dyn CatalogApi>,
+        venues: Arc<dyn VenuesApi>,
         settings: OrderingSettings,
         wake: Wake,
     ) -> Self {
         Self {
             db,
             catalog,
+            venues,
             settings,
             wake,
+        }
+    }
+
+    /// Refuses an order the venue cannot take now: outside its hours, paused, or too busy
+    /// for orders as soon as possible (which every order is, until orders can be scheduled).
+    async fn admit(&self, venue_id: &str) -> Result<(), OrderingError> {
+        let opening = match self.venues.opening(venue_id, None).await {
+            Ok(opening) => opening,
+            Err(VenuesError::NotFound(_)) => {
+                return Err(OrderingError::Validation(vec![FieldError::new(
+                    "venue_id",
+                    "unknown",
+                    format!("no venue with id {venue_id}"),
+                )]));
+            }
+            Err(VenuesError::Unavailable {
+                module,
+                retry_after_secs,
+            }) => {
+                return Err(OrderingError::Unavailable {
+                    module,
+                    retry_after_secs,
+                });
+            }
+            Err(e) => return Err(OrderingError::Internal(e.to_string())),
+        };
+        let venue_id = venue_id.to_owned();
+        match admission::refusal(&opening, admission::When::Asap) {
+            None => Ok(()),
+            Some(admission::Refusal::Closed { opens_at }) => {
+                Err(OrderingError::VenueClosed { venue_id, opens_at })
+            }
+            Some(admission::Refusal::Paused) => Err(OrderingError::VenuePaused { venue_id }),
+            Some(admission::Refusal::Busy) => Err(OrderingError::VenueBusy { venue_id }),
         }
     }
 
@@ -180,6 +218,11 @@ impl OrderingApi for OrderingService {
         };
         let (tax, total) =
             pricing::totals(priced.subtotal, self.settings.tax_rate_bps, delivery_fee);
+        let venue_id = input
+            .venue_id
+            .clone()
+            .unwrap_or_else(|| DEFAULT_VENUE.to_owned());
+        self.admit(&venue_id).await?;
         // Microseconds, as both databases keep them: the answer is built from this row.
         let now = Utc::now().naive_utc().trunc_subsecs(6);
         let row = OrderRow {
@@ -196,6 +239,7 @@ impl OrderingApi for OrderingService {
             currency: priced.currency,
             tracking_code: None,
             request_key,
+            venue_id,
             version: 1,
             created_at: now,
             updated_at: now,

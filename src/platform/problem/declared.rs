@@ -21,6 +21,7 @@ pub struct Declared {
     errors: Option<Vec<FieldError>>,
     retry_after_secs: Option<u64>,
     location: Option<String>,
+    available_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Declared {
@@ -32,6 +33,7 @@ impl Declared {
             errors: None,
             retry_after_secs: None,
             location: None,
+            available_at: None,
         }
     }
 
@@ -77,6 +79,12 @@ impl Declared {
         self
     }
 
+    /// When what was refused would go through (a closed venue's next opening).
+    pub fn available_at(mut self, at: Option<chrono::DateTime<chrono::Utc>>) -> Self {
+        self.available_at = at;
+        self
+    }
+
     /// Where the resource the problem is about can be read (a path of this API).
     pub fn location(mut self, path: impl Into<String>) -> Self {
         self.location = Some(path.into());
@@ -113,6 +121,9 @@ impl<E: DeclaresProblem> From<E> for Problem {
         };
         if let Some(secs) = declared.retry_after_secs {
             problem = problem.with_header(header::RETRY_AFTER, &secs.to_string());
+        }
+        if let Some(at) = declared.available_at {
+            problem = problem.with_available_at(at);
         }
         if let Some(path) = declared.location {
             problem = problem.with_header(header::LOCATION, &path);

@@ -45,6 +45,9 @@ pub struct ProblemBody {
     /// Present on validation problems (422): one row per invalid field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// When what was refused would go through: a closed venue's next opening, say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub available_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Internal calls only: the module's error itself, for the calling process to rebuild.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(ignore)]
@@ -68,6 +71,7 @@ impl Problem {
             detail: detail.into(),
             instance: request_id::current().map(|id| format!("urn:request:{id}")),
             errors: None,
+            available_at: None,
             error: None,
             headers: Vec::new(),
         }));
@@ -82,6 +86,12 @@ impl Problem {
     /// The same problem with a more precise machine code than its type's.
     pub fn with_code(mut self, code: &str) -> Self {
         self.0.code = code.to_owned();
+        self
+    }
+
+    /// The same problem, with when what it refused would go through.
+    pub fn with_available_at(mut self, at: chrono::DateTime<chrono::Utc>) -> Self {
+        self.0.available_at = Some(at);
         self
     }
 

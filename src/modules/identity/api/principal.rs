@@ -133,6 +133,8 @@ pub mod roles {
 
     /// Change the menu.
     pub const MENU_EDITORS: &[Role] = &[Role::Staff];
+    /// Set venues' hours, make them busy or pause them.
+    pub const VENUE_MANAGERS: &[Role] = &[Role::Staff];
     /// See and manage every order, hand pickup orders over.
     pub const ORDER_STAFF: &[Role] = &[Role::Staff];
     /// Give money back.

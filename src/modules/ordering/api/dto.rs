@@ -73,6 +73,11 @@ pub struct NewOrder {
     #[schema(max_length = 500)]
     #[serde(default)]
     pub note: String,
+    /// The venue that prepares it; the default venue (`ven_default`) when left out.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    #[serde(default)]
+    pub venue_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -116,7 +121,7 @@ pub enum OrderStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "ord_0193a5c27d1e7cc09a513e0b8f0e2f11", "customer_id": "usr_0193a5c27d1e7cc09a513e0b8f0e2f10",
-    "status": "placed", "lines": [{"id": "lin_0193a5c27d1e7cc09a513e0b8f0e2f13", "item_id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11",
+    "venue_id": "ven_default", "status": "placed", "lines": [{"id": "lin_0193a5c27d1e7cc09a513e0b8f0e2f13", "item_id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11",
     "name": "Flat white", "quantity": 2, "unit_price": 420, "options": [{"id": "opt_0193a5c27d1e7cc09a513e0b8f0e2f12", "name": "Oat", "price_delta": 40}],
     "line_total": 840, "station": "bar"}],
     "subtotal": 840, "tax": 84, "delivery_fee": 0, "total": 924, "currency": "EUR",
@@ -128,6 +133,8 @@ pub enum OrderStatus {
 pub struct Order {
     pub id: String,
     pub customer_id: String,
+    /// The venue that prepares it.
+    pub venue_id: String,
     pub status: OrderStatus,
     pub lines: Vec<OrderLine>,
     /// Sum of line totals, in minor units of `currency`.

@@ -19,6 +19,15 @@ pub enum OrderingError {
     Forbidden(String),
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("venue {venue_id} is closed now{}", opens_at.map(|t| format!("; it opens at {}", t.to_rfc3339())).unwrap_or_default())]
+    VenueClosed {
+        venue_id: String,
+        opens_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    #[error("venue {venue_id} has paused taking orders")]
+    VenuePaused { venue_id: String },
+    #[error("venue {venue_id} is too busy to take orders for as soon as possible")]
+    VenueBusy { venue_id: String },
     #[error("the {module} module is unavailable; try again in {retry_after_secs} s")]
     Unavailable {
         module: String,
@@ -34,6 +43,11 @@ impl DeclaresProblem for OrderingError {
             Self::IllegalTransition { .. } => Declared::of("illegal-transition"),
             Self::Conflict(_) => Declared::conflict(),
             Self::Forbidden(_) => Declared::forbidden(),
+            Self::VenueClosed { opens_at, .. } => Declared::conflict()
+                .code("venue_closed")
+                .available_at(*opens_at),
+            Self::VenuePaused { .. } => Declared::conflict().code("venue_paused"),
+            Self::VenueBusy { .. } => Declared::conflict().code("venue_busy"),
             Self::Internal(_) => Declared::internal(),
             Self::Unavailable {
                 retry_after_secs, ..

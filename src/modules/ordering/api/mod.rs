@@ -25,7 +25,7 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         version: "1.0.0",
         owner: "front of house",
         purpose: "Orders from basket to hand-over: pricing, status and its live feed.",
-        uses: &["identity", "catalog"],
+        uses: &["identity", "catalog", "venues"],
         publishes: events::PUBLISHED,
         consumes: events::CONSUMES,
         settings: Some(settings::SECTION),

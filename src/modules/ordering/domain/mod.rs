@@ -1,2 +1,3 @@
+pub mod admission;
 pub mod pricing;
 pub mod status;

@@ -34,6 +34,7 @@ pub struct OrderRow {
     pub updated_at: NaiveDateTime,
     /// The `Idempotency-Key` the order was placed with, unique per customer.
     pub request_key: Option<String>,
+    pub venue_id: String,
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -99,6 +100,7 @@ pub fn assemble(
         lines,
         id: row.id,
         customer_id: row.customer_id,
+        venue_id: row.venue_id,
         subtotal: row.subtotal,
         tax: row.tax,
         delivery_fee: row.delivery_fee,

@@ -15,6 +15,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         request_key -> Nullable<Text>,
+        venue_id -> Text,
     }
 }
 

@@ -33,6 +33,11 @@ pub const CONSUMES: &[Consumes] = &[
             "ticket.cancelled",
         ],
     },
+    // A venue turning busy or paused (order platforms stop sending orders).
+    Consumes {
+        producer: "venues",
+        event_types: &["venue.state_changed"],
+    },
     Consumes {
         producer: "delivery",
         event_types: &[

@@ -1,0 +1,3 @@
+DROP TABLE venues_inbox;
+DROP TABLE venues_outbox;
+DROP TABLE venues_venues;

@@ -1,0 +1,273 @@
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+/// One opening period, local times `HH:MM`. A `closes` at or before `opens` is the next day
+/// (`22:00`–`02:00`); `closes` may be `24:00`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"opens": "07:00", "closes": "18:00"}))]
+pub struct Period {
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "07:00")]
+    pub opens: String,
+    #[schema(pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", example = "18:00")]
+    pub closes: String,
+}
+
+fn periods() -> utoipa::openapi::schema::Array {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(Period::schema_ref())
+        .max_items(Some(6))
+        .build()
+}
+
+trait SchemaRef {
+    fn schema_ref() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>;
+}
+
+impl SchemaRef for Period {
+    fn schema_ref() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::Ref::from_schema_name("Period").into()
+    }
+}
+
+/// Opening periods per weekday, in the venue's time zone. A day left out or empty is closed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "monday": [{"opens": "07:00", "closes": "18:00"}], "tuesday": [{"opens": "07:00", "closes": "18:00"}],
+    "wednesday": [{"opens": "07:00", "closes": "18:00"}], "thursday": [{"opens": "07:00", "closes": "18:00"}],
+    "friday": [{"opens": "07:00", "closes": "14:00"}, {"opens": "18:00", "closes": "01:00"}],
+    "saturday": [{"opens": "08:00", "closes": "15:00"}], "sunday": []
+}))]
+pub struct WeeklyHours {
+    #[serde(default)]
+    #[schema(schema_with = periods)]
+    pub monday: Vec<Period>,
+    #[serde(default)]
+    #[schema(schema_with = periods)]
+    pub tuesday: Vec<Period>,
+    #[serde(default)]
+    #[schema(schema_with = periods)]
+    pub wednesday: Vec<Period>,
+    #[serde(default)]
+    #[schema(schema_with = periods)]
+    pub thursday: Vec<Period>,
+    #[serde(default)]
+    #[schema(schema_with = periods)]
+    pub friday: Vec<Period>,
+    #[serde(default)]
+    #[schema(schema_with = periods)]
+    pub saturday: Vec<Period>,
+    #[serde(default)]
+    #[schema(schema_with = periods)]
+    pub sunday: Vec<Period>,
+}
+
+impl WeeklyHours {
+    /// Monday first.
+    pub fn days(&self) -> [&[Period]; 7] {
+        [
+            &self.monday,
+            &self.tuesday,
+            &self.wednesday,
+            &self.thursday,
+            &self.friday,
+            &self.saturday,
+            &self.sunday,
+        ]
+    }
+}
+
+/// A date whose hours replace the week's: closed (no periods) or special hours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"date": "2026-12-25", "periods": [], "note": "Christmas"}))]
+pub struct DateHours {
+    pub date: NaiveDate,
+    #[serde(default)]
+    #[schema(schema_with = periods)]
+    pub periods: Vec<Period>,
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub note: String,
+}
+
+/// Taking orders as usual, busy (longer waits, or no ASAP orders), or paused (no orders).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+// Stored by the same names (`strum`), read back strictly.
+#[derive(strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
+pub enum VenueMode {
+    Open,
+    Busy,
+    Paused,
+}
+
+/// What staff set when the floor is swamped or must stop taking orders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"mode": "busy", "busy_minutes": 15, "refuse_asap": false}))]
+pub struct VenueState {
+    pub mode: VenueMode,
+    /// Busy: minutes added to every promised time.
+    #[serde(default)]
+    #[validate(range(max = 240))]
+    #[schema(maximum = 240)]
+    pub busy_minutes: u32,
+    /// Busy: refuse orders for as soon as possible (scheduled ones still come in).
+    #[serde(default)]
+    pub refuse_asap: bool,
+}
+
+impl Default for VenueState {
+    fn default() -> Self {
+        Self {
+            mode: VenueMode::Open,
+            busy_minutes: 0,
+            refuse_asap: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "ven_default", "name": "Brigade Café", "address": "12 Rue des Lilas, 69003 Lyon",
+    "time_zone": "Europe/Paris", "currency": "EUR",
+    "hours": {"monday": [{"opens": "07:00", "closes": "18:00"}]},
+    "exceptions": [{"date": "2026-12-25", "periods": [], "note": "Christmas"}],
+    "state": {"mode": "open", "busy_minutes": 0, "refuse_asap": false}, "version": 3,
+    "created_at": "2026-11-21T12:00:00Z", "updated_at": "2026-12-03T08:00:00Z"
+}))]
+pub struct Venue {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    /// IANA time zone its hours are in (`Europe/Paris`).
+    pub time_zone: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// `null`: open around the clock (except on the exceptions' dates).
+    pub hours: Option<WeeklyHours>,
+    /// Closed days and special hours, by date.
+    pub exceptions: Vec<DateHours>,
+    pub state: VenueState,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn exceptions() -> utoipa::openapi::schema::Array {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(utoipa::openapi::RefOr::from(
+            utoipa::openapi::Ref::from_schema_name("DateHours"),
+        ))
+        .max_items(Some(366))
+        .build()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Brigade Café — Croix-Rousse", "address": "3 Place de la Croix-Rousse, 69004 Lyon",
+    "time_zone": "Europe/Paris", "currency": "EUR",
+    "hours": {"monday": [{"opens": "07:00", "closes": "18:00"}], "saturday": [{"opens": "08:00", "closes": "15:00"}]}
+}))]
+pub struct NewVenue {
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    #[validate(length(max = 300))]
+    #[schema(max_length = 300)]
+    #[serde(default)]
+    pub address: String,
+    /// IANA time zone (`Europe/Paris`, `America/New_York`).
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64, example = "Europe/Paris")]
+    pub time_zone: String,
+    /// ISO 4217 code.
+    #[validate(length(equal = 3))]
+    #[schema(pattern = "^[A-Z]{3}$", example = "EUR")]
+    pub currency: String,
+    /// Leave out for a venue open around the clock.
+    #[serde(default)]
+    pub hours: Option<WeeklyHours>,
+    #[serde(default)]
+    #[validate(length(max = 366))]
+    #[schema(schema_with = exceptions)]
+    pub exceptions: Vec<DateHours>,
+}
+
+/// Absent fields stay as they are; `hours: null` makes the venue open around the clock;
+/// `exceptions` replaces them all.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"exceptions": [{"date": "2026-12-24", "periods": [{"opens": "07:00", "closes": "14:00"}], "note": "Christmas Eve"}]}))]
+pub struct VenuePatch {
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: Option<String>,
+    #[validate(length(max = 300))]
+    #[schema(max_length = 300)]
+    pub address: Option<String>,
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub time_zone: Option<String>,
+    #[validate(length(equal = 3))]
+    #[schema(pattern = "^[A-Z]{3}$")]
+    pub currency: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable)]
+    pub hours: Option<Option<WeeklyHours>>,
+    #[validate(length(max = 366))]
+    #[schema(schema_with = exceptions)]
+    pub exceptions: Option<Vec<DateHours>>,
+}
+
+/// Whether a venue takes orders at an instant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "venue_id": "ven_default", "at": "2026-12-03T19:30:00Z", "open": false,
+    "closes_at": null, "opens_at": "2026-12-04T06:00:00Z",
+    "state": {"mode": "open", "busy_minutes": 0, "refuse_asap": false}
+}))]
+pub struct Opening {
+    pub venue_id: String,
+    pub at: DateTime<Utc>,
+    /// Within its hours (whatever its state).
+    pub open: bool,
+    /// When open: when it closes (`null`: not within a year).
+    pub closes_at: Option<DateTime<Utc>>,
+    /// When closed: when it opens next (`null`: not within a year).
+    pub opens_at: Option<DateTime<Utc>>,
+    pub state: VenueState,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OpeningQuery {
+    /// The instant to ask about (RFC 3339); now when left out.
+    pub at: Option<DateTime<Utc>>,
+}
+
+crate::paged_query! {
+    #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub struct VenueFilter {}
+}
+
+crate::page_of! {
+    /// By id.
+    VenuePage of Venue
+}
+
+/// A field that was sent, `null` included (`Some(None)`), as opposed to left out (`None`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}

@@ -1,0 +1,59 @@
+//! The venues module's contract: the places that take orders, their hours and their state.
+
+mod dto;
+mod error;
+pub mod events;
+pub mod remote;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::modules::identity::api::Call;
+
+/// What this module is, whose api it uses and which events it publishes and consumes.
+pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
+    crate::platform::descriptor::ModuleDescriptor {
+        name: "venues",
+        version: "1.0.0",
+        owner: "front of house",
+        purpose: "Venues: time zone, opening hours and exceptions, busy and paused states.",
+        uses: &["identity"],
+        publishes: events::PUBLISHED,
+        consumes: events::CONSUMES,
+        settings: None,
+    };
+
+/// The venue existing data belongs to, and orders that name none go to.
+pub const DEFAULT_VENUE: &str = "ven_default";
+
+pub use dto::{
+    DateHours, NewVenue, Opening, OpeningQuery, Period, Venue, VenueFilter, VenueMode, VenuePage,
+    VenuePatch, VenueState, WeeklyHours,
+};
+pub use error::VenuesError;
+
+#[async_trait]
+pub trait VenuesApi: Send + Sync {
+    /// Every venue, anyone may read.
+    async fn list(&self, filter: VenueFilter) -> Result<VenuePage, VenuesError>;
+    async fn get(&self, id: &str) -> Result<Venue, VenuesError>;
+    /// Staff.
+    async fn create(&self, manager: &Call, input: NewVenue) -> Result<Venue, VenuesError>;
+    /// Staff.
+    async fn update(
+        &self,
+        manager: &Call,
+        id: &str,
+        patch: VenuePatch,
+    ) -> Result<Venue, VenuesError>;
+    /// Staff make a venue busy, pause it or open it again; publishes
+    /// `venue.state_changed`.
+    async fn set_state(
+        &self,
+        manager: &Call,
+        id: &str,
+        state: VenueState,
+    ) -> Result<Venue, VenuesError>;
+    /// Whether the venue is within its hours at `at` (now when `None`), and its state.
+    async fn opening(&self, id: &str, at: Option<DateTime<Utc>>) -> Result<Opening, VenuesError>;
+}

@@ -1,0 +1,3 @@
+//! Venues' rules, in plain Rust: opening hours in the venue's own time zone.
+
+pub mod hours;

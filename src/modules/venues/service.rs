@@ -1,0 +1,296 @@
+//! The venues module's implementation of its contract.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, SubsecRound, Utc};
+use chrono_tz::Tz;
+
+use crate::modules::identity::api::{Call, roles};
+use crate::modules::venues::api::events as ev;
+use crate::modules::venues::api::{
+    DateHours, NewVenue, Opening, Venue, VenueFilter, VenuePage, VenuePatch, VenueState, VenuesApi,
+    VenuesError, WeeklyHours,
+};
+use crate::modules::venues::domain::hours::{self, Period, Schedule};
+use crate::modules::venues::store::{self, Outbox, VenueRow};
+use crate::platform::clock::Clock;
+use crate::platform::db::Db;
+use crate::platform::events::{Event, OutboxTable, Wake};
+use crate::platform::ids::new_id;
+use crate::platform::pagination;
+use crate::platform::validation::FieldError;
+
+pub struct VenuesService {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    wake: Wake,
+}
+
+impl VenuesService {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, wake: Wake) -> Self {
+        Self { db, clock, wake }
+    }
+
+    async fn row(&self, id: &str) -> Result<VenueRow, VenuesError> {
+        let key = id.to_owned();
+        self.db
+            .read(move |c| store::find(c, &key).map_err(VenuesError::from))
+            .await?
+            .ok_or_else(|| VenuesError::NotFound(format!("no venue with id {id}")))
+    }
+
+    /// Saves what `change` makes of the venue, over the version it read; publishes what
+    /// `announce` says in the same transaction.
+    async fn change(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut VenueRow) -> Result<(), VenuesError> + Send + 'static,
+        announce: impl FnOnce(&VenueRow) -> Option<Event> + Send + 'static,
+    ) -> Result<Venue, VenuesError> {
+        let key = id.to_owned();
+        let now = self.now();
+        let (row, announced) = self
+            .db
+            .write(move |c| {
+                let mut row = store::find(c, &key)?
+                    .ok_or_else(|| VenuesError::NotFound(format!("no venue with id {key}")))?;
+                let read_version = row.version;
+                change(&mut row)?;
+                row.version += 1;
+                row.updated_at = now;
+                if !store::save_over(c, &row, read_version)? {
+                    return Err(VenuesError::Conflict(
+                        "the venue changed meanwhile; retry".into(),
+                    ));
+                }
+                let event = announce(&row);
+                if let Some(event) = &event {
+                    Outbox.append(c, std::slice::from_ref(event))?;
+                }
+                Ok((row, event.is_some()))
+            })
+            .await?;
+        if announced {
+            self.wake.published();
+        }
+        Ok(Venue::try_from(row)?)
+    }
+
+    /// Microseconds, as both databases keep them.
+    fn now(&self) -> chrono::NaiveDateTime {
+        self.clock.now().naive_utc().trunc_subsecs(6)
+    }
+}
+
+#[async_trait]
+impl VenuesApi for VenuesService {
+    async fn list(&self, filter: VenueFilter) -> Result<VenuePage, VenuesError> {
+        let (limit, after) = pagination::parse::<String>(filter.limit, filter.cursor.as_deref())
+            .map_err(VenuesError::Validation)?;
+        let rows = self
+            .db
+            .read(move |c| store::page(c, after, limit as i64 + 1).map_err(VenuesError::from))
+            .await?;
+        let (rows, next_cursor) = pagination::split(rows, limit, |r| r.id.clone());
+        let data = rows
+            .into_iter()
+            .map(Venue::try_from)
+            .collect::<Result<_, _>>()?;
+        Ok(VenuePage { data, next_cursor })
+    }
+
+    async fn get(&self, id: &str) -> Result<Venue, VenuesError> {
+        Ok(Venue::try_from(self.row(id).await?)?)
+    }
+
+    async fn create(&self, manager: &Call, input: NewVenue) -> Result<Venue, VenuesError> {
+        manager
+            .require(roles::VENUE_MANAGERS)
+            .map_err(VenuesError::Forbidden)?;
+        schedule_of(&input.time_zone, input.hours.as_ref(), &input.exceptions)
+            .map_err(VenuesError::Validation)?;
+        let now = self.now();
+        let row = VenueRow {
+            id: new_id("ven"),
+            name: input.name.trim().to_owned(),
+            address: input.address.trim().to_owned(),
+            time_zone: input.time_zone,
+            currency: input.currency,
+            hours: input.hours.as_ref().map(to_json).transpose()?,
+            exceptions: to_json(&input.exceptions)?,
+            mode: <&str>::from(VenueState::default().mode).to_owned(),
+            busy_minutes: 0,
+            refuse_asap: false,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let saved = row.clone();
+        self.db
+            .write(move |c| store::insert(c, &saved).map_err(VenuesError::from))
+            .await?;
+        Ok(Venue::try_from(row)?)
+    }
+
+    async fn update(
+        &self,
+        manager: &Call,
+        id: &str,
+        patch: VenuePatch,
+    ) -> Result<Venue, VenuesError> {
+        manager
+            .require(roles::VENUE_MANAGERS)
+            .map_err(VenuesError::Forbidden)?;
+        let current = Venue::try_from(self.row(id).await?)?;
+        let time_zone = patch.time_zone.clone().unwrap_or(current.time_zone);
+        let hours = patch.hours.clone().unwrap_or(current.hours);
+        let exceptions = patch.exceptions.clone().unwrap_or(current.exceptions);
+        schedule_of(&time_zone, hours.as_ref(), &exceptions).map_err(VenuesError::Validation)?;
+        let hours = hours.as_ref().map(to_json).transpose()?;
+        let exceptions = to_json(&exceptions)?;
+        self.change(
+            id,
+            move |row| {
+                if let Some(name) = patch.name {
+                    row.name = name.trim().to_owned();
+                }
+                if let Some(address) = patch.address {
+                    row.address = address.trim().to_owned();
+                }
+                if let Some(currency) = patch.currency {
+                    row.currency = currency;
+                }
+                row.time_zone = time_zone;
+                row.hours = hours;
+                row.exceptions = exceptions;
+                Ok(())
+            },
+            |_| None,
+        )
+        .await
+    }
+
+    async fn set_state(
+        &self,
+        manager: &Call,
+        id: &str,
+        state: VenueState,
+    ) -> Result<Venue, VenuesError> {
+        manager
+            .require(roles::VENUE_MANAGERS)
+            .map_err(VenuesError::Forbidden)?;
+        self.change(
+            id,
+            move |row| {
+                row.mode = <&str>::from(state.mode).to_owned();
+                row.busy_minutes = state.busy_minutes as i32;
+                row.refuse_asap = state.refuse_asap;
+                Ok(())
+            },
+            move |row| {
+                let payload = ev::VenueStateChanged {
+                    venue_id: row.id.clone(),
+                    state: state.clone(),
+                };
+                Some(Event::new(ev::VENUE_STATE_CHANGED, 1, &row.id, &payload))
+            },
+        )
+        .await
+    }
+
+    async fn opening(&self, id: &str, at: Option<DateTime<Utc>>) -> Result<Opening, VenuesError> {
+        let venue = Venue::try_from(self.row(id).await?)?;
+        let schedule = schedule_of(&venue.time_zone, venue.hours.as_ref(), &venue.exceptions)
+            .map_err(|e| {
+                VenuesError::Internal(format!("venue {id} has unreadable hours: {e:?}"))
+            })?;
+        let at = at.unwrap_or_else(|| self.clock.now());
+        let (open, closes_at, opens_at) = match schedule.at(at) {
+            hours::Opening::Open { closes_at } => (true, closes_at, None),
+            hours::Opening::Closed { opens_at } => (false, None, opens_at),
+        };
+        Ok(Opening {
+            venue_id: venue.id,
+            at,
+            open,
+            closes_at,
+            opens_at,
+            state: venue.state,
+        })
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, VenuesError> {
+    serde_json::to_string(value).map_err(|e| VenuesError::Internal(e.to_string()))
+}
+
+/// The venue's hours as the domain reads them, or what is wrong with them, per field.
+fn schedule_of(
+    time_zone: &str,
+    weekly: Option<&WeeklyHours>,
+    exceptions: &[DateHours],
+) -> Result<Schedule, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let tz: Tz = time_zone.parse().unwrap_or_else(|_| {
+        errors.push(FieldError::new(
+            "time_zone",
+            "invalid",
+            format!("`{time_zone}` is not an IANA time zone (such as Europe/Paris)"),
+        ));
+        Tz::UTC
+    });
+    const DAYS: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let weekly = weekly.map(|week| {
+        let days = week.days();
+        std::array::from_fn(|i| periods(&mut errors, &format!("hours.{}", DAYS[i]), days[i]))
+    });
+    let mut by_date = BTreeMap::new();
+    for (i, day) in exceptions.iter().enumerate() {
+        let field = format!("exceptions[{i}]");
+        let parsed = periods(&mut errors, &format!("{field}.periods"), &day.periods);
+        if by_date.insert(day.date, parsed).is_some() {
+            errors.push(FieldError::new(
+                format!("{field}.date"),
+                "duplicate",
+                format!("{} is listed twice", day.date),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Schedule {
+        tz,
+        weekly,
+        exceptions: by_date,
+    })
+}
+
+/// `given` as the domain's periods; what cannot be read goes to `errors` under `field[i]`.
+fn periods(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    given: &[crate::modules::venues::api::Period],
+) -> Vec<Period> {
+    given
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match Period::parse(&p.opens, &p.closes) {
+            Ok(p) => Some(p),
+            Err(why) => {
+                errors.push(FieldError::new(format!("{field}[{i}]"), "invalid", why));
+                None
+            }
+        })
+        .collect()
+}
