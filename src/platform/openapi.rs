@@ -157,7 +157,45 @@ pub fn to_yaml(doc: &OpenApi) -> String {
     let yaml = doc
         .to_yaml()
         .expect("the OpenAPI document always serialises");
-    sort_extensions(&yaml)
+    quote_sexagesimal(&sort_extensions(&yaml))
+}
+
+/// YAML 1.1 readers (PyYAML, many tools) read a plain `18:00` as the base-60 number 1080,
+/// though YAML 1.2 (which the document is) reads a string: such values are quoted, so the
+/// times in examples stay times whatever reads them.
+fn quote_sexagesimal(yaml: &str) -> String {
+    let base_60 = |v: &str| {
+        let mut parts = v.split(':');
+        let head = parts.next().unwrap_or_default();
+        let rest: Vec<&str> = parts.collect();
+        !rest.is_empty()
+            && head.starts_with(|c: char| ('1'..='9').contains(&c))
+            && head.chars().all(|c| c.is_ascii_digit())
+            && rest.iter().all(|p| {
+                (1..=2).contains(&p.len())
+                    && p.chars().all(|c| c.is_ascii_digit())
+                    && p.parse::<u8>().is_ok_and(|n| n < 60)
+            })
+    };
+    let mut out = String::with_capacity(yaml.len() + 64);
+    for line in yaml.lines() {
+        let split = line.rfind(": ").map(|at| at + 2).or_else(|| {
+            line.trim_start()
+                .starts_with("- ")
+                .then(|| line.find("- ").unwrap_or(0) + 2)
+        });
+        match split {
+            Some(at) if base_60(&line[at..]) => {
+                out.push_str(&line[..at]);
+                out.push('\'');
+                out.push_str(&line[at..]);
+                out.push('\'');
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// utoipa keeps an object's `x-` extensions in a hash map, so two on one object would come
@@ -205,6 +243,21 @@ mod yaml_tests {
         assert_eq!(
             super::sort_extensions(yaml),
             "get:\n  x-idempotency: gateway\n  x-visibility: public\n  summary: s\n"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote_sexagesimal;
+
+    #[test]
+    fn times_that_yaml_1_1_reads_as_numbers_are_quoted() {
+        let yaml =
+            "closes: 18:00\nopens: 07:00\n- 12:30:15\nat: 2026-12-03T18:00:00Z\nport: 8080\n";
+        assert_eq!(
+            quote_sexagesimal(yaml),
+            "closes: '18:00'\nopens: 07:00\n- '12:30:15'\nat: 2026-12-03T18:00:00Z\nport: 8080\n"
         );
     }
 }

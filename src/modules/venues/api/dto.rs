@@ -9,27 +9,27 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"opens": "07:00", "closes": "18:00"}))]
 pub struct Period {
-    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "07:00")]
+    #[schema(
+        pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        min_length = 5,
+        max_length = 5,
+        example = "07:00"
+    )]
     pub opens: String,
-    #[schema(pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", example = "18:00")]
+    #[schema(
+        pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
+        min_length = 5,
+        max_length = 5,
+        example = "18:00"
+    )]
     pub closes: String,
 }
 
 fn periods() -> utoipa::openapi::schema::Array {
     utoipa::openapi::schema::ArrayBuilder::new()
-        .items(Period::schema_ref())
+        .items(<Period as utoipa::PartialSchema>::schema())
         .max_items(Some(6))
         .build()
-}
-
-trait SchemaRef {
-    fn schema_ref() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>;
-}
-
-impl SchemaRef for Period {
-    fn schema_ref() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::Ref::from_schema_name("Period").into()
-    }
 }
 
 /// Opening periods per weekday, in the venue's time zone. A day left out or empty is closed.
@@ -85,6 +85,7 @@ impl WeeklyHours {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"date": "2026-12-25", "periods": [], "note": "Christmas"}))]
 pub struct DateHours {
+    #[schema(max_length = 10, example = "2026-12-25")]
     pub date: NaiveDate,
     #[serde(default)]
     #[schema(schema_with = periods)]
@@ -189,7 +190,12 @@ pub struct NewVenue {
     pub time_zone: String,
     /// ISO 4217 code.
     #[validate(length(equal = 3))]
-    #[schema(pattern = "^[A-Z]{3}$", example = "EUR")]
+    #[schema(
+        pattern = "^[A-Z]{3}$",
+        min_length = 3,
+        max_length = 3,
+        example = "EUR"
+    )]
     pub currency: String,
     /// Leave out for a venue open around the clock.
     #[serde(default)]
@@ -216,7 +222,7 @@ pub struct VenuePatch {
     #[schema(min_length = 1, max_length = 64)]
     pub time_zone: Option<String>,
     #[validate(length(equal = 3))]
-    #[schema(pattern = "^[A-Z]{3}$")]
+    #[schema(pattern = "^[A-Z]{3}$", min_length = 3, max_length = 3)]
     pub currency: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable)]
