@@ -235,3 +235,164 @@ async fn venues_are_created_by_staff_and_their_hours_checked_field_by_field() {
         .await;
     assert_eq!(customer.status, 403);
 }
+
+/// A venue in UTC serving breakfast, 08:00–11:00 every day, `per_slot` pickup orders per
+/// quarter hour; returns its id.
+async fn breakfast_venue(cafe: &Cafe, per_slot: u32) -> String {
+    let morning = json!([{"opens": "08:00", "closes": "11:00"}]);
+    let created = cafe
+        .app
+        .post(
+            "/v1/venues",
+            Some(&cafe.staff),
+            json!({"name": "Breakfast bar", "time_zone": "UTC", "currency": "EUR",
+                "hours": {"monday": morning, "tuesday": morning, "wednesday": morning,
+                    "thursday": morning, "friday": morning, "saturday": morning, "sunday": morning},
+                "scheduling": {"slot_minutes": 15, "min_lead_minutes": 15, "max_days_ahead": 7,
+                    "pickup_orders_per_slot": per_slot}}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    created.body["id"].as_str().unwrap().to_owned()
+}
+
+fn tomorrow_at(hh_mm: &str) -> DateTime<Utc> {
+    let day = Utc::now().date_naive() + TimeDelta::days(1);
+    let time = chrono::NaiveTime::parse_from_str(hh_mm, "%H:%M").unwrap();
+    day.and_time(time).and_utc()
+}
+
+async fn slot(cafe: &Cafe, venue: &str, starts_at: DateTime<Utc>) -> Value {
+    let date = starts_at.date_naive();
+    let day = cafe
+        .app
+        .get(
+            &format!("/v1/venues/{venue}/slots?date={date}&fulfillment=pickup"),
+            None,
+        )
+        .await;
+    assert_eq!(day.status, 200, "{}", day.body);
+    day.body["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["starts_at"] == json!(starts_at))
+        .cloned()
+        .unwrap_or_else(|| panic!("no slot at {starts_at}: {}", day.body))
+}
+
+#[actix_web::test]
+async fn a_scheduled_order_takes_a_place_in_its_slot_and_a_cancelled_one_gives_it_back() {
+    let cafe = Cafe::open().await;
+    let venue = breakfast_venue(&cafe, 2).await;
+    let quarter = tomorrow_at("08:15");
+    let day = cafe
+        .app
+        .get(
+            &format!("/v1/venues/{venue}/slots?date={}", quarter.date_naive()),
+            None,
+        )
+        .await;
+    let slots = day.body["slots"].as_array().unwrap();
+    assert_eq!(slots.len(), 96, "{}", day.body);
+    let available: Vec<&Value> = slots.iter().filter(|s| s["available"] == true).collect();
+    assert_eq!(available.len(), 12, "08:00 to 10:45");
+    assert_eq!(available[0]["starts_at"], json!(tomorrow_at("08:00")));
+    assert_eq!(slots[0]["reason"], "closed");
+    assert_eq!(available[0]["remaining"], 2);
+
+    let at = |t: DateTime<Utc>| json!({"venue_id": venue, "scheduled_for": t});
+    let first = order(&cafe, at(quarter)).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(first.body["scheduled_for"], json!(quarter));
+    assert_eq!(first.body["venue_id"], json!(venue));
+    // 08:20 is in the 08:15 slot.
+    let second = order(&cafe, at(quarter + TimeDelta::minutes(5))).await;
+    assert_eq!(
+        second.body["scheduled_for"],
+        json!(quarter),
+        "{}",
+        second.body
+    );
+    assert_eq!(slot(&cafe, &venue, quarter).await["remaining"], 0);
+
+    let third = order(&cafe, at(quarter)).await;
+    assert_eq!(third.status, 409, "{}", third.body);
+    assert_eq!(third.body["code"], "slot_full");
+    assert_eq!(
+        third.body["available_at"],
+        json!(quarter + TimeDelta::minutes(15))
+    );
+    let full = slot(&cafe, &venue, quarter).await;
+    assert_eq!(
+        (full["available"].clone(), full["reason"].clone()),
+        (json!(false), json!("full"))
+    );
+
+    // Cancelling gives the place back (a moment later: the venue hears `order.cancelled`).
+    let id = first.body["id"].as_str().unwrap();
+    let cancelled = cafe
+        .app
+        .post(
+            &format!("/v1/orders/{id}/cancel"),
+            Some(&cafe.customer),
+            json!({}),
+        )
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    let path = format!("/v1/venues/{venue}/slots?date={}", quarter.date_naive());
+    cafe.app
+        .eventually(&path, None, |day| {
+            day["slots"].as_array().is_some_and(|s| {
+                s.iter()
+                    .any(|s| s["starts_at"] == json!(quarter) && s["remaining"] == 1)
+            })
+        })
+        .await;
+    assert_eq!(order(&cafe, at(quarter)).await.status, 201);
+}
+
+#[actix_web::test]
+async fn a_slot_outside_the_hours_too_soon_or_too_far_ahead_is_refused_with_the_next_one() {
+    let cafe = Cafe::open().await;
+    let venue = breakfast_venue(&cafe, 5).await;
+    let at = |t: DateTime<Utc>| json!({"venue_id": venue, "scheduled_for": t});
+    let night = order(&cafe, at(tomorrow_at("03:00"))).await;
+    assert_eq!(night.status, 409, "{}", night.body);
+    assert_eq!(night.body["code"], "venue_closed");
+    assert_eq!(night.body["available_at"], json!(tomorrow_at("08:00")));
+
+    let far = order(&cafe, at(tomorrow_at("08:00") + TimeDelta::days(10))).await;
+    assert_eq!(far.body["code"], "slot_past_cutoff", "{}", far.body);
+    let soon = order(&cafe, at(Utc::now() + TimeDelta::minutes(2))).await;
+    assert_eq!(soon.body["code"], "slot_too_soon", "{}", soon.body);
+    assert!(soon.body["available_at"].is_string(), "{}", soon.body);
+}
+
+/// Fifty customers' orders race for a slot of ten: exactly ten get it, the others are told
+/// it is full and which slot comes next — on SQLite and on PostgreSQL.
+#[actix_web::test]
+async fn fifty_orders_racing_for_ten_places_get_exactly_ten() {
+    let cafe = Cafe::open_with(&[("BRIGADE_ORDERING__MAX_OPEN_UNPAID", "100")]).await;
+    let venue = breakfast_venue(&cafe, 10).await;
+    let quarter = tomorrow_at("09:00");
+    let racers =
+        (0..50).map(|_| order(&cafe, json!({"venue_id": venue, "scheduled_for": quarter})));
+    let answers = futures_util::future::join_all(racers).await;
+    let placed = answers.iter().filter(|a| a.status == 201).count();
+    let full: Vec<_> = answers
+        .iter()
+        .filter(|a| a.status == 409 && a.body["code"] == "slot_full")
+        .collect();
+    assert_eq!(
+        (placed, full.len()),
+        (10, 40),
+        "{:?}",
+        answers.iter().map(|a| a.status).collect::<Vec<_>>()
+    );
+    assert!(
+        full.iter()
+            .all(|a| a.body["available_at"] == json!(quarter + TimeDelta::minutes(15)))
+    );
+    assert_eq!(slot(&cafe, &venue, quarter).await["remaining"], 0);
+}

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{SubsecRound, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::Deserialize;
 
 use crate::modules::catalog::api::CatalogApi;
@@ -18,7 +18,9 @@ use crate::modules::ordering::api::{
 };
 use crate::modules::ordering::domain::{admission, pricing, status};
 use crate::modules::ordering::store::{self, LineRow, OrderRow, Outbox, PageQuery};
-use crate::modules::venues::api::{DEFAULT_VENUE, VenuesApi, VenuesError};
+use crate::modules::venues::api::{
+    DEFAULT_VENUE, FulfillmentKind, Reservation, VenuesApi, VenuesError,
+};
 use crate::platform::db::{Db, DbConn, is_unique_violation};
 use crate::platform::events::{Event, EventHandler, OutboxTable, StoredEvent, Wake, scan};
 use crate::platform::ids::new_id;
@@ -52,7 +54,7 @@ impl OrderingService {
 
     /// Refuses an order the venue cannot take now: outside its hours, paused, or too busy
     /// for orders as soon as possible (which every order is, until orders can be scheduled).
-    async fn admit(&self, venue_id: &str) -> Result<(), OrderingError> {
+    async fn admit(&self, venue_id: &str, when: admission::When) -> Result<(), OrderingError> {
         let opening = match self.venues.opening(venue_id, None).await {
             Ok(opening) => opening,
             Err(VenuesError::NotFound(_)) => {
@@ -71,16 +73,44 @@ impl OrderingService {
                     retry_after_secs,
                 });
             }
-            Err(e) => return Err(OrderingError::Internal(e.to_string())),
+            Err(e) => return Err(venue_failure(e)),
         };
         let venue_id = venue_id.to_owned();
-        match admission::refusal(&opening, admission::When::Asap) {
+        match admission::refusal(&opening, when) {
             None => Ok(()),
             Some(admission::Refusal::Closed { opens_at }) => {
                 Err(OrderingError::VenueClosed { venue_id, opens_at })
             }
             Some(admission::Refusal::Paused) => Err(OrderingError::VenuePaused { venue_id }),
             Some(admission::Refusal::Busy) => Err(OrderingError::VenueBusy { venue_id }),
+        }
+    }
+
+    /// Holds the order's place in the venue's slot at `at`.
+    async fn reserve(
+        &self,
+        customer: &Call,
+        order_id: &str,
+        venue_id: &str,
+        fulfillment: &Fulfillment,
+        at: DateTime<Utc>,
+    ) -> Result<Reservation, OrderingError> {
+        let kind = if fulfillment.is_delivery() {
+            FulfillmentKind::Delivery
+        } else {
+            FulfillmentKind::Pickup
+        };
+        self.venues
+            .reserve(customer, order_id, venue_id, kind, at)
+            .await
+            .map_err(venue_failure)
+    }
+
+    /// Gives back a place the order will not use (its write failed, or it had been placed
+    /// already); a failure only leaves the slot one place short, so it is logged.
+    async fn unreserve(&self, customer: &Call, order_id: &str) {
+        if let Err(e) = self.venues.release(customer, order_id).await {
+            tracing::warn!(order_id, error = %e, "cannot give a slot place back");
         }
     }
 
@@ -222,11 +252,23 @@ impl OrderingApi for OrderingService {
             .venue_id
             .clone()
             .unwrap_or_else(|| DEFAULT_VENUE.to_owned());
-        self.admit(&venue_id).await?;
+        let when = match input.scheduled_for {
+            Some(_) => admission::When::Scheduled,
+            None => admission::When::Asap,
+        };
+        self.admit(&venue_id, when).await?;
+        let order_id = new_id("ord");
+        let reservation = match input.scheduled_for {
+            Some(at) => Some(
+                self.reserve(customer, &order_id, &venue_id, &input.fulfillment, at)
+                    .await?,
+            ),
+            None => None,
+        };
         // Microseconds, as both databases keep them: the answer is built from this row.
         let now = Utc::now().naive_utc().trunc_subsecs(6);
         let row = OrderRow {
-            id: new_id("ord"),
+            id: order_id.clone(),
             customer_id: customer.user_id.clone(),
             status: store::status_name(OrderStatus::Placed),
             fulfillment: serde_json::to_string(&input.fulfillment)
@@ -240,6 +282,7 @@ impl OrderingApi for OrderingService {
             tracking_code: None,
             request_key,
             venue_id,
+            scheduled_for: reservation.as_ref().map(|r| r.starts_at.naive_utc()),
             version: 1,
             created_at: now,
             updated_at: now,
@@ -292,8 +335,11 @@ impl OrderingApi for OrderingService {
                 Outbox.append(c, &[event])?;
                 Ok(None)
             })
-            .await?;
-        match existing {
+            .await;
+        if reservation.is_some() && !matches!(existing, Ok(None)) {
+            self.unreserve(customer, &order_id).await;
+        }
+        match existing? {
             Some(id) => self.load(&id).await,
             None => {
                 self.wake.published();
@@ -520,5 +566,31 @@ impl EventHandler for OrderingService {
             })
             .await?;
         Ok(())
+    }
+}
+
+/// What ordering answers when the venues module refuses or fails.
+fn venue_failure(e: VenuesError) -> OrderingError {
+    match e {
+        VenuesError::SlotUnavailable {
+            reason,
+            next_available,
+        } => OrderingError::SlotUnavailable {
+            message: VenuesError::SlotUnavailable {
+                reason,
+                next_available,
+            }
+            .to_string(),
+            reason,
+            next_available,
+        },
+        VenuesError::Unavailable {
+            module,
+            retry_after_secs,
+        } => OrderingError::Unavailable {
+            module,
+            retry_after_secs,
+        },
+        other => OrderingError::Internal(other.to_string()),
     }
 }

@@ -13,8 +13,8 @@ use crate::platform::clock::Clock;
 use crate::platform::events::OutboxTable;
 use crate::platform::wiring::{Wiring, WiringError};
 
-/// Builds the module's implementation of [`api::VenuesApi`] and serves it. Composition root
-/// only.
+/// Builds the module's implementation of [`api::VenuesApi`], serves it and handles its
+/// subscriptions. Composition root only.
 pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
     let clock = w.get::<dyn Clock>()?;
     let service = Arc::new(service::VenuesService::new(
@@ -22,7 +22,8 @@ pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
         clock,
         w.wake.clone(),
     ));
-    w.serve::<dyn api::VenuesApi>(service);
+    w.serve::<dyn api::VenuesApi>(service.clone());
+    w.handle(service);
     Ok(())
 }
 

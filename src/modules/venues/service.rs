@@ -1,23 +1,25 @@
 //! The venues module's implementation of its contract.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use crate::modules::identity::api::{Call, roles};
 use crate::modules::venues::api::events as ev;
 use crate::modules::venues::api::{
-    DateHours, NewVenue, Opening, Venue, VenueFilter, VenuePage, VenuePatch, VenueState, VenuesApi,
+    DateHours, FulfillmentKind, NewVenue, Opening, Reservation, Scheduling, Slot, SlotList,
+    SlotQuery, SlotReason, Venue, VenueFilter, VenuePage, VenuePatch, VenueState, VenuesApi,
     VenuesError, WeeklyHours,
 };
 use crate::modules::venues::domain::hours::{self, Period, Schedule};
-use crate::modules::venues::store::{self, Outbox, VenueRow};
+use crate::modules::venues::domain::slots::{self, Policy, Unavailable};
+use crate::modules::venues::store::{self, Outbox, ReservationRow, VenueRow};
 use crate::platform::clock::Clock;
 use crate::platform::db::Db;
-use crate::platform::events::{Event, OutboxTable, Wake};
+use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
 use crate::platform::ids::new_id;
 use crate::platform::pagination;
 use crate::platform::validation::FieldError;
@@ -78,6 +80,71 @@ impl VenuesService {
         Ok(Venue::try_from(row)?)
     }
 
+    /// The venue, its hours as the domain reads them and its slot policy.
+    async fn scheduled(&self, id: &str) -> Result<(Venue, Schedule, Policy), VenuesError> {
+        let venue = Venue::try_from(self.row(id).await?)?;
+        let schedule = schedule_of(&venue.time_zone, venue.hours.as_ref(), &venue.exceptions)
+            .map_err(|e| {
+                VenuesError::Internal(format!("venue {id} has unreadable hours: {e:?}"))
+            })?;
+        let policy = policy_of(&venue.scheduling);
+        Ok((venue, schedule, policy))
+    }
+
+    /// Orders held per slot start of `venue_id`'s `fulfillment` slots in `[from, until)`.
+    async fn taken(
+        &self,
+        venue_id: &str,
+        fulfillment: FulfillmentKind,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<HashMap<DateTime<Utc>, u32>, VenuesError> {
+        let (venue, kind) = (venue_id.to_owned(), <&str>::from(fulfillment));
+        let rows = self
+            .db
+            .read(move |c| {
+                store::taken_between(c, &venue, kind, from.naive_utc(), until.naive_utc())
+                    .map_err(VenuesError::from)
+            })
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(at, taken)| (at.and_utc(), taken.max(0) as u32))
+            .collect())
+    }
+
+    /// The refusal of a slot that cannot take the order, naming the next one that can.
+    async fn refuse(
+        &self,
+        reason: Unavailable,
+        venue: &Venue,
+        schedule: &Schedule,
+        policy: &Policy,
+        fulfillment: FulfillmentKind,
+        from: DateTime<Utc>,
+    ) -> VenuesError {
+        let now = self.clock.now();
+        let capacity = venue.scheduling.capacity(fulfillment);
+        let taken = match capacity {
+            Some(_) => self
+                .taken(
+                    &venue.id,
+                    fulfillment,
+                    now,
+                    now + policy.max_ahead + policy.slot,
+                )
+                .await
+                .unwrap_or_default(),
+            None => HashMap::new(),
+        };
+        let remaining =
+            |start| capacity.map(|c| c.saturating_sub(*taken.get(&start).unwrap_or(&0)));
+        VenuesError::SlotUnavailable {
+            reason: reason_of(reason),
+            next_available: slots::next_available(policy, schedule, now, from, remaining),
+        }
+    }
+
     /// Microseconds, as both databases keep them.
     fn now(&self) -> chrono::NaiveDateTime {
         self.clock.now().naive_utc().trunc_subsecs(6)
@@ -111,6 +178,7 @@ impl VenuesApi for VenuesService {
             .map_err(VenuesError::Forbidden)?;
         schedule_of(&input.time_zone, input.hours.as_ref(), &input.exceptions)
             .map_err(VenuesError::Validation)?;
+        check_scheduling(&input.scheduling)?;
         let now = self.now();
         let row = VenueRow {
             id: new_id("ven"),
@@ -123,6 +191,7 @@ impl VenuesApi for VenuesService {
             mode: <&str>::from(VenueState::default().mode).to_owned(),
             busy_minutes: 0,
             refuse_asap: false,
+            scheduling: to_json(&input.scheduling)?,
             version: 1,
             created_at: now,
             updated_at: now,
@@ -150,6 +219,10 @@ impl VenuesApi for VenuesService {
         schedule_of(&time_zone, hours.as_ref(), &exceptions).map_err(VenuesError::Validation)?;
         let hours = hours.as_ref().map(to_json).transpose()?;
         let exceptions = to_json(&exceptions)?;
+        if let Some(scheduling) = &patch.scheduling {
+            check_scheduling(scheduling)?;
+        }
+        let scheduling = patch.scheduling.as_ref().map(to_json).transpose()?;
         self.change(
             id,
             move |row| {
@@ -165,6 +238,9 @@ impl VenuesApi for VenuesService {
                 row.time_zone = time_zone;
                 row.hours = hours;
                 row.exceptions = exceptions;
+                if let Some(scheduling) = scheduling {
+                    row.scheduling = scheduling;
+                }
                 Ok(())
             },
             |_| None,
@@ -220,6 +296,174 @@ impl VenuesApi for VenuesService {
             state: venue.state,
         })
     }
+
+    async fn slots(&self, id: &str, query: SlotQuery) -> Result<SlotList, VenuesError> {
+        let (venue, schedule, policy) = self.scheduled(id).await?;
+        let starts = slots::day_slots(schedule.tz, policy.slot, query.date);
+        let (Some(&first), Some(&last)) = (starts.first(), starts.last()) else {
+            return Err(VenuesError::Internal(format!(
+                "{} has no slots",
+                query.date
+            )));
+        };
+        let capacity = venue.scheduling.capacity(query.fulfillment);
+        let taken = self
+            .taken(&venue.id, query.fulfillment, first, last + policy.slot)
+            .await?;
+        let now = self.clock.now();
+        let slots = starts
+            .into_iter()
+            .map(|start| {
+                let remaining =
+                    capacity.map(|c| c.saturating_sub(*taken.get(&start).unwrap_or(&0)));
+                let reason =
+                    slots::unavailable(&policy, &schedule, now, start, remaining).map(reason_of);
+                Slot {
+                    starts_at: start,
+                    ends_at: start + policy.slot,
+                    capacity,
+                    remaining,
+                    available: reason.is_none(),
+                    reason,
+                }
+            })
+            .collect();
+        Ok(SlotList {
+            venue_id: venue.id,
+            date: query.date,
+            time_zone: venue.time_zone,
+            fulfillment: query.fulfillment,
+            slot_minutes: venue.scheduling.slot_minutes,
+            slots,
+        })
+    }
+
+    async fn reserve(
+        &self,
+        customer: &Call,
+        order_id: &str,
+        venue_id: &str,
+        fulfillment: FulfillmentKind,
+        at: DateTime<Utc>,
+    ) -> Result<Reservation, VenuesError> {
+        let (venue, schedule, policy) = self.scheduled(venue_id).await?;
+        let now = self.clock.now();
+        let start = slots::slot_of(schedule.tz, policy.slot, at);
+        // Whether it is full is for the write to say, atomically.
+        if let Some(reason) = slots::unavailable(&policy, &schedule, now, start, None) {
+            return Err(self
+                .refuse(reason, &venue, &schedule, &policy, fulfillment, start)
+                .await);
+        }
+        let row = ReservationRow {
+            order_id: order_id.to_owned(),
+            venue_id: venue.id.clone(),
+            fulfillment: <&str>::from(fulfillment).to_owned(),
+            starts_at: start.naive_utc(),
+            ends_at: (start + policy.slot).naive_utc(),
+            reserved_by: customer.user_id.clone(),
+            created_at: self.now(),
+        };
+        let capacity = venue.scheduling.capacity(fulfillment);
+        let held = self
+            .db
+            .write(move |c| {
+                if let Some(held) = store::reservation(c, &row.order_id)? {
+                    return Ok(Some(held));
+                }
+                Ok::<_, VenuesError>(store::reserve(c, &row, capacity)?.then_some(row))
+            })
+            .await?;
+        match held {
+            Some(row) => Ok(Reservation::try_from(row)?),
+            None => Err(self
+                .refuse(
+                    Unavailable::Full,
+                    &venue,
+                    &schedule,
+                    &policy,
+                    fulfillment,
+                    start,
+                )
+                .await),
+        }
+    }
+
+    async fn release(&self, caller: &Call, order_id: &str) -> Result<(), VenuesError> {
+        let key = order_id.to_owned();
+        let held = self
+            .db
+            .read(move |c| store::reservation(c, &key).map_err(VenuesError::from))
+            .await?;
+        let Some(held) = held else {
+            return Ok(());
+        };
+        if held.reserved_by != caller.user_id {
+            caller
+                .require(roles::VENUE_MANAGERS)
+                .map_err(VenuesError::Forbidden)?;
+        }
+        let key = order_id.to_owned();
+        self.db
+            .write(move |c| store::release(c, &key).map_err(VenuesError::from))
+            .await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl EventHandler for VenuesService {
+    /// `order.cancelled`: the order's place in its slot goes back.
+    async fn handle(&self, event: &Event) -> Result<(), String> {
+        if event.event_type != "order.cancelled" {
+            return Ok(());
+        }
+        let cancelled: OrderCancelled = event.payload(&[1])?;
+        store::TABLES
+            .consume(&self.db, &self.wake, event, move |c, _| {
+                store::release(c, &cancelled.order_id).map_err(VenuesError::from)
+            })
+            .await?;
+        Ok(())
+    }
+}
+
+/// Venues' view of `order.cancelled`.
+#[derive(serde::Deserialize)]
+struct OrderCancelled {
+    order_id: String,
+}
+
+fn reason_of(unavailable: Unavailable) -> SlotReason {
+    match unavailable {
+        Unavailable::Closed => SlotReason::Closed,
+        Unavailable::Full => SlotReason::Full,
+        Unavailable::TooSoon => SlotReason::TooSoon,
+        Unavailable::PastCutoff => SlotReason::PastCutoff,
+    }
+}
+
+fn policy_of(scheduling: &Scheduling) -> Policy {
+    Policy {
+        slot: TimeDelta::minutes(i64::from(scheduling.slot_minutes.max(1))),
+        min_lead: TimeDelta::minutes(i64::from(scheduling.min_lead_minutes)),
+        max_ahead: TimeDelta::days(i64::from(scheduling.max_days_ahead)),
+    }
+}
+
+/// Slots must tile a day: their length divides 24 hours.
+fn check_scheduling(scheduling: &Scheduling) -> Result<(), VenuesError> {
+    if 1440 % scheduling.slot_minutes.max(1) != 0 {
+        return Err(VenuesError::Validation(vec![FieldError::new(
+            "scheduling.slot_minutes",
+            "invalid",
+            format!(
+                "{} minutes do not divide a day (try 5, 10, 15, 20, 30 or 60)",
+                scheduling.slot_minutes
+            ),
+        )]));
+    }
+    Ok(())
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, VenuesError> {

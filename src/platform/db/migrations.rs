@@ -137,6 +137,6 @@ mod tests {
                 "2026-12-03-000029_kitchen_outbox_positions"
             ]
         );
-        assert_eq!(migration_names().len(), 35);
+        assert_eq!(migration_names().len(), 37);
     }
 }

@@ -78,6 +78,12 @@ pub struct NewOrder {
     #[schema(min_length = 1, max_length = 64)]
     #[serde(default)]
     pub venue_id: Option<String>,
+    /// Wanted at this time rather than as soon as possible: the order takes a place in the
+    /// venue's slot holding it (`GET /v1/venues/{id}/slots`), or is refused with the reason
+    /// and the next slot that can take it.
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    pub scheduled_for: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -121,7 +127,7 @@ pub enum OrderStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "ord_0193a5c27d1e7cc09a513e0b8f0e2f11", "customer_id": "usr_0193a5c27d1e7cc09a513e0b8f0e2f10",
-    "venue_id": "ven_default", "status": "placed", "lines": [{"id": "lin_0193a5c27d1e7cc09a513e0b8f0e2f13", "item_id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11",
+    "venue_id": "ven_default", "scheduled_for": null, "status": "placed", "lines": [{"id": "lin_0193a5c27d1e7cc09a513e0b8f0e2f13", "item_id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11",
     "name": "Flat white", "quantity": 2, "unit_price": 420, "options": [{"id": "opt_0193a5c27d1e7cc09a513e0b8f0e2f12", "name": "Oat", "price_delta": 40}],
     "line_total": 840, "station": "bar"}],
     "subtotal": 840, "tax": 84, "delivery_fee": 0, "total": 924, "currency": "EUR",
@@ -135,6 +141,8 @@ pub struct Order {
     pub customer_id: String,
     /// The venue that prepares it.
     pub venue_id: String,
+    /// The start of the slot a scheduled order holds; `null`: as soon as possible.
+    pub scheduled_for: Option<DateTime<Utc>>,
     pub status: OrderStatus,
     pub lines: Vec<OrderLine>,
     /// Sum of line totals, in minor units of `currency`.

@@ -1,4 +1,5 @@
 use super::OrderStatus;
+use crate::modules::venues::api::SlotReason;
 use crate::platform::problem::{Declared, DeclaresProblem};
 use crate::platform::validation::FieldError;
 
@@ -28,6 +29,13 @@ pub enum OrderingError {
     VenuePaused { venue_id: String },
     #[error("venue {venue_id} is too busy to take orders for as soon as possible")]
     VenueBusy { venue_id: String },
+    /// The venue refused the slot asked for (`reason`); `next_available`: the first that can.
+    #[error("{message}")]
+    SlotUnavailable {
+        reason: SlotReason,
+        message: String,
+        next_available: Option<chrono::DateTime<chrono::Utc>>,
+    },
     #[error("the {module} module is unavailable; try again in {retry_after_secs} s")]
     Unavailable {
         module: String,
@@ -48,6 +56,13 @@ impl DeclaresProblem for OrderingError {
                 .available_at(*opens_at),
             Self::VenuePaused { .. } => Declared::conflict().code("venue_paused"),
             Self::VenueBusy { .. } => Declared::conflict().code("venue_busy"),
+            Self::SlotUnavailable {
+                reason,
+                next_available,
+                ..
+            } => Declared::conflict()
+                .code(reason.code())
+                .available_at(*next_available),
             Self::Internal(_) => Declared::internal(),
             Self::Unavailable {
                 retry_after_secs, ..

@@ -9,6 +9,8 @@ use crate::modules::venues::api::{Opening, VenueMode};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum When {
     Asap,
+    /// At a slot the venue checks itself when the order takes its place.
+    Scheduled,
 }
 
 /// Why the venue refuses it.
@@ -26,7 +28,7 @@ pub fn refusal(opening: &Opening, when: When) -> Option<Refusal> {
     if opening.state.mode == VenueMode::Paused {
         return Some(Refusal::Paused);
     }
-    if !opening.open {
+    if !opening.open && when == When::Asap {
         return Some(Refusal::Closed {
             opens_at: opening.opens_at,
         });
@@ -68,6 +70,22 @@ mod tests {
         assert_eq!(
             refusal(&opening(true, VenueMode::Busy, true), When::Asap),
             Some(Refusal::Busy)
+        );
+    }
+
+    #[test]
+    fn a_scheduled_order_comes_in_while_the_venue_is_closed_or_swamped_but_not_paused() {
+        assert_eq!(
+            refusal(&opening(false, VenueMode::Open, false), When::Scheduled),
+            None
+        );
+        assert_eq!(
+            refusal(&opening(true, VenueMode::Busy, true), When::Scheduled),
+            None
+        );
+        assert_eq!(
+            refusal(&opening(false, VenueMode::Paused, false), When::Scheduled),
+            Some(Refusal::Paused)
         );
     }
 

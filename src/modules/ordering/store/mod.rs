@@ -35,6 +35,8 @@ pub struct OrderRow {
     /// The `Idempotency-Key` the order was placed with, unique per customer.
     pub request_key: Option<String>,
     pub venue_id: String,
+    /// The start of the slot the order holds; NULL: as soon as possible.
+    pub scheduled_for: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -101,6 +103,7 @@ pub fn assemble(
         id: row.id,
         customer_id: row.customer_id,
         venue_id: row.venue_id,
+        scheduled_for: row.scheduled_for.map(|t| t.and_utc()),
         subtotal: row.subtotal,
         tax: row.tax,
         delivery_fee: row.delivery_fee,

@@ -16,6 +16,7 @@ diesel::table! {
         updated_at -> Timestamp,
         request_key -> Nullable<Text>,
         venue_id -> Text,
+        scheduled_for -> Nullable<Timestamp>,
     }
 }
 

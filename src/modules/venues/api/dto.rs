@@ -133,13 +133,169 @@ impl Default for VenueState {
     }
 }
 
+/// How a venue takes orders ahead: slot length, how soon and how far ahead, capacity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"slot_minutes": 15, "min_lead_minutes": 20, "max_days_ahead": 7,
+    "pickup_orders_per_slot": 10, "delivery_orders_per_slot": 4}))]
+pub struct Scheduling {
+    /// Minutes per slot, counted from local midnight; divides a day.
+    #[serde(default = "default_slot_minutes")]
+    #[validate(range(min = 5, max = 120))]
+    #[schema(minimum = 5, maximum = 120, default = 15)]
+    pub slot_minutes: u32,
+    /// A slot must start at least this many minutes after the order.
+    #[serde(default = "default_min_lead_minutes")]
+    #[validate(range(max = 1440))]
+    #[schema(maximum = 1440, default = 15)]
+    pub min_lead_minutes: u32,
+    /// Orders are taken at most this many days ahead.
+    #[serde(default = "default_max_days_ahead")]
+    #[validate(range(min = 1, max = 60))]
+    #[schema(minimum = 1, maximum = 60, default = 7)]
+    pub max_days_ahead: u32,
+    /// Orders per pickup slot; `null`: no limit.
+    #[serde(default)]
+    #[validate(range(max = 10000))]
+    #[schema(maximum = 10000)]
+    pub pickup_orders_per_slot: Option<u32>,
+    /// Orders per delivery slot; `null`: no limit.
+    #[serde(default)]
+    #[validate(range(max = 10000))]
+    #[schema(maximum = 10000)]
+    pub delivery_orders_per_slot: Option<u32>,
+}
+
+fn default_slot_minutes() -> u32 {
+    15
+}
+
+fn default_min_lead_minutes() -> u32 {
+    15
+}
+
+fn default_max_days_ahead() -> u32 {
+    7
+}
+
+impl Default for Scheduling {
+    fn default() -> Self {
+        Self {
+            slot_minutes: default_slot_minutes(),
+            min_lead_minutes: default_min_lead_minutes(),
+            max_days_ahead: default_max_days_ahead(),
+            pickup_orders_per_slot: None,
+            delivery_orders_per_slot: None,
+        }
+    }
+}
+
+impl Scheduling {
+    /// Orders a slot of `fulfillment` may hold; `None`: no limit.
+    pub fn capacity(&self, fulfillment: FulfillmentKind) -> Option<u32> {
+        match fulfillment {
+            FulfillmentKind::Pickup => self.pickup_orders_per_slot,
+            FulfillmentKind::Delivery => self.delivery_orders_per_slot,
+        }
+    }
+}
+
+/// How an order reaches its customer, as slots count it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
+pub enum FulfillmentKind {
+    #[default]
+    Pickup,
+    Delivery,
+}
+
+/// Why a slot cannot take an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SlotReason {
+    /// The venue is closed when it starts.
+    Closed,
+    /// It holds as many orders as it may.
+    Full,
+    /// It starts sooner than `min_lead_minutes` from now.
+    TooSoon,
+    /// It starts further ahead than `max_days_ahead`.
+    PastCutoff,
+}
+
+impl SlotReason {
+    /// The machine code a refused order carries.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Closed => "venue_closed",
+            Self::Full => "slot_full",
+            Self::TooSoon => "slot_too_soon",
+            Self::PastCutoff => "slot_past_cutoff",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"starts_at": "2026-12-04T07:15:00Z", "ends_at": "2026-12-04T07:30:00Z",
+    "capacity": 10, "remaining": 0, "available": false, "reason": "full"}))]
+pub struct Slot {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// Orders it may hold; `null`: no limit.
+    pub capacity: Option<u32>,
+    /// Places left; `null`: no limit.
+    pub remaining: Option<u32>,
+    pub available: bool,
+    /// Why it is not available.
+    pub reason: Option<SlotReason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"venue_id": "ven_default", "date": "2026-12-04", "time_zone": "Europe/Paris",
+    "fulfillment": "pickup", "slot_minutes": 15, "slots": [{"starts_at": "2026-12-04T07:15:00Z",
+    "ends_at": "2026-12-04T07:30:00Z", "capacity": 10, "remaining": 3, "available": true, "reason": null}]}))]
+pub struct SlotList {
+    pub venue_id: String,
+    /// The venue's local date the slots cover.
+    pub date: NaiveDate,
+    pub time_zone: String,
+    pub fulfillment: FulfillmentKind,
+    pub slot_minutes: u32,
+    pub slots: Vec<Slot>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SlotQuery {
+    /// The venue's local date (`YYYY-MM-DD`).
+    #[param(max_length = 10, example = "2026-12-04")]
+    pub date: NaiveDate,
+    /// `pickup` (default) or `delivery`.
+    #[serde(default)]
+    pub fulfillment: FulfillmentKind,
+}
+
+/// A place an order holds in a slot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reservation {
+    pub order_id: String,
+    pub venue_id: String,
+    pub fulfillment: FulfillmentKind,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "ven_default", "name": "Brigade Café", "address": "12 Rue des Lilas, 69003 Lyon",
     "time_zone": "Europe/Paris", "currency": "EUR",
     "hours": {"monday": [{"opens": "07:00", "closes": "18:00"}]},
     "exceptions": [{"date": "2026-12-25", "periods": [], "note": "Christmas"}],
-    "state": {"mode": "open", "busy_minutes": 0, "refuse_asap": false}, "version": 3,
+    "state": {"mode": "open", "busy_minutes": 0, "refuse_asap": false},
+    "scheduling": {"slot_minutes": 15, "min_lead_minutes": 15, "max_days_ahead": 7,
+        "pickup_orders_per_slot": 10, "delivery_orders_per_slot": null}, "version": 3,
     "created_at": "2026-11-21T12:00:00Z", "updated_at": "2026-12-03T08:00:00Z"
 }))]
 pub struct Venue {
@@ -155,6 +311,7 @@ pub struct Venue {
     /// Closed days and special hours, by date.
     pub exceptions: Vec<DateHours>,
     pub state: VenueState,
+    pub scheduling: Scheduling,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -204,6 +361,10 @@ pub struct NewVenue {
     #[validate(length(max = 366))]
     #[schema(schema_with = exceptions)]
     pub exceptions: Vec<DateHours>,
+    /// Orders ahead: slots and capacity (15-minute slots without limits when left out).
+    #[serde(default)]
+    #[validate(nested)]
+    pub scheduling: Scheduling,
 }
 
 /// Absent fields stay as they are; `hours: null` makes the venue open around the clock;
@@ -230,6 +391,8 @@ pub struct VenuePatch {
     #[validate(length(max = 366))]
     #[schema(schema_with = exceptions)]
     pub exceptions: Option<Vec<DateHours>>,
+    #[validate(nested)]
+    pub scheduling: Option<Scheduling>,
 }
 
 /// Whether a venue takes orders at an instant.

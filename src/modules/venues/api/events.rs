@@ -24,5 +24,8 @@ pub const PUBLISHED: &[EventSpec] = &[EventSpec {
     schema: VenueStateChanged::schema,
 }];
 
-/// Venues consume nothing.
-pub const CONSUMES: &[Consumes] = &[];
+/// The events it consumes, by producer: a cancelled order gives its slot back.
+pub const CONSUMES: &[Consumes] = &[Consumes {
+    producer: "ordering",
+    event_types: &["order.cancelled"],
+}];

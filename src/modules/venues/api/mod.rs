@@ -27,8 +27,9 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
 pub const DEFAULT_VENUE: &str = "ven_default";
 
 pub use dto::{
-    DateHours, NewVenue, Opening, OpeningQuery, Period, Venue, VenueFilter, VenueMode, VenuePage,
-    VenuePatch, VenueState, WeeklyHours,
+    DateHours, FulfillmentKind, NewVenue, Opening, OpeningQuery, Period, Reservation, Scheduling,
+    Slot, SlotList, SlotQuery, SlotReason, Venue, VenueFilter, VenueMode, VenuePage, VenuePatch,
+    VenueState, WeeklyHours,
 };
 pub use error::VenuesError;
 
@@ -56,4 +57,22 @@ pub trait VenuesApi: Send + Sync {
     ) -> Result<Venue, VenuesError>;
     /// Whether the venue is within its hours at `at` (now when `None`), and its state.
     async fn opening(&self, id: &str, at: Option<DateTime<Utc>>) -> Result<Opening, VenuesError>;
+    /// The slots of the venue's local date, each with its places left or why it cannot take
+    /// an order.
+    async fn slots(&self, id: &str, query: SlotQuery) -> Result<SlotList, VenuesError>;
+    /// Holds a place for order `order_id` in the slot holding `at`, atomically: a full slot
+    /// refuses (`SlotUnavailable` with the next slot that can). Asking again for the same
+    /// order answers the place it holds.
+    async fn reserve(
+        &self,
+        customer: &Call,
+        order_id: &str,
+        venue_id: &str,
+        fulfillment: FulfillmentKind,
+        at: DateTime<Utc>,
+    ) -> Result<Reservation, VenuesError>;
+    /// Gives the place of order `order_id` back (whoever reserved it, or staff); nothing
+    /// when it holds none. Cancelled orders give theirs back by themselves
+    /// (`order.cancelled`).
+    async fn release(&self, caller: &Call, order_id: &str) -> Result<(), VenuesError>;
 }

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    MODULE, NewVenue, Opening, Venue, VenueFilter, VenuePage, VenuePatch, VenueState, VenuesApi,
-    VenuesError,
+    FulfillmentKind, MODULE, NewVenue, Opening, Reservation, SlotList, SlotQuery, Venue,
+    VenueFilter, VenuePage, VenuePatch, VenueState, VenuesApi, VenuesError,
 };
 use crate::modules::identity::api::Call;
 
@@ -16,4 +16,7 @@ crate::remote_api! {
     write update(manager; id: &str => String, patch: VenuePatch => VenuePatch) -> Venue;
     write set_state(manager; id: &str => String, state: VenueState => VenueState) -> Venue;
     read opening(; id: &str => String, at: Option<DateTime<Utc>> => Option<DateTime<Utc>>) -> Opening;
+    read slots(; id: &str => String, query: SlotQuery => SlotQuery) -> SlotList;
+    write reserve(customer; order_id: &str => String, venue_id: &str => String, fulfillment: FulfillmentKind => FulfillmentKind, at: DateTime<Utc> => DateTime<Utc>) -> Reservation;
+    write release(caller; order_id: &str => String) -> ();
 }

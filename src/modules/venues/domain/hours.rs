@@ -135,22 +135,25 @@ impl Schedule {
         out
     }
 
-    /// The instant a wall-clock time names in the venue's zone (see the module's note on
-    /// daylight-saving changes).
     fn instant(&self, local: NaiveDateTime) -> DateTime<Utc> {
-        match self.tz.from_local_datetime(&local) {
-            chrono::LocalResult::Single(t) => t.with_timezone(&Utc),
-            chrono::LocalResult::Ambiguous(first, _) => first.with_timezone(&Utc),
-            chrono::LocalResult::None => {
-                // In a gap: keep the offset in force before it.
-                let before = self
-                    .tz
-                    .from_local_datetime(&(local - TimeDelta::hours(3)))
-                    .earliest()
-                    .map(|t| t.offset().fix().local_minus_utc())
-                    .unwrap_or(0);
-                (local - TimeDelta::seconds(i64::from(before))).and_utc()
-            }
+        instant(self.tz, local)
+    }
+}
+
+/// The instant a wall-clock time names in `tz` (see the module's note on daylight-saving
+/// changes).
+pub fn instant(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    match tz.from_local_datetime(&local) {
+        chrono::LocalResult::Single(t) => t.with_timezone(&Utc),
+        chrono::LocalResult::Ambiguous(first, _) => first.with_timezone(&Utc),
+        chrono::LocalResult::None => {
+            // In a gap: keep the offset in force before it.
+            let before = tz
+                .from_local_datetime(&(local - TimeDelta::hours(3)))
+                .earliest()
+                .map(|t| t.offset().fix().local_minus_utc())
+                .unwrap_or(0);
+            (local - TimeDelta::seconds(i64::from(before))).and_utc()
         }
     }
 }

@@ -4,8 +4,8 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, patch, post, put, web};
 
 use super::api::{
-    NewVenue, Opening, OpeningQuery, Venue, VenueFilter, VenuePage, VenuePatch, VenueState,
-    VenuesApi,
+    NewVenue, Opening, OpeningQuery, SlotList, SlotQuery, Venue, VenueFilter, VenuePage,
+    VenuePatch, VenueState, VenuesApi,
 };
 use crate::modules::identity::api::Call;
 use crate::platform::http::cache::{UNCACHEABLE, with_policy};
@@ -20,7 +20,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_venue)
         .service(update_venue)
         .service(set_venue_state)
-        .service(venue_opening);
+        .service(venue_opening)
+        .service(venue_slots);
 }
 
 fn ok(venue: Venue) -> HttpResponse {
@@ -134,6 +135,29 @@ async fn venue_opening(
 ) -> Result<HttpResponse, Problem> {
     Ok(with_policy(
         HttpResponse::Ok().json(venues.opening(&id, query.0.at).await?),
+        UNCACHEABLE,
+    ))
+}
+
+/// A day's order-ahead slots at a venue, with the places left in each
+///
+/// Slots are counted from the venue's local midnight; one that cannot take an order says
+/// why (`closed`, `full`, `too_soon`, `past_cutoff`). Place a scheduled order with
+/// `scheduled_for` set to a slot's `starts_at`.
+#[utoipa::path(
+    tag = "venues",
+    security(()),
+    params(("id" = String, Path, description = "Venue id"), SlotQuery),
+    responses((status = 200, description = "The day's slots", body = SlotList))
+)]
+#[get("/v1/venues/{id}/slots")]
+async fn venue_slots(
+    venues: Venues,
+    id: web::Path<String>,
+    query: ValidQuery<SlotQuery>,
+) -> Result<HttpResponse, Problem> {
+    Ok(with_policy(
+        HttpResponse::Ok().json(venues.slots(&id, query.0).await?),
         UNCACHEABLE,
     ))
 }

@@ -1,17 +1,16 @@
 //! Venues' storage: its own tables, reached only through these functions.
 
-// The inbox `event_tables!` declares too: venues consume no events yet.
-#[allow(dead_code)]
 mod schema;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::modules::venues::api::{Venue, VenueMode, VenueState};
+use crate::modules::venues::api::{FulfillmentKind, Reservation, Venue, VenueMode, VenueState};
 use crate::platform::db::{DbConn, stored};
 use schema::venues_venues as venues;
 
-pub use schema::Outbox;
+pub use schema::{Outbox, TABLES};
+use schema::{venues_reservations as reservations, venues_slots as slots};
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
 #[diesel(table_name = venues, treat_none_as_null = true)]
@@ -28,6 +27,8 @@ pub struct VenueRow {
     pub mode: String,
     pub busy_minutes: i32,
     pub refuse_asap: bool,
+    /// JSON [`Scheduling`](crate::modules::venues::api::Scheduling).
+    pub scheduling: String,
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -45,6 +46,7 @@ impl TryFrom<VenueRow> for Venue {
                 .map(|h| stored::json("venues_venues.hours", h))
                 .transpose()?,
             exceptions: stored::json("venues_venues.exceptions", &r.exceptions)?,
+            scheduling: stored::json("venues_venues.scheduling", &r.scheduling)?,
             state: VenueState {
                 mode,
                 busy_minutes: r.busy_minutes.max(0) as u32,
@@ -98,4 +100,113 @@ pub fn page(conn: &mut DbConn, after: Option<String>, limit: i64) -> QueryResult
         query = query.filter(venues::id.gt(after));
     }
     query.load(conn)
+}
+
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = reservations)]
+pub struct ReservationRow {
+    pub order_id: String,
+    pub venue_id: String,
+    pub fulfillment: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    /// Who placed the order: they (or staff) may give the place back.
+    pub reserved_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl TryFrom<ReservationRow> for Reservation {
+    type Error = diesel::result::Error;
+
+    fn try_from(r: ReservationRow) -> QueryResult<Self> {
+        let fulfillment: FulfillmentKind =
+            stored::name("venues_reservations.fulfillment", &r.fulfillment)?;
+        Ok(Reservation {
+            order_id: r.order_id,
+            venue_id: r.venue_id,
+            fulfillment,
+            starts_at: r.starts_at.and_utc(),
+            ends_at: r.ends_at.and_utc(),
+        })
+    }
+}
+
+pub fn reservation(conn: &mut DbConn, order_id: &str) -> QueryResult<Option<ReservationRow>> {
+    reservations::table
+        .filter(reservations::order_id.eq(order_id))
+        .first(conn)
+        .optional()
+}
+
+/// Takes one place in the reservation's slot and records it, unless the slot already holds
+/// `capacity` orders (`false`). One conditional UPDATE of the slot's row: concurrent
+/// reservations wait for each other's row lock and re-check, so a slot never holds more
+/// than its capacity, on either database.
+pub fn reserve(
+    conn: &mut DbConn,
+    row: &ReservationRow,
+    capacity: Option<u32>,
+) -> QueryResult<bool> {
+    let slot = (
+        slots::venue_id.eq(&row.venue_id),
+        slots::fulfillment.eq(&row.fulfillment),
+        slots::starts_at.eq(row.starts_at),
+        slots::taken.eq(0),
+    );
+    crate::insert_or_ignore!(conn, slots::table, slot)?;
+    let this_slot = slots::table
+        .filter(slots::venue_id.eq(&row.venue_id))
+        .filter(slots::fulfillment.eq(&row.fulfillment))
+        .filter(slots::starts_at.eq(row.starts_at));
+    let taken = match capacity {
+        Some(capacity) => diesel::update(this_slot.filter(slots::taken.lt(capacity as i32)))
+            .set(slots::taken.eq(slots::taken + 1))
+            .execute(conn)?,
+        None => diesel::update(this_slot)
+            .set(slots::taken.eq(slots::taken + 1))
+            .execute(conn)?,
+    };
+    if taken == 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(reservations::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// Gives order `order_id`'s place back; the reservation it held, if any.
+pub fn release(conn: &mut DbConn, order_id: &str) -> QueryResult<Option<ReservationRow>> {
+    let Some(row) = reservation(conn, order_id)? else {
+        return Ok(None);
+    };
+    diesel::delete(reservations::table.filter(reservations::order_id.eq(order_id)))
+        .execute(conn)?;
+    diesel::update(
+        slots::table
+            .filter(slots::venue_id.eq(&row.venue_id))
+            .filter(slots::fulfillment.eq(&row.fulfillment))
+            .filter(slots::starts_at.eq(row.starts_at))
+            .filter(slots::taken.gt(0)),
+    )
+    .set(slots::taken.eq(slots::taken - 1))
+    .execute(conn)?;
+    Ok(Some(row))
+}
+
+/// Orders held by each slot of `venue_id` and `fulfillment` starting in `[from, until)`.
+pub fn taken_between(
+    conn: &mut DbConn,
+    venue_id: &str,
+    fulfillment: &str,
+    from: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<Vec<(NaiveDateTime, i32)>> {
+    slots::table
+        .filter(slots::venue_id.eq(venue_id))
+        .filter(slots::fulfillment.eq(fulfillment))
+        .filter(slots::starts_at.ge(from))
+        .filter(slots::starts_at.lt(until))
+        .select((slots::starts_at, slots::taken))
+        .load(conn)
 }

@@ -10,9 +10,31 @@ diesel::table! {
         mode -> Text,
         busy_minutes -> Integer,
         refuse_asap -> Bool,
+        scheduling -> Text,
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    venues_slots (venue_id, fulfillment, starts_at) {
+        venue_id -> Text,
+        fulfillment -> Text,
+        starts_at -> Timestamp,
+        taken -> Integer,
+    }
+}
+
+diesel::table! {
+    venues_reservations (order_id) {
+        order_id -> Text,
+        venue_id -> Text,
+        fulfillment -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        reserved_by -> Text,
+        created_at -> Timestamp,
     }
 }
 

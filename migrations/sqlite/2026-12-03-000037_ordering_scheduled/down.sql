@@ -1,0 +1,1 @@
+ALTER TABLE ordering_orders DROP COLUMN scheduled_for;
