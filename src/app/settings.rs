@@ -11,6 +11,7 @@ use crate::modules::catalog::api::CatalogSettings;
 use crate::modules::delivery::api::DeliverySettings;
 use crate::modules::governance::api::GovernanceSettings;
 use crate::modules::identity::api::AuthSettings;
+use crate::modules::kitchen::api::KitchenSettings;
 use crate::modules::ordering::api::OrderingSettings;
 use crate::modules::payments::api::PaymentSettings;
 use crate::modules::webhooks::api::WebhookSettings;
@@ -31,6 +32,7 @@ pub struct Settings {
     pub events: EventSettings,
     pub ordering: OrderingSettings,
     pub payments: PaymentSettings,
+    pub kitchen: KitchenSettings,
     pub delivery: DeliverySettings,
     pub rate_limit: RateLimitSettings,
     pub idempotency: IdempotencySettings,

@@ -396,3 +396,54 @@ async fn fifty_orders_racing_for_ten_places_get_exactly_ten() {
     );
     assert_eq!(slot(&cafe, &venue, quarter).await["remaining"], 0);
 }
+
+/// Paid, a scheduled order's ticket waits off the stations until its slot less the
+/// kitchen's lead; an order for as soon as possible goes straight to them.
+#[actix_web::test]
+async fn a_scheduled_order_reaches_the_kitchen_only_when_its_time_comes() {
+    let cafe = Cafe::open().await;
+    let venue = breakfast_venue(&cafe, 5).await;
+    let slot_at = tomorrow_at("09:00");
+    let later = order(&cafe, json!({"venue_id": venue, "scheduled_for": slot_at})).await;
+    let now = order(&cafe, json!({})).await;
+    let (later, now) = (
+        later.body["id"].as_str().unwrap(),
+        now.body["id"].as_str().unwrap(),
+    );
+    for id in [later, now] {
+        assert_eq!(
+            cafe.pay(&cafe.customer, id, &format!("k-{id}"), "tok_ok")
+                .await
+                .status,
+            201
+        );
+    }
+    let ticket_of = |id: &str| format!("/v1/kitchen/tickets?order_id={id}");
+    let held = cafe
+        .app
+        .eventually(&ticket_of(later), Some(&cafe.cook), |p| {
+            p["data"][0].is_object()
+        })
+        .await;
+    assert_eq!(held["data"][0]["status"], "scheduled");
+    assert_eq!(
+        held["data"][0]["release_at"],
+        json!(slot_at - TimeDelta::minutes(20))
+    );
+    cafe.app
+        .eventually(&ticket_of(now), Some(&cafe.cook), |p| {
+            p["data"][0]["status"] == "queued"
+        })
+        .await;
+    let bar = cafe
+        .app
+        .get("/v1/kitchen/tickets?station=pastry", Some(&cafe.cook))
+        .await;
+    let on_the_station: Vec<&str> = bar.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["order_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(on_the_station, [now], "{}", bar.body);
+}

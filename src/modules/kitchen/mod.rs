@@ -8,15 +8,25 @@ mod store;
 
 use std::sync::Arc;
 
+use crate::platform::background::Background;
+use crate::platform::clock::Clock;
 use crate::platform::events::OutboxTable;
 use crate::platform::wiring::{Wiring, WiringError};
 
 /// Builds the module's implementation of [`api::KitchenApi`], serves it and handles its
 /// subscriptions. Composition root only.
 pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
-    let service = Arc::new(service::KitchenService::new(w.db.clone(), w.wake.clone()));
+    let settings: api::KitchenSettings = w.settings(&api::MODULE)?;
+    let clock = w.get::<dyn Clock>()?;
+    let service = Arc::new(service::KitchenService::new(
+        w.db.clone(),
+        w.wake.clone(),
+        settings,
+        clock,
+    ));
     w.serve::<dyn api::KitchenApi>(service.clone());
-    w.handle(service);
+    w.handle(service.clone());
+    w.run_beside(Background::new(move || service.clone().release_forever()));
     Ok(())
 }
 

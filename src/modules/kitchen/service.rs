@@ -1,16 +1,20 @@
 //! The kitchen module's implementation of its contract, and its event consumer.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::Deserialize;
 
 use crate::modules::identity::api::{Call, roles};
 use crate::modules::kitchen::api::events as ev;
 use crate::modules::kitchen::api::{
-    KitchenApi, KitchenError, LineStatus, Ticket, TicketFilter, TicketPage, TicketStatus,
+    KitchenApi, KitchenError, KitchenSettings, LineStatus, Ticket, TicketFilter, TicketPage,
+    TicketStatus,
 };
 use crate::modules::kitchen::domain::tickets::{self, LineMove};
 use crate::modules::kitchen::store::{self, LineRow, Outbox, PageQuery, TicketRow};
+use crate::platform::clock::Clock;
 use crate::platform::db::{Db, DbConn};
 use crate::platform::events::{Event, EventHandler, OutboxTable, StoredEvent, Wake, scan};
 use crate::platform::ids::new_id;
@@ -19,6 +23,8 @@ use crate::platform::pagination;
 pub struct KitchenService {
     db: Db,
     wake: Wake,
+    settings: KitchenSettings,
+    clock: Arc<dyn Clock>,
 }
 
 fn ticket_event(kind: &str, ticket: &Ticket, line: Option<(&str, &str)>) -> Event {
@@ -31,8 +37,55 @@ fn ticket_event(kind: &str, ticket: &Ticket, line: Option<(&str, &str)>) -> Even
 }
 
 impl KitchenService {
-    pub fn new(db: Db, wake: Wake) -> Self {
-        Self { db, wake }
+    pub fn new(db: Db, wake: Wake, settings: KitchenSettings, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            db,
+            wake,
+            settings,
+            clock,
+        }
+    }
+
+    /// Sends the held tickets whose time has come to the stations, announcing each as
+    /// `ticket.created` then; says how many. Replicas may run it together: a ticket goes
+    /// out once.
+    pub async fn release_due(&self) -> Result<usize, KitchenError> {
+        let now = self.clock.now().naive_utc();
+        let due = self
+            .db
+            .read(move |c| store::due_for_release(c, now, 100).map_err(KitchenError::from))
+            .await?;
+        let mut released = 0;
+        for id in due {
+            let went = self
+                .db
+                .write(move |c| {
+                    if !store::release(c, &id, now)? {
+                        return Ok(false);
+                    }
+                    if let Some(ticket) = store::find(c, &id)? {
+                        Outbox.append(c, &[ticket_event(ev::TICKET_CREATED, &ticket, None)])?;
+                    }
+                    Ok::<_, KitchenError>(true)
+                })
+                .await?;
+            released += usize::from(went);
+        }
+        if released > 0 {
+            self.wake.published();
+        }
+        Ok(released)
+    }
+
+    /// Releases held tickets every `release_interval_ms`, until the process stops.
+    pub async fn release_forever(self: Arc<Self>) {
+        let every = std::time::Duration::from_millis(self.settings.release_interval_ms.max(1));
+        loop {
+            if let Err(e) = self.release_due().await {
+                tracing::warn!(error = %e, "cannot release held tickets; will retry");
+            }
+            actix_web::rt::time::sleep(every).await;
+        }
     }
 
     async fn change_line(
@@ -162,6 +215,9 @@ struct OrderEvent {
     order_id: String,
     #[serde(default)]
     lines: Vec<PaidLine>,
+    /// A scheduled order's slot.
+    #[serde(default)]
+    scheduled_for: Option<DateTime<Utc>>,
 }
 
 #[derive(Deserialize)]
@@ -182,9 +238,16 @@ impl EventHandler for KitchenService {
             return Ok(());
         }
         let order: OrderEvent = event.payload(&[1])?;
+        let lead = TimeDelta::minutes(self.settings.scheduled_lead_minutes);
+        let now = self.clock.now();
+        // Held back until its slot, less the kitchen's lead, unless that time has come.
+        let release_at = order
+            .scheduled_for
+            .map(|slot| slot - lead)
+            .filter(|release| *release > now);
         store::TABLES
             .consume(&self.db, &self.wake, event, move |c, out| {
-                let now = Utc::now().naive_utc();
+                let now = now.naive_utc();
                 if kind == "order.cancelled" {
                     if let Some(row) = store::by_order(c, &order.order_id)?
                         && let Some(ticket) = store::find(c, &row.id)?
@@ -203,9 +266,13 @@ impl EventHandler for KitchenService {
                 let ticket = TicketRow {
                     id: new_id("tkt"),
                     order_id: order.order_id.clone(),
-                    status: store::ticket_status(TicketStatus::Queued),
+                    status: store::ticket_status(match release_at {
+                        Some(_) => TicketStatus::Scheduled,
+                        None => TicketStatus::Queued,
+                    }),
                     created_at: now,
                     updated_at: now,
+                    release_at: release_at.map(|r| r.naive_utc()),
                 };
                 let lines: Vec<LineRow> = order
                     .lines
@@ -222,7 +289,9 @@ impl EventHandler for KitchenService {
                         status: store::line_status(LineStatus::Queued),
                     })
                     .collect();
+                // A held ticket is announced when it is released.
                 if store::insert(c, &ticket, &lines)?
+                    && release_at.is_none()
                     && let Some(created) = store::find(c, &ticket.id)?
                 {
                     out.publish(ticket_event(ev::TICKET_CREATED, &created, None));
@@ -237,4 +306,100 @@ impl EventHandler for KitchenService {
 /// Only cooks (and staff) see tickets and prepare their lines, whoever calls.
 fn may_cook(cook: &Call) -> Result<(), KitchenError> {
     cook.require(roles::COOKS).map_err(KitchenError::Forbidden)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::{DateTime, TimeDelta, Utc};
+
+    use super::KitchenService;
+    use crate::modules::kitchen::api::KitchenSettings;
+    use crate::modules::kitchen::store::{self, Outbox};
+    use crate::platform::clock::ManualClock;
+    use crate::platform::config::{DatabaseSettings, PLATFORM_DEFAULTS};
+    use crate::platform::db::{Db, DbError};
+    use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
+
+    #[derive(serde::Deserialize)]
+    struct Platform {
+        database: DatabaseSettings,
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn paid(order_id: &str, scheduled_for: Option<&str>) -> Event {
+        let mut payload = serde_json::json!({"order_id": order_id, "lines": [{"line_id":
+            format!("lin_{order_id}"), "name": "Flat white", "quantity": 1, "station": "bar",
+            "options": []}]});
+        if let Some(at) = scheduled_for {
+            payload["scheduled_for"] = serde_json::json!(at);
+        }
+        Event::new("order.paid", 1, order_id, &payload)
+    }
+
+    /// A scheduled order's ticket stays off the stations until its slot less the lead, then
+    /// goes out once, announced as `ticket.created` at that moment.
+    #[actix_web::test]
+    async fn a_scheduled_ticket_waits_for_its_release_time_then_reaches_the_stations_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("kitchen.db").display());
+        let env = [("DATABASE_URL".to_owned(), url)];
+        let platform: Platform =
+            crate::platform::config::load(PLATFORM_DEFAULTS, None, env).unwrap();
+        let db = Db::connect(&platform.database).unwrap();
+        let clock = Arc::new(ManualClock::at(utc("2026-06-10T08:00:00Z")));
+        let settings = KitchenSettings {
+            scheduled_lead_minutes: 20,
+            release_interval_ms: 1000,
+        };
+        let kitchen = KitchenService::new(db.clone(), Wake::default(), settings, clock.clone());
+        let status = |order: &'static str| {
+            let db = db.clone();
+            async move {
+                db.read(move |c| Ok::<_, DbError>(store::by_order(c, order)?.unwrap()))
+                    .await
+                    .unwrap()
+            }
+        };
+        let announced = || {
+            let db = db.clone();
+            async move {
+                db.read(|c| Ok::<_, DbError>(Outbox.after(c, 0, 10)?.events))
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|e| e.event.aggregate_id)
+                    .collect::<Vec<_>>()
+            }
+        };
+
+        // For 09:00: released at 08:40. For 08:10: its time has come already.
+        kitchen
+            .handle(&paid("ord_late", Some("2026-06-10T09:00:00Z")))
+            .await
+            .unwrap();
+        kitchen
+            .handle(&paid("ord_soon", Some("2026-06-10T08:10:00Z")))
+            .await
+            .unwrap();
+        let late = status("ord_late").await;
+        assert_eq!(late.status, "scheduled");
+        assert_eq!(
+            late.release_at,
+            Some(utc("2026-06-10T08:40:00Z").naive_utc())
+        );
+        assert_eq!(status("ord_soon").await.status, "queued");
+        assert_eq!(announced().await, ["ord_soon"]);
+
+        assert_eq!(kitchen.release_due().await.unwrap(), 0);
+        clock.advance(TimeDelta::minutes(40));
+        assert_eq!(kitchen.release_due().await.unwrap(), 1);
+        assert_eq!(status("ord_late").await.status, "queued");
+        assert_eq!(announced().await, ["ord_soon", "ord_late"]);
+        assert_eq!(kitchen.release_due().await.unwrap(), 0, "released once");
+    }
 }

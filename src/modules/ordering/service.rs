@@ -552,6 +552,7 @@ impl EventHandler for OrderingService {
                             station: l.station.clone(),
                             options: l.options.iter().map(|o| o.name.clone()).collect(),
                         }).collect(),
+                        scheduled_for: order.scheduled_for,
                     })),
                     OrderStatus::Ready => Some(Event::new(ev::ORDER_READY, 1, &order.id, &ev::OrderReady {
                         order_id: order.id.clone(),

@@ -134,9 +134,10 @@ mod tests {
                 "2026-11-21-000006_kitchen",
                 "2026-12-02-000021_kitchen_inbox_age",
                 "2026-12-03-000026_platform_outbox_positions",
-                "2026-12-03-000029_kitchen_outbox_positions"
+                "2026-12-03-000029_kitchen_outbox_positions",
+                "2026-12-03-000038_kitchen_release"
             ]
         );
-        assert_eq!(migration_names().len(), 37);
+        assert_eq!(migration_names().len(), 38);
     }
 }

@@ -11,6 +11,8 @@ use validator::Validate;
 #[derive(strum::IntoStaticStr, strum::EnumString)]
 #[strum(serialize_all = "snake_case")]
 pub enum TicketStatus {
+    /// A scheduled order's ticket, held back from the stations until `release_at`.
+    Scheduled,
     Queued,
     InPreparation,
     Ready,
@@ -49,6 +51,8 @@ pub struct Ticket {
     pub status: TicketStatus,
     /// With a `station` filter, only that station's lines.
     pub lines: Vec<TicketLine>,
+    /// A scheduled order's: when it reaches the stations (its slot, less the kitchen's lead).
+    pub release_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -4,6 +4,7 @@ mod dto;
 mod error;
 pub mod events;
 pub mod remote;
+mod settings;
 
 use async_trait::async_trait;
 
@@ -14,6 +15,7 @@ pub use dto::{
     LineStatus, StreamQuery, Ticket, TicketFilter, TicketLine, TicketPage, TicketStatus,
 };
 pub use error::KitchenError;
+pub use settings::KitchenSettings;
 
 /// What this module is, whose api it uses and which events it publishes and consumes.
 pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
@@ -25,7 +27,7 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         uses: &["identity"],
         publishes: events::PUBLISHED,
         consumes: events::CONSUMES,
-        settings: None,
+        settings: Some(settings::SECTION),
     };
 
 /// Consumes `order.paid` (a ticket per paid order) and `order.cancelled`.

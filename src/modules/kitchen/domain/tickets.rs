@@ -43,7 +43,10 @@ pub fn move_line(
         .ok_or_else(|| {
             KitchenError::NotFound(format!("no line {line_id} on ticket {}", ticket.id))
         })?;
-    if matches!(ticket.status, TicketStatus::Ready | TicketStatus::Cancelled) {
+    if matches!(
+        ticket.status,
+        TicketStatus::Scheduled | TicketStatus::Ready | TicketStatus::Cancelled
+    ) {
         return Err(KitchenError::Conflict(format!(
             "the ticket is {}",
             <&str>::from(ticket.status)
@@ -100,7 +103,10 @@ pub fn line_not_in(actual: LineStatus, needed: LineStatus) -> KitchenError {
 
 /// A cancelled order stops its ticket only while it is still being worked on.
 pub fn cancellable(status: TicketStatus) -> bool {
-    matches!(status, TicketStatus::Queued | TicketStatus::InPreparation)
+    matches!(
+        status,
+        TicketStatus::Scheduled | TicketStatus::Queued | TicketStatus::InPreparation
+    )
 }
 
 /// The payload announcing a move: a line's station for line events (`line` given), every
@@ -154,6 +160,7 @@ mod tests {
             order_id: "ord_1".into(),
             status,
             lines,
+            release_at: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         }
@@ -220,6 +227,19 @@ mod tests {
         let change = move_line(&t, "l1", LineMove::Finish).unwrap();
         assert_eq!(change.ticket_status, None);
         assert_eq!(types(&change), [ev::LINE_DONE]);
+    }
+
+    #[test]
+    fn a_held_ticket_is_not_cooked_before_its_release_but_may_be_cancelled() {
+        let held = ticket(
+            TicketStatus::Scheduled,
+            vec![line("l1", "bar", LineStatus::Queued)],
+        );
+        assert!(matches!(
+            move_line(&held, "l1", LineMove::Start),
+            Err(KitchenError::Conflict(_))
+        ));
+        assert!(cancellable(TicketStatus::Scheduled));
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub struct TicketRow {
     pub status: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// A scheduled order's ticket reaches the stations then.
+    pub release_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -63,6 +65,7 @@ fn assemble(t: TicketRow, ls: Vec<LineRow>) -> QueryResult<Ticket> {
         lines,
         id: t.id,
         order_id: t.order_id,
+        release_at: t.release_at.map(|r| r.and_utc()),
         created_at: t.created_at.and_utc(),
         updated_at: t.updated_at.and_utc(),
     })
@@ -122,8 +125,13 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Ticket>> {
     if let Some(o) = q.order_id {
         query = query.filter(tickets::order_id.eq(o));
     }
-    if let Some(s) = q.status {
-        query = query.filter(tickets::status.eq(s));
+    match (q.status, &q.station) {
+        (Some(s), _) => query = query.filter(tickets::status.eq(s)),
+        // A station's feed holds what it can work on: held tickets reach it when released.
+        (None, Some(_)) => {
+            query = query.filter(tickets::status.ne(ticket_status(TicketStatus::Scheduled)))
+        }
+        (None, None) => {}
     }
     if let Some(a) = q.after {
         query = query.filter(tickets::id.gt(a));
@@ -187,4 +195,35 @@ pub fn set_ticket_status(
         .set((tickets::status.eq(to), tickets::updated_at.eq(now)))
         .execute(conn)?;
     Ok(())
+}
+
+/// Up to `limit` held tickets whose release time has come, earliest first.
+pub fn due_for_release(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
+    tickets::table
+        .filter(tickets::status.eq(ticket_status(TicketStatus::Scheduled)))
+        .filter(tickets::release_at.le(now))
+        .order(tickets::release_at.asc())
+        .select(tickets::id)
+        .limit(limit)
+        .load(conn)
+}
+
+/// Sends a held ticket to the stations; `false` when it was not held (any more): another
+/// replica released it, or it was cancelled.
+pub fn release(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let released = diesel::update(
+        tickets::table
+            .filter(tickets::id.eq(id))
+            .filter(tickets::status.eq(ticket_status(TicketStatus::Scheduled))),
+    )
+    .set((
+        tickets::status.eq(ticket_status(TicketStatus::Queued)),
+        tickets::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(released == 1)
 }

@@ -5,6 +5,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        release_at -> Nullable<Timestamp>,
     }
 }
 

@@ -73,6 +73,9 @@ pub struct OrderPaid {
     pub order_id: String,
     #[schema(inline)]
     pub lines: Vec<KitchenLine>,
+    /// A scheduled order's slot (absent: as soon as possible).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_for: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// `order.status_changed` v1: every transition, for live status feeds.

@@ -3,6 +3,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::platform::lenient;
+
 /// One opening period, local times `HH:MM`. A `closes` at or before `opens` is the next day
 /// (`22:00`–`02:00`); `closes` may be `24:00`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -114,7 +116,7 @@ pub enum VenueMode {
 pub struct VenueState {
     pub mode: VenueMode,
     /// Busy: minutes added to every promised time.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::integer")]
     #[validate(range(max = 240))]
     #[schema(maximum = 240)]
     pub busy_minutes: u32,
@@ -140,27 +142,36 @@ impl Default for VenueState {
     "pickup_orders_per_slot": 10, "delivery_orders_per_slot": 4}))]
 pub struct Scheduling {
     /// Minutes per slot, counted from local midnight; divides a day.
-    #[serde(default = "default_slot_minutes")]
+    #[serde(
+        default = "default_slot_minutes",
+        deserialize_with = "lenient::integer"
+    )]
     #[validate(range(min = 5, max = 120))]
     #[schema(minimum = 5, maximum = 120, default = 15)]
     pub slot_minutes: u32,
     /// A slot must start at least this many minutes after the order.
-    #[serde(default = "default_min_lead_minutes")]
+    #[serde(
+        default = "default_min_lead_minutes",
+        deserialize_with = "lenient::integer"
+    )]
     #[validate(range(max = 1440))]
     #[schema(maximum = 1440, default = 15)]
     pub min_lead_minutes: u32,
     /// Orders are taken at most this many days ahead.
-    #[serde(default = "default_max_days_ahead")]
+    #[serde(
+        default = "default_max_days_ahead",
+        deserialize_with = "lenient::integer"
+    )]
     #[validate(range(min = 1, max = 60))]
     #[schema(minimum = 1, maximum = 60, default = 7)]
     pub max_days_ahead: u32,
     /// Orders per pickup slot; `null`: no limit.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::optional_integer")]
     #[validate(range(max = 10000))]
     #[schema(maximum = 10000)]
     pub pickup_orders_per_slot: Option<u32>,
     /// Orders per delivery slot; `null`: no limit.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::optional_integer")]
     #[validate(range(max = 10000))]
     #[schema(maximum = 10000)]
     pub delivery_orders_per_slot: Option<u32>,

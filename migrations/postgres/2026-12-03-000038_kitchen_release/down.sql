@@ -1,0 +1,1 @@
+ALTER TABLE kitchen_tickets DROP COLUMN release_at;
