@@ -64,15 +64,6 @@ impl OrderingService {
                     format!("no venue with id {venue_id}"),
                 )]));
             }
-            Err(VenuesError::Unavailable {
-                module,
-                retry_after_secs,
-            }) => {
-                return Err(OrderingError::Unavailable {
-                    module,
-                    retry_after_secs,
-                });
-            }
             Err(e) => return Err(venue_failure(e)),
         };
         let venue_id = venue_id.to_owned();

@@ -277,11 +277,7 @@ impl VenuesApi for VenuesService {
     }
 
     async fn opening(&self, id: &str, at: Option<DateTime<Utc>>) -> Result<Opening, VenuesError> {
-        let venue = Venue::try_from(self.row(id).await?)?;
-        let schedule = schedule_of(&venue.time_zone, venue.hours.as_ref(), &venue.exceptions)
-            .map_err(|e| {
-                VenuesError::Internal(format!("venue {id} has unreadable hours: {e:?}"))
-            })?;
+        let (venue, schedule, _) = self.scheduled(id).await?;
         let at = at.unwrap_or_else(|| self.clock.now());
         let (open, closes_at, opens_at) = match schedule.at(at) {
             hours::Opening::Open { closes_at } => (true, closes_at, None),
