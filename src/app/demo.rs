@@ -68,10 +68,12 @@ const fn item(
     }
 }
 
-const MENU: &[(&str, &str, &[Item])] = &[
+/// Categories: name, description, minutes one of their items takes to make, items.
+const MENU: &[(&str, &str, i32, &[Item])] = &[
     (
         "Coffee",
         "Espresso drinks from our own roast",
+        3,
         &[
             item(
                 "Espresso",
@@ -126,6 +128,7 @@ const MENU: &[(&str, &str, &[Item])] = &[
     (
         "Tea & cold drinks",
         "Loose-leaf teas, juices and lemonades",
+        2,
         &[
             item(
                 "English breakfast tea",
@@ -172,6 +175,7 @@ const MENU: &[(&str, &str, &[Item])] = &[
     (
         "Breakfast",
         "Served until noon",
+        8,
         &[
             item(
                 "Avocado toast",
@@ -210,6 +214,7 @@ const MENU: &[(&str, &str, &[Item])] = &[
     (
         "Lunch",
         "From noon",
+        12,
         &[
             item(
                 "Soup of the day",
@@ -248,6 +253,7 @@ const MENU: &[(&str, &str, &[Item])] = &[
     (
         "Pastries",
         "Baked in-house every morning",
+        1,
         &[
             item(
                 "Butter croissant",
@@ -307,7 +313,7 @@ pub async fn load_demo_menu(catalog: &dyn CatalogApi) -> Result<usize, CatalogEr
     }
     let system = Call::system("demo-menu");
     let mut created = 0;
-    for (position, (name, description, items)) in MENU.iter().enumerate() {
+    for (position, (name, description, make_minutes, items)) in MENU.iter().enumerate() {
         let category = catalog
             .create_category(
                 &system,
@@ -315,6 +321,7 @@ pub async fn load_demo_menu(catalog: &dyn CatalogApi) -> Result<usize, CatalogEr
                     name: name.to_string(),
                     description: description.to_string(),
                     position: position as i32,
+                    make_minutes: *make_minutes,
                 },
             )
             .await?;
@@ -332,6 +339,7 @@ pub async fn load_demo_menu(catalog: &dyn CatalogApi) -> Result<usize, CatalogEr
                         available: true,
                         position: item_position as i32,
                         station: item.station.into(),
+                        make_minutes: None,
                         option_groups: item
                             .groups
                             .iter()

@@ -37,6 +37,16 @@ where
     Option::<Number>::deserialize(d)?.map(whole).transpose()
 }
 
+/// A field that may be sent as `null` to clear it: left out → `None`, `null` →
+/// `Some(None)`, a whole number → `Some(Some(n))`. Needs `#[serde(default)]`.
+pub fn present_integer<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64> + DeserializeOwned,
+{
+    optional_integer(d).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +68,21 @@ mod tests {
         assert!(serde_json::from_str::<Body>(r#"{"n": 40.5}"#).is_err());
         assert!(serde_json::from_str::<Body>(r#"{"n": "40"}"#).is_err());
         assert!(serde_json::from_str::<Body>(r#"{"n": 4294967296}"#).is_err());
+    }
+
+    #[derive(Deserialize, Debug)]
+    struct Patch {
+        #[serde(default, deserialize_with = "present_integer")]
+        n: Option<Option<i32>>,
+    }
+
+    #[test]
+    fn a_patch_tells_null_from_left_out() {
+        let p: Patch = serde_json::from_str(r#"{}"#).unwrap();
+        assert_eq!(p.n, None);
+        let p: Patch = serde_json::from_str(r#"{"n": null}"#).unwrap();
+        assert_eq!(p.n, Some(None));
+        let p: Patch = serde_json::from_str(r#"{"n": 4.0}"#).unwrap();
+        assert_eq!(p.n, Some(Some(4)));
     }
 }

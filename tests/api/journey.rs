@@ -79,6 +79,14 @@ async fn a_delivery_order_goes_from_menu_to_the_door(cafe: Cafe) {
         .unwrap()
         .to_owned();
     assert_eq!(with_code["id"], order_id);
+    // The kitchen has finished: tracking expects the order one trip from now, and so does
+    // the order (both written as the delivery was created).
+    let tracked = app.get(&format!("/v1/track/{code}"), None).await;
+    assert!(tracked.body["eta"].is_string(), "{}", tracked.body);
+    let with_eta = app
+        .get(&format!("/v1/orders/{order_id}"), Some(&cafe.customer))
+        .await;
+    assert_eq!(with_eta.body["eta"], tracked.body["eta"]);
     for step in ["claim", "pickup"] {
         let res = app
             .post(

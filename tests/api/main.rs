@@ -22,6 +22,7 @@ mod operations;
 mod ordering;
 mod payments;
 mod quotas;
+mod quotes;
 mod rate_limits;
 mod retention;
 mod streams;

@@ -397,13 +397,23 @@ async fn fifty_orders_racing_for_ten_places_get_exactly_ten() {
     assert_eq!(slot(&cafe, &venue, quarter).await["remaining"], 0);
 }
 
-/// Paid, a scheduled order's ticket waits off the stations until its slot less the
-/// kitchen's lead; an order for as soon as possible goes straight to them.
+/// Paid, a scheduled order's ticket waits off the stations until its slot less its prep time
+/// and the kitchen's margin; an order for as soon as possible goes straight to them.
 #[actix_web::test]
 async fn a_scheduled_order_reaches_the_kitchen_only_when_its_time_comes() {
     let cafe = Cafe::open().await;
     let venue = breakfast_venue(&cafe, 5).await;
     let slot_at = tomorrow_at("09:00");
+    // Ten minutes to make, and the kitchen's five to spare.
+    let slow = cafe
+        .app
+        .patch(
+            &format!("/v1/catalog/items/{}", cafe.croissant),
+            Some(&cafe.staff),
+            json!({"make_minutes": 10}),
+        )
+        .await;
+    assert_eq!(slow.status, 200, "{}", slow.body);
     let later = order(&cafe, json!({"venue_id": venue, "scheduled_for": slot_at})).await;
     let now = order(&cafe, json!({})).await;
     let (later, now) = (
@@ -428,7 +438,7 @@ async fn a_scheduled_order_reaches_the_kitchen_only_when_its_time_comes() {
     assert_eq!(held["data"][0]["status"], "scheduled");
     assert_eq!(
         held["data"][0]["release_at"],
-        json!(slot_at - TimeDelta::minutes(20))
+        json!(slot_at - TimeDelta::minutes(15))
     );
     cafe.app
         .eventually(&ticket_of(now), Some(&cafe.cook), |p| {

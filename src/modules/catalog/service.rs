@@ -178,6 +178,7 @@ impl CatalogApi for CatalogService {
             name,
             description: input.description.trim().to_owned(),
             position: input.position,
+            make_minutes: input.make_minutes,
             version: 1,
             created_at: now,
             updated_at: now,
@@ -228,6 +229,9 @@ impl CatalogApi for CatalogService {
                 }
                 if let Some(p) = patch.position {
                     row.position = p;
+                }
+                if let Some(m) = patch.make_minutes {
+                    row.make_minutes = m;
                 }
                 row.version = current + 1;
                 row.updated_at = Utc::now().naive_utc();
@@ -311,6 +315,7 @@ impl CatalogApi for CatalogService {
             available: input.available,
             position: input.position,
             station: input.station,
+            make_minutes: input.make_minutes,
             version: 1,
             created_at: now,
             updated_at: now,
@@ -354,6 +359,9 @@ impl CatalogApi for CatalogService {
         if let Some(groups) = &patch.option_groups {
             errors.extend(rules::option_groups("option_groups", groups));
         }
+        if let Some(Some(minutes)) = patch.make_minutes {
+            collect(&mut errors, rules::make_minutes("make_minutes", minutes));
+        }
         if !errors.is_empty() {
             return Err(CatalogError::Validation(errors));
         }
@@ -395,6 +403,9 @@ impl CatalogApi for CatalogService {
                 }
                 if let Some(v) = patch.station {
                     row.station = v;
+                }
+                if let Some(v) = patch.make_minutes {
+                    row.make_minutes = v;
                 }
                 row.version = current + 1;
                 row.updated_at = Utc::now().naive_utc();

@@ -29,6 +29,7 @@ fn delivery_event(kind: &str, row: &DeliveryRow, with_code: bool) -> Event {
         order_id: row.order_id.clone(),
         delivery_id: row.id.clone(),
         tracking_code: with_code.then(|| row.tracking_code.clone()),
+        eta: row.eta.map(|t| t.and_utc()),
     };
     Event::new(kind, 1, &row.order_id, &payload)
 }
@@ -187,6 +188,7 @@ impl EventHandler for DeliveryService {
         if ready.fulfillment.get("type").and_then(|t| t.as_str()) != Some("delivery") {
             return Ok(());
         }
+        let trip = TimeDelta::minutes(self.settings.eta_minutes);
         store::TABLES
             .consume(&self.db, &self.wake, event, move |c, out| {
                 let now = Utc::now().naive_utc();
@@ -204,7 +206,9 @@ impl EventHandler for DeliveryService {
                     lat: None,
                     lng: None,
                     position_at: None,
-                    eta: None,
+                    // The kitchen has finished: one trip from now, until a courier picks
+                    // it up and the clock restarts.
+                    eta: Some(now + trip),
                     created_at: now,
                     updated_at: now,
                 };

@@ -218,6 +218,9 @@ struct OrderEvent {
     /// A scheduled order's slot.
     #[serde(default)]
     scheduled_for: Option<DateTime<Utc>>,
+    /// Minutes the kitchen needs for it.
+    #[serde(default)]
+    prep_minutes: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -238,9 +241,12 @@ impl EventHandler for KitchenService {
             return Ok(());
         }
         let order: OrderEvent = event.payload(&[1])?;
-        let lead = TimeDelta::minutes(self.settings.scheduled_lead_minutes);
+        let lead = TimeDelta::minutes(
+            self.settings.scheduled_lead_minutes + i64::from(order.prep_minutes.unwrap_or(0)),
+        );
         let now = self.clock.now();
-        // Held back until its slot, less the kitchen's lead, unless that time has come.
+        // Held back until its slot, less its prep time and the kitchen's margin, unless that
+        // time has come.
         let release_at = order
             .scheduled_for
             .map(|slot| slot - lead)
@@ -337,11 +343,13 @@ mod tests {
             "options": []}]});
         if let Some(at) = scheduled_for {
             payload["scheduled_for"] = serde_json::json!(at);
+            payload["prep_minutes"] = serde_json::json!(15);
         }
         Event::new("order.paid", 1, order_id, &payload)
     }
 
-    /// A scheduled order's ticket stays off the stations until its slot less the lead, then
+    /// A scheduled order's ticket stays off the stations until its slot less its prep time and
+    /// the lead, then
     /// goes out once, announced as `ticket.created` at that moment.
     #[actix_web::test]
     async fn a_scheduled_ticket_waits_for_its_release_time_then_reaches_the_stations_once() {
@@ -353,7 +361,7 @@ mod tests {
         let db = Db::connect(&platform.database).unwrap();
         let clock = Arc::new(ManualClock::at(utc("2026-06-10T08:00:00Z")));
         let settings = KitchenSettings {
-            scheduled_lead_minutes: 20,
+            scheduled_lead_minutes: 5,
             release_interval_ms: 1000,
         };
         let kitchen = KitchenService::new(db.clone(), Wake::default(), settings, clock.clone());
@@ -377,7 +385,8 @@ mod tests {
             }
         };
 
-        // For 09:00: released at 08:40. For 08:10: its time has come already.
+        // For 09:00, 15 minutes to make and 5 to spare: released at 08:40. For 08:10: its time
+        // has come already.
         kitchen
             .handle(&paid("ord_late", Some("2026-06-10T09:00:00Z")))
             .await

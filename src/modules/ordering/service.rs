@@ -13,19 +13,51 @@ use crate::modules::identity::api::roles::ORDER_STAFF;
 use crate::modules::ordering::api::OrderingSettings;
 use crate::modules::ordering::api::events::{self as ev, KitchenLine};
 use crate::modules::ordering::api::{
-    Fulfillment, NewOrder, Order, OrderFilter, OrderPage, OrderPayment, OrderPaymentStatus,
-    OrderStatus, OrderingApi, OrderingError, PayableOrder,
+    Fulfillment, NewOrder, NewOrderLine, Order, OrderFilter, OrderPage, OrderPayment,
+    OrderPaymentStatus, OrderStatus, OrderingApi, OrderingError, PayableOrder, Quote, QuoteRequest,
 };
-use crate::modules::ordering::domain::{admission, pricing, status};
+use crate::modules::ordering::domain::{admission, pricing, promise, status};
 use crate::modules::ordering::store::{self, LineRow, OrderRow, Outbox, PageQuery};
 use crate::modules::venues::api::{
-    DEFAULT_VENUE, FulfillmentKind, Reservation, VenuesApi, VenuesError,
+    DEFAULT_VENUE, FulfillmentKind, Opening, Reservation, VenuesApi, VenuesError,
 };
 use crate::platform::db::{Db, DbConn, is_unique_violation};
 use crate::platform::events::{Event, EventHandler, OutboxTable, StoredEvent, Wake, scan};
 use crate::platform::ids::new_id;
 use crate::platform::pagination;
 use crate::platform::validation::FieldError;
+
+/// A basket priced from the catalog as it stands.
+struct Basket {
+    priced: pricing::Priced,
+    delivery_fee: i64,
+    tax: i64,
+    total: i64,
+}
+
+/// What placing wrote: the order placed before with the same key, or the new one.
+enum Written {
+    Already(String),
+    New(Box<OrderRow>),
+}
+
+/// Stored orders in progress as the promise domain reads them.
+fn in_progress(rows: Vec<(Option<chrono::NaiveDateTime>, i32)>) -> Vec<promise::InProgress> {
+    rows.into_iter()
+        .map(|(scheduled_for, make_minutes)| promise::InProgress {
+            scheduled_for: scheduled_for.map(|t| t.and_utc()),
+            make_minutes: make_minutes.max(0) as u32,
+        })
+        .collect()
+}
+
+fn fulfillment_kind(fulfillment: &Fulfillment) -> FulfillmentKind {
+    if fulfillment.is_delivery() {
+        FulfillmentKind::Delivery
+    } else {
+        FulfillmentKind::Pickup
+    }
+}
 
 pub struct OrderingService {
     db: Db,
@@ -53,28 +85,86 @@ impl OrderingService {
     }
 
     /// Refuses an order the venue cannot take now: outside its hours, paused, or too busy
-    /// for orders as soon as possible (which every order is, until orders can be scheduled).
-    async fn admit(&self, venue_id: &str, when: admission::When) -> Result<(), OrderingError> {
+    /// for orders as soon as possible. Answers the venue's opening, for the quote.
+    async fn admit(&self, venue_id: &str, when: admission::When) -> Result<Opening, OrderingError> {
         let opening = match self.venues.opening(venue_id, None).await {
             Ok(opening) => opening,
             Err(VenuesError::NotFound(_)) => {
-                return Err(OrderingError::Validation(vec![FieldError::new(
-                    "venue_id",
-                    "unknown",
-                    format!("no venue with id {venue_id}"),
-                )]));
+                return Err(OrderingError::VenueNotFound(venue_id.to_owned()));
             }
             Err(e) => return Err(venue_failure(e)),
         };
         let venue_id = venue_id.to_owned();
         match admission::refusal(&opening, when) {
-            None => Ok(()),
+            None => Ok(opening),
             Some(admission::Refusal::Closed { opens_at }) => {
                 Err(OrderingError::VenueClosed { venue_id, opens_at })
             }
             Some(admission::Refusal::Paused) => Err(OrderingError::VenuePaused { venue_id }),
             Some(admission::Refusal::Busy) => Err(OrderingError::VenueBusy { venue_id }),
         }
+    }
+
+    /// Prices `lines` from the catalog as they stand, with tax and delivery fee.
+    async fn price_basket(
+        &self,
+        lines: &[NewOrderLine],
+        fulfillment: &Fulfillment,
+    ) -> Result<Basket, OrderingError> {
+        let mut errors = address_errors(fulfillment);
+        let ids: Vec<String> = {
+            let mut ids: Vec<String> = lines.iter().map(|l| l.item_id.clone()).collect();
+            ids.sort();
+            ids.dedup();
+            ids
+        };
+        let items: HashMap<_, _> = self
+            .catalog
+            .items_by_ids(&ids)
+            .await
+            .map_err(|e| OrderingError::Internal(e.to_string()))?
+            .into_iter()
+            .map(|i| (i.id.clone(), i))
+            .collect();
+        let limits = pricing::Limits {
+            max_lines: self.settings.max_lines,
+            max_quantity: self.settings.max_quantity,
+        };
+        let priced = match pricing::price(lines, &items, &limits) {
+            Ok(p) if errors.is_empty() => p,
+            Ok(_) => return Err(OrderingError::Validation(errors)),
+            Err(mut e) => {
+                errors.append(&mut e);
+                return Err(OrderingError::Validation(errors));
+            }
+        };
+        let delivery_fee = if fulfillment.is_delivery() {
+            self.settings.delivery_fee
+        } else {
+            0
+        };
+        let (tax, total) =
+            pricing::totals(priced.subtotal, self.settings.tax_rate_bps, delivery_fee);
+        Ok(Basket {
+            priced,
+            delivery_fee,
+            tax,
+            total,
+        })
+    }
+
+    /// The venue's orders in the kitchen's hands now.
+    async fn backlog(
+        &self,
+        venue_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<promise::Backlog, OrderingError> {
+        let venue = venue_id.to_owned();
+        let orders = self
+            .db
+            .read(move |c| store::in_progress(c, &venue).map_err(OrderingError::from))
+            .await?;
+        Ok(promise::backlog(&in_progress(orders), now))
     }
 
     /// Holds the order's place in the venue's slot at `at`.
@@ -86,13 +176,14 @@ impl OrderingService {
         fulfillment: &Fulfillment,
         at: DateTime<Utc>,
     ) -> Result<Reservation, OrderingError> {
-        let kind = if fulfillment.is_delivery() {
-            FulfillmentKind::Delivery
-        } else {
-            FulfillmentKind::Pickup
-        };
         self.venues
-            .reserve(customer, order_id, venue_id, kind, at)
+            .reserve(
+                customer,
+                order_id,
+                venue_id,
+                fulfillment_kind(fulfillment),
+                at,
+            )
             .await
             .map_err(venue_failure)
     }
@@ -205,40 +296,7 @@ impl OrderingApi for OrderingService {
         input: NewOrder,
         request_key: Option<String>,
     ) -> Result<Order, OrderingError> {
-        let mut errors = address_errors(&input.fulfillment);
-        let ids: Vec<String> = {
-            let mut ids: Vec<String> = input.lines.iter().map(|l| l.item_id.clone()).collect();
-            ids.sort();
-            ids.dedup();
-            ids
-        };
-        let items: HashMap<_, _> = self
-            .catalog
-            .items_by_ids(&ids)
-            .await
-            .map_err(|e| OrderingError::Internal(e.to_string()))?
-            .into_iter()
-            .map(|i| (i.id.clone(), i))
-            .collect();
-        let limits = pricing::Limits {
-            max_lines: self.settings.max_lines,
-            max_quantity: self.settings.max_quantity,
-        };
-        let priced = match pricing::price(&input.lines, &items, &limits) {
-            Ok(p) if errors.is_empty() => p,
-            Ok(_) => return Err(OrderingError::Validation(errors)),
-            Err(mut e) => {
-                errors.append(&mut e);
-                return Err(OrderingError::Validation(errors));
-            }
-        };
-        let delivery_fee = if input.fulfillment.is_delivery() {
-            self.settings.delivery_fee
-        } else {
-            0
-        };
-        let (tax, total) =
-            pricing::totals(priced.subtotal, self.settings.tax_rate_bps, delivery_fee);
+        let basket = self.price_basket(&input.lines, &input.fulfillment).await?;
         let venue_id = input
             .venue_id
             .clone()
@@ -247,7 +305,15 @@ impl OrderingApi for OrderingService {
             Some(_) => admission::When::Scheduled,
             None => admission::When::Asap,
         };
-        self.admit(&venue_id, when).await?;
+        let opening = self.admit(&venue_id, when).await.map_err(|e| match e {
+            // Named in the body, so a field of it.
+            OrderingError::VenueNotFound(id) => OrderingError::Validation(vec![FieldError::new(
+                "venue_id",
+                "unknown",
+                format!("no venue with id {id}"),
+            )]),
+            other => other,
+        })?;
         let order_id = new_id("ord");
         let reservation = match input.scheduled_for {
             Some(at) => Some(
@@ -256,9 +322,17 @@ impl OrderingApi for OrderingService {
             ),
             None => None,
         };
+        let Basket {
+            priced,
+            delivery_fee,
+            tax,
+            total,
+        } = basket;
         // Microseconds, as both databases keep them: the answer is built from this row.
-        let now = Utc::now().naive_utc().trunc_subsecs(6);
-        let row = OrderRow {
+        let now = Utc::now().trunc_subsecs(6);
+        let prep_minutes = promise::prep_minutes(priced.work, opening.scheduling.makers);
+        let slot = reservation.as_ref().map(|r| r.starts_at);
+        let mut row = OrderRow {
             id: order_id.clone(),
             customer_id: customer.user_id.clone(),
             status: store::status_name(OrderStatus::Placed),
@@ -273,10 +347,14 @@ impl OrderingApi for OrderingService {
             tracking_code: None,
             request_key,
             venue_id,
-            scheduled_for: reservation.as_ref().map(|r| r.starts_at.naive_utc()),
+            scheduled_for: slot.map(|at| at.naive_utc()),
+            make_minutes: priced.work.make_minutes as i32,
+            prep_minutes: prep_minutes as i32,
+            promised_at: slot.map(|at| at.naive_utc()),
+            eta: slot.map(|at| at.naive_utc()),
             version: 1,
-            created_at: now,
-            updated_at: now,
+            created_at: now.naive_utc(),
+            updated_at: now.naive_utc(),
         };
         let lines: Vec<LineRow> = priced
             .lines
@@ -292,9 +370,8 @@ impl OrderingApi for OrderingService {
         };
         let event = Event::new(ev::ORDER_PLACED, 1, &row.id, &placed);
         let cap = self.settings.max_open_unpaid;
-        // The new order is answered from what was written: no read after the write.
-        let (written, written_lines) = (row.clone(), lines.clone());
-        let existing = self
+        let written_lines = lines.clone();
+        let outcome = self
             .db
             .write(move |c| {
                 // Within a day: the gateway answers repeats itself for longer, so only a
@@ -304,7 +381,7 @@ impl OrderingApi for OrderingService {
                     if let Some(existing) =
                         store::id_by_request_key(c, &row.customer_id, key, since)?
                     {
-                        return Ok(Some(existing));
+                        return Ok(Written::Already(existing));
                     }
                     store::forget_request_key(c, &row.customer_id, key, since)?;
                 }
@@ -313,6 +390,23 @@ impl OrderingApi for OrderingService {
                     return Err(OrderingError::Conflict(format!(
                         "you already have {unpaid} unpaid orders; pay or cancel one first"
                     )));
+                }
+                if row.scheduled_for.is_none() {
+                    // Read in the transaction that writes the order, so the quote counts
+                    // every order committed before it.
+                    let ahead =
+                        promise::backlog(&in_progress(store::in_progress(c, &row.venue_id)?), now);
+                    if promise::kitchen_full(&opening, ahead) {
+                        return Err(OrderingError::KitchenFull {
+                            venue_id: row.venue_id.clone(),
+                            in_progress: ahead.asap,
+                        });
+                    }
+                    let promised = promise::quote(priced.work, promise::load(&opening, ahead))
+                        .promised_at(now)
+                        .naive_utc();
+                    row.promised_at = Some(promised);
+                    row.eta = Some(promised);
                 }
                 store::insert(c, &row, &lines).map_err(|e| {
                     if is_unique_violation(&e) {
@@ -324,17 +418,18 @@ impl OrderingApi for OrderingService {
                     }
                 })?;
                 Outbox.append(c, &[event])?;
-                Ok(None)
+                Ok(Written::New(Box::new(row)))
             })
             .await;
-        if reservation.is_some() && !matches!(existing, Ok(None)) {
+        if reservation.is_some() && !matches!(outcome, Ok(Written::New(_))) {
             self.unreserve(customer, &order_id).await;
         }
-        match existing? {
-            Some(id) => self.load(&id).await,
-            None => {
+        match outcome? {
+            Written::Already(id) => self.load(&id).await,
+            // The new order is answered from what was written: no read after the write.
+            Written::New(row) => {
                 self.wake.published();
-                Ok(store::assemble(written, written_lines, Vec::new())?)
+                Ok(store::assemble(*row, written_lines, Vec::new())?)
             }
         }
     }
@@ -397,6 +492,69 @@ impl OrderingApi for OrderingService {
             .await
     }
 
+    async fn quote(
+        &self,
+        _customer: &Call,
+        venue_id: &str,
+        basket: QuoteRequest,
+    ) -> Result<Quote, OrderingError> {
+        let Basket {
+            priced,
+            delivery_fee,
+            tax,
+            total,
+        } = self
+            .price_basket(&basket.lines, &basket.fulfillment)
+            .await?;
+        let when = match basket.scheduled_for {
+            Some(_) => admission::When::Scheduled,
+            None => admission::When::Asap,
+        };
+        let opening = self.admit(venue_id, when).await?;
+        let prep_minutes = promise::prep_minutes(priced.work, opening.scheduling.makers);
+        let (scheduled_for, promised_at, wait_minutes, busy_minutes) = match basket.scheduled_for {
+            Some(at) => {
+                let slot = self
+                    .venues
+                    .slot(venue_id, fulfillment_kind(&basket.fulfillment), at)
+                    .await
+                    .map_err(venue_failure)?;
+                (Some(slot.starts_at), slot.starts_at, 0, 0)
+            }
+            None => {
+                let now = Utc::now().trunc_subsecs(6);
+                let ahead = self.backlog(venue_id, now).await?;
+                if promise::kitchen_full(&opening, ahead) {
+                    return Err(OrderingError::KitchenFull {
+                        venue_id: venue_id.to_owned(),
+                        in_progress: ahead.asap,
+                    });
+                }
+                let quote = promise::quote(priced.work, promise::load(&opening, ahead));
+                (
+                    None,
+                    quote.promised_at(now),
+                    quote.wait_minutes,
+                    quote.busy_minutes,
+                )
+            }
+        };
+        Ok(Quote {
+            venue_id: opening.venue_id,
+            scheduled_for,
+            promised_at,
+            prep_minutes,
+            wait_minutes,
+            busy_minutes,
+            lines: priced.lines,
+            subtotal: priced.subtotal,
+            tax,
+            delivery_fee,
+            total,
+            currency: priced.currency,
+        })
+    }
+
     async fn status_feed(
         &self,
         id: &str,
@@ -431,6 +589,9 @@ struct AboutOrder {
     order_id: String,
     #[serde(default)]
     tracking_code: Option<String>,
+    /// A delivery's estimate of when it reaches the door.
+    #[serde(default)]
+    eta: Option<DateTime<Utc>>,
 }
 
 /// What ordering keeps of a `payment.*` event, to show an order's charges.
@@ -516,6 +677,9 @@ impl EventHandler for OrderingService {
                 if let Some(payment) = payment {
                     record_payment(c, &order.id, &event_type, payment)?;
                 }
+                if let Some(eta) = about.eta {
+                    store::set_eta(c, &order.id, eta.naive_utc())?;
+                }
                 let Some(to) = target else {
                     if let Some(code) = &about.tracking_code {
                         store::set_tracking_code(c, &order.id, code)?;
@@ -533,6 +697,10 @@ impl EventHandler for OrderingService {
                     return Ok(());
                 }
                 move_order(c, &order, to)?;
+                if to == OrderStatus::Ready {
+                    // Ready now, whatever was promised; a courier's estimate follows.
+                    store::set_eta(c, &order.id, Utc::now().naive_utc())?;
+                }
                 let follow_up = match to {
                     OrderStatus::Paid => Some(Event::new(ev::ORDER_PAID, 1, &order.id, &ev::OrderPaid {
                         order_id: order.id.clone(),
@@ -544,6 +712,8 @@ impl EventHandler for OrderingService {
                             options: l.options.iter().map(|o| o.name.clone()).collect(),
                         }).collect(),
                         scheduled_for: order.scheduled_for,
+                        prep_minutes: Some(order.prep_minutes),
+                        promised_at: order.promised_at,
                     })),
                     OrderStatus::Ready => Some(Event::new(ev::ORDER_READY, 1, &order.id, &ev::OrderReady {
                         order_id: order.id.clone(),

@@ -290,6 +290,7 @@ impl VenuesApi for VenuesService {
             closes_at,
             opens_at,
             state: venue.state,
+            scheduling: venue.scheduling,
         })
     }
 
@@ -331,6 +332,40 @@ impl VenuesApi for VenuesService {
             fulfillment: query.fulfillment,
             slot_minutes: venue.scheduling.slot_minutes,
             slots,
+        })
+    }
+
+    async fn slot(
+        &self,
+        venue_id: &str,
+        fulfillment: FulfillmentKind,
+        at: DateTime<Utc>,
+    ) -> Result<Slot, VenuesError> {
+        let (venue, schedule, policy) = self.scheduled(venue_id).await?;
+        let now = self.clock.now();
+        let start = slots::slot_of(schedule.tz, policy.slot, at);
+        let capacity = venue.scheduling.capacity(fulfillment);
+        let remaining = match capacity {
+            Some(c) => {
+                let taken = self
+                    .taken(&venue.id, fulfillment, start, start + policy.slot)
+                    .await?;
+                Some(c.saturating_sub(*taken.get(&start).unwrap_or(&0)))
+            }
+            None => None,
+        };
+        if let Some(reason) = slots::unavailable(&policy, &schedule, now, start, remaining) {
+            return Err(self
+                .refuse(reason, &venue, &schedule, &policy, fulfillment, start)
+                .await);
+        }
+        Ok(Slot {
+            starts_at: start,
+            ends_at: start + policy.slot,
+            capacity,
+            remaining,
+            available: true,
+            reason: None,
         })
     }
 

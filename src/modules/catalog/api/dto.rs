@@ -8,7 +8,7 @@ use crate::platform::lenient;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11", "name": "Coffee",
-    "description": "Espresso-based drinks", "position": 1, "version": 1,
+    "description": "Espresso-based drinks", "position": 1, "make_minutes": 3, "version": 1,
     "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
 }))]
 pub struct Category {
@@ -17,6 +17,8 @@ pub struct Category {
     pub description: String,
     /// Order on the menu, lowest first.
     pub position: i32,
+    /// Minutes one of its items takes to make, unless the item says otherwise.
+    pub make_minutes: i32,
     /// Increases with every change; the `ETag` is derived from it.
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -25,7 +27,7 @@ pub struct Category {
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "Coffee", "description": "Espresso-based drinks", "position": 1}))]
+#[schema(example = json!({"name": "Coffee", "description": "Espresso-based drinks", "position": 1, "make_minutes": 3}))]
 pub struct NewCategory {
     #[validate(length(min = 1, max = 80))]
     #[schema(min_length = 1, max_length = 80)]
@@ -38,6 +40,11 @@ pub struct NewCategory {
     #[schema(minimum = 0, maximum = 10000)]
     #[serde(default, deserialize_with = "lenient::integer")]
     pub position: i32,
+    /// Minutes one of its items takes to make, unless the item says otherwise.
+    #[validate(range(min = 0, max = 240))]
+    #[schema(minimum = 0, maximum = 240, default = 0)]
+    #[serde(default, deserialize_with = "lenient::integer")]
+    pub make_minutes: i32,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
@@ -54,6 +61,10 @@ pub struct CategoryPatch {
     #[schema(minimum = 0, maximum = 10000)]
     #[serde(default, deserialize_with = "lenient::optional_integer")]
     pub position: Option<i32>,
+    #[validate(range(min = 0, max = 240))]
+    #[schema(minimum = 0, maximum = 240)]
+    #[serde(default, deserialize_with = "lenient::optional_integer")]
+    pub make_minutes: Option<i32>,
 }
 
 /// One choice inside an option group, e.g. "Oat milk" (+40).
@@ -80,7 +91,7 @@ pub struct OptionGroup {
     "id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11", "category_id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11",
     "name": "Flat white", "description": "Double ristretto, steamed milk", "price": 380,
     "currency": "EUR", "tags": ["vegetarian"], "available": true, "position": 2,
-    "station": "bar", "version": 1,
+    "station": "bar", "make_minutes": 4, "effective_make_minutes": 4, "version": 1,
     "option_groups": [{"id": "grp_0193a5c27d1e7cc09a513e0b8f0e2f12", "name": "Milk", "min_choices": 0, "max_choices": 1,
         "options": [{"id": "opt_0193a5c27d1e7cc09a513e0b8f0e2f13", "name": "Oat", "price_delta": 40}]}],
     "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
@@ -100,6 +111,11 @@ pub struct MenuItem {
     pub position: i32,
     /// The kitchen station that prepares it, e.g. `bar`, `kitchen`, `pastry`.
     pub station: String,
+    /// Minutes one takes to make, as set on the item; `null`: its category's.
+    pub make_minutes: Option<i32>,
+    /// Minutes one takes to make: the item's own, or its category's. Quotes and promised
+    /// times add these up.
+    pub effective_make_minutes: i32,
     pub version: i32,
     pub option_groups: Vec<OptionGroup>,
     pub created_at: DateTime<Utc>,
@@ -145,7 +161,7 @@ pub struct NewOptionGroup {
 #[schema(example = json!({
     "category_id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11", "name": "Flat white",
     "description": "Double ristretto, steamed milk", "price": 380, "currency": "EUR",
-    "tags": ["vegetarian"], "station": "bar",
+    "tags": ["vegetarian"], "station": "bar", "make_minutes": 4,
     "option_groups": [{"name": "Milk", "min_choices": 0, "max_choices": 1,
         "options": [{"name": "Oat", "price_delta": 40}]}]
 }))]
@@ -184,6 +200,11 @@ pub struct NewItem {
     pub position: i32,
     #[schema(pattern = "^[a-z][a-z0-9-]{0,31}$", max_length = 32, example = "bar")]
     pub station: String,
+    /// Minutes one takes to make; left out or `null`: its category's.
+    #[validate(range(min = 0, max = 240))]
+    #[schema(minimum = 0, maximum = 240)]
+    #[serde(default, deserialize_with = "lenient::optional_integer")]
+    pub make_minutes: Option<i32>,
     #[validate(length(max = 20), nested)]
     #[schema(max_items = 20)]
     #[serde(default)]
@@ -225,6 +246,10 @@ pub struct ItemPatch {
     pub position: Option<i32>,
     #[schema(pattern = "^[a-z][a-z0-9-]{0,31}$", max_length = 32)]
     pub station: Option<String>,
+    /// Minutes one takes to make; `null`: its category's from now on.
+    #[schema(minimum = 0, maximum = 240, nullable, value_type = Option<i32>)]
+    #[serde(default, deserialize_with = "lenient::present_integer")]
+    pub make_minutes: Option<Option<i32>>,
     #[validate(length(max = 20), nested)]
     #[schema(max_items = 20)]
     pub option_groups: Option<Vec<NewOptionGroup>>,
@@ -254,7 +279,7 @@ pub struct MenuCategory {
         "id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f14", "category_id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11",
         "name": "Espresso", "description": "A double shot of house espresso", "price": 250,
         "currency": "EUR", "tags": ["vegan"], "available": true, "position": 0, "station": "bar",
-        "version": 1, "option_groups": [],
+        "make_minutes": null, "effective_make_minutes": 2, "version": 1, "option_groups": [],
         "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
     }]
 }]}))]
@@ -292,7 +317,7 @@ crate::page_of! {
     "id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f14", "category_id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11",
     "name": "Espresso", "description": "A double shot of house espresso", "price": 250,
     "currency": "EUR", "tags": ["vegan"], "available": true, "position": 0, "station": "bar",
-    "version": 1, "option_groups": [],
+    "make_minutes": null, "effective_make_minutes": 2, "version": 1, "option_groups": [],
     "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
 }], "next_cursor": "WzAsIml0bV8wMTkzYTVjMjdkMWU3Y2MwOWE1MTNlMGI4ZjBlMmYxNCJd"})
 }
@@ -300,7 +325,7 @@ crate::page_of! {
 crate::page_of! {
     CategoryPage of Category, example = serde_json::json!({"data": [{
     "id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11", "name": "Coffee",
-    "description": "Espresso drinks from our own roast", "position": 0, "version": 1,
+    "description": "Espresso drinks from our own roast", "position": 0, "make_minutes": 2, "version": 1,
     "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
 }], "next_cursor": null})
 }

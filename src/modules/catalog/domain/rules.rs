@@ -32,6 +32,15 @@ pub fn currency(field: &str, code: &str) -> Result<(), FieldError> {
     }
 }
 
+/// Make times run from nothing (a bottled drink) to four hours (a slow roast).
+pub fn make_minutes(field: &str, minutes: i32) -> Result<(), FieldError> {
+    if (0..=240).contains(&minutes) {
+        Ok(())
+    } else {
+        Err(FieldError::new(field, "range", "must be between 0 and 240"))
+    }
+}
+
 fn is_slug(s: &str) -> bool {
     let mut chars = s.chars();
     s.len() <= 32

@@ -24,6 +24,7 @@ pub struct CategoryRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub make_minutes: i32,
 }
 
 impl From<CategoryRow> for Category {
@@ -33,6 +34,7 @@ impl From<CategoryRow> for Category {
             name: r.name,
             description: r.description,
             position: r.position,
+            make_minutes: r.make_minutes,
             version: r.version,
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),
@@ -55,6 +57,8 @@ pub struct ItemRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// NULL: the category's.
+    pub make_minutes: Option<i32>,
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -105,6 +109,7 @@ pub fn update_category(conn: &mut DbConn, row: &CategoryRow, expected: i32) -> Q
         categories::name.eq(&row.name),
         categories::description.eq(&row.description),
         categories::position.eq(row.position),
+        categories::make_minutes.eq(row.make_minutes),
         categories::version.eq(row.version),
         categories::updated_at.eq(row.updated_at),
     ))
@@ -221,6 +226,7 @@ pub fn update_item(conn: &mut DbConn, row: &ItemRow, expected: i32) -> QueryResu
         items::available.eq(row.available),
         items::position.eq(row.position),
         items::station.eq(&row.station),
+        items::make_minutes.eq(row.make_minutes),
         items::version.eq(row.version),
         items::updated_at.eq(row.updated_at),
     ))
@@ -280,9 +286,17 @@ pub fn available_items(conn: &mut DbConn) -> QueryResult<Vec<MenuItem>> {
     with_children(conn, rows)
 }
 
-/// Loads tags, groups and options for `rows` in three queries, whatever their number.
+/// Loads tags, groups, options and the categories' make times for `rows` in four queries,
+/// whatever their number.
 pub fn with_children(conn: &mut DbConn, rows: Vec<ItemRow>) -> QueryResult<Vec<MenuItem>> {
     let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
+    let category_ids: Vec<&String> = rows.iter().map(|r| &r.category_id).collect();
+    let category_make_minutes: HashMap<String, i32> = categories::table
+        .filter(categories::id.eq_any(&category_ids))
+        .select((categories::id, categories::make_minutes))
+        .load::<(String, i32)>(conn)?
+        .into_iter()
+        .collect();
     let tag_rows: Vec<(String, String)> = tags::table
         .filter(tags::item_id.eq_any(&ids))
         .order((tags::item_id.asc(), tags::tag.asc()))
@@ -329,6 +343,10 @@ pub fn with_children(conn: &mut DbConn, rows: Vec<ItemRow>) -> QueryResult<Vec<M
     Ok(rows
         .into_iter()
         .map(|r| MenuItem {
+            effective_make_minutes: r
+                .make_minutes
+                .or_else(|| category_make_minutes.get(&r.category_id).copied())
+                .unwrap_or(0),
             tags: tags_by_item.remove(&r.id).unwrap_or_default(),
             option_groups: groups_by_item.remove(&r.id).unwrap_or_default(),
             id: r.id,
@@ -340,6 +358,7 @@ pub fn with_children(conn: &mut DbConn, rows: Vec<ItemRow>) -> QueryResult<Vec<M
             available: r.available,
             position: r.position,
             station: r.station,
+            make_minutes: r.make_minutes,
             version: r.version,
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),

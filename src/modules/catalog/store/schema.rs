@@ -7,6 +7,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        make_minutes -> Integer,
     }
 }
 
@@ -24,6 +25,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        make_minutes -> Nullable<Integer>,
     }
 }
 

@@ -17,6 +17,9 @@ pub struct DeliveryEvent {
     /// `delivery.created`: the public tracking code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_code: Option<String>,
+    /// When the order is expected at the door, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eta: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 const fn spec(event_type: &'static str, summary: &'static str) -> EventSpec {

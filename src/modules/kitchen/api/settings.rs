@@ -9,7 +9,7 @@ pub const SECTION: SettingsSection = SettingsSection {
     key: "kitchen",
     defaults: r#"
 [kitchen]
-scheduled_lead_minutes = 20
+scheduled_lead_minutes = 5
 release_interval_ms = 1000
 "#,
 };
@@ -17,7 +17,8 @@ release_interval_ms = 1000
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KitchenSettings {
-    /// A scheduled order's ticket reaches the stations this many minutes before its slot.
+    /// A scheduled order's ticket reaches the stations its prep time and this many minutes
+    /// more before its slot.
     pub scheduled_lead_minutes: i64,
     /// How often held tickets whose time has come are released to the stations.
     pub release_interval_ms: u64,

@@ -86,6 +86,56 @@ pub struct NewOrder {
     pub scheduled_for: Option<DateTime<Utc>>,
 }
 
+/// A basket to quote: what placing it would cost and when it would be ready, without
+/// placing it.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "lines": [{"item_id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11", "quantity": 2, "options": []}],
+    "fulfillment": {"type": "pickup"}
+}))]
+pub struct QuoteRequest {
+    #[validate(length(min = 1, max = 200), nested)]
+    #[schema(min_items = 1, max_items = 200)]
+    pub lines: Vec<NewOrderLine>,
+    pub fulfillment: Fulfillment,
+    /// Wanted at this time rather than as soon as possible: the quote is for the slot holding
+    /// it, if that slot can take an order now.
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    pub scheduled_for: Option<DateTime<Utc>>,
+}
+
+/// What a basket costs at a venue and when it would be ready, were it placed now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "venue_id": "ven_default", "scheduled_for": null, "promised_at": "2026-11-21T12:09:00Z",
+    "prep_minutes": 6, "wait_minutes": 3, "busy_minutes": 0,
+    "lines": [{"id": "lin_0193a5c27d1e7cc09a513e0b8f0e2f13", "item_id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11",
+    "name": "Flat white", "quantity": 2, "unit_price": 380, "options": [], "line_total": 760, "station": "bar"}],
+    "subtotal": 760, "tax": 76, "delivery_fee": 0, "total": 836, "currency": "EUR"
+}))]
+pub struct Quote {
+    pub venue_id: String,
+    /// The start of the slot a scheduled basket would hold; `null`: as soon as possible.
+    pub scheduled_for: Option<DateTime<Utc>>,
+    /// When it would be ready, for pickup or for a courier.
+    pub promised_at: DateTime<Utc>,
+    /// Minutes the kitchen needs for this basket alone: its make-minutes shared among the
+    /// venue's makers, never less than its longest item.
+    pub prep_minutes: u32,
+    /// Minutes the orders already in the kitchen add (0 for a scheduled basket).
+    pub wait_minutes: u32,
+    /// Minutes a busy venue adds (0 for a scheduled basket).
+    pub busy_minutes: u32,
+    pub lines: Vec<OrderLine>,
+    pub subtotal: i64,
+    pub tax: i64,
+    pub delivery_fee: i64,
+    pub total: i64,
+    pub currency: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ChosenOption {
     pub id: String,
@@ -127,7 +177,8 @@ pub enum OrderStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "ord_0193a5c27d1e7cc09a513e0b8f0e2f11", "customer_id": "usr_0193a5c27d1e7cc09a513e0b8f0e2f10",
-    "venue_id": "ven_default", "scheduled_for": null, "status": "placed", "lines": [{"id": "lin_0193a5c27d1e7cc09a513e0b8f0e2f13", "item_id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11",
+    "venue_id": "ven_default", "scheduled_for": null, "promised_at": "2026-11-21T12:08:00Z",
+    "eta": "2026-11-21T12:08:00Z", "prep_minutes": 6, "status": "placed", "lines": [{"id": "lin_0193a5c27d1e7cc09a513e0b8f0e2f13", "item_id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11",
     "name": "Flat white", "quantity": 2, "unit_price": 420, "options": [{"id": "opt_0193a5c27d1e7cc09a513e0b8f0e2f12", "name": "Oat", "price_delta": 40}],
     "line_total": 840, "station": "bar"}],
     "subtotal": 840, "tax": 84, "delivery_fee": 0, "total": 924, "currency": "EUR",
@@ -143,6 +194,16 @@ pub struct Order {
     pub venue_id: String,
     /// The start of the slot a scheduled order holds; `null`: as soon as possible.
     pub scheduled_for: Option<DateTime<Utc>>,
+    /// When it was promised ready, for pickup or for a courier: the slot of a scheduled
+    /// order; for one as soon as possible, the quote when it was placed (its make time,
+    /// the kitchen's orders ahead of it, a busy venue's extra minutes). `null` for orders
+    /// placed before Brigade quoted.
+    pub promised_at: Option<DateTime<Utc>>,
+    /// The current estimate: `promised_at` until the kitchen finishes, then when it did; for
+    /// a delivery, when the courier is expected at the door once there is one.
+    pub eta: Option<DateTime<Utc>>,
+    /// Minutes the kitchen needs for this order alone.
+    pub prep_minutes: u32,
     pub status: OrderStatus,
     pub lines: Vec<OrderLine>,
     /// Sum of line totals, in minor units of `currency`.

@@ -12,6 +12,8 @@ pub enum OrderingError {
     /// Also for another customer's order: its existence is not revealed.
     #[error("no order with id {0}")]
     NotFound(String),
+    #[error("no venue with id {0}")]
+    VenueNotFound(String),
     #[error("an order cannot go from `{from}` to `{to}`")]
     IllegalTransition { from: String, to: String },
     #[error("{0}")]
@@ -29,6 +31,10 @@ pub enum OrderingError {
     VenuePaused { venue_id: String },
     #[error("venue {venue_id} is too busy to take orders for as soon as possible")]
     VenueBusy { venue_id: String },
+    #[error(
+        "venue {venue_id} has as many orders for as soon as possible in progress as it takes ({in_progress}); order for a later slot"
+    )]
+    KitchenFull { venue_id: String, in_progress: u32 },
     /// The venue refused the slot asked for (`reason`); `next_available`: the first that can.
     #[error("{message}")]
     SlotUnavailable {
@@ -47,7 +53,7 @@ impl DeclaresProblem for OrderingError {
     fn problem(&self) -> Declared {
         match self {
             Self::Validation(errors) => Declared::validation(errors),
-            Self::NotFound(_) => Declared::not_found(),
+            Self::NotFound(_) | Self::VenueNotFound(_) => Declared::not_found(),
             Self::IllegalTransition { .. } => Declared::of("illegal-transition"),
             Self::Conflict(_) => Declared::conflict(),
             Self::Forbidden(_) => Declared::forbidden(),
@@ -55,7 +61,9 @@ impl DeclaresProblem for OrderingError {
                 .code("venue_closed")
                 .available_at(*opens_at),
             Self::VenuePaused { .. } => Declared::conflict().code("venue_paused"),
-            Self::VenueBusy { .. } => Declared::conflict().code("venue_busy"),
+            Self::VenueBusy { .. } | Self::KitchenFull { .. } => {
+                Declared::conflict().code("venue_busy")
+            }
             Self::SlotUnavailable {
                 reason,
                 next_available,

@@ -76,6 +76,12 @@ pub struct OrderPaid {
     /// A scheduled order's slot (absent: as soon as possible).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_for: Option<chrono::DateTime<chrono::Utc>>,
+    /// Minutes the kitchen needs for it (absent: unknown, from before quotes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prep_minutes: Option<u32>,
+    /// When it was promised ready.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promised_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// `order.status_changed` v1: every transition, for live status feeds.

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 
 pub use dto::{
     Address, ChosenOption, Fulfillment, NewOrder, NewOrderLine, Order, OrderFilter, OrderLine,
-    OrderPage, OrderPayment, OrderPaymentStatus, OrderStatus, PayableOrder,
+    OrderPage, OrderPayment, OrderPaymentStatus, OrderStatus, PayableOrder, Quote, QuoteRequest,
 };
 pub use error::OrderingError;
 pub use settings::OrderingSettings;
@@ -24,7 +24,7 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         name: "ordering",
         version: "1.0.0",
         owner: "front of house",
-        purpose: "Orders from basket to hand-over: pricing, status and its live feed.",
+        purpose: "Orders from basket to hand-over: pricing, promised times, status and its live feed.",
         uses: &["identity", "catalog", "venues"],
         publishes: events::PUBLISHED,
         consumes: events::CONSUMES,
@@ -55,6 +55,14 @@ pub trait OrderingApi: Send + Sync {
     async fn payable(&self, caller: &Call, id: &str) -> Result<PayableOrder, OrderingError>;
     /// The newest ordering event's position: where a live feed without history starts.
     async fn feed_head(&self) -> Result<i64, OrderingError>;
+    /// What `basket` would cost at venue `venue_id` and when it would be ready, were
+    /// `customer` to place it now; refused for the same reasons placing it would be.
+    async fn quote(
+        &self,
+        customer: &Call,
+        venue_id: &str,
+        basket: QuoteRequest,
+    ) -> Result<Quote, OrderingError>;
     /// `order.status_changed` events of order `id` after `after`, and the position read up
     /// to. Callers check visibility with [`OrderingApi::get`] first.
     async fn status_feed(

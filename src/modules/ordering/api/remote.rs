@@ -2,6 +2,7 @@
 
 use super::{
     MODULE, NewOrder, Order, OrderFilter, OrderPage, OrderingApi, OrderingError, PayableOrder,
+    Quote, QuoteRequest,
 };
 use crate::modules::identity::api::Call;
 use crate::platform::events::StoredEvent;
@@ -19,5 +20,6 @@ crate::remote_api! {
     write hand_over(caller; id: &str => String) -> Order;
     read payable(caller; id: &str => String) -> PayableOrder;
     read feed_head(;) -> i64;
+    read quote(customer; venue_id: &str => String, basket: QuoteRequest => QuoteRequest) -> Quote;
     read status_feed(; id: &str => String, after: i64 => i64) -> (Vec<StoredEvent>, i64);
 }

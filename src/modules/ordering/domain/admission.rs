@@ -54,6 +54,7 @@ mod tests {
                 busy_minutes: 15,
                 refuse_asap,
             },
+            scheduling: Default::default(),
         }
     }
 

@@ -1,3 +1,4 @@
 pub mod admission;
 pub mod pricing;
+pub mod promise;
 pub mod status;

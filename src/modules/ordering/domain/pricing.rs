@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::modules::catalog::api::MenuItem;
 use crate::modules::ordering::api::{ChosenOption, NewOrderLine, OrderLine};
+use crate::modules::ordering::domain::promise::Work;
 use crate::platform::ids::new_id;
 use crate::platform::validation::FieldError;
 
@@ -17,6 +18,8 @@ pub struct Priced {
     pub lines: Vec<OrderLine>,
     pub subtotal: i64,
     pub currency: String,
+    /// What making it takes, from the items' make times.
+    pub work: Work,
 }
 
 /// Prices every line, collecting every problem (each naming its line) rather than the first.
@@ -35,6 +38,7 @@ pub fn price(
     }
     let mut lines = Vec::new();
     let mut currency: Option<String> = None;
+    let mut work = Work::default();
     for (i, line) in requested.iter().enumerate() {
         let at = |f: &str| format!("lines[{i}].{f}");
         if line.quantity == 0 || line.quantity > limits.max_quantity {
@@ -69,6 +73,11 @@ pub fn price(
             Some(_) => {}
             None => currency = Some(item.currency.clone()),
         }
+        let make_minutes = item.effective_make_minutes.max(0) as u32;
+        work.make_minutes = work
+            .make_minutes
+            .saturating_add(make_minutes.saturating_mul(line.quantity));
+        work.longest_minutes = work.longest_minutes.max(make_minutes);
         match choose_options(item, &line.options, i) {
             Ok(options) => {
                 let unit_price = item.price + options.iter().map(|o| o.price_delta).sum::<i64>();
@@ -102,6 +111,7 @@ pub fn price(
         lines,
         subtotal,
         currency: currency.unwrap_or_default(),
+        work,
     })
 }
 
@@ -187,6 +197,8 @@ mod tests {
             available,
             position: 0,
             station: "bar".into(),
+            make_minutes: None,
+            effective_make_minutes: 3,
             version: 1,
             option_groups: vec![OptionGroup {
                 id: "grp".into(),
@@ -240,6 +252,22 @@ mod tests {
         assert_eq!(priced.currency, "EUR");
         assert_eq!(totals(840, 1000, 350), (84, 1274));
         assert_eq!(totals(5, 1000, 0), (1, 6), "half a cent rounds up");
+    }
+
+    #[test]
+    fn make_minutes_add_up_by_quantity_and_the_longest_item_is_kept() {
+        let mut items = menu();
+        let mut slow = item("c", 900, true);
+        slow.effective_make_minutes = 12;
+        items.insert("c".into(), slow);
+        let priced = price(&[line("a", 2, &[]), line("c", 1, &[])], &items, &LIMITS).unwrap();
+        assert_eq!(
+            priced.work,
+            Work {
+                make_minutes: 2 * 3 + 12,
+                longest_minutes: 12
+            }
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
-use super::api::{NewOrder, Order, OrderFilter, OrderPage, OrderingApi};
+use super::api::{NewOrder, Order, OrderFilter, OrderPage, OrderingApi, Quote, QuoteRequest};
 use crate::modules::identity::api::Call;
 use crate::platform::http::cache::{PERSONAL, with_policy};
 use crate::platform::http::extract::{ValidJson, ValidQuery};
@@ -18,7 +18,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_order)
         .service(cancel_order)
         .service(hand_over_order)
-        .service(order_stream);
+        .service(order_stream)
+        .service(quote_basket);
 }
 
 /// Place an order
@@ -54,6 +55,35 @@ async fn place_order(
             .json(&order),
         PERSONAL,
     ))
+}
+
+/// Quote a basket
+///
+/// What the basket would cost at the venue and when it would be ready (`promised_at`), were
+/// it placed now: its make-minutes shared among the venue's makers, behind the orders the
+/// kitchen already has, plus a busy venue's extra minutes. With `scheduled_for`, the slot
+/// holding it, if it can still take an order. Nothing is placed or held; placing the order
+/// is refused for the same reasons as the quote (409 `venue_closed`, `venue_paused`,
+/// `venue_busy`, `slot_full`, … with `available_at` where one exists).
+#[utoipa::path(
+    tag = "ordering",
+    security(("bearer" = []), ("api_key" = ["orders:write"])),
+    params(("id" = String, Path, description = "Venue id")),
+    request_body = QuoteRequest,
+    responses(
+        (status = 200, description = "The quote", body = Quote),
+        (status = 409, description = "The venue cannot take this order now", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/venues/{id}/quote")]
+async fn quote_basket(
+    ordering: Ordering,
+    caller: Call,
+    id: web::Path<String>,
+    body: ValidJson<QuoteRequest>,
+) -> Result<HttpResponse, Problem> {
+    let quote = ordering.quote(&caller, &id, body.0).await?;
+    Ok(with_policy(HttpResponse::Ok().json(&quote), PERSONAL))
 }
 
 /// List orders

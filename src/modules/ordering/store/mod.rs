@@ -37,6 +37,13 @@ pub struct OrderRow {
     pub venue_id: String,
     /// The start of the slot the order holds; NULL: as soon as possible.
     pub scheduled_for: Option<NaiveDateTime>,
+    /// Its items' make times by quantity.
+    pub make_minutes: i32,
+    /// Its own time in the kitchen, make-minutes shared among the venue's makers.
+    pub prep_minutes: i32,
+    /// NULL for orders placed before quotes.
+    pub promised_at: Option<NaiveDateTime>,
+    pub eta: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -104,6 +111,9 @@ pub fn assemble(
         customer_id: row.customer_id,
         venue_id: row.venue_id,
         scheduled_for: row.scheduled_for.map(|t| t.and_utc()),
+        prep_minutes: row.prep_minutes.max(0) as u32,
+        promised_at: row.promised_at.map(|t| t.and_utc()),
+        eta: row.eta.map(|t| t.and_utc()),
         subtotal: row.subtotal,
         tax: row.tax,
         delivery_fee: row.delivery_fee,
@@ -251,6 +261,29 @@ pub fn set_status(
     ))
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// The venue's orders in the kitchen's hands (paid, not ready yet): when each is wanted
+/// (`None`: as soon as possible) and its make-minutes.
+pub fn in_progress(
+    conn: &mut DbConn,
+    venue_id: &str,
+) -> QueryResult<Vec<(Option<NaiveDateTime>, i32)>> {
+    orders::table
+        .filter(orders::venue_id.eq(venue_id))
+        .filter(orders::status.eq_any([
+            status_name(OrderStatus::Paid),
+            status_name(OrderStatus::InPreparation),
+        ]))
+        .select((orders::scheduled_for, orders::make_minutes))
+        .load(conn)
+}
+
+pub fn set_eta(conn: &mut DbConn, id: &str, eta: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(orders::table.filter(orders::id.eq(id)))
+        .set(orders::eta.eq(eta))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn set_tracking_code(conn: &mut DbConn, id: &str, code: &str) -> QueryResult<()> {

@@ -17,6 +17,10 @@ diesel::table! {
         request_key -> Nullable<Text>,
         venue_id -> Text,
         scheduled_for -> Nullable<Timestamp>,
+        make_minutes -> Integer,
+        prep_minutes -> Integer,
+        promised_at -> Nullable<Timestamp>,
+        eta -> Nullable<Timestamp>,
     }
 }
 

@@ -139,7 +139,8 @@ impl Default for VenueState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"slot_minutes": 15, "min_lead_minutes": 20, "max_days_ahead": 7,
-    "pickup_orders_per_slot": 10, "delivery_orders_per_slot": 4}))]
+    "pickup_orders_per_slot": 10, "delivery_orders_per_slot": 4, "makers": 2,
+    "max_asap_in_progress": 12}))]
 pub struct Scheduling {
     /// Minutes per slot, counted from local midnight; divides a day.
     #[serde(
@@ -175,6 +176,18 @@ pub struct Scheduling {
     #[validate(range(max = 10000))]
     #[schema(maximum = 10000)]
     pub delivery_orders_per_slot: Option<u32>,
+    /// People making orders at once: an order's make-minutes, and those of the orders ahead
+    /// of it, are shared among them when it is quoted.
+    #[serde(default = "default_makers", deserialize_with = "lenient::integer")]
+    #[validate(range(min = 1, max = 100))]
+    #[schema(minimum = 1, maximum = 100, default = 1)]
+    pub makers: u32,
+    /// Orders for as soon as possible paid and not ready yet, at most; more are refused
+    /// (`venue_busy`) until the kitchen catches up. `null`: no limit.
+    #[serde(default, deserialize_with = "lenient::optional_integer")]
+    #[validate(range(min = 1, max = 10000))]
+    #[schema(minimum = 1, maximum = 10000)]
+    pub max_asap_in_progress: Option<u32>,
 }
 
 fn default_slot_minutes() -> u32 {
@@ -189,6 +202,10 @@ fn default_max_days_ahead() -> u32 {
     7
 }
 
+fn default_makers() -> u32 {
+    1
+}
+
 impl Default for Scheduling {
     fn default() -> Self {
         Self {
@@ -197,6 +214,8 @@ impl Default for Scheduling {
             max_days_ahead: default_max_days_ahead(),
             pickup_orders_per_slot: None,
             delivery_orders_per_slot: None,
+            makers: default_makers(),
+            max_asap_in_progress: None,
         }
     }
 }
@@ -306,7 +325,8 @@ pub struct Reservation {
     "exceptions": [{"date": "2026-12-25", "periods": [], "note": "Christmas"}],
     "state": {"mode": "open", "busy_minutes": 0, "refuse_asap": false},
     "scheduling": {"slot_minutes": 15, "min_lead_minutes": 15, "max_days_ahead": 7,
-        "pickup_orders_per_slot": 10, "delivery_orders_per_slot": null}, "version": 3,
+        "pickup_orders_per_slot": 10, "delivery_orders_per_slot": null, "makers": 2,
+        "max_asap_in_progress": null}, "version": 3,
     "created_at": "2026-11-21T12:00:00Z", "updated_at": "2026-12-03T08:00:00Z"
 }))]
 pub struct Venue {
@@ -411,7 +431,10 @@ pub struct VenuePatch {
 #[schema(example = json!({
     "venue_id": "ven_default", "at": "2026-12-03T19:30:00Z", "open": false,
     "closes_at": null, "opens_at": "2026-12-04T06:00:00Z",
-    "state": {"mode": "open", "busy_minutes": 0, "refuse_asap": false}
+    "state": {"mode": "open", "busy_minutes": 0, "refuse_asap": false},
+    "scheduling": {"slot_minutes": 15, "min_lead_minutes": 20, "max_days_ahead": 7,
+        "pickup_orders_per_slot": 10, "delivery_orders_per_slot": 4, "makers": 2,
+        "max_asap_in_progress": 12}
 }))]
 pub struct Opening {
     pub venue_id: String,
@@ -423,6 +446,8 @@ pub struct Opening {
     /// When closed: when it opens next (`null`: not within a year).
     pub opens_at: Option<DateTime<Utc>>,
     pub state: VenueState,
+    /// How it takes orders: slots, makers and limits.
+    pub scheduling: Scheduling,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]

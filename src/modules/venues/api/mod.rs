@@ -16,7 +16,7 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         name: "venues",
         version: "1.0.0",
         owner: "front of house",
-        purpose: "Venues: time zone, opening hours and exceptions, busy and paused states.",
+        purpose: "Venues: time zone, opening hours and exceptions, busy and paused states, order slots and makers.",
         uses: &["identity"],
         publishes: events::PUBLISHED,
         consumes: events::CONSUMES,
@@ -60,6 +60,14 @@ pub trait VenuesApi: Send + Sync {
     /// The slots of the venue's local date, each with its places left or why it cannot take
     /// an order.
     async fn slots(&self, id: &str, query: SlotQuery) -> Result<SlotList, VenuesError>;
+    /// The slot holding `at`, when it can take an order of `fulfillment` now; otherwise
+    /// `SlotUnavailable` with the reason and the next slot that can. Holds nothing.
+    async fn slot(
+        &self,
+        venue_id: &str,
+        fulfillment: FulfillmentKind,
+        at: DateTime<Utc>,
+    ) -> Result<Slot, VenuesError>;
     /// Holds a place for order `order_id` in the slot holding `at`, atomically: a full slot
     /// refuses (`SlotUnavailable` with the next slot that can). Asking again for the same
     /// order answers the place it holds.

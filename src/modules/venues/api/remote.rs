@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    FulfillmentKind, MODULE, NewVenue, Opening, Reservation, SlotList, SlotQuery, Venue,
+    FulfillmentKind, MODULE, NewVenue, Opening, Reservation, Slot, SlotList, SlotQuery, Venue,
     VenueFilter, VenuePage, VenuePatch, VenueState, VenuesApi, VenuesError,
 };
 use crate::modules::identity::api::Call;
@@ -17,6 +17,7 @@ crate::remote_api! {
     write set_state(manager; id: &str => String, state: VenueState => VenueState) -> Venue;
     read opening(; id: &str => String, at: Option<DateTime<Utc>> => Option<DateTime<Utc>>) -> Opening;
     read slots(; id: &str => String, query: SlotQuery => SlotQuery) -> SlotList;
+    read slot(; venue_id: &str => String, fulfillment: FulfillmentKind => FulfillmentKind, at: DateTime<Utc> => DateTime<Utc>) -> Slot;
     write reserve(customer; order_id: &str => String, venue_id: &str => String, fulfillment: FulfillmentKind => FulfillmentKind, at: DateTime<Utc> => DateTime<Utc>) -> Reservation;
     write release(caller; order_id: &str => String) -> ();
 }
