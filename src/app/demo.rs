@@ -1,7 +1,7 @@
 //! A café menu for trying Brigade out: `brigade serve --demo` loads it into an empty catalog.
 
 use crate::modules::catalog::api::{
-    CatalogApi, CatalogError, NewCategory, NewItem, NewOption, NewOptionGroup, PageRequest,
+    CatalogApi, CatalogError, NewCategory, NewItem, NewOption, NewOptionGroup, PageRequest, SoldOut,
 };
 use crate::modules::identity::api::Call;
 
@@ -299,6 +299,9 @@ const MENU: &[(&str, &str, i32, &[Item])] = &[
     ),
 ];
 
+/// Sold out until the café's next day when the demo starts, to show how that looks.
+const SOLD_OUT: &str = "Vegan brownie";
+
 /// Loads the demo menu unless the catalog already has categories. Returns how many items it
 /// created (0 when the menu was not empty).
 pub async fn load_demo_menu(catalog: &dyn CatalogApi) -> Result<usize, CatalogError> {
@@ -326,7 +329,7 @@ pub async fn load_demo_menu(catalog: &dyn CatalogApi) -> Result<usize, CatalogEr
             )
             .await?;
         for (item_position, item) in items.iter().enumerate() {
-            catalog
+            let created_item = catalog
                 .create_item(
                     &system,
                     NewItem {
@@ -360,6 +363,11 @@ pub async fn load_demo_menu(catalog: &dyn CatalogApi) -> Result<usize, CatalogEr
                     },
                 )
                 .await?;
+            if item.name == SOLD_OUT {
+                catalog
+                    .sell_out(&system, &created_item.id, SoldOut::default())
+                    .await?;
+            }
             created += 1;
         }
     }

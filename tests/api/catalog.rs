@@ -58,6 +58,18 @@ async fn the_menu_is_public_and_grouped_by_category() {
     assert_eq!(latte["station"], "bar");
     assert_eq!(latte["option_groups"][0]["name"], "Size");
     assert_eq!(latte["option_groups"][0]["options"][2]["price_delta"], 80);
+    // Coffees take their category's three minutes to make.
+    assert_eq!(latte["make_minutes"], Value::Null);
+    assert_eq!(latte["effective_make_minutes"], 3);
+    // The brownies ran out: off the menu until the café's next day.
+    assert!(!items.iter().any(|i| i["name"] == "Vegan brownie"));
+    let sold_out = app.get("/v1/catalog/items?available=false", None).await;
+    assert_eq!(
+        sold_out.body["data"][0]["name"], "Vegan brownie",
+        "{}",
+        sold_out.body
+    );
+    assert!(sold_out.body["data"][0]["sold_out_until"].is_string());
     assert!(res.header("cache-control").unwrap().contains("public"));
     assert!(res.header("cache-control").unwrap().contains("max-age"));
 }
@@ -284,7 +296,7 @@ async fn items_filter_by_category_tag_and_availability() {
 
     let res = app
         .get(
-            &format!("/v1/catalog/items?category_id={pastry_id}&limit=100"),
+            &format!("/v1/catalog/items?category_id={pastry_id}&available=true&limit=100"),
             None,
         )
         .await;
@@ -292,6 +304,17 @@ async fn items_filter_by_category_tag_and_availability() {
     assert_eq!(
         res.body["data"].as_array().unwrap().len(),
         pastries["items"].as_array().unwrap().len()
+    );
+    // The menu leaves out what cannot be ordered now; the catalog lists it.
+    let res = app
+        .get(
+            &format!("/v1/catalog/items?category_id={pastry_id}&limit=100"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        res.body["data"].as_array().unwrap().len(),
+        pastries["items"].as_array().unwrap().len() + 1
     );
 
     let res = app.get("/v1/catalog/items?tag=vegan&limit=100", None).await;
@@ -304,7 +327,13 @@ async fn items_filter_by_category_tag_and_availability() {
     );
 
     let res = app.get("/v1/catalog/items?available=false", None).await;
-    assert_eq!(res.body["data"], json!([]));
+    let names: Vec<&Value> = res.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["name"])
+        .collect();
+    assert_eq!(names, [&json!("Vegan brownie")]);
     assert_eq!(res.body["next_cursor"], Value::Null);
 }
 

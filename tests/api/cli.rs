@@ -32,7 +32,7 @@ fn modules_subcommand_prints_the_module_map() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("```mermaid\nflowchart LR\n"));
-    assert!(text.contains("| `order.paid` | 1 | ordering | kitchen, webhooks |"));
+    assert!(text.contains("| `order.paid` | 1 | ordering | catalog, kitchen, webhooks |"));
 }
 
 #[test]

@@ -105,7 +105,7 @@ async fn the_inventory_lists_every_documented_operation_module_and_event() {
     };
     let paid = event("order.paid");
     assert_eq!(paid["producer"], "ordering");
-    assert_eq!(paid["consumers"], json!(["kitchen", "webhooks"]));
+    assert_eq!(paid["consumers"], json!(["catalog", "kitchen", "webhooks"]));
     assert!(paid["schema"]["properties"]["lines"].is_object(), "{paid}");
     assert_eq!(
         event("ticket.ready")["consumers"],

@@ -25,6 +25,7 @@ mod quotas;
 mod quotes;
 mod rate_limits;
 mod retention;
+mod sold_out;
 mod streams;
 mod support;
 mod tls;

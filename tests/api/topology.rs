@@ -539,6 +539,19 @@ async fn catalog_contract(catalog: Arc<dyn CatalogApi>) {
             .flat_map(|c| &c.items)
             .any(|i| i.id == item.id)
     );
+    // Sold out until the default venue's next day (asked of the venues module), then back.
+    let sold_out = catalog
+        .sell_out(&staff, &item.id, Default::default())
+        .await
+        .unwrap();
+    assert!(!sold_out.available && sold_out.sold_out_until.is_some());
+    assert!(
+        catalog
+            .bring_back(&staff, &item.id)
+            .await
+            .unwrap()
+            .available
+    );
     let off = catalog
         .set_availability(&staff, &item.id, false)
         .await
@@ -561,7 +574,8 @@ async fn the_catalog_contract_holds_in_process() {
 async fn the_catalog_contract_holds_over_http() {
     let keys = Keys::new("k1");
     let database = Database::fresh();
-    let catalog = Host::start(&database.url, &["catalog"], &keys, 0).await;
+    // The catalog asks the venues module for a venue's next day.
+    let catalog = Host::start(&database.url, &["venues", "catalog"], &keys, 0).await;
     let mut settings = crate::support::test_settings(&database.url);
     keys.apply(&mut settings);
     let client = RemoteModule::new("catalog", &catalog.internal, &settings.internal).unwrap();

@@ -580,3 +580,41 @@ async fn partners_hear_when_a_venue_is_paused() {
     assert_eq!(body["data"]["venue_id"], "ven_default");
     assert_eq!(body["data"]["state"]["mode"], "paused");
 }
+
+#[actix_web::test]
+async fn partners_hear_when_an_item_sells_out_and_when_it_comes_back_by_itself() {
+    let cafe = Cafe::open_with(DEVELOPMENT).await;
+    let receiver = Receiver::start("204");
+    let endpoint = register(&cafe, &receiver.url(), &["catalog.availability_changed"]).await;
+    receiver.trust(&[endpoint["secret"].as_str().unwrap()]);
+    let sold_out = cafe
+        .app
+        .put(
+            &format!("/v1/catalog/items/{}/sold-out", cafe.croissant),
+            Some(&cafe.staff),
+            json!({"until": chrono::Utc::now() + chrono::TimeDelta::seconds(1)}),
+        )
+        .await;
+    assert_eq!(sold_out.status, 200, "{}", sold_out.body);
+    let got = receiver.wait_for(2).await;
+    let bodies: Vec<Value> = got
+        .iter()
+        .map(|g| serde_json::from_str(g["body"].as_str().unwrap()).unwrap())
+        .collect();
+    assert!(
+        bodies
+            .iter()
+            .all(|b| b["type"] == "catalog.availability_changed")
+    );
+    assert!(
+        bodies
+            .iter()
+            .all(|b| b["data"]["item_id"] == cafe.croissant)
+    );
+    let available: Vec<&Value> = bodies.iter().map(|b| &b["data"]["available"]).collect();
+    assert_eq!(available, [&json!(false), &json!(true)]);
+    assert_eq!(
+        bodies[0]["data"]["sold_out_until"],
+        sold_out.body["sold_out_until"]
+    );
+}

@@ -6,21 +6,26 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{NaiveDateTime, SubsecRound, Utc};
+use serde::Deserialize;
 
 use menu_cache::MenuCache;
 
 use crate::modules::catalog::api::CatalogSettings;
+use crate::modules::catalog::api::events::{self as ev, AvailabilityChanged};
 use crate::modules::catalog::api::{
     CatalogApi, CatalogError, Category, CategoryPage, CategoryPatch, ItemFilter, ItemPage,
-    ItemPatch, Menu, MenuItem, NewCategory, NewItem, NewOptionGroup, PageRequest,
+    ItemPatch, Menu, MenuItem, NewCategory, NewItem, NewOptionGroup, PageRequest, SoldOut,
 };
-use crate::modules::catalog::domain::{menu, rules};
+use crate::modules::catalog::domain::{availability, menu, rules};
 use crate::modules::catalog::store::{
-    self, CategoryRow, GroupRow, GroupTree, ItemQuery, ItemRow, OptionRow,
+    self, CategoryRow, GroupRow, GroupTree, ItemQuery, ItemRow, OptionRow, Outbox,
 };
 use crate::modules::identity::api::{Call, roles};
+use crate::modules::venues::api::{DEFAULT_VENUE, VenuesApi, VenuesError};
+use crate::platform::clock::Clock;
 use crate::platform::db::{Db, is_unique_violation};
+use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
 use crate::platform::http::etag;
 use crate::platform::ids::new_id;
 use crate::platform::pagination;
@@ -29,25 +34,45 @@ use crate::platform::validation::FieldError;
 pub struct CatalogService {
     db: Db,
     menu: MenuCache,
+    venues: Arc<dyn VenuesApi>,
+    clock: Arc<dyn Clock>,
+    wake: Wake,
+    restock_every: Duration,
 }
 
 impl CatalogService {
-    pub fn new(db: Db, settings: &CatalogSettings) -> Self {
+    pub fn new(
+        db: Db,
+        settings: &CatalogSettings,
+        venues: Arc<dyn VenuesApi>,
+        clock: Arc<dyn Clock>,
+        wake: Wake,
+    ) -> Self {
         Self {
             db,
             menu: MenuCache::new(Duration::from_secs(settings.menu_cache_ttl_secs)),
+            venues,
+            clock,
+            wake,
+            restock_every: Duration::from_millis(settings.restock_interval_ms.max(1)),
         }
     }
 
+    /// Microseconds, as both databases keep them.
+    fn now(&self) -> NaiveDateTime {
+        self.clock.now().trunc_subsecs(6).naive_utc()
+    }
+
     async fn build_menu(&self) -> Result<Arc<Menu>, CatalogError> {
+        let now = self.now();
         let (categories, items) = self
             .db
-            .read(|conn| {
+            .read(move |conn| {
                 let categories: Vec<Category> = store::all_categories(conn)?
                     .into_iter()
                     .map(Category::from)
                     .collect();
-                Ok::<_, CatalogError>((categories, store::available_items(conn)?))
+                Ok::<_, CatalogError>((categories, store::available_items(conn, now)?))
             })
             .await?;
         Ok(Arc::new(menu::assemble(categories, items)))
@@ -55,11 +80,187 @@ impl CatalogService {
 
     async fn load_item(&self, id: &str) -> Result<MenuItem, CatalogError> {
         let ids = vec![id.to_owned()];
+        let now = self.now();
         self.db
-            .read(move |conn| store::items_by_ids(conn, &ids).map_err(CatalogError::from))
+            .read(move |conn| store::items_by_ids(conn, &ids, now).map_err(CatalogError::from))
             .await?
             .pop()
             .ok_or_else(|| CatalogError::ItemNotFound(id.to_owned()))
+    }
+
+    /// When something sold out now comes back: `asked`, or the venue's next day.
+    async fn comes_back_at(&self, asked: &SoldOut) -> Result<NaiveDateTime, CatalogError> {
+        let now = self.clock.now();
+        let default = match asked.until {
+            Some(until) => until,
+            None => {
+                let venue = asked.venue_id.as_deref().unwrap_or(DEFAULT_VENUE);
+                self.venues
+                    .next_day(venue, Some(now))
+                    .await
+                    .map_err(|e| venue_failure(venue, e))?
+            }
+        };
+        availability::comes_back_at(asked.until, default, now)
+            .map(|t| t.trunc_subsecs(6).naive_utc())
+            .map_err(|e| CatalogError::Validation(vec![e]))
+    }
+
+    /// Writes the item's sold-out time and portions (`None`: as they are), and announces
+    /// what changed.
+    async fn restock_item(
+        &self,
+        id: &str,
+        sold_out_until: Option<Option<NaiveDateTime>>,
+        stock: Option<Option<i32>>,
+    ) -> Result<MenuItem, CatalogError> {
+        let key = id.to_owned();
+        let now = self.now();
+        self.db
+            .write(move |c| {
+                let row = store::item_row(c, &key)?
+                    .ok_or_else(|| CatalogError::ItemNotFound(key.clone()))?;
+                let stock = stock.unwrap_or(row.stock);
+                let sold_out_until = sold_out_until.unwrap_or(row.sold_out_until);
+                store::set_item_stock(c, &key, sold_out_until, stock, now)?;
+                let changed = ItemRow {
+                    sold_out_until,
+                    stock,
+                    ..row
+                };
+                Outbox.append(c, &[item_event(&changed, now)])?;
+                Ok::<_, CatalogError>(())
+            })
+            .await?;
+        self.changed();
+        self.load_item(id).await
+    }
+
+    async fn restock_option(
+        &self,
+        option_id: &str,
+        sold_out_until: Option<NaiveDateTime>,
+    ) -> Result<MenuItem, CatalogError> {
+        let key = option_id.to_owned();
+        let now = self.now();
+        let item_id = self
+            .db
+            .write(move |c| {
+                let item_id = store::item_of_option(c, &key)?
+                    .ok_or_else(|| CatalogError::OptionNotFound(key.clone()))?;
+                store::set_option_sold_out(c, &item_id, &key, sold_out_until, now)?;
+                Outbox.append(c, &[option_event(&item_id, &key, sold_out_until, now)])?;
+                Ok::<_, CatalogError>(item_id)
+            })
+            .await?;
+        self.changed();
+        self.load_item(&item_id).await
+    }
+
+    /// The menu changed and events wait.
+    fn changed(&self) {
+        self.menu.invalidate();
+        self.wake.published();
+    }
+
+    /// Brings back what was sold out until now, announcing each once across replicas; says
+    /// how many.
+    pub async fn bring_back_due(&self) -> Result<usize, CatalogError> {
+        let now = self.now();
+        let due = self
+            .db
+            .read(move |c| store::due_back(c, now, 100).map_err(CatalogError::from))
+            .await?;
+        let mut back = 0;
+        for due in due {
+            let came = self
+                .db
+                .write(move |c| {
+                    if !store::bring_back(c, &due, now)? {
+                        return Ok(false);
+                    }
+                    let event = match &due.option_id {
+                        Some(option_id) => option_event(&due.item_id, option_id, None, now),
+                        None => match store::item_row(c, &due.item_id)? {
+                            Some(row) => item_event(&row, now),
+                            None => return Ok(true),
+                        },
+                    };
+                    Outbox.append(c, &[event])?;
+                    Ok::<_, CatalogError>(true)
+                })
+                .await?;
+            back += usize::from(came);
+        }
+        if back > 0 {
+            self.changed();
+        }
+        Ok(back)
+    }
+
+    /// Brings sold-out items back every `restock_interval_ms`, until the process stops.
+    pub async fn bring_back_forever(self: Arc<Self>) {
+        loop {
+            if let Err(e) = self.bring_back_due().await {
+                tracing::warn!(error = %e, "cannot bring sold-out items back; will retry");
+            }
+            actix_web::rt::time::sleep(self.restock_every).await;
+        }
+    }
+}
+
+/// `catalog.availability_changed` for an item as `row` now stands.
+fn item_event(row: &ItemRow, now: NaiveDateTime) -> Event {
+    let stocked = availability::Stocked {
+        offered: row.available,
+        sold_out_until: row.sold_out_until.map(|t| t.and_utc()),
+        stock: row.stock,
+    };
+    let payload = AvailabilityChanged {
+        item_id: row.id.clone(),
+        option_id: None,
+        available: stocked.orderable_at(now.and_utc()),
+        sold_out_until: stocked.sold_out_until.filter(|_| row.available),
+        stock: row.stock,
+    };
+    Event::new(ev::AVAILABILITY_CHANGED, 1, &row.id, &payload)
+}
+
+/// `catalog.availability_changed` for an option, sold out until `until` (`None`: back).
+fn option_event(
+    item_id: &str,
+    option_id: &str,
+    until: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Event {
+    let until = until.map(|t| t.and_utc());
+    let payload = AvailabilityChanged {
+        item_id: item_id.to_owned(),
+        option_id: Some(option_id.to_owned()),
+        available: !availability::sold_out_at(until, now.and_utc()),
+        sold_out_until: until,
+        stock: None,
+    };
+    Event::new(ev::AVAILABILITY_CHANGED, 1, item_id, &payload)
+}
+
+fn venue_failure(venue: &str, e: VenuesError) -> CatalogError {
+    match e {
+        VenuesError::NotFound(_) => {
+            CatalogError::Validation(vec![crate::platform::validation::FieldError::new(
+                "venue_id",
+                "unknown",
+                format!("no venue with id {venue}"),
+            )])
+        }
+        VenuesError::Unavailable {
+            module,
+            retry_after_secs,
+        } => CatalogError::Unavailable {
+            module,
+            retry_after_secs,
+        },
+        other => CatalogError::Internal(other.to_string()),
     }
 }
 
@@ -79,6 +280,7 @@ fn group_tree(item_id: &str, groups: &[NewOptionGroup]) -> GroupTree {
                     name: o.name.trim().to_owned(),
                     price_delta: o.price_delta,
                     position: oi as i32,
+                    sold_out_until: None,
                 })
                 .collect();
             let group = GroupRow {
@@ -131,9 +333,10 @@ impl CatalogApi for CatalogService {
 
     async fn items_by_ids(&self, ids: &[String]) -> Result<Vec<MenuItem>, CatalogError> {
         let wanted = ids.to_vec();
+        let now = self.now();
         let mut found = self
             .db
-            .read(move |conn| store::items_by_ids(conn, &wanted).map_err(CatalogError::from))
+            .read(move |conn| store::items_by_ids(conn, &wanted, now).map_err(CatalogError::from))
             .await?;
         found.sort_by_key(|item| ids.iter().position(|id| *id == item.id));
         Ok(found)
@@ -281,6 +484,7 @@ impl CatalogApi for CatalogService {
             available: filter.available,
             after,
             limit: limit as i64 + 1,
+            now: self.now(),
         };
         let rows = self
             .db
@@ -316,6 +520,8 @@ impl CatalogApi for CatalogService {
             position: input.position,
             station: input.station,
             make_minutes: input.make_minutes,
+            sold_out_until: None,
+            stock: None,
             version: 1,
             created_at: now,
             updated_at: now,
@@ -367,11 +573,14 @@ impl CatalogApi for CatalogService {
         }
 
         let key = id.to_owned();
-        self.db
+        let now = self.now();
+        let announced = self
+            .db
             .write(move |conn| {
                 let Some(mut row) = store::item_row(conn, &key)? else {
                     return Err(CatalogError::ItemNotFound(key));
                 };
+                let was_orderable = item_orderable(&row, now);
                 let current = row.version;
                 let stale = || CatalogError::VersionMismatch {
                     current_etag: etag::for_version("item", &key, current),
@@ -418,11 +627,89 @@ impl CatalogApi for CatalogService {
                 if let Some(groups) = patch.option_groups {
                     store::replace_groups(conn, &row.id, &group_tree(&row.id, &groups))?;
                 }
-                Ok(())
+                if patch.available == Some(true)
+                    && (row.sold_out_until.is_some() || row.stock == Some(0))
+                {
+                    // Offered again: no longer sold out either.
+                    row.sold_out_until = None;
+                    row.stock = row.stock.filter(|left| *left > 0);
+                    store::set_item_stock(conn, &row.id, None, row.stock, now)?;
+                }
+                let announce = item_orderable(&row, now) != was_orderable;
+                if announce {
+                    Outbox.append(conn, &[item_event(&row, now)])?;
+                }
+                Ok(announce)
             })
             .await?;
+        if announced {
+            self.wake.published();
+        }
         self.menu.invalidate();
         self.load_item(id).await
+    }
+
+    async fn sell_out(
+        &self,
+        editor: &Call,
+        id: &str,
+        sold_out: SoldOut,
+    ) -> Result<MenuItem, CatalogError> {
+        may_edit(editor)?;
+        let until = self.comes_back_at(&sold_out).await?;
+        self.restock_item(id, Some(Some(until)), None).await
+    }
+
+    async fn bring_back(&self, editor: &Call, id: &str) -> Result<MenuItem, CatalogError> {
+        may_edit(editor)?;
+        // Back now; portions run out are no longer counted.
+        let item = self.load_item(id).await?;
+        let stock = item.stock.filter(|left| *left > 0);
+        self.restock_item(id, Some(None), Some(stock)).await
+    }
+
+    async fn set_stock(
+        &self,
+        editor: &Call,
+        id: &str,
+        quantity: Option<u32>,
+        venue_id: Option<String>,
+    ) -> Result<MenuItem, CatalogError> {
+        may_edit(editor)?;
+        let quantity = quantity.map(|q| q.min(i32::MAX as u32) as i32);
+        let sold_out_until = match quantity {
+            // None left: sold out until the venue's next day, like a count run down.
+            Some(0) => Some(Some(
+                self.comes_back_at(&SoldOut {
+                    until: None,
+                    venue_id,
+                })
+                .await?,
+            )),
+            Some(_) => Some(None),
+            None => None,
+        };
+        self.restock_item(id, sold_out_until, Some(quantity)).await
+    }
+
+    async fn sell_out_option(
+        &self,
+        editor: &Call,
+        option_id: &str,
+        sold_out: SoldOut,
+    ) -> Result<MenuItem, CatalogError> {
+        may_edit(editor)?;
+        let until = self.comes_back_at(&sold_out).await?;
+        self.restock_option(option_id, Some(until)).await
+    }
+
+    async fn bring_back_option(
+        &self,
+        editor: &Call,
+        option_id: &str,
+    ) -> Result<MenuItem, CatalogError> {
+        may_edit(editor)?;
+        self.restock_option(option_id, None).await
     }
 
     async fn set_availability(
@@ -454,6 +741,98 @@ impl CatalogApi for CatalogService {
                 } else {
                     Err(CatalogError::ItemNotFound(key))
                 }
+            })
+            .await?;
+        self.menu.invalidate();
+        Ok(())
+    }
+}
+
+fn item_orderable(row: &ItemRow, now: NaiveDateTime) -> bool {
+    availability::Stocked {
+        offered: row.available,
+        sold_out_until: row.sold_out_until.map(|t| t.and_utc()),
+        stock: row.stock,
+    }
+    .orderable_at(now.and_utc())
+}
+
+/// What the catalog reads of `order.paid`: the items and how many of each.
+#[derive(Deserialize)]
+struct OrderPaid {
+    #[serde(default)]
+    venue_id: Option<String>,
+    #[serde(default)]
+    lines: Vec<PaidLine>,
+}
+
+#[derive(Deserialize)]
+struct PaidLine {
+    #[serde(default)]
+    item_id: Option<String>,
+    quantity: u32,
+}
+
+#[async_trait]
+impl EventHandler for CatalogService {
+    /// `order.paid`: each counted item loses the portions the order took; one that runs out
+    /// is sold out until the venue's next day.
+    async fn handle(&self, event: &Event) -> Result<(), String> {
+        if event.event_type != "order.paid" {
+            return Ok(());
+        }
+        let paid: OrderPaid = event.payload(&[1])?;
+        let mut taken: Vec<(String, u32)> = Vec::new();
+        for line in paid.lines {
+            let Some(item_id) = line.item_id else {
+                continue;
+            };
+            match taken.iter_mut().find(|(id, _)| *id == item_id) {
+                Some((_, quantity)) => *quantity += line.quantity,
+                None => taken.push((item_id, line.quantity)),
+            }
+        }
+        let ids: Vec<String> = taken.iter().map(|(id, _)| id.clone()).collect();
+        let counted = self
+            .db
+            .read(move |c| store::counted(c, &ids).map_err(CatalogError::from))
+            .await
+            .map_err(|e| e.to_string())?;
+        if counted.is_empty() {
+            // Nothing counted: nothing to change, nothing to remember.
+            return Ok(());
+        }
+        let venue = paid.venue_id.as_deref().unwrap_or(DEFAULT_VENUE);
+        let now = self.now();
+        let next_day = match self.venues.next_day(venue, Some(now.and_utc())).await {
+            Ok(at) => at.trunc_subsecs(6).naive_utc(),
+            Err(VenuesError::NotFound(_)) => {
+                (now.and_utc() + chrono::TimeDelta::days(1)).naive_utc()
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        store::TABLES
+            .consume(&self.db, &self.wake, event, move |c, out| {
+                for (item_id, quantity) in &taken {
+                    let Some(row) = store::item_row(c, item_id)? else {
+                        continue;
+                    };
+                    let Some(left) = row.stock else { continue };
+                    let now_left = availability::take(left, *quantity);
+                    let sold_out_until = if now_left == 0 && left > 0 {
+                        Some(next_day)
+                    } else {
+                        row.sold_out_until
+                    };
+                    store::set_item_stock(c, item_id, sold_out_until, Some(now_left), now)?;
+                    let changed = ItemRow {
+                        sold_out_until,
+                        stock: Some(now_left),
+                        ..row
+                    };
+                    out.publish(item_event(&changed, now));
+                }
+                Ok::<_, CatalogError>(())
             })
             .await?;
         self.menu.invalidate();

@@ -105,11 +105,13 @@ impl OrderingService {
         }
     }
 
-    /// Prices `lines` from the catalog as they stand, with tax and delivery fee.
+    /// Prices `lines` from the catalog as they stand, with tax and delivery fee, for an
+    /// order wanted at `at` (now when `None`): an item sold out until before then will do.
     async fn price_basket(
         &self,
         lines: &[NewOrderLine],
         fulfillment: &Fulfillment,
+        at: Option<DateTime<Utc>>,
     ) -> Result<Basket, OrderingError> {
         let mut errors = address_errors(fulfillment);
         let ids: Vec<String> = {
@@ -130,7 +132,8 @@ impl OrderingService {
             max_lines: self.settings.max_lines,
             max_quantity: self.settings.max_quantity,
         };
-        let priced = match pricing::price(lines, &items, &limits) {
+        let at = at.unwrap_or_else(Utc::now);
+        let priced = match pricing::price(lines, &items, &limits, at) {
             Ok(p) if errors.is_empty() => p,
             Ok(_) => return Err(OrderingError::Validation(errors)),
             Err(mut e) => {
@@ -296,7 +299,9 @@ impl OrderingApi for OrderingService {
         input: NewOrder,
         request_key: Option<String>,
     ) -> Result<Order, OrderingError> {
-        let basket = self.price_basket(&input.lines, &input.fulfillment).await?;
+        let basket = self
+            .price_basket(&input.lines, &input.fulfillment, input.scheduled_for)
+            .await?;
         let venue_id = input
             .venue_id
             .clone()
@@ -504,7 +509,7 @@ impl OrderingApi for OrderingService {
             tax,
             total,
         } = self
-            .price_basket(&basket.lines, &basket.fulfillment)
+            .price_basket(&basket.lines, &basket.fulfillment, basket.scheduled_for)
             .await?;
         let when = match basket.scheduled_for {
             Some(_) => admission::When::Scheduled,
@@ -704,8 +709,10 @@ impl EventHandler for OrderingService {
                 let follow_up = match to {
                     OrderStatus::Paid => Some(Event::new(ev::ORDER_PAID, 1, &order.id, &ev::OrderPaid {
                         order_id: order.id.clone(),
+                        venue_id: Some(order.venue_id.clone()),
                         lines: order.lines.iter().map(|l| KitchenLine {
                             line_id: l.id.clone(),
+                            item_id: Some(l.item_id.clone()),
                             name: l.name.clone(),
                             quantity: l.quantity,
                             station: l.station.clone(),

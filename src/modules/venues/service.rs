@@ -294,6 +294,15 @@ impl VenuesApi for VenuesService {
         })
     }
 
+    async fn next_day(
+        &self,
+        id: &str,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<DateTime<Utc>, VenuesError> {
+        let (_, schedule, _) = self.scheduled(id).await?;
+        Ok(schedule.next_day(at.unwrap_or_else(|| self.clock.now())))
+    }
+
     async fn slots(&self, id: &str, query: SlotQuery) -> Result<SlotList, VenuesError> {
         let (venue, schedule, policy) = self.scheduled(id).await?;
         let starts = slots::day_slots(schedule.tz, policy.slot, query.date);

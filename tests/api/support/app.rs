@@ -84,6 +84,7 @@ pub fn test_settings_with(database_url: &str, extra: &[(&str, &str)]) -> Setting
         ("BRIGADE_AUTH__ARGON2__ITERATIONS".into(), "1".into()),
         ("BRIGADE_AUTH__LOGIN_MAX_FAILURES".into(), "5".into()),
         ("BRIGADE_CATALOG__MENU_CACHE_TTL_SECS".into(), "60".into()),
+        ("BRIGADE_CATALOG__RESTOCK_INTERVAL_MS".into(), "100".into()),
         // Events move in milliseconds, retries too, so journeys finish quickly.
         // Limits are tested on their own (tests/api/rate_limits.rs); elsewhere they would
         // only make tests depend on timing.

@@ -74,6 +74,10 @@ pub struct OptionChoice {
     pub name: String,
     /// Added to the item's price when chosen, in minor units (may be negative).
     pub price_delta: i64,
+    /// Whether it can be chosen now (`false` while sold out).
+    pub available: bool,
+    /// Sold out until then, when it comes back by itself.
+    pub sold_out_until: Option<DateTime<Utc>>,
 }
 
 /// A set of choices such as size or milk, with how many may be picked.
@@ -90,10 +94,12 @@ pub struct OptionGroup {
 #[schema(example = json!({
     "id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11", "category_id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11",
     "name": "Flat white", "description": "Double ristretto, steamed milk", "price": 380,
-    "currency": "EUR", "tags": ["vegetarian"], "available": true, "position": 2,
+    "currency": "EUR", "tags": ["vegetarian"], "available": true, "sold_out_until": null,
+    "stock": null, "position": 2,
     "station": "bar", "make_minutes": 4, "effective_make_minutes": 4, "version": 1,
     "option_groups": [{"id": "grp_0193a5c27d1e7cc09a513e0b8f0e2f12", "name": "Milk", "min_choices": 0, "max_choices": 1,
-        "options": [{"id": "opt_0193a5c27d1e7cc09a513e0b8f0e2f13", "name": "Oat", "price_delta": 40}]}],
+        "options": [{"id": "opt_0193a5c27d1e7cc09a513e0b8f0e2f13", "name": "Oat", "price_delta": 40,
+            "available": true, "sold_out_until": null}]}],
     "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
 }))]
 pub struct MenuItem {
@@ -107,7 +113,14 @@ pub struct MenuItem {
     pub currency: String,
     /// Diet and allergen labels, e.g. `vegan`, `contains-nuts`.
     pub tags: Vec<String>,
+    /// Whether it can be ordered now: offered by staff, not sold out, portions left.
     pub available: bool,
+    /// Sold out until then; it comes back by itself at that time (and can be ordered for
+    /// later). `null` when not sold out, or not offered at all.
+    pub sold_out_until: Option<DateTime<Utc>>,
+    /// Portions left, when counted down: each paid order takes its quantity, and at 0 the
+    /// item sells out until the venue's next day. `null`: not counted.
+    pub stock: Option<i32>,
     pub position: i32,
     /// The kitchen station that prepares it, e.g. `bar`, `kitchen`, `pastry`.
     pub station: String,
@@ -262,6 +275,31 @@ pub struct AvailabilityRequest {
     pub available: bool,
 }
 
+/// Sold out until a time, when it comes back by itself.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"until": "2026-12-04T07:00:00Z"}))]
+pub struct SoldOut {
+    /// When it comes back; left out: when the venue opens on its next day, in its time zone.
+    #[schema(max_length = 64)]
+    pub until: Option<DateTime<Utc>>,
+    /// Whose next day `until` defaults to; the default venue (`ven_default`) when left out.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub venue_id: Option<String>,
+}
+
+/// Portions left to sell; `null` stops counting.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"quantity": 12}))]
+pub struct Stock {
+    #[validate(range(max = 100000))]
+    #[schema(maximum = 100000)]
+    #[serde(deserialize_with = "lenient::optional_integer")]
+    pub quantity: Option<u32>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct MenuCategory {
     pub id: String,
@@ -278,7 +316,8 @@ pub struct MenuCategory {
     "items": [{
         "id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f14", "category_id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11",
         "name": "Espresso", "description": "A double shot of house espresso", "price": 250,
-        "currency": "EUR", "tags": ["vegan"], "available": true, "position": 0, "station": "bar",
+        "currency": "EUR", "tags": ["vegan"], "available": true, "sold_out_until": null, "stock": null,
+        "position": 0, "station": "bar",
         "make_minutes": null, "effective_make_minutes": 2, "version": 1, "option_groups": [],
         "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
     }]
@@ -316,7 +355,8 @@ crate::page_of! {
     ItemPage of MenuItem, example = serde_json::json!({"data": [{
     "id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f14", "category_id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11",
     "name": "Espresso", "description": "A double shot of house espresso", "price": 250,
-    "currency": "EUR", "tags": ["vegan"], "available": true, "position": 0, "station": "bar",
+    "currency": "EUR", "tags": ["vegan"], "available": true, "sold_out_until": null, "stock": null,
+        "position": 0, "station": "bar",
     "make_minutes": null, "effective_make_minutes": 2, "version": 1, "option_groups": [],
     "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
 }], "next_cursor": "WzAsIml0bV8wMTkzYTVjMjdkMWU3Y2MwOWE1MTNlMGI4ZjBlMmYxNCJd"})

@@ -11,6 +11,8 @@ pub enum CatalogError {
     ItemNotFound(String),
     #[error("no category with id {0}")]
     CategoryNotFound(String),
+    #[error("no menu option with id {0}")]
+    OptionNotFound(String),
     #[error("the resource has changed; its current ETag is {current_etag}")]
     VersionMismatch { current_etag: String },
     #[error("{0}")]
@@ -32,7 +34,9 @@ impl DeclaresProblem for CatalogError {
     fn problem(&self) -> Declared {
         match self {
             Self::Validation(errors) => Declared::validation(errors),
-            Self::ItemNotFound(_) | Self::CategoryNotFound(_) => Declared::not_found(),
+            Self::ItemNotFound(_) | Self::CategoryNotFound(_) | Self::OptionNotFound(_) => {
+                Declared::not_found()
+            }
             Self::VersionMismatch { .. } => Declared::of("precondition-failed"),
             Self::Conflict(_) => Declared::conflict(),
             Self::Forbidden(_) => Declared::forbidden(),

@@ -18,8 +18,8 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         name: "catalog",
         version: "1.0.0",
         owner: "front of house",
-        purpose: "The menu: categories, items, prices, options and availability.",
-        uses: &["identity"],
+        purpose: "The menu: categories, items, prices, options, make times, availability and sold-out.",
+        uses: &["identity", "venues"],
         publishes: events::PUBLISHED,
         consumes: events::CONSUMES,
         settings: Some(settings::SECTION),
@@ -28,7 +28,7 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
 pub use dto::{
     AvailabilityRequest, Category, CategoryPage, CategoryPatch, ItemFilter, ItemPage, ItemPatch,
     Menu, MenuCategory, MenuItem, NewCategory, NewItem, NewOption, NewOptionGroup, OptionChoice,
-    OptionGroup, PageRequest,
+    OptionGroup, PageRequest, SoldOut, Stock,
 };
 pub use error::CatalogError;
 pub use settings::CatalogSettings;
@@ -80,4 +80,36 @@ pub trait CatalogApi: Send + Sync {
         available: bool,
     ) -> Result<MenuItem, CatalogError>;
     async fn delete_item(&self, editor: &Call, id: &str) -> Result<(), CatalogError>;
+
+    /// Sold out until `sold_out.until` (by default the venue's next day), when it comes back
+    /// by itself; announced as `catalog.availability_changed`, like every change below.
+    async fn sell_out(
+        &self,
+        editor: &Call,
+        id: &str,
+        sold_out: SoldOut,
+    ) -> Result<MenuItem, CatalogError>;
+    /// Back now.
+    async fn bring_back(&self, editor: &Call, id: &str) -> Result<MenuItem, CatalogError>;
+    /// Counts portions down from `quantity` with each paid order (`None`: stops counting);
+    /// 0 sells it out until `venue_id`'s next day.
+    async fn set_stock(
+        &self,
+        editor: &Call,
+        id: &str,
+        quantity: Option<u32>,
+        venue_id: Option<String>,
+    ) -> Result<MenuItem, CatalogError>;
+    /// The option sold out until `sold_out.until`; answers the item holding it.
+    async fn sell_out_option(
+        &self,
+        editor: &Call,
+        option_id: &str,
+        sold_out: SoldOut,
+    ) -> Result<MenuItem, CatalogError>;
+    async fn bring_back_option(
+        &self,
+        editor: &Call,
+        option_id: &str,
+    ) -> Result<MenuItem, CatalogError>;
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::{
     CatalogApi, CatalogError, Category, CategoryPage, CategoryPatch, ItemFilter, ItemPage,
-    ItemPatch, MODULE, Menu, MenuItem, NewCategory, NewItem, PageRequest,
+    ItemPatch, MODULE, Menu, MenuItem, NewCategory, NewItem, PageRequest, SoldOut,
 };
 use crate::modules::identity::api::Call;
 
@@ -33,4 +33,14 @@ crate::remote_api! {
     ) -> MenuItem;
     write set_availability(editor; id: &str => String, available: bool => bool) -> MenuItem;
     write delete_item(editor; id: &str => String) -> ();
+    write sell_out(editor; id: &str => String, sold_out: SoldOut => SoldOut) -> MenuItem;
+    write bring_back(editor; id: &str => String) -> MenuItem;
+    write set_stock(
+        editor;
+        id: &str => String,
+        quantity: Option<u32> => Option<u32>,
+        venue_id: Option<String> => Option<String>,
+    ) -> MenuItem;
+    write sell_out_option(editor; option_id: &str => String, sold_out: SoldOut => SoldOut) -> MenuItem;
+    write bring_back_option(editor; option_id: &str => String) -> MenuItem;
 }

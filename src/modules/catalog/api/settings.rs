@@ -10,6 +10,7 @@ pub const SECTION: SettingsSection = SettingsSection {
     defaults: r#"
 [catalog]
 menu_cache_ttl_secs = 5
+restock_interval_ms = 1000
 "#,
 };
 
@@ -18,4 +19,7 @@ menu_cache_ttl_secs = 5
 pub struct CatalogSettings {
     /// How long another replica's menu changes may take to show in this one's cached menu.
     pub menu_cache_ttl_secs: u64,
+    /// How often items and options whose sold-out time has passed are brought back (and
+    /// `catalog.availability_changed` announced).
+    pub restock_interval_ms: u64,
 }

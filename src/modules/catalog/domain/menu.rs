@@ -55,6 +55,8 @@ mod tests {
             station: "bar".into(),
             make_minutes: None,
             effective_make_minutes: 0,
+            sold_out_until: None,
+            stock: None,
             version: 1,
             option_groups: vec![],
             created_at: Utc::now(),

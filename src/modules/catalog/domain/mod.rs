@@ -1,4 +1,5 @@
 //! Catalog's rules as plain Rust: no HTTP, no database.
 
+pub mod availability;
 pub mod menu;
 pub mod rules;

@@ -1,6 +1,7 @@
 //! Catalog's HTTP operations: thin handlers over [`CatalogApi`].
 
 mod menu_body;
+mod sold_out;
 
 use actix_web::http::header::{self, CacheControl, CacheDirective};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
@@ -33,7 +34,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_item)
         .service(update_item)
         .service(delete_item)
-        .service(set_availability);
+        .service(set_availability)
+        .configure(sold_out::routes);
 }
 
 fn item_etag(item: &MenuItem) -> String {

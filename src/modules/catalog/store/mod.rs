@@ -2,12 +2,16 @@
 
 mod schema;
 
+pub use schema::{Outbox, TABLES};
+
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
+use diesel::dsl;
 use diesel::prelude::*;
 
 use crate::modules::catalog::api::{Category, MenuItem, OptionChoice, OptionGroup};
+use crate::modules::catalog::domain::availability::{Stocked, sold_out_at};
 use crate::platform::db::DbConn;
 use schema::{
     catalog_categories as categories, catalog_item_tags as tags, catalog_items as items,
@@ -59,6 +63,19 @@ pub struct ItemRow {
     pub updated_at: NaiveDateTime,
     /// NULL: the category's.
     pub make_minutes: Option<i32>,
+    pub sold_out_until: Option<NaiveDateTime>,
+    /// Portions left, when counted.
+    pub stock: Option<i32>,
+}
+
+impl ItemRow {
+    fn stocked(&self) -> Stocked {
+        Stocked {
+            offered: self.available,
+            sold_out_until: self.sold_out_until.map(|t| t.and_utc()),
+            stock: self.stock,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -80,6 +97,7 @@ pub struct OptionRow {
     pub name: String,
     pub price_delta: i64,
     pub position: i32,
+    pub sold_out_until: Option<NaiveDateTime>,
 }
 
 /// An item's option groups with their options, as stored.
@@ -248,6 +266,28 @@ pub struct ItemQuery {
     pub available: Option<bool>,
     pub after: Option<(i32, String)>,
     pub limit: i64,
+    /// What `available` means: orderable at this instant.
+    pub now: NaiveDateTime,
+}
+
+/// Not sold out at an instant.
+type BackBy =
+    dsl::Or<dsl::IsNull<items::sold_out_until>, dsl::LtEq<items::sold_out_until, NaiveDateTime>>;
+/// Portions left, or not counted.
+type Left = dsl::Or<dsl::IsNull<items::stock>, dsl::Gt<items::stock, i32>>;
+
+/// Items orderable at `now`: offered, not sold out then, portions left.
+fn orderable(
+    now: NaiveDateTime,
+) -> dsl::And<dsl::And<dsl::Eq<items::available, bool>, BackBy>, Left> {
+    items::available
+        .eq(true)
+        .and(
+            items::sold_out_until
+                .is_null()
+                .or(items::sold_out_until.le(now)),
+        )
+        .and(items::stock.is_null().or(items::stock.gt(0)))
 }
 
 pub fn items_page(conn: &mut DbConn, q: ItemQuery) -> QueryResult<Vec<MenuItem>> {
@@ -255,8 +295,10 @@ pub fn items_page(conn: &mut DbConn, q: ItemQuery) -> QueryResult<Vec<MenuItem>>
     if let Some(category_id) = q.category_id {
         query = query.filter(items::category_id.eq(category_id));
     }
-    if let Some(available) = q.available {
-        query = query.filter(items::available.eq(available));
+    match q.available {
+        Some(true) => query = query.filter(orderable(q.now)),
+        Some(false) => query = query.filter(dsl::not(orderable(q.now))),
+        None => {}
     }
     if let Some(tag) = q.tag {
         query = query
@@ -273,22 +315,32 @@ pub fn items_page(conn: &mut DbConn, q: ItemQuery) -> QueryResult<Vec<MenuItem>>
         .order((items::position.asc(), items::id.asc()))
         .limit(q.limit)
         .load(conn)?;
-    with_children(conn, rows)
+    with_children(conn, rows, q.now)
 }
 
-pub fn items_by_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<MenuItem>> {
+pub fn items_by_ids(
+    conn: &mut DbConn,
+    ids: &[String],
+    now: NaiveDateTime,
+) -> QueryResult<Vec<MenuItem>> {
     let rows: Vec<ItemRow> = items::table.filter(items::id.eq_any(ids)).load(conn)?;
-    with_children(conn, rows)
+    with_children(conn, rows, now)
 }
 
-pub fn available_items(conn: &mut DbConn) -> QueryResult<Vec<MenuItem>> {
-    let rows: Vec<ItemRow> = items::table.filter(items::available.eq(true)).load(conn)?;
-    with_children(conn, rows)
+/// The items orderable at `now`, for the menu.
+pub fn available_items(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Vec<MenuItem>> {
+    let rows: Vec<ItemRow> = items::table.filter(orderable(now)).load(conn)?;
+    with_children(conn, rows, now)
 }
 
 /// Loads tags, groups, options and the categories' make times for `rows` in four queries,
-/// whatever their number.
-pub fn with_children(conn: &mut DbConn, rows: Vec<ItemRow>) -> QueryResult<Vec<MenuItem>> {
+/// whatever their number; availability is as of `now`.
+pub fn with_children(
+    conn: &mut DbConn,
+    rows: Vec<ItemRow>,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<MenuItem>> {
+    let at = now.and_utc();
     let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
     let category_ids: Vec<&String> = rows.iter().map(|r| &r.category_id).collect();
     let category_make_minutes: HashMap<String, i32> = categories::table
@@ -321,6 +373,8 @@ pub fn with_children(conn: &mut DbConn, rows: Vec<ItemRow>) -> QueryResult<Vec<M
             .entry(o.group_id)
             .or_default()
             .push(OptionChoice {
+                available: !sold_out_at(o.sold_out_until.map(|t| t.and_utc()), at),
+                sold_out_until: o.sold_out_until.map(|t| t.and_utc()),
                 id: o.id,
                 name: o.name,
                 price_delta: o.price_delta,
@@ -343,6 +397,13 @@ pub fn with_children(conn: &mut DbConn, rows: Vec<ItemRow>) -> QueryResult<Vec<M
     Ok(rows
         .into_iter()
         .map(|r| MenuItem {
+            available: r.stocked().orderable_at(at),
+            // Only what is offered at all can be sold out.
+            sold_out_until: r
+                .sold_out_until
+                .filter(|_| r.available)
+                .map(|t| t.and_utc()),
+            stock: r.stock,
             effective_make_minutes: r
                 .make_minutes
                 .or_else(|| category_make_minutes.get(&r.category_id).copied())
@@ -355,7 +416,6 @@ pub fn with_children(conn: &mut DbConn, rows: Vec<ItemRow>) -> QueryResult<Vec<M
             description: r.description,
             price: r.price,
             currency: r.currency,
-            available: r.available,
             position: r.position,
             station: r.station,
             make_minutes: r.make_minutes,
@@ -363,5 +423,149 @@ pub fn with_children(conn: &mut DbConn, rows: Vec<ItemRow>) -> QueryResult<Vec<M
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),
         })
+        .collect())
+}
+
+// ---- sold out and portions ---------------------------------------------------------------
+
+/// Sets when the item comes back (`None`: back now) and its portions; a new version.
+pub fn set_item_stock(
+    conn: &mut DbConn,
+    id: &str,
+    sold_out_until: Option<NaiveDateTime>,
+    stock: Option<i32>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(items::table.find(id))
+        .set((
+            items::sold_out_until.eq(sold_out_until),
+            items::stock.eq(stock),
+            items::version.eq(items::version + 1),
+            items::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// The item holding option `option_id`, if any.
+pub fn item_of_option(conn: &mut DbConn, option_id: &str) -> QueryResult<Option<String>> {
+    options::table
+        .inner_join(groups::table.on(groups::id.eq(options::group_id)))
+        .filter(options::id.eq(option_id))
+        .select(groups::item_id)
+        .first(conn)
+        .optional()
+}
+
+/// Sets when the option comes back (`None`: back now); the item holding it gets a new
+/// version.
+pub fn set_option_sold_out(
+    conn: &mut DbConn,
+    item_id: &str,
+    option_id: &str,
+    sold_out_until: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(options::table.find(option_id))
+        .set(options::sold_out_until.eq(sold_out_until))
+        .execute(conn)?;
+    diesel::update(items::table.find(item_id))
+        .set((
+            items::version.eq(items::version + 1),
+            items::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Something sold out whose time to come back has come: the item, or one of its options.
+pub struct Due {
+    pub item_id: String,
+    pub option_id: Option<String>,
+    pub sold_out_until: NaiveDateTime,
+}
+
+/// Up to `limit` items and options due back at `now`, earliest first.
+pub fn due_back(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<Due>> {
+    let items_due: Vec<(String, Option<NaiveDateTime>)> = items::table
+        .filter(items::sold_out_until.le(now))
+        .order(items::sold_out_until.asc())
+        .limit(limit)
+        .select((items::id, items::sold_out_until))
+        .load(conn)?;
+    let options_due: Vec<(String, String, Option<NaiveDateTime>)> = options::table
+        .inner_join(groups::table.on(groups::id.eq(options::group_id)))
+        .filter(options::sold_out_until.le(now))
+        .order(options::sold_out_until.asc())
+        .limit(limit)
+        .select((groups::item_id, options::id, options::sold_out_until))
+        .load(conn)?;
+    let items_due = items_due.into_iter().filter_map(|(item_id, until)| {
+        Some(Due {
+            item_id,
+            option_id: None,
+            sold_out_until: until?,
+        })
+    });
+    let options_due = options_due
+        .into_iter()
+        .filter_map(|(item_id, option_id, until)| {
+            Some(Due {
+                item_id,
+                option_id: Some(option_id),
+                sold_out_until: until?,
+            })
+        });
+    Ok(items_due.chain(options_due).collect())
+}
+
+/// Brings `due` back if it is still sold out until the same time (another replica, or
+/// staff, may have been first): an item's count of portions ends with it. Whether it did.
+pub fn bring_back(conn: &mut DbConn, due: &Due, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = match &due.option_id {
+        None => diesel::update(
+            items::table
+                .filter(items::id.eq(&due.item_id))
+                .filter(items::sold_out_until.eq(due.sold_out_until)),
+        )
+        .set((
+            items::sold_out_until.eq(None::<NaiveDateTime>),
+            items::stock.eq(None::<i32>),
+            items::version.eq(items::version + 1),
+            items::updated_at.eq(now),
+        ))
+        .execute(conn)?,
+        Some(option_id) => {
+            let n = diesel::update(
+                options::table
+                    .filter(options::id.eq(option_id))
+                    .filter(options::sold_out_until.eq(due.sold_out_until)),
+            )
+            .set(options::sold_out_until.eq(None::<NaiveDateTime>))
+            .execute(conn)?;
+            if n == 1 {
+                diesel::update(items::table.find(&due.item_id))
+                    .set((
+                        items::version.eq(items::version + 1),
+                        items::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+            }
+            n
+        }
+    };
+    Ok(n == 1)
+}
+
+/// The items among `ids` whose portions are counted, with what is left.
+pub fn counted(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String, i32)>> {
+    let rows: Vec<(String, Option<i32>)> = items::table
+        .filter(items::id.eq_any(ids))
+        .filter(items::stock.is_not_null())
+        .select((items::id, items::stock))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, stock)| Some((id, stock?)))
         .collect())
 }

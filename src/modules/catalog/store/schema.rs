@@ -26,6 +26,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         make_minutes -> Nullable<Integer>,
+        sold_out_until -> Nullable<Timestamp>,
+        stock -> Nullable<Integer>,
     }
 }
 
@@ -54,6 +56,7 @@ diesel::table! {
         name -> Text,
         price_delta -> BigInt,
         position -> Integer,
+        sold_out_until -> Nullable<Timestamp>,
     }
 }
 
@@ -64,3 +67,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     catalog_option_groups,
     catalog_options,
 );
+
+crate::event_tables!("catalog", outbox = catalog_outbox, inbox = catalog_inbox);

@@ -61,6 +61,9 @@ pub struct OrderPlaced {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct KitchenLine {
     pub line_id: String,
+    /// The menu item (absent in events from before it was carried).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<String>,
     pub name: String,
     pub quantity: u32,
     pub station: String,
@@ -71,6 +74,9 @@ pub struct KitchenLine {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OrderPaid {
     pub order_id: String,
+    /// The venue that prepares it (absent in events from before venues).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue_id: Option<String>,
     #[schema(inline)]
     pub lines: Vec<KitchenLine>,
     /// A scheduled order's slot (absent: as soon as possible).

@@ -2,6 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::{DateTime, Utc};
+
 use crate::modules::catalog::api::MenuItem;
 use crate::modules::ordering::api::{ChosenOption, NewOrderLine, OrderLine};
 use crate::modules::ordering::domain::promise::Work;
@@ -22,11 +24,13 @@ pub struct Priced {
     pub work: Work,
 }
 
-/// Prices every line, collecting every problem (each naming its line) rather than the first.
+/// Prices every line for an order wanted at `at`, collecting every problem (each naming its
+/// line) rather than the first.
 pub fn price(
     requested: &[NewOrderLine],
     items: &HashMap<String, MenuItem>,
     limits: &Limits,
+    at: DateTime<Utc>,
 ) -> Result<Priced, Vec<FieldError>> {
     let mut errors = Vec::new();
     if requested.len() > limits.max_lines {
@@ -40,33 +44,49 @@ pub fn price(
     let mut currency: Option<String> = None;
     let mut work = Work::default();
     for (i, line) in requested.iter().enumerate() {
-        let at = |f: &str| format!("lines[{i}].{f}");
+        let at_field = |f: &str| format!("lines[{i}].{f}");
         if line.quantity == 0 || line.quantity > limits.max_quantity {
             errors.push(FieldError::new(
-                at("quantity"),
+                at_field("quantity"),
                 "out_of_range",
                 format!("must be between 1 and {}", limits.max_quantity),
             ));
         }
         let Some(item) = items.get(&line.item_id) else {
             errors.push(FieldError::new(
-                at("item_id"),
+                at_field("item_id"),
                 "unknown_item",
                 "no such menu item",
             ));
             continue;
         };
-        if !item.available {
-            errors.push(FieldError::new(
-                at("item_id"),
-                "unavailable",
-                format!("{} is not available right now", item.name),
-            ));
+        if !back_by(item.available, item.sold_out_until, at) {
+            errors.push(match item.sold_out_until {
+                Some(until) => FieldError::new(
+                    at_field("item_id"),
+                    "sold_out",
+                    format!("{} is sold out until {}", item.name, until.to_rfc3339()),
+                ),
+                None => FieldError::new(
+                    at_field("item_id"),
+                    "unavailable",
+                    format!("{} is not available", item.name),
+                ),
+            });
             continue;
+        }
+        if let Some(left) = item.stock.filter(|left| *left > 0)
+            && line.quantity > left as u32
+        {
+            errors.push(FieldError::new(
+                at_field("quantity"),
+                "not_enough_left",
+                format!("only {left} {} left", item.name),
+            ));
         }
         match &currency {
             Some(c) if *c != item.currency => errors.push(FieldError::new(
-                at("item_id"),
+                at_field("item_id"),
                 "currency_mismatch",
                 format!("is priced in {}, the order in {c}", item.currency),
             )),
@@ -78,7 +98,7 @@ pub fn price(
             .make_minutes
             .saturating_add(make_minutes.saturating_mul(line.quantity));
         work.longest_minutes = work.longest_minutes.max(make_minutes);
-        match choose_options(item, &line.options, i) {
+        match choose_options(item, &line.options, i, at) {
             Ok(options) => {
                 let unit_price = item.price + options.iter().map(|o| o.price_delta).sum::<i64>();
                 let line_total = unit_price.max(0).checked_mul(i64::from(line.quantity));
@@ -94,7 +114,7 @@ pub fn price(
                         station: item.station.clone(),
                     }),
                     None => errors.push(FieldError::new(
-                        at("quantity"),
+                        at_field("quantity"),
                         "too_large",
                         "line total overflows",
                     )),
@@ -120,6 +140,7 @@ fn choose_options(
     item: &MenuItem,
     chosen: &[String],
     line: usize,
+    at: DateTime<Utc>,
 ) -> Result<Vec<ChosenOption>, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
@@ -137,6 +158,17 @@ fn choose_options(
                 .map(|o| (g.id.clone(), o))
         });
         match found {
+            Some((_, o)) if !back_by(o.available, o.sold_out_until, at) => {
+                errors.push(FieldError::new(
+                    field,
+                    "sold_out",
+                    format!(
+                        "{} is sold out until {}",
+                        o.name,
+                        o.sold_out_until.map(|t| t.to_rfc3339()).unwrap_or_default()
+                    ),
+                ));
+            }
             Some((_, o)) => picked.push(ChosenOption {
                 id: o.id.clone(),
                 name: o.name.clone(),
@@ -173,6 +205,11 @@ fn choose_options(
     }
 }
 
+/// Whether something available now (or sold out until `sold_out_until`) can be had at `at`.
+fn back_by(available: bool, sold_out_until: Option<DateTime<Utc>>, at: DateTime<Utc>) -> bool {
+    available || sold_out_until.is_some_and(|until| until <= at)
+}
+
 /// Tax on the subtotal in basis points, rounded half up, and the total.
 pub fn totals(subtotal: i64, tax_rate_bps: u32, delivery_fee: i64) -> (i64, i64) {
     let tax = (subtotal * i64::from(tax_rate_bps) + 5_000) / 10_000;
@@ -199,6 +236,8 @@ mod tests {
             station: "bar".into(),
             make_minutes: None,
             effective_make_minutes: 3,
+            sold_out_until: None,
+            stock: None,
             version: 1,
             option_groups: vec![OptionGroup {
                 id: "grp".into(),
@@ -210,11 +249,15 @@ mod tests {
                         id: "oat".into(),
                         name: "Oat".into(),
                         price_delta: 40,
+                        available: true,
+                        sold_out_until: None,
                     },
                     OptionChoice {
                         id: "soy".into(),
                         name: "Soy".into(),
                         price_delta: 30,
+                        available: true,
+                        sold_out_until: None,
                     },
                 ],
             }],
@@ -245,7 +288,7 @@ mod tests {
 
     #[test]
     fn lines_are_priced_with_their_options() {
-        let priced = price(&[line("a", 2, &["oat"])], &menu(), &LIMITS).unwrap();
+        let priced = price(&[line("a", 2, &["oat"])], &menu(), &LIMITS, Utc::now()).unwrap();
         assert_eq!(priced.lines[0].unit_price, 420);
         assert_eq!(priced.lines[0].line_total, 840);
         assert_eq!(priced.subtotal, 840);
@@ -260,7 +303,13 @@ mod tests {
         let mut slow = item("c", 900, true);
         slow.effective_make_minutes = 12;
         items.insert("c".into(), slow);
-        let priced = price(&[line("a", 2, &[]), line("c", 1, &[])], &items, &LIMITS).unwrap();
+        let priced = price(
+            &[line("a", 2, &[]), line("c", 1, &[])],
+            &items,
+            &LIMITS,
+            Utc::now(),
+        )
+        .unwrap();
         assert_eq!(
             priced.work,
             Work {
@@ -280,6 +329,7 @@ mod tests {
             ],
             &menu(),
             &LIMITS,
+            Utc::now(),
         )
         .unwrap_err();
         let fields: Vec<(&str, &str)> = errors
@@ -294,9 +344,48 @@ mod tests {
     }
 
     #[test]
+    fn a_sold_out_item_or_option_is_refused_now_but_not_for_after_it_comes_back() {
+        let now = Utc::now();
+        let back = now + chrono::TimeDelta::hours(2);
+        let mut items = menu();
+        let a = items.get_mut("a").unwrap();
+        a.available = false;
+        a.sold_out_until = Some(back);
+        let errors = price(&[line("a", 1, &[])], &items, &LIMITS, now).unwrap_err();
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].code.as_str()),
+            ("lines[0].item_id", "sold_out")
+        );
+        assert!(price(&[line("a", 1, &[])], &items, &LIMITS, back).is_ok());
+
+        let mut items = menu();
+        let oat = &mut items.get_mut("a").unwrap().option_groups[0].options[0];
+        oat.available = false;
+        oat.sold_out_until = Some(back);
+        let errors = price(&[line("a", 1, &["oat"])], &items, &LIMITS, now).unwrap_err();
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].code.as_str()),
+            ("lines[0].options[0]", "sold_out")
+        );
+        assert!(price(&[line("a", 1, &["soy"])], &items, &LIMITS, now).is_ok());
+    }
+
+    #[test]
+    fn counted_portions_cap_a_line() {
+        let mut items = menu();
+        items.get_mut("a").unwrap().stock = Some(2);
+        let errors = price(&[line("a", 3, &[])], &items, &LIMITS, Utc::now()).unwrap_err();
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].code.as_str()),
+            ("lines[0].quantity", "not_enough_left")
+        );
+        assert!(price(&[line("a", 2, &[])], &items, &LIMITS, Utc::now()).is_ok());
+    }
+
+    #[test]
     fn too_many_lines_are_refused() {
         let lines = vec![line("a", 1, &[]); 4];
-        let errors = price(&lines, &menu(), &LIMITS).unwrap_err();
+        let errors = price(&lines, &menu(), &LIMITS, Utc::now()).unwrap_err();
         assert_eq!(errors[0].field, "lines");
     }
 }

@@ -57,6 +57,14 @@ pub trait VenuesApi: Send + Sync {
     ) -> Result<Venue, VenuesError>;
     /// Whether the venue is within its hours at `at` (now when `None`), and its state.
     async fn opening(&self, id: &str, at: Option<DateTime<Utc>>) -> Result<Opening, VenuesError>;
+    /// When the venue opens on its next day, seen from `at` (now when `None`): the first
+    /// opening after the one in progress closes; open around the clock, its next local
+    /// midnight. What sold-out items come back at unless staff say otherwise.
+    async fn next_day(
+        &self,
+        id: &str,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<DateTime<Utc>, VenuesError>;
     /// The slots of the venue's local date, each with its places left or why it cannot take
     /// an order.
     async fn slots(&self, id: &str, query: SlotQuery) -> Result<SlotList, VenuesError>;

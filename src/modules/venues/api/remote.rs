@@ -16,6 +16,7 @@ crate::remote_api! {
     write update(manager; id: &str => String, patch: VenuePatch => VenuePatch) -> Venue;
     write set_state(manager; id: &str => String, state: VenueState => VenueState) -> Venue;
     read opening(; id: &str => String, at: Option<DateTime<Utc>> => Option<DateTime<Utc>>) -> Opening;
+    read next_day(; id: &str => String, at: Option<DateTime<Utc>> => Option<DateTime<Utc>>) -> DateTime<Utc>;
     read slots(; id: &str => String, query: SlotQuery => SlotQuery) -> SlotList;
     read slot(; venue_id: &str => String, fulfillment: FulfillmentKind => FulfillmentKind, at: DateTime<Utc> => DateTime<Utc>) -> Slot;
     write reserve(customer; order_id: &str => String, venue_id: &str => String, fulfillment: FulfillmentKind => FulfillmentKind, at: DateTime<Utc> => DateTime<Utc>) -> Reservation;

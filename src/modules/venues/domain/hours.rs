@@ -105,6 +105,30 @@ impl Schedule {
         }
     }
 
+    /// When the venue opens on its next day, seen from `at`: the first opening after the one
+    /// in progress closes, or the next opening when closed. A venue open around the clock (or
+    /// not opening again within the lookahead) starts its next day at local midnight.
+    pub fn next_day(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+        let midnight = || {
+            let tomorrow = at.with_timezone(&self.tz).date_naive() + TimeDelta::days(1);
+            self.instant(tomorrow.and_time(NaiveTime::MIN))
+        };
+        match self.at(at) {
+            Opening::Closed {
+                opens_at: Some(opens_at),
+            } => opens_at,
+            Opening::Open {
+                closes_at: Some(closes_at),
+            } => match self.at(closes_at) {
+                Opening::Closed {
+                    opens_at: Some(opens_at),
+                } => opens_at,
+                _ => midnight(),
+            },
+            _ => midnight(),
+        }
+    }
+
     /// The periods of local date `day` as instants, earliest first.
     fn intervals_on(&self, day: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
         let whole_day = [Period {
@@ -208,6 +232,35 @@ mod tests {
         Opening::Closed {
             opens_at: Some(utc(s)),
         }
+    }
+
+    #[test]
+    fn the_next_day_starts_at_the_opening_after_the_one_in_progress() {
+        let paris = daily(chrono_tz::Europe::Paris, &[p("07:00", "18:00")]);
+        // Open at 10:00 local: tomorrow's 07:00; closed at 20:00: the same.
+        assert_eq!(
+            paris.next_day(utc("2026-06-10T08:00:00Z")),
+            utc("2026-06-11T05:00:00Z")
+        );
+        assert_eq!(
+            paris.next_day(utc("2026-06-10T18:00:00Z")),
+            utc("2026-06-11T05:00:00Z")
+        );
+        // Before opening: this morning's 07:00.
+        assert_eq!(
+            paris.next_day(utc("2026-06-10T03:00:00Z")),
+            utc("2026-06-10T05:00:00Z")
+        );
+        // Around the clock: local midnight.
+        let always = Schedule {
+            tz: chrono_tz::America::New_York,
+            weekly: None,
+            exceptions: BTreeMap::new(),
+        };
+        assert_eq!(
+            always.next_day(utc("2026-06-10T15:00:00Z")),
+            utc("2026-06-11T04:00:00Z")
+        );
     }
 
     #[test]

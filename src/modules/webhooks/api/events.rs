@@ -33,6 +33,11 @@ pub const CONSUMES: &[Consumes] = &[
             "ticket.cancelled",
         ],
     },
+    // An item selling out or coming back (order platforms update their menus).
+    Consumes {
+        producer: "catalog",
+        event_types: &["catalog.availability_changed"],
+    },
     // A venue turning busy or paused (order platforms stop sending orders).
     Consumes {
         producer: "venues",

@@ -1,0 +1,100 @@
+//! Whether an item or option can be ordered at a time: offered by staff, not sold out then,
+//! portions left.
+
+use chrono::{DateTime, Utc};
+
+use crate::platform::validation::FieldError;
+
+/// An item's availability as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stocked {
+    /// Offered by staff at all.
+    pub offered: bool,
+    pub sold_out_until: Option<DateTime<Utc>>,
+    /// Portions left, when counted.
+    pub stock: Option<i32>,
+}
+
+impl Stocked {
+    pub fn orderable_at(&self, at: DateTime<Utc>) -> bool {
+        self.offered && !sold_out_at(self.sold_out_until, at) && self.stock != Some(0)
+    }
+}
+
+/// Whether something sold out until `until` is still sold out at `at`.
+pub fn sold_out_at(until: Option<DateTime<Utc>>, at: DateTime<Utc>) -> bool {
+    until.is_some_and(|until| until > at)
+}
+
+/// When something sold out now comes back: the time staff gave, which must lie ahead, or
+/// `default`.
+pub fn comes_back_at(
+    asked: Option<DateTime<Utc>>,
+    default: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, FieldError> {
+    match asked {
+        Some(until) if until <= now => Err(FieldError::new(
+            "until",
+            "in_the_past",
+            "must be a time still to come",
+        )),
+        Some(until) => Ok(until),
+        None => Ok(default),
+    }
+}
+
+/// Portions left once a paid order takes `quantity`; never below nothing.
+pub fn take(stock: i32, quantity: u32) -> i32 {
+    (i64::from(stock) - i64::from(quantity)).max(0) as i32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeDelta;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    #[test]
+    fn an_item_is_orderable_when_offered_not_sold_out_then_and_with_portions_left() {
+        let noon = at("2026-12-03T12:00:00Z");
+        let item = |offered, sold_out_until, stock| Stocked {
+            offered,
+            sold_out_until,
+            stock,
+        };
+        assert!(item(true, None, None).orderable_at(noon));
+        assert!(!item(false, None, None).orderable_at(noon));
+        assert!(!item(true, Some(noon + TimeDelta::hours(1)), None).orderable_at(noon));
+        // Back at the time it was sold out until, and for an order wanted after it.
+        assert!(item(true, Some(noon), None).orderable_at(noon));
+        assert!(
+            item(true, Some(noon + TimeDelta::hours(1)), None)
+                .orderable_at(noon + TimeDelta::hours(2))
+        );
+        assert!(!item(true, None, Some(0)).orderable_at(noon));
+        assert!(item(true, None, Some(1)).orderable_at(noon));
+    }
+
+    #[test]
+    fn staff_may_name_a_time_ahead_or_take_the_venue_s_next_day() {
+        let now = at("2026-12-03T12:00:00Z");
+        let tomorrow = at("2026-12-04T07:00:00Z");
+        assert_eq!(comes_back_at(None, tomorrow, now).unwrap(), tomorrow);
+        let later = now + TimeDelta::hours(2);
+        assert_eq!(comes_back_at(Some(later), tomorrow, now).unwrap(), later);
+        assert_eq!(
+            comes_back_at(Some(now), tomorrow, now).unwrap_err().code,
+            "in_the_past"
+        );
+    }
+
+    #[test]
+    fn portions_count_down_to_nothing_and_no_further() {
+        assert_eq!(take(5, 2), 3);
+        assert_eq!(take(1, 3), 0);
+    }
+}
