@@ -74,7 +74,8 @@ struct ServeArgs {
     /// Listen on this address instead of the configured server.bind, e.g. 0.0.0.0:8080.
     #[arg(long, value_name = "ADDR")]
     bind: Option<SocketAddr>,
-    /// Load a demo café menu (5 categories, 24 items with options) if the menu is empty.
+    /// Load a demo café menu (5 categories, 24 items with options and make times, breakfast
+    /// until noon, brownies sold out until tomorrow) if the menu is empty.
     #[arg(long)]
     demo: bool,
     /// Host only these modules, e.g. `kitchen,delivery` (topology.hosts); every module

@@ -4,6 +4,7 @@ use crate::modules::catalog::api::{
     CatalogApi, CatalogError, NewCategory, NewItem, NewOption, NewOptionGroup, PageRequest, SoldOut,
 };
 use crate::modules::identity::api::Call;
+use crate::modules::venues::api::{Period, WeeklyHours};
 
 struct Item {
     name: &'static str,
@@ -299,6 +300,26 @@ const MENU: &[(&str, &str, i32, &[Item])] = &[
     ),
 ];
 
+/// The category served only in the morning, on the venue's clock.
+const BREAKFAST: &str = "Breakfast";
+
+/// 07:00 to noon, every day.
+fn mornings() -> WeeklyHours {
+    let morning = vec![Period {
+        opens: "07:00".into(),
+        closes: "12:00".into(),
+    }];
+    WeeklyHours {
+        monday: morning.clone(),
+        tuesday: morning.clone(),
+        wednesday: morning.clone(),
+        thursday: morning.clone(),
+        friday: morning.clone(),
+        saturday: morning.clone(),
+        sunday: morning,
+    }
+}
+
 /// Sold out until the café's next day when the demo starts, to show how that looks.
 const SOLD_OUT: &str = "Vegan brownie";
 
@@ -325,6 +346,7 @@ pub async fn load_demo_menu(catalog: &dyn CatalogApi) -> Result<usize, CatalogEr
                     description: description.to_string(),
                     position: position as i32,
                     make_minutes: *make_minutes,
+                    schedule: (*name == BREAKFAST).then(mornings),
                 },
             )
             .await?;
@@ -343,6 +365,7 @@ pub async fn load_demo_menu(catalog: &dyn CatalogApi) -> Result<usize, CatalogEr
                         position: item_position as i32,
                         station: item.station.into(),
                         make_minutes: None,
+                        schedule: None,
                         option_groups: item
                             .groups
                             .iter()

@@ -37,6 +37,16 @@ where
     Option::<Number>::deserialize(d)?.map(whole).transpose()
 }
 
+/// A field that was sent, `null` included (`Some(None)`), as opposed to left out (`None`).
+/// Needs `#[serde(default)]`.
+pub fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
 /// A field that may be sent as `null` to clear it: left out → `None`, `null` →
 /// `Some(None)`, a whole number → `Some(Some(n))`. Needs `#[serde(default)]`.
 pub fn present_integer<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>

@@ -25,6 +25,7 @@ mod quotas;
 mod quotes;
 mod rate_limits;
 mod retention;
+mod serving_hours;
 mod sold_out;
 mod streams;
 mod support;

@@ -74,9 +74,10 @@ async fn a_sold_out_item_comes_back_by_itself_and_can_be_ordered_for_after() {
         .app
         .post("/v1/orders", Some(&cafe.customer), croissants(&cafe, 1))
         .await;
-    let problem = refused.problem(422);
+    let problem = refused.problem(409);
+    assert_eq!(problem["code"], "item_sold_out");
     assert_eq!(problem["errors"][0]["field"], "lines[0].item_id");
-    assert_eq!(problem["errors"][0]["code"], "sold_out");
+    assert_eq!(problem["available_at"], sold_out.body["sold_out_until"]);
     let mut later = croissants(&cafe, 1);
     later["scheduled_for"] = json!(Utc::now() + TimeDelta::hours(2));
     let scheduled = cafe
@@ -119,9 +120,9 @@ async fn portions_count_down_with_paid_orders_and_the_last_sells_out_until_the_n
         .app
         .post("/v1/orders", Some(&cafe.customer), croissants(&cafe, 3))
         .await;
-    let problem = greedy.problem(422);
+    let problem = greedy.problem(409);
+    assert_eq!(problem["code"], "not_enough_left");
     assert_eq!(problem["errors"][0]["field"], "lines[0].quantity");
-    assert_eq!(problem["errors"][0]["code"], "not_enough_left");
 
     place_and_pay(&cafe, croissants(&cafe, 1), "k-one").await;
     cafe.app
@@ -138,7 +139,8 @@ async fn portions_count_down_with_paid_orders_and_the_last_sells_out_until_the_n
         .app
         .post("/v1/orders", Some(&cafe.customer), croissants(&cafe, 1))
         .await;
-    assert_eq!(refused.problem(422)["errors"][0]["code"], "sold_out");
+    assert_eq!(refused.problem(409)["code"], "item_sold_out");
+    assert_eq!(refused.body["available_at"], json!(next_midnight()));
 
     // Fresh from the oven: back now, no longer counted.
     let back = cafe
@@ -180,9 +182,9 @@ async fn a_sold_out_option_is_refused_by_name_and_the_rest_of_the_item_still_sel
         .app
         .post("/v1/orders", Some(&cafe.customer), with_oat.clone())
         .await;
-    let problem = refused.problem(422);
+    let problem = refused.problem(409);
+    assert_eq!(problem["code"], "option_sold_out");
     assert_eq!(problem["errors"][0]["field"], "lines[0].options[0]");
-    assert_eq!(problem["errors"][0]["code"], "sold_out");
     let plain = cafe
         .app
         .post(

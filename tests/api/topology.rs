@@ -528,7 +528,11 @@ async fn catalog_contract(catalog: Arc<dyn CatalogApi>) {
     .unwrap();
     let item = catalog.create_item(&staff, sencha).await.unwrap();
     let found = catalog
-        .items_by_ids(&[item.id.clone(), "itm_nope".into()])
+        .items_by_ids(
+            &[item.id.clone(), "itm_nope".into()],
+            "ven_default",
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     assert_eq!(found.len(), 1);

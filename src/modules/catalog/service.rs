@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{NaiveDateTime, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
+use chrono_tz::Tz;
 use serde::Deserialize;
 
 use menu_cache::MenuCache;
@@ -17,12 +18,13 @@ use crate::modules::catalog::api::{
     CatalogApi, CatalogError, Category, CategoryPage, CategoryPatch, ItemFilter, ItemPage,
     ItemPatch, Menu, MenuItem, NewCategory, NewItem, NewOptionGroup, PageRequest, SoldOut,
 };
+use crate::modules::catalog::domain::daypart::Daypart;
 use crate::modules::catalog::domain::{availability, menu, rules};
 use crate::modules::catalog::store::{
     self, CategoryRow, GroupRow, GroupTree, ItemQuery, ItemRow, OptionRow, Outbox,
 };
 use crate::modules::identity::api::{Call, roles};
-use crate::modules::venues::api::{DEFAULT_VENUE, VenuesApi, VenuesError};
+use crate::modules::venues::api::{DEFAULT_VENUE, VenuesApi, VenuesError, WeeklyHours};
 use crate::platform::clock::Clock;
 use crate::platform::db::{Db, is_unique_violation};
 use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
@@ -63,8 +65,24 @@ impl CatalogService {
         self.clock.now().trunc_subsecs(6).naive_utc()
     }
 
-    async fn build_menu(&self) -> Result<Arc<Menu>, CatalogError> {
-        let now = self.now();
+    /// The venue's time zone, which serving hours are read in.
+    async fn time_zone(&self, venue_id: &str) -> Result<Tz, CatalogError> {
+        let venue = self
+            .venues
+            .get(venue_id)
+            .await
+            .map_err(|e| venue_failure(venue_id, e))?;
+        venue.time_zone.parse().map_err(|_| {
+            CatalogError::Internal(format!(
+                "venue {venue_id} has the unknown time zone {}",
+                venue.time_zone
+            ))
+        })
+    }
+
+    /// What venue `venue_id` serves at `at`.
+    async fn build_menu(&self, venue_id: &str, at: NaiveDateTime) -> Result<Menu, CatalogError> {
+        let tz = self.time_zone(venue_id).await?;
         let (categories, items) = self
             .db
             .read(move |conn| {
@@ -72,17 +90,19 @@ impl CatalogService {
                     .into_iter()
                     .map(Category::from)
                     .collect();
-                Ok::<_, CatalogError>((categories, store::available_items(conn, now)?))
+                Ok::<_, CatalogError>((categories, store::available_items(conn, at, tz)?))
             })
             .await?;
-        Ok(Arc::new(menu::assemble(categories, items)))
+        Ok(menu::assemble(categories, items))
     }
 
     async fn load_item(&self, id: &str) -> Result<MenuItem, CatalogError> {
         let ids = vec![id.to_owned()];
         let now = self.now();
         self.db
-            .read(move |conn| store::items_by_ids(conn, &ids, now).map_err(CatalogError::from))
+            .read(move |conn| {
+                store::items_by_ids(conn, &ids, now, None).map_err(CatalogError::from)
+            })
             .await?
             .pop()
             .ok_or_else(|| CatalogError::ItemNotFound(id.to_owned()))
@@ -95,10 +115,19 @@ impl CatalogService {
             Some(until) => until,
             None => {
                 let venue = asked.venue_id.as_deref().unwrap_or(DEFAULT_VENUE);
-                self.venues
-                    .next_day(venue, Some(now))
-                    .await
-                    .map_err(|e| venue_failure(venue, e))?
+                self.venues.next_day(venue, Some(now)).await.map_err(|e| {
+                    match venue_failure(venue, e) {
+                        // Named in the body, so a field of it.
+                        CatalogError::VenueNotFound(id) => {
+                            CatalogError::Validation(vec![FieldError::new(
+                                "venue_id",
+                                "unknown",
+                                format!("no venue with id {id}"),
+                            )])
+                        }
+                        other => other,
+                    }
+                })?
             }
         };
         availability::comes_back_at(asked.until, default, now)
@@ -246,13 +275,7 @@ fn option_event(
 
 fn venue_failure(venue: &str, e: VenuesError) -> CatalogError {
     match e {
-        VenuesError::NotFound(_) => {
-            CatalogError::Validation(vec![crate::platform::validation::FieldError::new(
-                "venue_id",
-                "unknown",
-                format!("no venue with id {venue}"),
-            )])
-        }
+        VenuesError::NotFound(_) => CatalogError::VenueNotFound(venue.to_owned()),
         VenuesError::Unavailable {
             module,
             retry_after_secs,
@@ -312,6 +335,17 @@ fn category_must_exist(
     }
 }
 
+/// Serving hours checked and stored as JSON.
+fn schedule_json(hours: Option<&WeeklyHours>) -> Result<Option<String>, Vec<FieldError>> {
+    let Some(hours) = hours else {
+        return Ok(None);
+    };
+    Daypart::parse("schedule", hours)?;
+    serde_json::to_string(hours)
+        .map(Some)
+        .map_err(|e| vec![FieldError::new("schedule", "invalid", e.to_string())])
+}
+
 fn collect<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
     result.map_err(|e| errors.push(e)).ok()
 }
@@ -323,20 +357,38 @@ fn category_etag(row: &CategoryRow) -> String {
 #[async_trait]
 impl CatalogApi for CatalogService {
     async fn menu(&self) -> Result<Arc<Menu>, CatalogError> {
-        if let Some(snapshot) = self.menu.fresh() {
+        let now = self.clock.now();
+        if let Some(snapshot) = self.menu.fresh(now) {
             return Ok(snapshot);
         }
-        let snapshot = self.build_menu().await?;
-        self.menu.store(snapshot.clone());
+        let snapshot = Arc::new(self.build_menu(DEFAULT_VENUE, self.now()).await?);
+        self.menu.store(snapshot.clone(), now);
         Ok(snapshot)
     }
 
-    async fn items_by_ids(&self, ids: &[String]) -> Result<Vec<MenuItem>, CatalogError> {
+    async fn menu_at(
+        &self,
+        venue_id: &str,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Menu, CatalogError> {
+        let at = at.map_or_else(|| self.now(), |at| at.trunc_subsecs(6).naive_utc());
+        self.build_menu(venue_id, at).await
+    }
+
+    async fn items_by_ids(
+        &self,
+        ids: &[String],
+        venue_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<MenuItem>, CatalogError> {
+        let tz = self.time_zone(venue_id).await?;
         let wanted = ids.to_vec();
-        let now = self.now();
+        let at = at.trunc_subsecs(6).naive_utc();
         let mut found = self
             .db
-            .read(move |conn| store::items_by_ids(conn, &wanted, now).map_err(CatalogError::from))
+            .read(move |conn| {
+                store::items_by_ids(conn, &wanted, at, Some(tz)).map_err(CatalogError::from)
+            })
             .await?;
         found.sort_by_key(|item| ids.iter().position(|id| *id == item.id));
         Ok(found)
@@ -375,6 +427,7 @@ impl CatalogApi for CatalogService {
         may_edit(editor)?;
         let name =
             rules::name("name", &input.name).map_err(|e| CatalogError::Validation(vec![e]))?;
+        let schedule = schedule_json(input.schedule.as_ref()).map_err(CatalogError::Validation)?;
         let now = Utc::now().naive_utc();
         let row = CategoryRow {
             id: new_id("cat"),
@@ -382,6 +435,7 @@ impl CatalogApi for CatalogService {
             description: input.description.trim().to_owned(),
             position: input.position,
             make_minutes: input.make_minutes,
+            schedule,
             version: 1,
             created_at: now,
             updated_at: now,
@@ -411,6 +465,10 @@ impl CatalogApi for CatalogService {
             Some(n) => Some(rules::name("name", n).map_err(|e| CatalogError::Validation(vec![e]))?),
             None => None,
         };
+        let schedule = match &patch.schedule {
+            Some(hours) => Some(schedule_json(hours.as_ref()).map_err(CatalogError::Validation)?),
+            None => None,
+        };
         let key = id.to_owned();
         let updated = self
             .db
@@ -435,6 +493,9 @@ impl CatalogApi for CatalogService {
                 }
                 if let Some(m) = patch.make_minutes {
                     row.make_minutes = m;
+                }
+                if let Some(schedule) = schedule {
+                    row.schedule = schedule;
                 }
                 row.version = current + 1;
                 row.updated_at = Utc::now().naive_utc();
@@ -505,6 +566,10 @@ impl CatalogApi for CatalogService {
         collect(&mut errors, rules::station("station", &input.station));
         let tags = collect(&mut errors, rules::tags("tags", &input.tags));
         errors.extend(rules::option_groups("option_groups", &input.option_groups));
+        let schedule = schedule_json(input.schedule.as_ref())
+            .map_err(|mut e| errors.append(&mut e))
+            .ok()
+            .flatten();
         if !errors.is_empty() {
             return Err(CatalogError::Validation(errors));
         }
@@ -522,6 +587,7 @@ impl CatalogApi for CatalogService {
             make_minutes: input.make_minutes,
             sold_out_until: None,
             stock: None,
+            schedule,
             version: 1,
             created_at: now,
             updated_at: now,
@@ -568,6 +634,12 @@ impl CatalogApi for CatalogService {
         if let Some(Some(minutes)) = patch.make_minutes {
             collect(&mut errors, rules::make_minutes("make_minutes", minutes));
         }
+        let schedule = match &patch.schedule {
+            Some(hours) => schedule_json(hours.as_ref())
+                .map_err(|mut e| errors.append(&mut e))
+                .ok(),
+            None => None,
+        };
         if !errors.is_empty() {
             return Err(CatalogError::Validation(errors));
         }
@@ -615,6 +687,9 @@ impl CatalogApi for CatalogService {
                 }
                 if let Some(v) = patch.make_minutes {
                     row.make_minutes = v;
+                }
+                if let Some(v) = schedule {
+                    row.schedule = v;
                 }
                 row.version = current + 1;
                 row.updated_at = Utc::now().naive_utc();

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::Deserialize;
 
-use crate::modules::catalog::api::CatalogApi;
+use crate::modules::catalog::api::{CatalogApi, CatalogError};
 use crate::modules::identity::api::Call;
 use crate::modules::identity::api::roles::ORDER_STAFF;
 use crate::modules::ordering::api::OrderingSettings;
@@ -111,6 +111,7 @@ impl OrderingService {
         &self,
         lines: &[NewOrderLine],
         fulfillment: &Fulfillment,
+        venue_id: &str,
         at: Option<DateTime<Utc>>,
     ) -> Result<Basket, OrderingError> {
         let mut errors = address_errors(fulfillment);
@@ -120,11 +121,12 @@ impl OrderingService {
             ids.dedup();
             ids
         };
+        let at = at.unwrap_or_else(Utc::now);
         let items: HashMap<_, _> = self
             .catalog
-            .items_by_ids(&ids)
+            .items_by_ids(&ids, venue_id, at)
             .await
-            .map_err(|e| OrderingError::Internal(e.to_string()))?
+            .map_err(catalog_failure)?
             .into_iter()
             .map(|i| (i.id.clone(), i))
             .collect();
@@ -132,13 +134,30 @@ impl OrderingService {
             max_lines: self.settings.max_lines,
             max_quantity: self.settings.max_quantity,
         };
-        let at = at.unwrap_or_else(Utc::now);
-        let priced = match pricing::price(lines, &items, &limits, at) {
+        let priced = match pricing::price(lines, &items, &limits) {
             Ok(p) if errors.is_empty() => p,
-            Ok(_) => return Err(OrderingError::Validation(errors)),
-            Err(mut e) => {
+            Err(pricing::Unpriceable::Invalid(mut e)) => {
                 errors.append(&mut e);
                 return Err(OrderingError::Validation(errors));
+            }
+            _ if !errors.is_empty() => return Err(OrderingError::Validation(errors)),
+            Ok(p) => p,
+            Err(pricing::Unpriceable::Unavailable {
+                code,
+                lines,
+                available_at,
+            }) => {
+                let message = lines
+                    .iter()
+                    .map(|l| format!("{}: {}", l.field, l.message))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                return Err(OrderingError::LinesUnavailable {
+                    code,
+                    message,
+                    lines,
+                    available_at,
+                });
             }
         };
         let delivery_fee = if fulfillment.is_delivery() {
@@ -299,9 +318,6 @@ impl OrderingApi for OrderingService {
         input: NewOrder,
         request_key: Option<String>,
     ) -> Result<Order, OrderingError> {
-        let basket = self
-            .price_basket(&input.lines, &input.fulfillment, input.scheduled_for)
-            .await?;
         let venue_id = input
             .venue_id
             .clone()
@@ -319,6 +335,14 @@ impl OrderingApi for OrderingService {
             )]),
             other => other,
         })?;
+        let basket = self
+            .price_basket(
+                &input.lines,
+                &input.fulfillment,
+                &venue_id,
+                input.scheduled_for,
+            )
+            .await?;
         let order_id = new_id("ord");
         let reservation = match input.scheduled_for {
             Some(at) => Some(
@@ -503,19 +527,24 @@ impl OrderingApi for OrderingService {
         venue_id: &str,
         basket: QuoteRequest,
     ) -> Result<Quote, OrderingError> {
+        let when = match basket.scheduled_for {
+            Some(_) => admission::When::Scheduled,
+            None => admission::When::Asap,
+        };
+        let opening = self.admit(venue_id, when).await?;
         let Basket {
             priced,
             delivery_fee,
             tax,
             total,
         } = self
-            .price_basket(&basket.lines, &basket.fulfillment, basket.scheduled_for)
+            .price_basket(
+                &basket.lines,
+                &basket.fulfillment,
+                venue_id,
+                basket.scheduled_for,
+            )
             .await?;
-        let when = match basket.scheduled_for {
-            Some(_) => admission::When::Scheduled,
-            None => admission::When::Asap,
-        };
-        let opening = self.admit(venue_id, when).await?;
         let prep_minutes = promise::prep_minutes(priced.work, opening.scheduling.makers);
         let (scheduled_for, promised_at, wait_minutes, busy_minutes) = match basket.scheduled_for {
             Some(at) => {
@@ -735,6 +764,21 @@ impl EventHandler for OrderingService {
             })
             .await?;
         Ok(())
+    }
+}
+
+/// What ordering answers when the catalog fails.
+fn catalog_failure(e: CatalogError) -> OrderingError {
+    match e {
+        CatalogError::Validation(errors) => OrderingError::Validation(errors),
+        CatalogError::Unavailable {
+            module,
+            retry_after_secs,
+        } => OrderingError::Unavailable {
+            module,
+            retry_after_secs,
+        },
+        other => OrderingError::Internal(other.to_string()),
     }
 }
 

@@ -16,7 +16,8 @@ pub fn json<T: serde::de::DeserializeOwned>(column: &str, text: &str) -> Result<
     serde_json::from_str(text).map_err(|e| unreadable(format!("{column} is not readable: {e}")))
 }
 
-fn unreadable(message: String) -> Error {
+/// A stored value that does not read back as what it must be.
+pub fn unreadable(message: String) -> Error {
     Error::DeserializationError(message.into())
 }
 

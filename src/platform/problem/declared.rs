@@ -74,6 +74,12 @@ impl Declared {
         self
     }
 
+    /// What in the request a refusal is about, one row per field or line.
+    pub fn errors(mut self, errors: &[FieldError]) -> Self {
+        self.errors = Some(errors.to_vec());
+        self
+    }
+
     pub fn retry_after(mut self, secs: u64) -> Self {
         self.retry_after_secs = Some(secs);
         self
@@ -107,7 +113,7 @@ impl<E: DeclaresProblem> From<E> for Problem {
         );
         let problem = match (declared.slug, catalog::find(declared.slug)) {
             ("internal", _) | (_, None) => return Problem::internal(&error),
-            ("validation", _) => Problem::validation(declared.errors.unwrap_or_default()),
+            ("validation", _) => Problem::validation(declared.errors.clone().unwrap_or_default()),
             (slug, Some(t)) => Problem::new(
                 StatusCode::from_u16(t.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
                 slug,
@@ -124,6 +130,11 @@ impl<E: DeclaresProblem> From<E> for Problem {
         }
         if let Some(at) = declared.available_at {
             problem = problem.with_available_at(at);
+        }
+        if declared.slug != "validation"
+            && let Some(errors) = declared.errors
+        {
+            problem = problem.with_errors(errors);
         }
         if let Some(path) = declared.location {
             problem = problem.with_header(header::LOCATION, &path);

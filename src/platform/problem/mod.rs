@@ -42,7 +42,8 @@ pub struct ProblemBody {
     pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
-    /// Present on validation problems (422): one row per invalid field.
+    /// Present on validation problems (422), one row per invalid field, and on refusals that
+    /// name what in the request was refused (409: the order's sold-out lines).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
     /// When what was refused would go through: a closed venue's next opening, say.
@@ -92,6 +93,12 @@ impl Problem {
     /// The same problem, with when what it refused would go through.
     pub fn with_available_at(mut self, at: chrono::DateTime<chrono::Utc>) -> Self {
         self.0.available_at = Some(at);
+        self
+    }
+
+    /// The same problem, naming the fields (or lines) it is about.
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.0.errors = Some(errors);
         self
     }
 

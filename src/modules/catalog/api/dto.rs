@@ -3,12 +3,34 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::modules::venues::api::WeeklyHours;
 use crate::platform::lenient;
+
+/// Why an item cannot be ordered at the time asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UnavailableReason {
+    /// Staff took it off the menu.
+    NotOffered,
+    /// Sold out, or its counted portions ran out.
+    SoldOut,
+    /// Not served at that time (breakfast after 11:00).
+    OutsideItsHours,
+}
+
+/// Why an item cannot be ordered at the time asked, and from when it can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"reason": "outside_its_hours", "until": "2026-12-04T06:00:00Z"}))]
+pub struct Unavailability {
+    pub reason: UnavailableReason,
+    /// When it can be ordered again, if known (within a week).
+    pub until: Option<DateTime<Utc>>,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11", "name": "Coffee",
-    "description": "Espresso-based drinks", "position": 1, "make_minutes": 3, "version": 1,
+    "description": "Espresso-based drinks", "position": 1, "make_minutes": 3, "schedule": null, "version": 1,
     "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
 }))]
 pub struct Category {
@@ -19,6 +41,9 @@ pub struct Category {
     pub position: i32,
     /// Minutes one of its items takes to make, unless the item says otherwise.
     pub make_minutes: i32,
+    /// When its items are served, on each venue's clock, unless an item says otherwise;
+    /// `null`: whenever the venue is open.
+    pub schedule: Option<WeeklyHours>,
     /// Increases with every change; the `ETag` is derived from it.
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -45,6 +70,10 @@ pub struct NewCategory {
     #[schema(minimum = 0, maximum = 240, default = 0)]
     #[serde(default, deserialize_with = "lenient::integer")]
     pub make_minutes: i32,
+    /// When its items are served (breakfast: 07:00–11:00 every day); left out: whenever the
+    /// venue is open.
+    #[serde(default)]
+    pub schedule: Option<WeeklyHours>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
@@ -65,6 +94,10 @@ pub struct CategoryPatch {
     #[schema(minimum = 0, maximum = 240)]
     #[serde(default, deserialize_with = "lenient::optional_integer")]
     pub make_minutes: Option<i32>,
+    /// `null`: served whenever the venue is open.
+    #[serde(default, deserialize_with = "lenient::present")]
+    #[schema(nullable)]
+    pub schedule: Option<Option<WeeklyHours>>,
 }
 
 /// One choice inside an option group, e.g. "Oat milk" (+40).
@@ -96,7 +129,8 @@ pub struct OptionGroup {
     "name": "Flat white", "description": "Double ristretto, steamed milk", "price": 380,
     "currency": "EUR", "tags": ["vegetarian"], "available": true, "sold_out_until": null,
     "stock": null, "position": 2,
-    "station": "bar", "make_minutes": 4, "effective_make_minutes": 4, "version": 1,
+    "station": "bar", "make_minutes": 4, "effective_make_minutes": 4, "schedule": null,
+    "unavailable": null, "version": 1,
     "option_groups": [{"id": "grp_0193a5c27d1e7cc09a513e0b8f0e2f12", "name": "Milk", "min_choices": 0, "max_choices": 1,
         "options": [{"id": "opt_0193a5c27d1e7cc09a513e0b8f0e2f13", "name": "Oat", "price_delta": 40,
             "available": true, "sold_out_until": null}]}],
@@ -129,6 +163,12 @@ pub struct MenuItem {
     /// Minutes one takes to make: the item's own, or its category's. Quotes and promised
     /// times add these up.
     pub effective_make_minutes: i32,
+    /// When it is served, on the venue's clock, as set on the item; `null`: its category's.
+    pub schedule: Option<WeeklyHours>,
+    /// Why it cannot be ordered, and from when it can; `null` when it can. The catalog's
+    /// own item endpoints answer for now and leave serving hours out (they depend on the
+    /// venue's clock); a venue's menu and ordering count them, at the time asked.
+    pub unavailable: Option<Unavailability>,
     pub version: i32,
     pub option_groups: Vec<OptionGroup>,
     pub created_at: DateTime<Utc>,
@@ -218,6 +258,9 @@ pub struct NewItem {
     #[schema(minimum = 0, maximum = 240)]
     #[serde(default, deserialize_with = "lenient::optional_integer")]
     pub make_minutes: Option<i32>,
+    /// When it is served; left out or `null`: its category's.
+    #[serde(default)]
+    pub schedule: Option<WeeklyHours>,
     #[validate(length(max = 20), nested)]
     #[schema(max_items = 20)]
     #[serde(default)]
@@ -263,6 +306,10 @@ pub struct ItemPatch {
     #[schema(minimum = 0, maximum = 240, nullable, value_type = Option<i32>)]
     #[serde(default, deserialize_with = "lenient::present_integer")]
     pub make_minutes: Option<Option<i32>>,
+    /// When it is served; `null`: its category's from now on.
+    #[serde(default, deserialize_with = "lenient::present")]
+    #[schema(nullable)]
+    pub schedule: Option<Option<WeeklyHours>>,
     #[validate(length(max = 20), nested)]
     #[schema(max_items = 20)]
     pub option_groups: Option<Vec<NewOptionGroup>>,
@@ -318,7 +365,8 @@ pub struct MenuCategory {
         "name": "Espresso", "description": "A double shot of house espresso", "price": 250,
         "currency": "EUR", "tags": ["vegan"], "available": true, "sold_out_until": null, "stock": null,
         "position": 0, "station": "bar",
-        "make_minutes": null, "effective_make_minutes": 2, "version": 1, "option_groups": [],
+        "make_minutes": null, "effective_make_minutes": 2, "schedule": null,
+        "unavailable": null, "version": 1, "option_groups": [],
         "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
     }]
 }]}))]
@@ -357,7 +405,8 @@ crate::page_of! {
     "name": "Espresso", "description": "A double shot of house espresso", "price": 250,
     "currency": "EUR", "tags": ["vegan"], "available": true, "sold_out_until": null, "stock": null,
         "position": 0, "station": "bar",
-    "make_minutes": null, "effective_make_minutes": 2, "version": 1, "option_groups": [],
+    "make_minutes": null, "effective_make_minutes": 2, "schedule": null,
+        "unavailable": null, "version": 1, "option_groups": [],
     "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
 }], "next_cursor": "WzAsIml0bV8wMTkzYTVjMjdkMWU3Y2MwOWE1MTNlMGI4ZjBlMmYxNCJd"})
 }
@@ -365,7 +414,8 @@ crate::page_of! {
 crate::page_of! {
     CategoryPage of Category, example = serde_json::json!({"data": [{
     "id": "cat_0193a5c27d1e7cc09a513e0b8f0e2f11", "name": "Coffee",
-    "description": "Espresso drinks from our own roast", "position": 0, "make_minutes": 2, "version": 1,
+    "description": "Espresso drinks from our own roast", "position": 0, "make_minutes": 2, "schedule": null,
+    "version": 1,
     "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
 }], "next_cursor": null})
 }
@@ -374,4 +424,12 @@ crate::page_of! {
 /// lower case).
 fn tag_list() -> utoipa::openapi::schema::Array {
     crate::platform::openapi::string_list(0, 20, 32, None)
+}
+
+/// The menu a venue serves at a time.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MenuAt {
+    /// The instant to ask about (RFC 3339); now when left out.
+    pub at: Option<DateTime<Utc>>,
 }

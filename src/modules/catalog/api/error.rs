@@ -13,6 +13,8 @@ pub enum CatalogError {
     CategoryNotFound(String),
     #[error("no menu option with id {0}")]
     OptionNotFound(String),
+    #[error("no venue with id {0}")]
+    VenueNotFound(String),
     #[error("the resource has changed; its current ETag is {current_etag}")]
     VersionMismatch { current_etag: String },
     #[error("{0}")]
@@ -34,9 +36,10 @@ impl DeclaresProblem for CatalogError {
     fn problem(&self) -> Declared {
         match self {
             Self::Validation(errors) => Declared::validation(errors),
-            Self::ItemNotFound(_) | Self::CategoryNotFound(_) | Self::OptionNotFound(_) => {
-                Declared::not_found()
-            }
+            Self::ItemNotFound(_)
+            | Self::CategoryNotFound(_)
+            | Self::OptionNotFound(_)
+            | Self::VenueNotFound(_) => Declared::not_found(),
             Self::VersionMismatch { .. } => Declared::of("precondition-failed"),
             Self::Conflict(_) => Declared::conflict(),
             Self::Forbidden(_) => Declared::forbidden(),

@@ -9,6 +9,7 @@ mod settings;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use crate::modules::identity::api::Call;
 
@@ -27,23 +28,36 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
 
 pub use dto::{
     AvailabilityRequest, Category, CategoryPage, CategoryPatch, ItemFilter, ItemPage, ItemPatch,
-    Menu, MenuCategory, MenuItem, NewCategory, NewItem, NewOption, NewOptionGroup, OptionChoice,
-    OptionGroup, PageRequest, SoldOut, Stock,
+    Menu, MenuAt, MenuCategory, MenuItem, NewCategory, NewItem, NewOption, NewOptionGroup,
+    OptionChoice, OptionGroup, PageRequest, SoldOut, Stock, Unavailability, UnavailableReason,
 };
 pub use error::CatalogError;
 pub use settings::CatalogSettings;
 
 #[async_trait]
 pub trait CatalogApi: Send + Sync {
-    /// The available menu grouped by category. The same `Arc` until the menu changes, so
-    /// callers may cache what they derive from it (the HTTP layer caches its JSON and ETag).
-    /// Served from memory; writes here invalidate it at once, other replicas within the
-    /// configured TTL.
+    /// What the default venue serves now, grouped by category. The same `Arc` until the menu
+    /// changes, so callers may cache what they derive from it (the HTTP layer caches its
+    /// JSON and ETag). Served from memory; writes here invalidate it at once, other replicas
+    /// within the configured TTL, and serving hours on the minute.
     async fn menu(&self) -> Result<Arc<Menu>, CatalogError>;
 
-    /// Current price, options and availability of each item in `ids` that exists, in the
-    /// order asked. Missing ids are simply absent: the caller decides what that means.
-    async fn items_by_ids(&self, ids: &[String]) -> Result<Vec<MenuItem>, CatalogError>;
+    /// What venue `venue_id` serves at `at` (now when `None`), on its clock.
+    async fn menu_at(
+        &self,
+        venue_id: &str,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Menu, CatalogError>;
+
+    /// Price, options and availability at venue `venue_id` at `at` (sold out then, served
+    /// then on its clock) of each item in `ids` that exists, in the order asked. Missing ids
+    /// are simply absent: the caller decides what that means.
+    async fn items_by_ids(
+        &self,
+        ids: &[String],
+        venue_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<MenuItem>, CatalogError>;
 
     async fn list_categories(&self, page: PageRequest) -> Result<CategoryPage, CatalogError>;
     async fn category(&self, id: &str) -> Result<Category, CatalogError>;

@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 use super::{
     CatalogApi, CatalogError, Category, CategoryPage, CategoryPatch, ItemFilter, ItemPage,
     ItemPatch, MODULE, Menu, MenuItem, NewCategory, NewItem, PageRequest, SoldOut,
@@ -11,7 +13,8 @@ use crate::modules::identity::api::Call;
 crate::remote_api! {
     module MODULE, api CatalogApi, error CatalogError, caller Call;
     read menu(;) -> Arc<Menu>;
-    read items_by_ids(; ids: &[String] => Vec<String>) -> Vec<MenuItem>;
+    read menu_at(; venue_id: &str => String, at: Option<DateTime<Utc>> => Option<DateTime<Utc>>) -> Menu;
+    read items_by_ids(; ids: &[String] => Vec<String>, venue_id: &str => String, at: DateTime<Utc> => DateTime<Utc>) -> Vec<MenuItem>;
     read list_categories(; page: PageRequest => PageRequest) -> CategoryPage;
     read category(; id: &str => String) -> Category;
     write create_category(editor; input: NewCategory => NewCategory) -> Category;

@@ -2,7 +2,10 @@
 //! portions left.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 
+use super::daypart::Daypart;
+use crate::modules::catalog::api::{Unavailability, UnavailableReason};
 use crate::platform::validation::FieldError;
 
 /// An item's availability as stored.
@@ -18,6 +21,26 @@ pub struct Stocked {
 impl Stocked {
     pub fn orderable_at(&self, at: DateTime<Utc>) -> bool {
         self.offered && !sold_out_at(self.sold_out_until, at) && self.stock != Some(0)
+    }
+
+    /// Why it cannot be ordered at `at`, and from when it can; `None` when it can. Its
+    /// serving hours count when the venue's time zone is known.
+    pub fn unavailable(
+        &self,
+        served: Option<(&Daypart, Tz)>,
+        at: DateTime<Utc>,
+    ) -> Option<Unavailability> {
+        let refused = |reason, until| Some(Unavailability { reason, until });
+        if !self.offered {
+            return refused(UnavailableReason::NotOffered, None);
+        }
+        if sold_out_at(self.sold_out_until, at) || self.stock == Some(0) {
+            return refused(UnavailableReason::SoldOut, self.sold_out_until);
+        }
+        match served.map(|(daypart, tz)| daypart.served_at(tz, at)) {
+            Some(Err(next)) => refused(UnavailableReason::OutsideItsHours, next),
+            _ => None,
+        }
     }
 }
 

@@ -8,9 +8,10 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 
 use super::api::{
     AvailabilityRequest, CatalogApi, Category, CategoryPage, CategoryPatch, ItemFilter, ItemPage,
-    ItemPatch, Menu, MenuItem, NewCategory, NewItem, PageRequest,
+    ItemPatch, Menu, MenuAt, MenuItem, NewCategory, NewItem, PageRequest,
 };
 use crate::modules::identity::api::Call;
+use crate::platform::http::cache::{UNCACHEABLE, with_policy};
 use crate::platform::http::etag;
 use crate::platform::http::extract::{ValidJson, ValidQuery};
 use crate::platform::problem::Problem;
@@ -35,6 +36,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(update_item)
         .service(delete_item)
         .service(set_availability)
+        .service(venue_menu)
         .configure(sold_out::routes);
 }
 
@@ -55,8 +57,9 @@ fn with_etag(mut res: HttpResponse, tag: &str) -> HttpResponse {
 
 /// The menu
 ///
-/// Every available item, grouped by category in menu order. Public and cacheable: send the
-/// `ETag` back as `If-None-Match` to get a 304 when nothing changed.
+/// Every item the default venue can serve now (offered, not sold out, within its serving
+/// hours), grouped by category in menu order. Public and cacheable: send the `ETag` back as
+/// `If-None-Match` to get a 304 when nothing changed.
 #[utoipa::path(
     tag = "catalog",
     security(()),
@@ -82,6 +85,27 @@ async fn menu(
         ]))
         .insert_header((header::ETAG, snapshot.etag.clone()))
         .body(snapshot.json.clone()))
+}
+
+/// A venue's menu at a time
+///
+/// What the venue will serve at `at` (now when left out), on its own clock: breakfast items
+/// until their hours end, sold-out items once they are back. Ordering checks the same for
+/// the time an order is wanted.
+#[utoipa::path(
+    tag = "catalog",
+    security(()),
+    params(("id" = String, Path, description = "Venue id"), MenuAt),
+    responses((status = 200, description = "The menu in force then", body = Menu))
+)]
+#[get("/v1/venues/{id}/menu")]
+async fn venue_menu(
+    catalog: Catalog,
+    id: web::Path<String>,
+    query: ValidQuery<MenuAt>,
+) -> Result<HttpResponse, Problem> {
+    let served = catalog.menu_at(&id, query.0.at).await?;
+    Ok(with_policy(HttpResponse::Ok().json(&served), UNCACHEABLE))
 }
 
 /// List categories

@@ -1,16 +1,20 @@
 //! The public menu, built once per change and shared by every request until the next one.
 //!
 //! Writes in this process invalidate it at once; the TTL bounds how long a change made by
-//! another replica (sharing PostgreSQL) can take to show here.
+//! another replica (sharing PostgreSQL) can take to show here. Serving hours open and close
+//! on whole minutes, so a menu is never kept past the minute it was built in.
 
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 
 use crate::modules::catalog::api::Menu;
 
 pub struct MenuCache {
     ttl: Duration,
-    slot: RwLock<Option<(Instant, Arc<Menu>)>>,
+    /// The menu and until when it holds.
+    slot: RwLock<Option<(DateTime<Utc>, Arc<Menu>)>>,
 }
 
 impl MenuCache {
@@ -21,16 +25,26 @@ impl MenuCache {
         }
     }
 
-    /// The cached menu, unless it is missing or older than the TTL.
-    pub fn fresh(&self) -> Option<Arc<Menu>> {
+    /// The cached menu at `now`, unless it is missing or no longer holds.
+    pub fn fresh(&self, now: DateTime<Utc>) -> Option<Arc<Menu>> {
         let guard = self.slot.read().ok()?;
-        let (built, snapshot) = guard.as_ref()?;
-        (built.elapsed() < self.ttl).then(|| snapshot.clone())
+        let (until, snapshot) = guard.as_ref()?;
+        (now < *until).then(|| snapshot.clone())
     }
 
-    pub fn store(&self, snapshot: Arc<Menu>) {
+    /// Keeps `snapshot`, built at `now`, for the TTL but not past the minute.
+    pub fn store(&self, snapshot: Arc<Menu>, now: DateTime<Utc>) {
+        let ttl = TimeDelta::from_std(self.ttl).unwrap_or(TimeDelta::MAX);
+        let minute = TimeDelta::minutes(1);
+        let next_minute = now
+            .duration_trunc(minute)
+            .map_or(now, |floor| floor + minute);
+        let until = now
+            .checked_add_signed(ttl)
+            .unwrap_or(next_minute)
+            .min(next_minute);
         if let Ok(mut guard) = self.slot.write() {
-            *guard = Some((Instant::now(), snapshot));
+            *guard = Some((until, snapshot));
         }
     }
 
@@ -49,17 +63,24 @@ mod tests {
         Arc::new(Menu { categories: vec![] })
     }
 
-    #[test]
-    fn serves_until_invalidated_or_expired() {
-        let cache = MenuCache::new(Duration::from_secs(60));
-        assert!(cache.fresh().is_none());
-        cache.store(snapshot());
-        assert!(cache.fresh().is_some());
-        cache.invalidate();
-        assert!(cache.fresh().is_none());
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
 
-        let expired = MenuCache::new(Duration::ZERO);
-        expired.store(snapshot());
-        assert!(expired.fresh().is_none());
+    #[test]
+    fn serves_until_invalidated_expired_or_the_next_minute() {
+        let cache = MenuCache::new(Duration::from_secs(60));
+        let now = at("2026-12-03T08:00:20Z");
+        assert!(cache.fresh(now).is_none());
+        cache.store(snapshot(), now);
+        assert!(cache.fresh(at("2026-12-03T08:00:59Z")).is_some());
+        // Breakfast may end at 08:01.
+        assert!(cache.fresh(at("2026-12-03T08:01:00Z")).is_none());
+        cache.invalidate();
+        assert!(cache.fresh(now).is_none());
+
+        let expired = MenuCache::new(Duration::from_secs(5));
+        expired.store(snapshot(), now);
+        assert!(expired.fresh(at("2026-12-03T08:00:25Z")).is_none());
     }
 }

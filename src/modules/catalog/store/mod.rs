@@ -7,12 +7,16 @@ pub use schema::{Outbox, TABLES};
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
+use chrono_tz::Tz;
 use diesel::dsl;
 use diesel::prelude::*;
 
 use crate::modules::catalog::api::{Category, MenuItem, OptionChoice, OptionGroup};
 use crate::modules::catalog::domain::availability::{Stocked, sold_out_at};
+use crate::modules::catalog::domain::daypart::Daypart;
+use crate::modules::venues::api::WeeklyHours;
 use crate::platform::db::DbConn;
+use crate::platform::db::stored;
 use schema::{
     catalog_categories as categories, catalog_item_tags as tags, catalog_items as items,
     catalog_option_groups as groups, catalog_options as options,
@@ -29,6 +33,8 @@ pub struct CategoryRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub make_minutes: i32,
+    /// JSON weekly windows; NULL: whenever the venue is open.
+    pub schedule: Option<String>,
 }
 
 impl From<CategoryRow> for Category {
@@ -39,6 +45,10 @@ impl From<CategoryRow> for Category {
             description: r.description,
             position: r.position,
             make_minutes: r.make_minutes,
+            schedule: r
+                .schedule
+                .as_deref()
+                .and_then(|s| serde_json::from_str(s).ok()),
             version: r.version,
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),
@@ -66,6 +76,8 @@ pub struct ItemRow {
     pub sold_out_until: Option<NaiveDateTime>,
     /// Portions left, when counted.
     pub stock: Option<i32>,
+    /// JSON weekly windows; NULL: its category's.
+    pub schedule: Option<String>,
 }
 
 impl ItemRow {
@@ -128,6 +140,7 @@ pub fn update_category(conn: &mut DbConn, row: &CategoryRow, expected: i32) -> Q
         categories::description.eq(&row.description),
         categories::position.eq(row.position),
         categories::make_minutes.eq(row.make_minutes),
+        categories::schedule.eq(&row.schedule),
         categories::version.eq(row.version),
         categories::updated_at.eq(row.updated_at),
     ))
@@ -245,6 +258,7 @@ pub fn update_item(conn: &mut DbConn, row: &ItemRow, expected: i32) -> QueryResu
         items::position.eq(row.position),
         items::station.eq(&row.station),
         items::make_minutes.eq(row.make_minutes),
+        items::schedule.eq(&row.schedule),
         items::version.eq(row.version),
         items::updated_at.eq(row.updated_at),
     ))
@@ -315,22 +329,27 @@ pub fn items_page(conn: &mut DbConn, q: ItemQuery) -> QueryResult<Vec<MenuItem>>
         .order((items::position.asc(), items::id.asc()))
         .limit(q.limit)
         .load(conn)?;
-    with_children(conn, rows, q.now)
+    with_children(conn, rows, q.now, None)
 }
 
+/// The items of `ids` that exist, as of `at`; their serving hours count when the venue's time
+/// zone `tz` is given.
 pub fn items_by_ids(
     conn: &mut DbConn,
     ids: &[String],
-    now: NaiveDateTime,
+    at: NaiveDateTime,
+    tz: Option<Tz>,
 ) -> QueryResult<Vec<MenuItem>> {
     let rows: Vec<ItemRow> = items::table.filter(items::id.eq_any(ids)).load(conn)?;
-    with_children(conn, rows, now)
+    with_children(conn, rows, at, tz)
 }
 
-/// The items orderable at `now`, for the menu.
-pub fn available_items(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Vec<MenuItem>> {
-    let rows: Vec<ItemRow> = items::table.filter(orderable(now)).load(conn)?;
-    with_children(conn, rows, now)
+/// The items orderable at `at` at a venue in `tz`, for its menu.
+pub fn available_items(conn: &mut DbConn, at: NaiveDateTime, tz: Tz) -> QueryResult<Vec<MenuItem>> {
+    let rows: Vec<ItemRow> = items::table.filter(orderable(at)).load(conn)?;
+    let mut served = with_children(conn, rows, at, Some(tz))?;
+    served.retain(|item| item.available);
+    Ok(served)
 }
 
 /// Loads tags, groups, options and the categories' make times for `rows` in four queries,
@@ -339,16 +358,27 @@ pub fn with_children(
     conn: &mut DbConn,
     rows: Vec<ItemRow>,
     now: NaiveDateTime,
+    tz: Option<Tz>,
 ) -> QueryResult<Vec<MenuItem>> {
     let at = now.and_utc();
     let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
     let category_ids: Vec<&String> = rows.iter().map(|r| &r.category_id).collect();
-    let category_make_minutes: HashMap<String, i32> = categories::table
+    let mut category_make_minutes: HashMap<String, i32> = HashMap::new();
+    let mut category_dayparts: HashMap<String, Daypart> = HashMap::new();
+    for (id, make_minutes, schedule) in categories::table
         .filter(categories::id.eq_any(&category_ids))
-        .select((categories::id, categories::make_minutes))
-        .load::<(String, i32)>(conn)?
-        .into_iter()
-        .collect();
+        .select((
+            categories::id,
+            categories::make_minutes,
+            categories::schedule,
+        ))
+        .load::<(String, i32, Option<String>)>(conn)?
+    {
+        if let Some(daypart) = daypart("catalog_categories.schedule", schedule.as_deref())?.1 {
+            category_dayparts.insert(id.clone(), daypart);
+        }
+        category_make_minutes.insert(id, make_minutes);
+    }
     let tag_rows: Vec<(String, String)> = tags::table
         .filter(tags::item_id.eq_any(&ids))
         .order((tags::item_id.asc(), tags::tag.asc()))
@@ -394,36 +424,58 @@ pub fn with_children(
                 options,
             });
     }
-    Ok(rows
-        .into_iter()
-        .map(|r| MenuItem {
-            available: r.stocked().orderable_at(at),
-            // Only what is offered at all can be sold out.
-            sold_out_until: r
-                .sold_out_until
-                .filter(|_| r.available)
-                .map(|t| t.and_utc()),
-            stock: r.stock,
-            effective_make_minutes: r
-                .make_minutes
-                .or_else(|| category_make_minutes.get(&r.category_id).copied())
-                .unwrap_or(0),
-            tags: tags_by_item.remove(&r.id).unwrap_or_default(),
-            option_groups: groups_by_item.remove(&r.id).unwrap_or_default(),
-            id: r.id,
-            category_id: r.category_id,
-            name: r.name,
-            description: r.description,
-            price: r.price,
-            currency: r.currency,
-            position: r.position,
-            station: r.station,
-            make_minutes: r.make_minutes,
-            version: r.version,
-            created_at: r.created_at.and_utc(),
-            updated_at: r.updated_at.and_utc(),
+    rows.into_iter()
+        .map(|r| {
+            let (schedule, own) = daypart("catalog_items.schedule", r.schedule.as_deref())?;
+            let served = own
+                .as_ref()
+                .or_else(|| category_dayparts.get(&r.category_id));
+            let unavailable = r.stocked().unavailable(served.zip(tz), at);
+            Ok(MenuItem {
+                available: unavailable.is_none(),
+                unavailable,
+                schedule,
+                // Only what is offered at all can be sold out.
+                sold_out_until: r
+                    .sold_out_until
+                    .filter(|_| r.available)
+                    .map(|t| t.and_utc()),
+                stock: r.stock,
+                effective_make_minutes: r
+                    .make_minutes
+                    .or_else(|| category_make_minutes.get(&r.category_id).copied())
+                    .unwrap_or(0),
+                tags: tags_by_item.remove(&r.id).unwrap_or_default(),
+                option_groups: groups_by_item.remove(&r.id).unwrap_or_default(),
+                id: r.id,
+                category_id: r.category_id,
+                name: r.name,
+                description: r.description,
+                price: r.price,
+                currency: r.currency,
+                position: r.position,
+                station: r.station,
+                make_minutes: r.make_minutes,
+                version: r.version,
+                created_at: r.created_at.and_utc(),
+                updated_at: r.updated_at.and_utc(),
+            })
         })
-        .collect())
+        .collect()
+}
+
+/// Stored weekly windows as the API shows them and as the domain reads them.
+fn daypart(
+    column: &str,
+    text: Option<&str>,
+) -> QueryResult<(Option<WeeklyHours>, Option<Daypart>)> {
+    let Some(text) = text else {
+        return Ok((None, None));
+    };
+    let hours: WeeklyHours = stored::json(column, text)?;
+    let daypart = Daypart::parse(column, &hours)
+        .map_err(|errors| stored::unreadable(format!("{column} is not readable: {errors:?}")))?;
+    Ok((Some(hours), Some(daypart)))
 }
 
 // ---- sold out and portions ---------------------------------------------------------------

@@ -8,6 +8,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         make_minutes -> Integer,
+        schedule -> Nullable<Text>,
     }
 }
 
@@ -28,6 +29,7 @@ diesel::table! {
         make_minutes -> Nullable<Integer>,
         sold_out_until -> Nullable<Timestamp>,
         stock -> Nullable<Integer>,
+        schedule -> Nullable<Text>,
     }
 }
 

@@ -35,6 +35,15 @@ pub enum OrderingError {
         "venue {venue_id} has as many orders for as soon as possible in progress as it takes ({in_progress}); order for a later slot"
     )]
     KitchenFull { venue_id: String, in_progress: u32 },
+    /// Lines that cannot be had at the time the order is wanted (sold out, not served then,
+    /// not enough left), each named; `code` is the first's.
+    #[error("{message}")]
+    LinesUnavailable {
+        code: String,
+        message: String,
+        lines: Vec<FieldError>,
+        available_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
     /// The venue refused the slot asked for (`reason`); `next_available`: the first that can.
     #[error("{message}")]
     SlotUnavailable {
@@ -61,6 +70,15 @@ impl DeclaresProblem for OrderingError {
                 .code("venue_closed")
                 .available_at(*opens_at),
             Self::VenuePaused { .. } => Declared::conflict().code("venue_paused"),
+            Self::LinesUnavailable {
+                code,
+                lines,
+                available_at,
+                ..
+            } => Declared::conflict()
+                .code(code.clone())
+                .errors(lines)
+                .available_at(*available_at),
             Self::VenueBusy { .. } | Self::KitchenFull { .. } => {
                 Declared::conflict().code("venue_busy")
             }

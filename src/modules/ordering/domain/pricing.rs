@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::modules::catalog::api::MenuItem;
+use crate::modules::catalog::api::{MenuItem, Unavailability, UnavailableReason};
 use crate::modules::ordering::api::{ChosenOption, NewOrderLine, OrderLine};
 use crate::modules::ordering::domain::promise::Work;
 use crate::platform::ids::new_id;
@@ -24,15 +24,35 @@ pub struct Priced {
     pub work: Work,
 }
 
-/// Prices every line for an order wanted at `at`, collecting every problem (each naming its
-/// line) rather than the first.
+/// Why a basket cannot be priced.
+#[derive(Debug, PartialEq)]
+pub enum Unpriceable {
+    /// The request itself is wrong: unknown items or options, bad quantities (422).
+    Invalid(Vec<FieldError>),
+    /// Lines that cannot be had at the time asked — sold out, not served then, not enough
+    /// left (409) — each named; `code` is the first's, `available_at` when all could be.
+    Unavailable {
+        code: String,
+        lines: Vec<FieldError>,
+        available_at: Option<DateTime<Utc>>,
+    },
+}
+
+/// A line refused for now, and from when it could be had.
+struct Refused {
+    line: FieldError,
+    until: Option<DateTime<Utc>>,
+}
+
+/// Prices every line from items as the catalog has them at the time the order is wanted,
+/// collecting every problem (each naming its line) rather than the first.
 pub fn price(
     requested: &[NewOrderLine],
     items: &HashMap<String, MenuItem>,
     limits: &Limits,
-    at: DateTime<Utc>,
-) -> Result<Priced, Vec<FieldError>> {
+) -> Result<Priced, Unpriceable> {
     let mut errors = Vec::new();
+    let mut refused: Vec<Refused> = Vec::new();
     if requested.len() > limits.max_lines {
         errors.push(FieldError::new(
             "lines",
@@ -60,29 +80,54 @@ pub fn price(
             ));
             continue;
         };
-        if !back_by(item.available, item.sold_out_until, at) {
-            errors.push(match item.sold_out_until {
-                Some(until) => FieldError::new(
-                    at_field("item_id"),
-                    "sold_out",
-                    format!("{} is sold out until {}", item.name, until.to_rfc3339()),
-                ),
-                None => FieldError::new(
-                    at_field("item_id"),
+        let unavailable = item
+            .unavailable
+            .or((!item.available).then_some(Unavailability {
+                reason: UnavailableReason::NotOffered,
+                until: None,
+            }));
+        if let Some(unavailable) = unavailable {
+            let until = unavailable.until;
+            let when = until
+                .map(|t| format!(" until {}", t.to_rfc3339()))
+                .unwrap_or_default();
+            let field = at_field("item_id");
+            match unavailable.reason {
+                UnavailableReason::NotOffered => errors.push(FieldError::new(
+                    field,
                     "unavailable",
                     format!("{} is not available", item.name),
-                ),
-            });
+                )),
+                UnavailableReason::SoldOut => refused.push(Refused {
+                    line: FieldError::new(
+                        field,
+                        "item_sold_out",
+                        format!("{} is sold out{when}", item.name),
+                    ),
+                    until,
+                }),
+                UnavailableReason::OutsideItsHours => refused.push(Refused {
+                    line: FieldError::new(
+                        field,
+                        "item_unavailable_at_time",
+                        format!("{} is not served then; it is{when}", item.name),
+                    ),
+                    until,
+                }),
+            }
             continue;
         }
         if let Some(left) = item.stock.filter(|left| *left > 0)
             && line.quantity > left as u32
         {
-            errors.push(FieldError::new(
-                at_field("quantity"),
-                "not_enough_left",
-                format!("only {left} {} left", item.name),
-            ));
+            refused.push(Refused {
+                line: FieldError::new(
+                    at_field("quantity"),
+                    "not_enough_left",
+                    format!("only {left} {} left", item.name),
+                ),
+                until: None,
+            });
         }
         match &currency {
             Some(c) if *c != item.currency => errors.push(FieldError::new(
@@ -98,7 +143,7 @@ pub fn price(
             .make_minutes
             .saturating_add(make_minutes.saturating_mul(line.quantity));
         work.longest_minutes = work.longest_minutes.max(make_minutes);
-        match choose_options(item, &line.options, i, at) {
+        match choose_options(item, &line.options, i, &mut refused) {
             Ok(options) => {
                 let unit_price = item.price + options.iter().map(|o| o.price_delta).sum::<i64>();
                 let line_total = unit_price.max(0).checked_mul(i64::from(line.quantity));
@@ -124,7 +169,20 @@ pub fn price(
         }
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(Unpriceable::Invalid(errors));
+    }
+    if let Some(first) = refused.first() {
+        let code = first.line.code.clone();
+        let available_at = refused
+            .iter()
+            .map(|r| r.until)
+            .collect::<Option<Vec<_>>>()
+            .and_then(|untils| untils.into_iter().max());
+        return Err(Unpriceable::Unavailable {
+            code,
+            lines: refused.into_iter().map(|r| r.line).collect(),
+            available_at,
+        });
     }
     let subtotal = lines.iter().map(|l| l.line_total).sum();
     Ok(Priced {
@@ -140,7 +198,7 @@ fn choose_options(
     item: &MenuItem,
     chosen: &[String],
     line: usize,
-    at: DateTime<Utc>,
+    refused: &mut Vec<Refused>,
 ) -> Result<Vec<ChosenOption>, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
@@ -158,16 +216,19 @@ fn choose_options(
                 .map(|o| (g.id.clone(), o))
         });
         match found {
-            Some((_, o)) if !back_by(o.available, o.sold_out_until, at) => {
-                errors.push(FieldError::new(
-                    field,
-                    "sold_out",
-                    format!(
-                        "{} is sold out until {}",
-                        o.name,
-                        o.sold_out_until.map(|t| t.to_rfc3339()).unwrap_or_default()
+            Some((_, o)) if !o.available => {
+                let when = o
+                    .sold_out_until
+                    .map(|t| format!(" until {}", t.to_rfc3339()))
+                    .unwrap_or_default();
+                refused.push(Refused {
+                    line: FieldError::new(
+                        field,
+                        "option_sold_out",
+                        format!("{} is sold out{when}", o.name),
                     ),
-                ));
+                    until: o.sold_out_until,
+                });
             }
             Some((_, o)) => picked.push(ChosenOption {
                 id: o.id.clone(),
@@ -205,11 +266,6 @@ fn choose_options(
     }
 }
 
-/// Whether something available now (or sold out until `sold_out_until`) can be had at `at`.
-fn back_by(available: bool, sold_out_until: Option<DateTime<Utc>>, at: DateTime<Utc>) -> bool {
-    available || sold_out_until.is_some_and(|until| until <= at)
-}
-
 /// Tax on the subtotal in basis points, rounded half up, and the total.
 pub fn totals(subtotal: i64, tax_rate_bps: u32, delivery_fee: i64) -> (i64, i64) {
     let tax = (subtotal * i64::from(tax_rate_bps) + 5_000) / 10_000;
@@ -238,6 +294,8 @@ mod tests {
             effective_make_minutes: 3,
             sold_out_until: None,
             stock: None,
+            schedule: None,
+            unavailable: None,
             version: 1,
             option_groups: vec![OptionGroup {
                 id: "grp".into(),
@@ -288,7 +346,7 @@ mod tests {
 
     #[test]
     fn lines_are_priced_with_their_options() {
-        let priced = price(&[line("a", 2, &["oat"])], &menu(), &LIMITS, Utc::now()).unwrap();
+        let priced = price(&[line("a", 2, &["oat"])], &menu(), &LIMITS).unwrap();
         assert_eq!(priced.lines[0].unit_price, 420);
         assert_eq!(priced.lines[0].line_total, 840);
         assert_eq!(priced.subtotal, 840);
@@ -303,13 +361,7 @@ mod tests {
         let mut slow = item("c", 900, true);
         slow.effective_make_minutes = 12;
         items.insert("c".into(), slow);
-        let priced = price(
-            &[line("a", 2, &[]), line("c", 1, &[])],
-            &items,
-            &LIMITS,
-            Utc::now(),
-        )
-        .unwrap();
+        let priced = price(&[line("a", 2, &[]), line("c", 1, &[])], &items, &LIMITS).unwrap();
         assert_eq!(
             priced.work,
             Work {
@@ -329,9 +381,11 @@ mod tests {
             ],
             &menu(),
             &LIMITS,
-            Utc::now(),
         )
         .unwrap_err();
+        let Unpriceable::Invalid(errors) = errors else {
+            panic!("{errors:?}")
+        };
         let fields: Vec<(&str, &str)> = errors
             .iter()
             .map(|e| (e.field.as_str(), e.code.as_str()))
@@ -343,49 +397,84 @@ mod tests {
         assert!(fields.contains(&("lines[2].options", "choices_out_of_range")));
     }
 
+    fn refused(
+        result: Result<Priced, Unpriceable>,
+    ) -> (String, Vec<(String, String)>, Option<DateTime<Utc>>) {
+        match result {
+            Err(Unpriceable::Unavailable {
+                code,
+                lines,
+                available_at,
+            }) => (
+                code,
+                lines.into_iter().map(|l| (l.field, l.code)).collect(),
+                available_at,
+            ),
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
     #[test]
-    fn a_sold_out_item_or_option_is_refused_now_but_not_for_after_it_comes_back() {
-        let now = Utc::now();
-        let back = now + chrono::TimeDelta::hours(2);
+    fn lines_that_cannot_be_had_then_are_refused_each_named_with_when_all_could() {
+        let back = Utc::now() + chrono::TimeDelta::hours(2);
+        let later = back + chrono::TimeDelta::hours(1);
         let mut items = menu();
         let a = items.get_mut("a").unwrap();
         a.available = false;
-        a.sold_out_until = Some(back);
-        let errors = price(&[line("a", 1, &[])], &items, &LIMITS, now).unwrap_err();
+        a.unavailable = Some(Unavailability {
+            reason: UnavailableReason::SoldOut,
+            until: Some(back),
+        });
+        let mut breakfast = item("c", 900, false);
+        breakfast.unavailable = Some(Unavailability {
+            reason: UnavailableReason::OutsideItsHours,
+            until: Some(later),
+        });
+        items.insert("c".into(), breakfast);
+        let (code, lines, available_at) = refused(price(
+            &[line("a", 1, &[]), line("c", 1, &[])],
+            &items,
+            &LIMITS,
+        ));
+        assert_eq!(code, "item_sold_out");
         assert_eq!(
-            (errors[0].field.as_str(), errors[0].code.as_str()),
-            ("lines[0].item_id", "sold_out")
+            lines,
+            [
+                ("lines[0].item_id".into(), "item_sold_out".into()),
+                ("lines[1].item_id".into(), "item_unavailable_at_time".into())
+            ]
         );
-        assert!(price(&[line("a", 1, &[])], &items, &LIMITS, back).is_ok());
+        assert_eq!(available_at, Some(later));
 
         let mut items = menu();
         let oat = &mut items.get_mut("a").unwrap().option_groups[0].options[0];
         oat.available = false;
         oat.sold_out_until = Some(back);
-        let errors = price(&[line("a", 1, &["oat"])], &items, &LIMITS, now).unwrap_err();
-        assert_eq!(
-            (errors[0].field.as_str(), errors[0].code.as_str()),
-            ("lines[0].options[0]", "sold_out")
-        );
-        assert!(price(&[line("a", 1, &["soy"])], &items, &LIMITS, now).is_ok());
+        let (code, lines, available_at) =
+            refused(price(&[line("a", 1, &["oat"])], &items, &LIMITS));
+        assert_eq!(code, "option_sold_out");
+        assert_eq!(lines[0].0, "lines[0].options[0]");
+        assert_eq!(available_at, Some(back));
+        assert!(price(&[line("a", 1, &["soy"])], &items, &LIMITS).is_ok());
     }
 
     #[test]
     fn counted_portions_cap_a_line() {
         let mut items = menu();
         items.get_mut("a").unwrap().stock = Some(2);
-        let errors = price(&[line("a", 3, &[])], &items, &LIMITS, Utc::now()).unwrap_err();
-        assert_eq!(
-            (errors[0].field.as_str(), errors[0].code.as_str()),
-            ("lines[0].quantity", "not_enough_left")
-        );
-        assert!(price(&[line("a", 2, &[])], &items, &LIMITS, Utc::now()).is_ok());
+        let (code, lines, available_at) = refused(price(&[line("a", 3, &[])], &items, &LIMITS));
+        assert_eq!(code, "not_enough_left");
+        assert_eq!(lines[0].0, "lines[0].quantity");
+        assert_eq!(available_at, None);
+        assert!(price(&[line("a", 2, &[])], &items, &LIMITS).is_ok());
     }
 
     #[test]
     fn too_many_lines_are_refused() {
         let lines = vec![line("a", 1, &[]); 4];
-        let errors = price(&lines, &menu(), &LIMITS, Utc::now()).unwrap_err();
+        let Err(Unpriceable::Invalid(errors)) = price(&lines, &menu(), &LIMITS) else {
+            panic!("refused for another reason")
+        };
         assert_eq!(errors[0].field, "lines");
     }
 }

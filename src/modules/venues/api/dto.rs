@@ -416,7 +416,7 @@ pub struct VenuePatch {
     #[validate(length(equal = 3))]
     #[schema(pattern = "^[A-Z]{3}$", min_length = 3, max_length = 3)]
     pub currency: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "lenient::present")]
     #[schema(nullable)]
     pub hours: Option<Option<WeeklyHours>>,
     #[validate(length(max = 366))]
@@ -466,13 +466,4 @@ crate::paged_query! {
 crate::page_of! {
     /// By id.
     VenuePage of Venue
-}
-
-/// A field that was sent, `null` included (`Some(None)`), as opposed to left out (`None`).
-fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
 }

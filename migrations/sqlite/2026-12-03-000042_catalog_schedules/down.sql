@@ -1,0 +1,2 @@
+ALTER TABLE catalog_items DROP COLUMN schedule;
+ALTER TABLE catalog_categories DROP COLUMN schedule;
