@@ -108,31 +108,22 @@ impl CatalogService {
             .ok_or_else(|| CatalogError::ItemNotFound(id.to_owned()))
     }
 
-    /// When something sold out now comes back: `asked`, or the venue's next day.
-    async fn comes_back_at(&self, asked: &SoldOut) -> Result<NaiveDateTime, CatalogError> {
+    /// When something sold out now comes back: `asked`, or the venue's next day; `None`
+    /// when the time asked has passed (it is back).
+    async fn comes_back_at(&self, asked: &SoldOut) -> Result<Option<NaiveDateTime>, CatalogError> {
         let now = self.clock.now();
         let default = match asked.until {
             Some(until) => until,
             None => {
                 let venue = asked.venue_id.as_deref().unwrap_or(DEFAULT_VENUE);
-                self.venues.next_day(venue, Some(now)).await.map_err(|e| {
-                    match venue_failure(venue, e) {
-                        // Named in the body, so a field of it.
-                        CatalogError::VenueNotFound(id) => {
-                            CatalogError::Validation(vec![FieldError::new(
-                                "venue_id",
-                                "unknown",
-                                format!("no venue with id {id}"),
-                            )])
-                        }
-                        other => other,
-                    }
-                })?
+                self.venues
+                    .next_day(venue, Some(now))
+                    .await
+                    .map_err(|e| venue_failure(venue, e))?
             }
         };
-        availability::comes_back_at(asked.until, default, now)
-            .map(|t| t.trunc_subsecs(6).naive_utc())
-            .map_err(|e| CatalogError::Validation(vec![e]))
+        Ok(availability::comes_back_at(asked.until, default, now)
+            .map(|t| t.trunc_subsecs(6).naive_utc()))
     }
 
     /// Writes the item's sold-out time and portions (`None`: as they are), and announces
@@ -732,7 +723,7 @@ impl CatalogApi for CatalogService {
     ) -> Result<MenuItem, CatalogError> {
         may_edit(editor)?;
         let until = self.comes_back_at(&sold_out).await?;
-        self.restock_item(id, Some(Some(until)), None).await
+        self.restock_item(id, Some(until), None).await
     }
 
     async fn bring_back(&self, editor: &Call, id: &str) -> Result<MenuItem, CatalogError> {
@@ -754,13 +745,13 @@ impl CatalogApi for CatalogService {
         let quantity = quantity.map(|q| q.min(i32::MAX as u32) as i32);
         let sold_out_until = match quantity {
             // None left: sold out until the venue's next day, like a count run down.
-            Some(0) => Some(Some(
+            Some(0) => Some(
                 self.comes_back_at(&SoldOut {
                     until: None,
                     venue_id,
                 })
                 .await?,
-            )),
+            ),
             Some(_) => Some(None),
             None => None,
         };
@@ -775,7 +766,7 @@ impl CatalogApi for CatalogService {
     ) -> Result<MenuItem, CatalogError> {
         may_edit(editor)?;
         let until = self.comes_back_at(&sold_out).await?;
-        self.restock_option(option_id, Some(until)).await
+        self.restock_option(option_id, until).await
     }
 
     async fn bring_back_option(

@@ -328,6 +328,7 @@ pub struct AvailabilityRequest {
 #[schema(example = json!({"until": "2026-12-04T07:00:00Z"}))]
 pub struct SoldOut {
     /// When it comes back; left out: when the venue opens on its next day, in its time zone.
+    /// A time already passed brings it back now.
     #[schema(max_length = 64)]
     pub until: Option<DateTime<Utc>>,
     /// Whose next day `until` defaults to; the default venue (`ven_default`) when left out.
@@ -343,7 +344,7 @@ pub struct SoldOut {
 pub struct Stock {
     #[validate(range(max = 100000))]
     #[schema(maximum = 100000)]
-    #[serde(deserialize_with = "lenient::optional_integer")]
+    #[serde(default, deserialize_with = "lenient::optional_integer")]
     pub quantity: Option<u32>,
 }
 

@@ -6,7 +6,6 @@ use chrono_tz::Tz;
 
 use super::daypart::Daypart;
 use crate::modules::catalog::api::{Unavailability, UnavailableReason};
-use crate::platform::validation::FieldError;
 
 /// An item's availability as stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,21 +48,17 @@ pub fn sold_out_at(until: Option<DateTime<Utc>>, at: DateTime<Utc>) -> bool {
     until.is_some_and(|until| until > at)
 }
 
-/// When something sold out now comes back: the time staff gave, which must lie ahead, or
-/// `default`.
+/// When something sold out now comes back: the time staff gave, or `default`; `None` when
+/// the time given has passed already (it is back: sold out until 09:00, said at 09:01).
 pub fn comes_back_at(
     asked: Option<DateTime<Utc>>,
     default: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Result<DateTime<Utc>, FieldError> {
+) -> Option<DateTime<Utc>> {
     match asked {
-        Some(until) if until <= now => Err(FieldError::new(
-            "until",
-            "in_the_past",
-            "must be a time still to come",
-        )),
-        Some(until) => Ok(until),
-        None => Ok(default),
+        Some(until) if until <= now => None,
+        Some(until) => Some(until),
+        None => Some(default),
     }
 }
 
@@ -103,16 +98,13 @@ mod tests {
     }
 
     #[test]
-    fn staff_may_name_a_time_ahead_or_take_the_venue_s_next_day() {
+    fn staff_name_a_time_or_take_the_venue_s_next_day_and_a_time_passed_is_back() {
         let now = at("2026-12-03T12:00:00Z");
         let tomorrow = at("2026-12-04T07:00:00Z");
-        assert_eq!(comes_back_at(None, tomorrow, now).unwrap(), tomorrow);
+        assert_eq!(comes_back_at(None, tomorrow, now), Some(tomorrow));
         let later = now + TimeDelta::hours(2);
-        assert_eq!(comes_back_at(Some(later), tomorrow, now).unwrap(), later);
-        assert_eq!(
-            comes_back_at(Some(now), tomorrow, now).unwrap_err().code,
-            "in_the_past"
-        );
+        assert_eq!(comes_back_at(Some(later), tomorrow, now), Some(later));
+        assert_eq!(comes_back_at(Some(now), tomorrow, now), None);
     }
 
     #[test]
