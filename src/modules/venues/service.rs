@@ -525,18 +525,12 @@ fn schedule_of(
         ));
         Tz::UTC
     });
-    const DAYS: [&str; 7] = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
     let weekly = weekly.map(|week| {
         let days = week.days();
-        std::array::from_fn(|i| periods(&mut errors, &format!("hours.{}", DAYS[i]), days[i]))
+        std::array::from_fn(|i| {
+            let field = format!("hours.{}", WeeklyHours::DAY_NAMES[i]);
+            periods(&mut errors, &field, days[i])
+        })
     });
     let mut by_date = BTreeMap::new();
     for (i, day) in exceptions.iter().enumerate() {

@@ -26,20 +26,12 @@ fn hh_mm(s: &str, end: bool) -> Option<NaiveTime> {
 impl Daypart {
     /// Reads `hours`, naming every bad time under `field`.
     pub fn parse(field: &str, hours: &WeeklyHours) -> Result<Self, Vec<FieldError>> {
-        const DAYS: [&str; 7] = [
-            "monday",
-            "tuesday",
-            "wednesday",
-            "thursday",
-            "friday",
-            "saturday",
-            "sunday",
-        ];
         let mut errors = Vec::new();
         let mut week: [Vec<(NaiveTime, NaiveTime)>; 7] = Default::default();
         for (day, periods) in hours.days().iter().enumerate() {
             for (i, p) in periods.iter().enumerate() {
-                let at = |what: &str| format!("{field}.{}[{i}].{what}", DAYS[day]);
+                let at =
+                    |what: &str| format!("{field}.{}[{i}].{what}", WeeklyHours::DAY_NAMES[day]);
                 match (hh_mm(&p.opens, false), hh_mm(&p.closes, true)) {
                     // 00:00–24:00 is the whole day.
                     (Some(start), Some(end)) if start != end || p.closes == "24:00" => {

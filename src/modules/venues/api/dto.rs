@@ -68,6 +68,17 @@ pub struct WeeklyHours {
 }
 
 impl WeeklyHours {
+    /// The days' names as fields, Monday first.
+    pub const DAY_NAMES: [&'static str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+
     /// Monday first.
     pub fn days(&self) -> [&[Period]; 7] {
         [
