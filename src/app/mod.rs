@@ -185,6 +185,7 @@ impl Application {
         })
         .shutdown_timeout(settings.server.shutdown_timeout_secs)
         .disable_signals()
+        .keep_alive(crate::platform::remote::INTERNAL_KEEP_ALIVE)
         .listen(listener)
         .map_err(bind_error)?;
         if settings.server.workers > 0 {

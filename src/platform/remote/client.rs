@@ -17,6 +17,14 @@ use crate::platform::internal_token::{Signer, Subject};
 /// How long an internal token lives: enough for the call and its retries, far below the cap.
 const TOKEN_TTL_SECS: u64 = 30;
 
+/// How long a caller keeps an idle connection to another process for its next call.
+const CALLER_IDLE: Duration = Duration::from_secs(30);
+
+/// How long the internal listener keeps an idle connection open: longer than any caller
+/// does, so a caller never sends a call on a connection its host is closing at that instant
+/// (a write sent so is lost and cannot be retried).
+pub const INTERNAL_KEEP_ALIVE: Duration = Duration::from_secs(90);
+
 /// Whether a call only reads (sent as `GET`, retried on a dropped connection) or may change
 /// something (sent as `POST`, never retried).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +128,7 @@ impl RemoteModule {
             .tls_backend_preconfigured(tls_config())
             .timeout(Duration::from_millis(settings.timeout_ms))
             .connect_timeout(Duration::from_millis(settings.connect_timeout_ms))
-            .pool_idle_timeout(Duration::from_secs(30))
+            .pool_idle_timeout(CALLER_IDLE)
             .no_proxy()
             .retry(retry)
             .build()
@@ -177,7 +185,16 @@ impl RemoteModule {
         }
         let answer = self.send(method, kind, caller, args).await;
         match &answer {
-            Err(RemoteFailure::Unavailable { .. }) => self.breaker.on_error(),
+            Err(RemoteFailure::Unavailable { why, .. }) => {
+                // The caller's answer says only "unavailable"; the reason is for the operator.
+                tracing::warn!(
+                    module = self.module,
+                    method,
+                    why,
+                    "a call to another process failed"
+                );
+                self.breaker.on_error()
+            }
             _ => self.breaker.on_success(),
         }
         let (status, body) = answer.map_err(E::from)?;
@@ -232,10 +249,11 @@ impl RemoteModule {
             .await
             .map_err(|e| self.unreachable(&e))?;
         let status = response.status();
-        if status == reqwest::StatusCode::SERVICE_UNAVAILABLE {
-            return Err(self.unavailable("its process is not ready"));
-        }
         let body = response.bytes().await.map_err(|e| self.unreachable(&e))?;
+        if status == reqwest::StatusCode::SERVICE_UNAVAILABLE {
+            let why = String::from_utf8_lossy(&body[..body.len().min(300)]).into_owned();
+            return Err(self.unavailable(&format!("it answered 503: {why}")));
+        }
         Ok((status, body))
     }
 

@@ -20,6 +20,6 @@ mod server;
 mod settings;
 
 pub use caller::{Caller, Lend};
-pub use client::{Circuit, Kind, RemoteFailure, RemoteModule};
+pub use client::{Circuit, INTERNAL_KEEP_ALIVE, Kind, RemoteFailure, RemoteModule};
 pub use server::{InternalRoutes, Served, ServedCall, answer, internal_document};
 pub use settings::{DEFAULTS, InternalSettings, RemoteTarget, TopologySettings};
