@@ -366,6 +366,8 @@ pub async fn load_demo_menu(catalog: &dyn CatalogApi) -> Result<usize, CatalogEr
                         station: item.station.into(),
                         make_minutes: None,
                         schedule: None,
+                        venue_ids: None,
+                        venue_prices: Default::default(),
                         option_groups: item
                             .groups
                             .iter()

@@ -32,6 +32,7 @@ mod support;
 mod tls;
 mod topology;
 mod traces;
+mod venue_menus;
 mod venues;
 mod webhooks;
 mod wire;

@@ -239,6 +239,17 @@ async fn venues_are_created_by_staff_and_their_hours_checked_field_by_field() {
 /// A venue in UTC serving breakfast, 08:00–11:00 every day, `per_slot` pickup orders per
 /// quarter hour; returns its id.
 async fn breakfast_venue(cafe: &Cafe, per_slot: u32) -> String {
+    breakfast_venue_taking(cafe, json!({"pickup_orders_per_slot": per_slot})).await
+}
+
+/// A venue in UTC serving breakfast, 08:00–11:00 every day, in quarter hours taking what
+/// `capacity` says; returns its id.
+async fn breakfast_venue_taking(cafe: &Cafe, capacity: Value) -> String {
+    let mut scheduling = json!({"slot_minutes": 15, "min_lead_minutes": 15, "max_days_ahead": 7});
+    scheduling
+        .as_object_mut()
+        .unwrap()
+        .extend(capacity.as_object().unwrap().clone());
     let morning = json!([{"opens": "08:00", "closes": "11:00"}]);
     let created = cafe
         .app
@@ -248,8 +259,7 @@ async fn breakfast_venue(cafe: &Cafe, per_slot: u32) -> String {
             json!({"name": "Breakfast bar", "time_zone": "UTC", "currency": "EUR",
                 "hours": {"monday": morning, "tuesday": morning, "wednesday": morning,
                     "thursday": morning, "friday": morning, "saturday": morning, "sunday": morning},
-                "scheduling": {"slot_minutes": 15, "min_lead_minutes": 15, "max_days_ahead": 7,
-                    "pickup_orders_per_slot": per_slot}}),
+                "scheduling": scheduling}),
         )
         .await;
     assert_eq!(created.status, 201, "{}", created.body);
@@ -397,6 +407,75 @@ async fn fifty_orders_racing_for_ten_places_get_exactly_ten() {
     assert_eq!(slot(&cafe, &venue, quarter).await["remaining"], 0);
 }
 
+/// A slot may also cap the kitchen work it holds: orders fit while their make-minutes do,
+/// and an empty slot still takes one larger than the cap.
+#[actix_web::test]
+async fn a_slot_holds_as_much_kitchen_work_as_the_venue_says() {
+    let cafe = Cafe::open().await;
+    let venue = breakfast_venue_taking(&cafe, json!({"pickup_make_minutes_per_slot": 20})).await;
+    cafe.takes_minutes(&cafe.croissant, 8).await;
+    let quarter = tomorrow_at("09:00");
+    let croissants = |n: u32, at: DateTime<Utc>| {
+        json!({"venue_id": venue, "scheduled_for": at,
+            "lines": [{"item_id": cafe.croissant, "quantity": n}]})
+    };
+    let quoted = cafe
+        .app
+        .post(
+            &format!("/v1/venues/{venue}/quote"),
+            Some(&cafe.customer),
+            json!({"scheduled_for": quarter, "fulfillment": {"type": "pickup"},
+                "lines": [{"item_id": cafe.croissant, "quantity": 1}]}),
+        )
+        .await;
+    assert_eq!(quoted.status, 200, "{}", quoted.body);
+    assert_eq!(quoted.body["make_minutes"], 8);
+
+    for _ in 0..2 {
+        let placed = order(&cafe, croissants(1, quarter)).await;
+        assert_eq!(placed.status, 201, "{}", placed.body);
+    }
+    let held = slot(&cafe, &venue, quarter).await;
+    assert_eq!(
+        (
+            &held["make_minutes_capacity"],
+            &held["make_minutes_remaining"],
+            &held["available"]
+        ),
+        (&json!(20), &json!(4), &json!(true)),
+        "{held}"
+    );
+    // Listed for a basket of eight minutes, the slot is full.
+    let path = format!(
+        "/v1/venues/{venue}/slots?date={}&make_minutes=8",
+        quarter.date_naive()
+    );
+    let for_the_basket = cafe.app.get(&path, None).await;
+    let listed = for_the_basket.body["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["starts_at"] == json!(quarter))
+        .unwrap();
+    assert_eq!(listed["reason"], "full", "{listed}");
+
+    let third = order(&cafe, croissants(1, quarter)).await;
+    assert_eq!(third.status, 409, "{}", third.body);
+    assert_eq!(third.body["code"], "slot_full");
+    assert_eq!(
+        third.body["available_at"],
+        json!(quarter + TimeDelta::minutes(15))
+    );
+    // Four croissants (32 minutes) are more than a slot holds: the next, empty slot takes
+    // them, and then nothing more.
+    let next = quarter + TimeDelta::minutes(15);
+    let big = order(&cafe, croissants(4, next)).await;
+    assert_eq!(big.status, 201, "{}", big.body);
+    assert_eq!(slot(&cafe, &venue, next).await["make_minutes_remaining"], 0);
+    let after_big = order(&cafe, croissants(1, next)).await;
+    assert_eq!(after_big.body["code"], "slot_full", "{}", after_big.body);
+}
+
 /// Paid, a scheduled order's ticket waits off the stations until its slot less its prep time
 /// and the kitchen's margin; an order for as soon as possible goes straight to them.
 #[actix_web::test]
@@ -405,15 +484,7 @@ async fn a_scheduled_order_reaches_the_kitchen_only_when_its_time_comes() {
     let venue = breakfast_venue(&cafe, 5).await;
     let slot_at = tomorrow_at("09:00");
     // Ten minutes to make, and the kitchen's five to spare.
-    let slow = cafe
-        .app
-        .patch(
-            &format!("/v1/catalog/items/{}", cafe.croissant),
-            Some(&cafe.staff),
-            json!({"make_minutes": 10}),
-        )
-        .await;
-    assert_eq!(slow.status, 200, "{}", slow.body);
+    cafe.takes_minutes(&cafe.croissant, 10).await;
     let later = order(&cafe, json!({"venue_id": venue, "scheduled_for": slot_at})).await;
     let now = order(&cafe, json!({})).await;
     let (later, now) = (

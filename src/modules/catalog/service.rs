@@ -18,7 +18,9 @@ use crate::modules::catalog::api::{
     CatalogApi, CatalogError, Category, CategoryPage, CategoryPatch, ItemFilter, ItemPage,
     ItemPatch, Menu, MenuItem, NewCategory, NewItem, NewOptionGroup, PageRequest, SoldOut,
 };
+use crate::modules::catalog::domain::availability::Here;
 use crate::modules::catalog::domain::daypart::Daypart;
+use crate::modules::catalog::domain::offer::Offer;
 use crate::modules::catalog::domain::{availability, menu, rules};
 use crate::modules::catalog::store::{
     self, CategoryRow, GroupRow, GroupTree, ItemQuery, ItemRow, OptionRow, Outbox,
@@ -66,23 +68,57 @@ impl CatalogService {
     }
 
     /// The venue's time zone, which serving hours are read in.
-    async fn time_zone(&self, venue_id: &str) -> Result<Tz, CatalogError> {
+    /// Venue `venue_id` as availability sees it.
+    async fn here(&self, venue_id: &str) -> Result<Here, CatalogError> {
         let venue = self
             .venues
             .get(venue_id)
             .await
             .map_err(|e| venue_failure(venue_id, e))?;
-        venue.time_zone.parse().map_err(|_| {
+        let tz: Tz = venue.time_zone.parse().map_err(|_| {
             CatalogError::Internal(format!(
                 "venue {venue_id} has the unknown time zone {}",
                 venue.time_zone
             ))
+        })?;
+        Ok(Here {
+            venue_id: venue.id,
+            tz,
         })
+    }
+
+    /// Where an item is offered and at what price, checked (every venue named exists) and
+    /// stored as JSON: `venue_ids`, `venue_prices`.
+    async fn offer_json(&self, offer: &Offer) -> Result<(Option<String>, String), CatalogError> {
+        let mut errors = rules::offer(offer);
+        for venue in offer.named_venues() {
+            match self.venues.get(venue).await {
+                Ok(_) => {}
+                Err(VenuesError::NotFound(_)) => errors.push(FieldError::new(
+                    "venue_ids",
+                    "unknown_venue",
+                    format!("no venue with id {venue}"),
+                )),
+                Err(e) => return Err(venue_failure(venue, e)),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(CatalogError::Validation(errors));
+        }
+        let venue_ids = offer
+            .venues
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| CatalogError::Internal(e.to_string()))?;
+        let venue_prices = serde_json::to_string(&offer.prices)
+            .map_err(|e| CatalogError::Internal(e.to_string()))?;
+        Ok((venue_ids, venue_prices))
     }
 
     /// What venue `venue_id` serves at `at`.
     async fn build_menu(&self, venue_id: &str, at: NaiveDateTime) -> Result<Menu, CatalogError> {
-        let tz = self.time_zone(venue_id).await?;
+        let here = self.here(venue_id).await?;
         let (categories, items) = self
             .db
             .read(move |conn| {
@@ -90,7 +126,7 @@ impl CatalogService {
                     .into_iter()
                     .map(Category::from)
                     .collect();
-                Ok::<_, CatalogError>((categories, store::available_items(conn, at, tz)?))
+                Ok::<_, CatalogError>((categories, store::available_items(conn, at, &here)?))
             })
             .await?;
         Ok(menu::assemble(categories, items))
@@ -372,13 +408,13 @@ impl CatalogApi for CatalogService {
         venue_id: &str,
         at: DateTime<Utc>,
     ) -> Result<Vec<MenuItem>, CatalogError> {
-        let tz = self.time_zone(venue_id).await?;
+        let here = self.here(venue_id).await?;
         let wanted = ids.to_vec();
         let at = at.trunc_subsecs(6).naive_utc();
         let mut found = self
             .db
             .read(move |conn| {
-                store::items_by_ids(conn, &wanted, at, Some(tz)).map_err(CatalogError::from)
+                store::items_by_ids(conn, &wanted, at, Some(&here)).map_err(CatalogError::from)
             })
             .await?;
         found.sort_by_key(|item| ids.iter().position(|id| *id == item.id));
@@ -564,6 +600,12 @@ impl CatalogApi for CatalogService {
         if !errors.is_empty() {
             return Err(CatalogError::Validation(errors));
         }
+        let (venue_ids, venue_prices) = self
+            .offer_json(&Offer {
+                venues: input.venue_ids,
+                prices: input.venue_prices,
+            })
+            .await?;
         let now = Utc::now().naive_utc();
         let row = ItemRow {
             id: new_id("itm"),
@@ -579,6 +621,8 @@ impl CatalogApi for CatalogService {
             sold_out_until: None,
             stock: None,
             schedule,
+            venue_ids,
+            venue_prices,
             version: 1,
             created_at: now,
             updated_at: now,
@@ -634,6 +678,18 @@ impl CatalogApi for CatalogService {
         if !errors.is_empty() {
             return Err(CatalogError::Validation(errors));
         }
+        let offer = match (&patch.venue_ids, &patch.venue_prices) {
+            (None, None) => None,
+            (venues, prices) => {
+                // What is not sent stays: read it to check the whole offer.
+                let current = self.load_item(id).await?;
+                let offer = Offer {
+                    venues: venues.clone().unwrap_or(current.venue_ids),
+                    prices: prices.clone().unwrap_or(current.venue_prices),
+                };
+                Some(self.offer_json(&offer).await?)
+            }
+        };
 
         let key = id.to_owned();
         let now = self.now();
@@ -681,6 +737,10 @@ impl CatalogApi for CatalogService {
                 }
                 if let Some(v) = schedule {
                     row.schedule = v;
+                }
+                if let Some((venue_ids, venue_prices)) = offer {
+                    row.venue_ids = venue_ids;
+                    row.venue_prices = venue_prices;
                 }
                 row.version = current + 1;
                 row.updated_at = Utc::now().naive_utc();

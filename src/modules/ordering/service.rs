@@ -19,7 +19,7 @@ use crate::modules::ordering::api::{
 use crate::modules::ordering::domain::{admission, pricing, promise, status};
 use crate::modules::ordering::store::{self, LineRow, OrderRow, Outbox, PageQuery};
 use crate::modules::venues::api::{
-    DEFAULT_VENUE, FulfillmentKind, Opening, Reservation, VenuesApi, VenuesError,
+    DEFAULT_VENUE, FulfillmentKind, Opening, Reservation, SlotRequest, VenuesApi, VenuesError,
 };
 use crate::platform::db::{Db, DbConn, is_unique_violation};
 use crate::platform::events::{Event, EventHandler, OutboxTable, StoredEvent, Wake, scan};
@@ -56,6 +56,21 @@ fn fulfillment_kind(fulfillment: &Fulfillment) -> FulfillmentKind {
         FulfillmentKind::Delivery
     } else {
         FulfillmentKind::Pickup
+    }
+}
+
+/// The slot an order of `work` asks for at `at`.
+fn slot_request(
+    venue_id: &str,
+    fulfillment: &Fulfillment,
+    at: DateTime<Utc>,
+    work: promise::Work,
+) -> SlotRequest {
+    SlotRequest {
+        venue_id: venue_id.to_owned(),
+        fulfillment: fulfillment_kind(fulfillment),
+        at,
+        make_minutes: work.make_minutes,
     }
 }
 
@@ -194,18 +209,10 @@ impl OrderingService {
         &self,
         customer: &Call,
         order_id: &str,
-        venue_id: &str,
-        fulfillment: &Fulfillment,
-        at: DateTime<Utc>,
+        slot: SlotRequest,
     ) -> Result<Reservation, OrderingError> {
         self.venues
-            .reserve(
-                customer,
-                order_id,
-                venue_id,
-                fulfillment_kind(fulfillment),
-                at,
-            )
+            .reserve(customer, order_id, slot)
             .await
             .map_err(venue_failure)
     }
@@ -345,10 +352,10 @@ impl OrderingApi for OrderingService {
             .await?;
         let order_id = new_id("ord");
         let reservation = match input.scheduled_for {
-            Some(at) => Some(
-                self.reserve(customer, &order_id, &venue_id, &input.fulfillment, at)
-                    .await?,
-            ),
+            Some(at) => {
+                let slot = slot_request(&venue_id, &input.fulfillment, at, basket.priced.work);
+                Some(self.reserve(customer, &order_id, slot).await?)
+            }
             None => None,
         };
         let Basket {
@@ -550,7 +557,7 @@ impl OrderingApi for OrderingService {
             Some(at) => {
                 let slot = self
                     .venues
-                    .slot(venue_id, fulfillment_kind(&basket.fulfillment), at)
+                    .slot(slot_request(venue_id, &basket.fulfillment, at, priced.work))
                     .await
                     .map_err(venue_failure)?;
                 (Some(slot.starts_at), slot.starts_at, 0, 0)
@@ -577,6 +584,7 @@ impl OrderingApi for OrderingService {
             venue_id: opening.venue_id,
             scheduled_for,
             promised_at,
+            make_minutes: priced.work.make_minutes,
             prep_minutes,
             wait_minutes,
             busy_minutes,

@@ -11,11 +11,11 @@ use crate::modules::identity::api::{Call, roles};
 use crate::modules::venues::api::events as ev;
 use crate::modules::venues::api::{
     DateHours, FulfillmentKind, NewVenue, Opening, Reservation, Scheduling, Slot, SlotList,
-    SlotQuery, SlotReason, Venue, VenueFilter, VenuePage, VenuePatch, VenueState, VenuesApi,
-    VenuesError, WeeklyHours,
+    SlotQuery, SlotReason, SlotRequest, Venue, VenueFilter, VenuePage, VenuePatch, VenueState,
+    VenuesApi, VenuesError, WeeklyHours,
 };
 use crate::modules::venues::domain::hours::{self, Period, Schedule};
-use crate::modules::venues::domain::slots::{self, Policy, Unavailable};
+use crate::modules::venues::domain::slots::{self, Capacity, Load, Policy, Unavailable};
 use crate::modules::venues::store::{self, Outbox, ReservationRow, VenueRow};
 use crate::platform::clock::Clock;
 use crate::platform::db::Db;
@@ -91,25 +91,30 @@ impl VenuesService {
         Ok((venue, schedule, policy))
     }
 
-    /// Orders held per slot start of `venue_id`'s `fulfillment` slots in `[from, until)`.
-    async fn taken(
+    /// What each slot of `venue_id`'s `fulfillment` starting in `[from, until)` holds, by
+    /// start; nothing is read when `capacity` sets no limit.
+    async fn loads(
         &self,
         venue_id: &str,
         fulfillment: FulfillmentKind,
+        capacity: Capacity,
         from: DateTime<Utc>,
         until: DateTime<Utc>,
-    ) -> Result<HashMap<DateTime<Utc>, u32>, VenuesError> {
+    ) -> Result<HashMap<DateTime<Utc>, Load>, VenuesError> {
+        if !capacity.is_limited() {
+            return Ok(HashMap::new());
+        }
         let (venue, kind) = (venue_id.to_owned(), <&str>::from(fulfillment));
         let rows = self
             .db
             .read(move |c| {
-                store::taken_between(c, &venue, kind, from.naive_utc(), until.naive_utc())
+                store::loads_between(c, &venue, kind, from.naive_utc(), until.naive_utc())
                     .map_err(VenuesError::from)
             })
             .await?;
         Ok(rows
             .into_iter()
-            .map(|(at, taken)| (at.and_utc(), taken.max(0) as u32))
+            .map(|(at, load)| (at.and_utc(), load))
             .collect())
     }
 
@@ -117,31 +122,29 @@ impl VenuesService {
     async fn refuse(
         &self,
         reason: Unavailable,
-        venue: &Venue,
-        schedule: &Schedule,
-        policy: &Policy,
-        fulfillment: FulfillmentKind,
+        (venue, schedule, policy): &(Venue, Schedule, Policy),
+        request: &SlotRequest,
         from: DateTime<Utc>,
     ) -> VenuesError {
         let now = self.clock.now();
-        let capacity = venue.scheduling.capacity(fulfillment);
-        let taken = match capacity {
-            Some(_) => self
-                .taken(
-                    &venue.id,
-                    fulfillment,
-                    now,
-                    now + policy.max_ahead + policy.slot,
-                )
-                .await
-                .unwrap_or_default(),
-            None => HashMap::new(),
+        let capacity = capacity_of(&venue.scheduling, request.fulfillment);
+        let loads = self
+            .loads(
+                &venue.id,
+                request.fulfillment,
+                capacity,
+                now,
+                now + policy.max_ahead + policy.slot,
+            )
+            .await
+            .unwrap_or_default();
+        let fits = |start| {
+            let load = loads.get(&start).copied().unwrap_or_default();
+            capacity.fits(load, request.make_minutes)
         };
-        let remaining =
-            |start| capacity.map(|c| c.saturating_sub(*taken.get(&start).unwrap_or(&0)));
         VenuesError::SlotUnavailable {
             reason: reason_of(reason),
-            next_available: slots::next_available(policy, schedule, now, from, remaining),
+            next_available: slots::next_available(policy, schedule, now, from, fits),
         }
     }
 
@@ -312,26 +315,27 @@ impl VenuesApi for VenuesService {
                 query.date
             )));
         };
-        let capacity = venue.scheduling.capacity(query.fulfillment);
-        let taken = self
-            .taken(&venue.id, query.fulfillment, first, last + policy.slot)
+        let capacity = capacity_of(&venue.scheduling, query.fulfillment);
+        let loads = self
+            .loads(
+                &venue.id,
+                query.fulfillment,
+                capacity,
+                first,
+                last + policy.slot,
+            )
             .await?;
+        // Without a basket, a slot with any room left is available.
+        let make_minutes = query.make_minutes.unwrap_or(1);
         let now = self.clock.now();
         let slots = starts
             .into_iter()
             .map(|start| {
-                let remaining =
-                    capacity.map(|c| c.saturating_sub(*taken.get(&start).unwrap_or(&0)));
+                let load = loads.get(&start).copied().unwrap_or_default();
+                let fits = capacity.fits(load, make_minutes);
                 let reason =
-                    slots::unavailable(&policy, &schedule, now, start, remaining).map(reason_of);
-                Slot {
-                    starts_at: start,
-                    ends_at: start + policy.slot,
-                    capacity,
-                    remaining,
-                    available: reason.is_none(),
-                    reason,
-                }
+                    slots::unavailable(&policy, &schedule, now, start, fits).map(reason_of);
+                slot_view(&policy, capacity, start, load, reason)
             })
             .collect();
         Ok(SlotList {
@@ -344,67 +348,56 @@ impl VenuesApi for VenuesService {
         })
     }
 
-    async fn slot(
-        &self,
-        venue_id: &str,
-        fulfillment: FulfillmentKind,
-        at: DateTime<Utc>,
-    ) -> Result<Slot, VenuesError> {
-        let (venue, schedule, policy) = self.scheduled(venue_id).await?;
+    async fn slot(&self, request: SlotRequest) -> Result<Slot, VenuesError> {
+        let scheduled = self.scheduled(&request.venue_id).await?;
+        let (venue, schedule, policy) = &scheduled;
         let now = self.clock.now();
-        let start = slots::slot_of(schedule.tz, policy.slot, at);
-        let capacity = venue.scheduling.capacity(fulfillment);
-        let remaining = match capacity {
-            Some(c) => {
-                let taken = self
-                    .taken(&venue.id, fulfillment, start, start + policy.slot)
-                    .await?;
-                Some(c.saturating_sub(*taken.get(&start).unwrap_or(&0)))
-            }
-            None => None,
-        };
-        if let Some(reason) = slots::unavailable(&policy, &schedule, now, start, remaining) {
-            return Err(self
-                .refuse(reason, &venue, &schedule, &policy, fulfillment, start)
-                .await);
+        let start = slots::slot_of(schedule.tz, policy.slot, request.at);
+        let capacity = capacity_of(&venue.scheduling, request.fulfillment);
+        let load = self
+            .loads(
+                &venue.id,
+                request.fulfillment,
+                capacity,
+                start,
+                start + policy.slot,
+            )
+            .await?
+            .get(&start)
+            .copied()
+            .unwrap_or_default();
+        let fits = capacity.fits(load, request.make_minutes);
+        if let Some(reason) = slots::unavailable(policy, schedule, now, start, fits) {
+            return Err(self.refuse(reason, &scheduled, &request, start).await);
         }
-        Ok(Slot {
-            starts_at: start,
-            ends_at: start + policy.slot,
-            capacity,
-            remaining,
-            available: true,
-            reason: None,
-        })
+        Ok(slot_view(policy, capacity, start, load, None))
     }
 
     async fn reserve(
         &self,
         customer: &Call,
         order_id: &str,
-        venue_id: &str,
-        fulfillment: FulfillmentKind,
-        at: DateTime<Utc>,
+        request: SlotRequest,
     ) -> Result<Reservation, VenuesError> {
-        let (venue, schedule, policy) = self.scheduled(venue_id).await?;
+        let scheduled = self.scheduled(&request.venue_id).await?;
+        let (venue, schedule, policy) = &scheduled;
         let now = self.clock.now();
-        let start = slots::slot_of(schedule.tz, policy.slot, at);
+        let start = slots::slot_of(schedule.tz, policy.slot, request.at);
         // Whether it is full is for the write to say, atomically.
-        if let Some(reason) = slots::unavailable(&policy, &schedule, now, start, None) {
-            return Err(self
-                .refuse(reason, &venue, &schedule, &policy, fulfillment, start)
-                .await);
+        if let Some(reason) = slots::unavailable(policy, schedule, now, start, true) {
+            return Err(self.refuse(reason, &scheduled, &request, start).await);
         }
         let row = ReservationRow {
             order_id: order_id.to_owned(),
             venue_id: venue.id.clone(),
-            fulfillment: <&str>::from(fulfillment).to_owned(),
+            fulfillment: <&str>::from(request.fulfillment).to_owned(),
             starts_at: start.naive_utc(),
             ends_at: (start + policy.slot).naive_utc(),
             reserved_by: customer.user_id.clone(),
             created_at: self.now(),
+            make_minutes: i32::try_from(request.make_minutes).unwrap_or(i32::MAX),
         };
-        let capacity = venue.scheduling.capacity(fulfillment);
+        let capacity = capacity_of(&venue.scheduling, request.fulfillment);
         let held = self
             .db
             .write(move |c| {
@@ -417,14 +410,7 @@ impl VenuesApi for VenuesService {
         match held {
             Some(row) => Ok(Reservation::try_from(row)?),
             None => Err(self
-                .refuse(
-                    Unavailable::Full,
-                    &venue,
-                    &schedule,
-                    &policy,
-                    fulfillment,
-                    start,
-                )
+                .refuse(Unavailable::Full, &scheduled, &request, start)
                 .await),
         }
     }
@@ -480,6 +466,40 @@ fn reason_of(unavailable: Unavailable) -> SlotReason {
         Unavailable::Full => SlotReason::Full,
         Unavailable::TooSoon => SlotReason::TooSoon,
         Unavailable::PastCutoff => SlotReason::PastCutoff,
+    }
+}
+
+/// What a slot of `fulfillment` may hold.
+fn capacity_of(scheduling: &Scheduling, fulfillment: FulfillmentKind) -> Capacity {
+    match fulfillment {
+        FulfillmentKind::Pickup => Capacity {
+            orders: scheduling.pickup_orders_per_slot,
+            make_minutes: scheduling.pickup_make_minutes_per_slot,
+        },
+        FulfillmentKind::Delivery => Capacity {
+            orders: scheduling.delivery_orders_per_slot,
+            make_minutes: scheduling.delivery_make_minutes_per_slot,
+        },
+    }
+}
+
+/// The slot starting at `start` as the API shows it.
+fn slot_view(
+    policy: &Policy,
+    capacity: Capacity,
+    start: DateTime<Utc>,
+    load: Load,
+    reason: Option<SlotReason>,
+) -> Slot {
+    Slot {
+        starts_at: start,
+        ends_at: start + policy.slot,
+        capacity: capacity.orders,
+        remaining: capacity.orders_left(load),
+        make_minutes_capacity: capacity.make_minutes,
+        make_minutes_remaining: capacity.make_minutes_left(load),
+        available: reason.is_none(),
+        reason,
     }
 }
 

@@ -138,6 +138,6 @@ mod tests {
                 "2026-12-03-000038_kitchen_release"
             ]
         );
-        assert_eq!(migration_names().len(), 42);
+        assert_eq!(migration_names().len(), 44);
     }
 }

@@ -96,6 +96,19 @@ impl Cafe {
         }
     }
 
+    /// Staff give `item` its own make time.
+    pub async fn takes_minutes(&self, item: &str, minutes: u32) {
+        let res = self
+            .app
+            .patch(
+                &format!("/v1/catalog/items/{item}"),
+                Some(&self.staff),
+                json!({"make_minutes": minutes}),
+            )
+            .await;
+        assert_eq!(res.status, 200, "{}", res.body);
+    }
+
     /// Places the usual order (2 oat flat whites and a croissant) and returns its body.
     pub async fn order(&self, token: &str, fulfillment: Value) -> Value {
         let res = self

@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,6 +14,8 @@ use crate::platform::lenient;
 pub enum UnavailableReason {
     /// Staff took it off the menu.
     NotOffered,
+    /// The venue does not offer it (see `venue_ids`).
+    NotAtThisVenue,
     /// Sold out, or its counted portions ran out.
     SoldOut,
     /// Not served at that time (breakfast after 11:00).
@@ -129,7 +133,7 @@ pub struct OptionGroup {
     "name": "Flat white", "description": "Double ristretto, steamed milk", "price": 380,
     "currency": "EUR", "tags": ["vegetarian"], "available": true, "sold_out_until": null,
     "stock": null, "position": 2,
-    "station": "bar", "make_minutes": 4, "effective_make_minutes": 4, "schedule": null,
+    "station": "bar", "make_minutes": 4, "effective_make_minutes": 4, "schedule": null, "venue_ids": null, "venue_prices": {},
     "unavailable": null, "version": 1,
     "option_groups": [{"id": "grp_0193a5c27d1e7cc09a513e0b8f0e2f12", "name": "Milk", "min_choices": 0, "max_choices": 1,
         "options": [{"id": "opt_0193a5c27d1e7cc09a513e0b8f0e2f13", "name": "Oat", "price_delta": 40,
@@ -141,8 +145,13 @@ pub struct MenuItem {
     pub category_id: String,
     pub name: String,
     pub description: String,
-    /// Price in minor units of `currency` (cents for EUR).
+    /// Price in minor units of `currency` (cents for EUR); on a venue's menu and in its
+    /// orders, the venue's own when `venue_prices` names it.
     pub price: i64,
+    /// The venues offering it; `null`: every venue.
+    pub venue_ids: Option<Vec<String>>,
+    /// Its price at a venue instead of `price`, by venue id.
+    pub venue_prices: BTreeMap<String, i64>,
     /// ISO 4217 code.
     pub currency: String,
     /// Diet and allergen labels, e.g. `vegan`, `contains-nuts`.
@@ -261,6 +270,15 @@ pub struct NewItem {
     /// When it is served; left out or `null`: its category's.
     #[serde(default)]
     pub schedule: Option<WeeklyHours>,
+    /// The venues offering it; left out or `null`: every venue.
+    #[validate(length(max = 100))]
+    #[schema(schema_with = venue_id_list, nullable)]
+    #[serde(default)]
+    pub venue_ids: Option<Vec<String>>,
+    /// Its price at a venue instead of `price`, by venue id.
+    #[serde(default)]
+    #[schema(schema_with = venue_price_map)]
+    pub venue_prices: BTreeMap<String, i64>,
     #[validate(length(max = 20), nested)]
     #[schema(max_items = 20)]
     #[serde(default)]
@@ -269,6 +287,33 @@ pub struct NewItem {
 
 fn yes() -> bool {
     true
+}
+
+fn venue_id_list() -> utoipa::openapi::schema::Array {
+    crate::platform::openapi::string_list(0, 100, 64, None)
+}
+
+fn venue_price_map() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::Object)
+        .property_names(Some(
+            utoipa::openapi::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::Type::String)
+                .min_length(Some(1))
+                .max_length(Some(64)),
+        ))
+        .additional_properties(Some(
+            utoipa::openapi::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::Type::Integer)
+                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                    utoipa::openapi::KnownFormat::Int64,
+                )))
+                .minimum(Some(0))
+                .maximum(Some(10_000_000)),
+        ))
+        .max_properties(Some(100))
+        .description(Some("Prices in minor units, by venue id."))
+        .build()
 }
 
 /// Fields to change; absent fields stay as they are. `option_groups`, when present, replaces
@@ -310,6 +355,13 @@ pub struct ItemPatch {
     #[serde(default, deserialize_with = "lenient::present")]
     #[schema(nullable)]
     pub schedule: Option<Option<WeeklyHours>>,
+    /// The venues offering it; `null`: every venue from now on.
+    #[serde(default, deserialize_with = "lenient::present")]
+    #[schema(schema_with = venue_id_list, nullable)]
+    pub venue_ids: Option<Option<Vec<String>>>,
+    /// Replaces every venue's price; `{}`: its own price everywhere.
+    #[schema(schema_with = venue_price_map)]
+    pub venue_prices: Option<BTreeMap<String, i64>>,
     #[validate(length(max = 20), nested)]
     #[schema(max_items = 20)]
     pub option_groups: Option<Vec<NewOptionGroup>>,
@@ -366,7 +418,7 @@ pub struct MenuCategory {
         "name": "Espresso", "description": "A double shot of house espresso", "price": 250,
         "currency": "EUR", "tags": ["vegan"], "available": true, "sold_out_until": null, "stock": null,
         "position": 0, "station": "bar",
-        "make_minutes": null, "effective_make_minutes": 2, "schedule": null,
+        "make_minutes": null, "effective_make_minutes": 2, "schedule": null, "venue_ids": null, "venue_prices": {},
         "unavailable": null, "version": 1, "option_groups": [],
         "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
     }]
@@ -406,7 +458,7 @@ crate::page_of! {
     "name": "Espresso", "description": "A double shot of house espresso", "price": 250,
     "currency": "EUR", "tags": ["vegan"], "available": true, "sold_out_until": null, "stock": null,
         "position": 0, "station": "bar",
-    "make_minutes": null, "effective_make_minutes": 2, "schedule": null,
+    "make_minutes": null, "effective_make_minutes": 2, "schedule": null, "venue_ids": null, "venue_prices": {},
         "unavailable": null, "version": 1, "option_groups": [],
     "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
 }], "next_cursor": "WzAsIml0bV8wMTkzYTVjMjdkMWU3Y2MwOWE1MTNlMGI4ZjBlMmYxNCJd"})

@@ -5,7 +5,15 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::daypart::Daypart;
+use super::offer::Offer;
 use crate::modules::catalog::api::{Unavailability, UnavailableReason};
+
+/// The venue an item is looked at for: which one, on which clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Here {
+    pub venue_id: String,
+    pub tz: Tz,
+}
 
 /// An item's availability as stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +49,26 @@ impl Stocked {
             _ => None,
         }
     }
+}
+
+/// Why an item offered as `offer` and served during `served` cannot be ordered at venue
+/// `here` (anywhere, with serving hours left out, when `None`) at `at`.
+pub fn unavailable_here(
+    stocked: &Stocked,
+    offer: &Offer,
+    served: Option<&Daypart>,
+    here: Option<&Here>,
+    at: DateTime<Utc>,
+) -> Option<Unavailability> {
+    if let Some(here) = here
+        && !offer.offered_at(&here.venue_id)
+    {
+        return Some(Unavailability {
+            reason: UnavailableReason::NotAtThisVenue,
+            until: None,
+        });
+    }
+    stocked.unavailable(served.zip(here.map(|h| h.tz)), at)
 }
 
 /// Whether something sold out until `until` is still sold out at `at`.
@@ -105,6 +133,37 @@ mod tests {
         let later = now + TimeDelta::hours(2);
         assert_eq!(comes_back_at(Some(later), tomorrow, now), Some(later));
         assert_eq!(comes_back_at(Some(now), tomorrow, now), None);
+    }
+
+    #[test]
+    fn an_item_a_venue_does_not_offer_is_unavailable_there_first() {
+        let noon = at("2026-12-03T12:00:00Z");
+        let sold_out = Stocked {
+            offered: true,
+            sold_out_until: Some(noon + TimeDelta::hours(1)),
+            stock: None,
+        };
+        let station_only = Offer {
+            venues: Some(vec!["ven_station".into()]),
+            prices: Default::default(),
+        };
+        let here = |venue_id: &str| Here {
+            venue_id: venue_id.into(),
+            tz: chrono_tz::Europe::Paris,
+        };
+        let reason = |venue: Option<&Here>| {
+            unavailable_here(&sold_out, &station_only, None, venue, noon).map(|u| u.reason)
+        };
+        assert_eq!(
+            reason(Some(&here("ven_default"))),
+            Some(UnavailableReason::NotAtThisVenue)
+        );
+        assert_eq!(
+            reason(Some(&here("ven_station"))),
+            Some(UnavailableReason::SoldOut)
+        );
+        // Anywhere: as stored.
+        assert_eq!(reason(None), Some(UnavailableReason::SoldOut));
     }
 
     #[test]

@@ -49,6 +49,8 @@ mod tests {
             name: id.into(),
             description: String::new(),
             price: 100,
+            venue_ids: None,
+            venue_prices: Default::default(),
             currency: "EUR".into(),
             tags: vec![],
             available,

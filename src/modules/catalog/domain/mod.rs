@@ -3,4 +3,5 @@
 pub mod availability;
 pub mod daypart;
 pub mod menu;
+pub mod offer;
 pub mod rules;

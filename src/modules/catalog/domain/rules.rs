@@ -1,6 +1,7 @@
 //! What makes a menu item valid beyond field lengths: real currencies, station and tag
 //! spelling, and option groups whose limits can be met.
 
+use super::offer::Offer;
 use crate::modules::catalog::api::NewOptionGroup;
 use crate::platform::validation::FieldError;
 
@@ -39,6 +40,29 @@ pub fn make_minutes(field: &str, minutes: i32) -> Result<(), FieldError> {
     } else {
         Err(FieldError::new(field, "range", "must be between 0 and 240"))
     }
+}
+
+/// At most 100 venue prices, each within the range of a price.
+pub fn offer(offer: &Offer) -> Vec<FieldError> {
+    if offer.prices.len() > 100 {
+        return vec![FieldError::new(
+            "venue_prices",
+            "too_many",
+            "at most 100 venues",
+        )];
+    }
+    offer
+        .prices
+        .iter()
+        .filter(|(_, price)| !(0..=10_000_000).contains(*price))
+        .map(|(venue, _)| {
+            FieldError::new(
+                format!("venue_prices.{venue}"),
+                "range",
+                "must be between 0 and 10000000",
+            )
+        })
+        .collect()
 }
 
 fn is_slug(s: &str) -> bool {

@@ -7,13 +7,13 @@ pub use schema::{Outbox, TABLES};
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
-use chrono_tz::Tz;
 use diesel::dsl;
 use diesel::prelude::*;
 
 use crate::modules::catalog::api::{Category, MenuItem, OptionChoice, OptionGroup};
-use crate::modules::catalog::domain::availability::{Stocked, sold_out_at};
+use crate::modules::catalog::domain::availability::{self, Here, Stocked, sold_out_at};
 use crate::modules::catalog::domain::daypart::Daypart;
+use crate::modules::catalog::domain::offer::Offer;
 use crate::modules::venues::api::WeeklyHours;
 use crate::platform::db::DbConn;
 use crate::platform::db::stored;
@@ -78,10 +78,26 @@ pub struct ItemRow {
     pub stock: Option<i32>,
     /// JSON weekly windows; NULL: its category's.
     pub schedule: Option<String>,
+    /// JSON array of the venues offering it; NULL: every venue.
+    pub venue_ids: Option<String>,
+    /// JSON object of prices by venue.
+    pub venue_prices: String,
 }
 
 impl ItemRow {
-    fn stocked(&self) -> Stocked {
+    /// Where it is offered and at what price, as stored.
+    pub fn offer(&self) -> QueryResult<Offer> {
+        Ok(Offer {
+            venues: self
+                .venue_ids
+                .as_deref()
+                .map(|text| stored::json("catalog_items.venue_ids", text))
+                .transpose()?,
+            prices: stored::json("catalog_items.venue_prices", &self.venue_prices)?,
+        })
+    }
+
+    pub fn stocked(&self) -> Stocked {
         Stocked {
             offered: self.available,
             sold_out_until: self.sold_out_until.map(|t| t.and_utc()),
@@ -259,6 +275,8 @@ pub fn update_item(conn: &mut DbConn, row: &ItemRow, expected: i32) -> QueryResu
         items::station.eq(&row.station),
         items::make_minutes.eq(row.make_minutes),
         items::schedule.eq(&row.schedule),
+        items::venue_ids.eq(&row.venue_ids),
+        items::venue_prices.eq(&row.venue_prices),
         items::version.eq(row.version),
         items::updated_at.eq(row.updated_at),
     ))
@@ -332,33 +350,37 @@ pub fn items_page(conn: &mut DbConn, q: ItemQuery) -> QueryResult<Vec<MenuItem>>
     with_children(conn, rows, q.now, None)
 }
 
-/// The items of `ids` that exist, as of `at`; their serving hours count when the venue's time
-/// zone `tz` is given.
+/// The items of `ids` that exist, as of `at`; at venue `here` (its offer, price and serving
+/// hours) when given.
 pub fn items_by_ids(
     conn: &mut DbConn,
     ids: &[String],
     at: NaiveDateTime,
-    tz: Option<Tz>,
+    here: Option<&Here>,
 ) -> QueryResult<Vec<MenuItem>> {
     let rows: Vec<ItemRow> = items::table.filter(items::id.eq_any(ids)).load(conn)?;
-    with_children(conn, rows, at, tz)
+    with_children(conn, rows, at, here)
 }
 
-/// The items orderable at `at` at a venue in `tz`, for its menu.
-pub fn available_items(conn: &mut DbConn, at: NaiveDateTime, tz: Tz) -> QueryResult<Vec<MenuItem>> {
+/// The items orderable at `at` at venue `here`, for its menu.
+pub fn available_items(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    here: &Here,
+) -> QueryResult<Vec<MenuItem>> {
     let rows: Vec<ItemRow> = items::table.filter(orderable(at)).load(conn)?;
-    let mut served = with_children(conn, rows, at, Some(tz))?;
+    let mut served = with_children(conn, rows, at, Some(here))?;
     served.retain(|item| item.available);
     Ok(served)
 }
 
 /// Loads tags, groups, options and the categories' make times for `rows` in four queries,
-/// whatever their number; availability is as of `now`.
+/// whatever their number; availability is as of `now`, at venue `here` when given.
 pub fn with_children(
     conn: &mut DbConn,
     rows: Vec<ItemRow>,
     now: NaiveDateTime,
-    tz: Option<Tz>,
+    here: Option<&Here>,
 ) -> QueryResult<Vec<MenuItem>> {
     let at = now.and_utc();
     let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
@@ -430,7 +452,9 @@ pub fn with_children(
             let served = own
                 .as_ref()
                 .or_else(|| category_dayparts.get(&r.category_id));
-            let unavailable = r.stocked().unavailable(served.zip(tz), at);
+            let offer = r.offer()?;
+            let unavailable =
+                availability::unavailable_here(&r.stocked(), &offer, served, here, at);
             Ok(MenuItem {
                 available: unavailable.is_none(),
                 unavailable,
@@ -451,7 +475,9 @@ pub fn with_children(
                 category_id: r.category_id,
                 name: r.name,
                 description: r.description,
-                price: r.price,
+                price: here.map_or(r.price, |h| offer.price_at(&h.venue_id, r.price)),
+                venue_ids: offer.venues,
+                venue_prices: offer.prices,
                 currency: r.currency,
                 position: r.position,
                 station: r.station,

@@ -30,6 +30,8 @@ diesel::table! {
         sold_out_until -> Nullable<Timestamp>,
         stock -> Nullable<Integer>,
         schedule -> Nullable<Text>,
+        venue_ids -> Nullable<Text>,
+        venue_prices -> Text,
     }
 }
 

@@ -110,7 +110,7 @@ pub struct QuoteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "venue_id": "ven_default", "scheduled_for": null, "promised_at": "2026-11-21T12:09:00Z",
-    "prep_minutes": 6, "wait_minutes": 3, "busy_minutes": 0,
+    "make_minutes": 6, "prep_minutes": 6, "wait_minutes": 3, "busy_minutes": 0,
     "lines": [{"id": "lin_0193a5c27d1e7cc09a513e0b8f0e2f13", "item_id": "itm_0193a5c27d1e7cc09a513e0b8f0e2f11",
     "name": "Flat white", "quantity": 2, "unit_price": 380, "options": [], "line_total": 760, "station": "bar"}],
     "subtotal": 760, "tax": 76, "delivery_fee": 0, "total": 836, "currency": "EUR"
@@ -121,6 +121,9 @@ pub struct Quote {
     pub scheduled_for: Option<DateTime<Utc>>,
     /// When it would be ready, for pickup or for a courier.
     pub promised_at: DateTime<Utc>,
+    /// The kitchen work in the basket: each item's make time times its quantity. What a
+    /// slot counts against its make-minutes capacity (`GET /v1/venues/{id}/slots?make_minutes=`).
+    pub make_minutes: u32,
     /// Minutes the kitchen needs for this basket alone: its make-minutes shared among the
     /// venue's makers, never less than its longest item.
     pub prep_minutes: u32,

@@ -98,6 +98,14 @@ pub fn price(
                     "unavailable",
                     format!("{} is not available", item.name),
                 )),
+                UnavailableReason::NotAtThisVenue => refused.push(Refused {
+                    line: FieldError::new(
+                        field,
+                        "item_not_at_venue",
+                        format!("{} is not served at this venue", item.name),
+                    ),
+                    until: None,
+                }),
                 UnavailableReason::SoldOut => refused.push(Refused {
                     line: FieldError::new(
                         field,
@@ -285,6 +293,8 @@ mod tests {
             name: format!("Item {id}"),
             description: String::new(),
             price,
+            venue_ids: None,
+            venue_prices: Default::default(),
             currency: "EUR".into(),
             tags: vec![],
             available,

@@ -150,7 +150,8 @@ impl Default for VenueState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"slot_minutes": 15, "min_lead_minutes": 20, "max_days_ahead": 7,
-    "pickup_orders_per_slot": 10, "delivery_orders_per_slot": 4, "makers": 2,
+    "pickup_orders_per_slot": 10, "delivery_orders_per_slot": 4,
+    "pickup_make_minutes_per_slot": 60, "delivery_make_minutes_per_slot": null, "makers": 2,
     "max_asap_in_progress": 12}))]
 pub struct Scheduling {
     /// Minutes per slot, counted from local midnight; divides a day.
@@ -187,6 +188,17 @@ pub struct Scheduling {
     #[validate(range(max = 10000))]
     #[schema(maximum = 10000)]
     pub delivery_orders_per_slot: Option<u32>,
+    /// Make-minutes (the kitchen work of its orders) per pickup slot; `null`: no limit. An
+    /// empty slot still takes one order larger than this, so it can be scheduled at all.
+    #[serde(default, deserialize_with = "lenient::optional_integer")]
+    #[validate(range(min = 1, max = 100000))]
+    #[schema(minimum = 1, maximum = 100000)]
+    pub pickup_make_minutes_per_slot: Option<u32>,
+    /// Make-minutes per delivery slot; `null`: no limit.
+    #[serde(default, deserialize_with = "lenient::optional_integer")]
+    #[validate(range(min = 1, max = 100000))]
+    #[schema(minimum = 1, maximum = 100000)]
+    pub delivery_make_minutes_per_slot: Option<u32>,
     /// People making orders at once: an order's make-minutes, and those of the orders ahead
     /// of it, are shared among them when it is quoted.
     #[serde(default = "default_makers", deserialize_with = "lenient::integer")]
@@ -225,18 +237,10 @@ impl Default for Scheduling {
             max_days_ahead: default_max_days_ahead(),
             pickup_orders_per_slot: None,
             delivery_orders_per_slot: None,
+            pickup_make_minutes_per_slot: None,
+            delivery_make_minutes_per_slot: None,
             makers: default_makers(),
             max_asap_in_progress: None,
-        }
-    }
-}
-
-impl Scheduling {
-    /// Orders a slot of `fulfillment` may hold; `None`: no limit.
-    pub fn capacity(&self, fulfillment: FulfillmentKind) -> Option<u32> {
-        match fulfillment {
-            FulfillmentKind::Pickup => self.pickup_orders_per_slot,
-            FulfillmentKind::Delivery => self.delivery_orders_per_slot,
         }
     }
 }
@@ -258,7 +262,8 @@ pub enum FulfillmentKind {
 pub enum SlotReason {
     /// The venue is closed when it starts.
     Closed,
-    /// It holds as many orders as it may.
+    /// It holds as many orders as it may, or has no room left for the order's
+    /// make-minutes.
     Full,
     /// It starts sooner than `min_lead_minutes` from now.
     TooSoon,
@@ -280,7 +285,8 @@ impl SlotReason {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"starts_at": "2026-12-04T07:15:00Z", "ends_at": "2026-12-04T07:30:00Z",
-    "capacity": 10, "remaining": 0, "available": false, "reason": "full"}))]
+    "capacity": 10, "remaining": 0, "make_minutes_capacity": 60, "make_minutes_remaining": 12,
+    "available": false, "reason": "full"}))]
 pub struct Slot {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -288,6 +294,10 @@ pub struct Slot {
     pub capacity: Option<u32>,
     /// Places left; `null`: no limit.
     pub remaining: Option<u32>,
+    /// Make-minutes it may hold; `null`: no limit.
+    pub make_minutes_capacity: Option<u32>,
+    /// Make-minutes left; `null`: no limit.
+    pub make_minutes_remaining: Option<u32>,
     pub available: bool,
     /// Why it is not available.
     pub reason: Option<SlotReason>,
@@ -296,7 +306,8 @@ pub struct Slot {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"venue_id": "ven_default", "date": "2026-12-04", "time_zone": "Europe/Paris",
     "fulfillment": "pickup", "slot_minutes": 15, "slots": [{"starts_at": "2026-12-04T07:15:00Z",
-    "ends_at": "2026-12-04T07:30:00Z", "capacity": 10, "remaining": 3, "available": true, "reason": null}]}))]
+    "ends_at": "2026-12-04T07:30:00Z", "capacity": 10, "remaining": 3, "make_minutes_capacity": null,
+    "make_minutes_remaining": null, "available": true, "reason": null}]}))]
 pub struct SlotList {
     pub venue_id: String,
     /// The venue's local date the slots cover.
@@ -316,6 +327,21 @@ pub struct SlotQuery {
     /// `pickup` (default) or `delivery`.
     #[serde(default)]
     pub fulfillment: FulfillmentKind,
+    /// The basket's make-minutes (a quote's `make_minutes`): slots without room for them
+    /// say `full`. Without it, a slot with any room left is available.
+    #[validate(range(max = 100000))]
+    #[param(maximum = 100000, example = 12)]
+    pub make_minutes: Option<u32>,
+}
+
+/// A slot asked for an order: the venue's slot holding `at` for `fulfillment`, with room
+/// for `make_minutes` of kitchen work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotRequest {
+    pub venue_id: String,
+    pub fulfillment: FulfillmentKind,
+    pub at: DateTime<Utc>,
+    pub make_minutes: u32,
 }
 
 /// A place an order holds in a slot.

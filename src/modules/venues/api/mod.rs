@@ -28,8 +28,8 @@ pub const DEFAULT_VENUE: &str = "ven_default";
 
 pub use dto::{
     DateHours, FulfillmentKind, NewVenue, Opening, OpeningQuery, Period, Reservation, Scheduling,
-    Slot, SlotList, SlotQuery, SlotReason, Venue, VenueFilter, VenueMode, VenuePage, VenuePatch,
-    VenueState, WeeklyHours,
+    Slot, SlotList, SlotQuery, SlotReason, SlotRequest, Venue, VenueFilter, VenueMode, VenuePage,
+    VenuePatch, VenueState, WeeklyHours,
 };
 pub use error::VenuesError;
 
@@ -68,24 +68,17 @@ pub trait VenuesApi: Send + Sync {
     /// The slots of the venue's local date, each with its places left or why it cannot take
     /// an order.
     async fn slots(&self, id: &str, query: SlotQuery) -> Result<SlotList, VenuesError>;
-    /// The slot holding `at`, when it can take an order of `fulfillment` now; otherwise
+    /// The slot holding `request.at`, when it can take the order now; otherwise
     /// `SlotUnavailable` with the reason and the next slot that can. Holds nothing.
-    async fn slot(
-        &self,
-        venue_id: &str,
-        fulfillment: FulfillmentKind,
-        at: DateTime<Utc>,
-    ) -> Result<Slot, VenuesError>;
-    /// Holds a place for order `order_id` in the slot holding `at`, atomically: a full slot
-    /// refuses (`SlotUnavailable` with the next slot that can). Asking again for the same
-    /// order answers the place it holds.
+    async fn slot(&self, request: SlotRequest) -> Result<Slot, VenuesError>;
+    /// Holds a place (and the order's make-minutes) for order `order_id` in the slot holding
+    /// `request.at`, atomically: a full slot refuses (`SlotUnavailable` with the next slot
+    /// that can). Asking again for the same order answers the place it holds.
     async fn reserve(
         &self,
         customer: &Call,
         order_id: &str,
-        venue_id: &str,
-        fulfillment: FulfillmentKind,
-        at: DateTime<Utc>,
+        request: SlotRequest,
     ) -> Result<Reservation, VenuesError>;
     /// Gives the place of order `order_id` back (whoever reserved it, or staff); nothing
     /// when it holds none. Cancelled orders give theirs back by themselves

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    FulfillmentKind, MODULE, NewVenue, Opening, Reservation, Slot, SlotList, SlotQuery, Venue,
+    MODULE, NewVenue, Opening, Reservation, Slot, SlotList, SlotQuery, SlotRequest, Venue,
     VenueFilter, VenuePage, VenuePatch, VenueState, VenuesApi, VenuesError,
 };
 use crate::modules::identity::api::Call;
@@ -18,7 +18,7 @@ crate::remote_api! {
     read opening(; id: &str => String, at: Option<DateTime<Utc>> => Option<DateTime<Utc>>) -> Opening;
     read next_day(; id: &str => String, at: Option<DateTime<Utc>> => Option<DateTime<Utc>>) -> DateTime<Utc>;
     read slots(; id: &str => String, query: SlotQuery => SlotQuery) -> SlotList;
-    read slot(; venue_id: &str => String, fulfillment: FulfillmentKind => FulfillmentKind, at: DateTime<Utc> => DateTime<Utc>) -> Slot;
-    write reserve(customer; order_id: &str => String, venue_id: &str => String, fulfillment: FulfillmentKind => FulfillmentKind, at: DateTime<Utc> => DateTime<Utc>) -> Reservation;
+    read slot(; request: SlotRequest => SlotRequest) -> Slot;
+    write reserve(customer; order_id: &str => String, request: SlotRequest => SlotRequest) -> Reservation;
     write release(caller; order_id: &str => String) -> ();
 }

@@ -16,12 +16,54 @@ pub struct Policy {
     pub max_ahead: TimeDelta,
 }
 
+/// What a slot may hold (`None`: no limit).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Capacity {
+    pub orders: Option<u32>,
+    pub make_minutes: Option<u32>,
+}
+
+/// What a slot holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Load {
+    pub orders: u32,
+    pub make_minutes: u32,
+}
+
+impl Capacity {
+    pub fn is_limited(&self) -> bool {
+        self.orders.is_some() || self.make_minutes.is_some()
+    }
+
+    /// Whether a slot holding `load` takes one more order of `make_minutes`. An empty slot
+    /// takes any order, however long it takes to make: otherwise a large order could never
+    /// be scheduled at all.
+    pub fn fits(&self, load: Load, make_minutes: u32) -> bool {
+        let orders = self.orders.is_none_or(|cap| load.orders < cap);
+        let minutes = self.make_minutes.is_none_or(|cap| {
+            load.orders == 0 || load.make_minutes.saturating_add(make_minutes) <= cap
+        });
+        orders && minutes
+    }
+
+    /// Orders a slot holding `load` has room for.
+    pub fn orders_left(&self, load: Load) -> Option<u32> {
+        self.orders.map(|cap| cap.saturating_sub(load.orders))
+    }
+
+    /// Make-minutes a slot holding `load` has room for.
+    pub fn make_minutes_left(&self, load: Load) -> Option<u32> {
+        self.make_minutes
+            .map(|cap| cap.saturating_sub(load.make_minutes))
+    }
+}
+
 /// Why a slot cannot take an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unavailable {
     /// The venue is not open when the slot starts.
     Closed,
-    /// The slot holds as many orders as it may.
+    /// The slot holds as many orders, or as many make-minutes, as it may.
     Full,
     /// It starts sooner than the kitchen needs.
     TooSoon,
@@ -55,14 +97,14 @@ pub fn slot_of(tz: Tz, slot: TimeDelta, at: DateTime<Utc>) -> DateTime<Utc> {
     midnight + slot * slots as i32
 }
 
-/// Why the slot starting at `start` cannot take an order now, if it cannot; `remaining`:
-/// places left (`None`: no limit).
+/// Why the slot starting at `start` cannot take an order now, if it cannot; `fits`: whether
+/// it has room for the order.
 pub fn unavailable(
     policy: &Policy,
     schedule: &Schedule,
     now: DateTime<Utc>,
     start: DateTime<Utc>,
-    remaining: Option<u32>,
+    fits: bool,
 ) -> Option<Unavailable> {
     if start < now + policy.min_lead {
         return Some(Unavailable::TooSoon);
@@ -73,17 +115,17 @@ pub fn unavailable(
     if !matches!(schedule.at(start), Opening::Open { .. }) {
         return Some(Unavailable::Closed);
     }
-    (remaining == Some(0)).then_some(Unavailable::Full)
+    (!fits).then_some(Unavailable::Full)
 }
 
-/// The first slot from the one holding `from` that can take an order; `remaining` says how
-/// many places a slot has left (`None`: no limit).
+/// The first slot from the one holding `from` that can take an order; `fits` says whether
+/// the slot starting at a time has room for it.
 pub fn next_available(
     policy: &Policy,
     schedule: &Schedule,
     now: DateTime<Utc>,
     from: DateTime<Utc>,
-    remaining: impl Fn(DateTime<Utc>) -> Option<u32>,
+    fits: impl Fn(DateTime<Utc>) -> bool,
 ) -> Option<DateTime<Utc>> {
     let tz = schedule.tz;
     let first_start_at_or_after = |t: DateTime<Utc>| {
@@ -102,7 +144,7 @@ pub fn next_available(
                 opens_at: Some(opens),
             } => start = first_start_at_or_after(opens),
             Opening::Open { .. } => {
-                if remaining(start) != Some(0) {
+                if fits(start) {
                     return Some(start);
                 }
                 start = slot_of(tz, policy.slot, start + policy.slot);
@@ -186,22 +228,22 @@ mod tests {
     fn a_slot_is_too_soon_past_the_cutoff_closed_or_full() {
         let now = utc("2026-06-10T06:00:00Z"); // 08:00 in Paris
         let (p, s) = (policy(), breakfast());
-        let check = |start: &str, remaining| unavailable(&p, &s, now, utc(start), remaining);
+        let check = |start: &str, fits| unavailable(&p, &s, now, utc(start), fits);
         assert_eq!(
-            check("2026-06-10T06:15:00Z", None),
+            check("2026-06-10T06:15:00Z", true),
             Some(Unavailable::TooSoon)
         );
-        assert_eq!(check("2026-06-10T06:30:00Z", None), None);
+        assert_eq!(check("2026-06-10T06:30:00Z", true), None);
         assert_eq!(
-            check("2026-06-10T06:30:00Z", Some(0)),
+            check("2026-06-10T06:30:00Z", false),
             Some(Unavailable::Full)
         );
         assert_eq!(
-            check("2026-06-10T09:00:00Z", None),
+            check("2026-06-10T09:00:00Z", true),
             Some(Unavailable::Closed)
         );
         assert_eq!(
-            check("2026-06-13T06:30:00Z", None),
+            check("2026-06-13T06:30:00Z", true),
             Some(Unavailable::PastCutoff)
         );
     }
@@ -210,18 +252,57 @@ mod tests {
     fn the_next_slot_skips_full_ones_and_the_night() {
         let now = utc("2026-06-10T06:00:00Z");
         let (p, s) = (policy(), breakfast());
-        let full_until_0845 =
-            |start: DateTime<Utc>| (start < utc("2026-06-10T06:45:00Z")).then_some(0);
+        let full_until_0845 = |start: DateTime<Utc>| start >= utc("2026-06-10T06:45:00Z");
         assert_eq!(
             next_available(&p, &s, now, utc("2026-06-10T06:30:00Z"), full_until_0845),
             Some(utc("2026-06-10T06:45:00Z"))
         );
         // From 10:50 (the last slot, 10:45, has started): tomorrow at 08:00.
         assert_eq!(
-            next_available(&p, &s, now, utc("2026-06-10T08:50:00Z"), |_| None),
+            next_available(&p, &s, now, utc("2026-06-10T08:50:00Z"), |_| true),
             Some(utc("2026-06-11T06:00:00Z"))
         );
         // Everything full: nothing within the two days orders are taken for.
-        assert_eq!(next_available(&p, &s, now, now, |_| Some(0)), None);
+        assert_eq!(next_available(&p, &s, now, now, |_| false), None);
+    }
+
+    #[test]
+    fn a_slot_holds_so_many_orders_and_so_many_make_minutes() {
+        let load = |orders, make_minutes| Load {
+            orders,
+            make_minutes,
+        };
+        let unlimited = Capacity::default();
+        assert!(!unlimited.is_limited());
+        assert!(unlimited.fits(load(1000, 100_000), 60));
+
+        let ten_orders = Capacity {
+            orders: Some(10),
+            make_minutes: None,
+        };
+        assert!(ten_orders.fits(load(9, 500), 60));
+        assert!(!ten_orders.fits(load(10, 0), 0));
+        assert_eq!(ten_orders.orders_left(load(7, 0)), Some(3));
+        assert_eq!(ten_orders.make_minutes_left(load(7, 0)), None);
+
+        let an_hour_of_work = Capacity {
+            orders: None,
+            make_minutes: Some(60),
+        };
+        assert!(an_hour_of_work.fits(load(5, 50), 10));
+        assert!(!an_hour_of_work.fits(load(5, 50), 11));
+        assert_eq!(an_hour_of_work.make_minutes_left(load(5, 50)), Some(10));
+        // An empty slot takes an order larger than the slot, so it can be scheduled at all;
+        // then the slot is full.
+        assert!(an_hour_of_work.fits(load(0, 0), 90));
+        assert!(!an_hour_of_work.fits(load(1, 90), 1));
+
+        let both = Capacity {
+            orders: Some(3),
+            make_minutes: Some(60),
+        };
+        assert!(both.fits(load(2, 30), 30));
+        assert!(!both.fits(load(3, 30), 1));
+        assert!(!both.fits(load(2, 31), 30));
     }
 }

@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::modules::venues::api::{FulfillmentKind, Reservation, Venue, VenueMode, VenueState};
+use crate::modules::venues::domain::slots::{Capacity, Load};
 use crate::platform::db::{DbConn, stored};
 use schema::venues_venues as venues;
 
@@ -113,6 +114,8 @@ pub struct ReservationRow {
     /// Who placed the order: they (or staff) may give the place back.
     pub reserved_by: String,
     pub created_at: NaiveDateTime,
+    /// The order's make-minutes, counted in its slot.
+    pub make_minutes: i32,
 }
 
 impl TryFrom<ReservationRow> for Reservation {
@@ -138,34 +141,39 @@ pub fn reservation(conn: &mut DbConn, order_id: &str) -> QueryResult<Option<Rese
         .optional()
 }
 
-/// Takes one place in the reservation's slot and records it, unless the slot already holds
-/// `capacity` orders (`false`). One conditional UPDATE of the slot's row: concurrent
-/// reservations wait for each other's row lock and re-check, so a slot never holds more
-/// than its capacity, on either database.
-pub fn reserve(
-    conn: &mut DbConn,
-    row: &ReservationRow,
-    capacity: Option<u32>,
-) -> QueryResult<bool> {
+/// Takes one place (and the order's make-minutes) in the reservation's slot and records it,
+/// unless the slot has no room for it (`false`; see [`Capacity::fits`]). One conditional
+/// UPDATE of the slot's row: concurrent reservations wait for each other's row lock and
+/// re-check, so a slot never holds more than its capacity, on either database.
+pub fn reserve(conn: &mut DbConn, row: &ReservationRow, capacity: Capacity) -> QueryResult<bool> {
     let slot = (
         slots::venue_id.eq(&row.venue_id),
         slots::fulfillment.eq(&row.fulfillment),
         slots::starts_at.eq(row.starts_at),
         slots::taken.eq(0),
+        slots::make_minutes.eq(0),
     );
     crate::insert_or_ignore!(conn, slots::table, slot)?;
-    let this_slot = slots::table
-        .filter(slots::venue_id.eq(&row.venue_id))
-        .filter(slots::fulfillment.eq(&row.fulfillment))
-        .filter(slots::starts_at.eq(row.starts_at));
-    let taken = match capacity {
-        Some(capacity) => diesel::update(this_slot.filter(slots::taken.lt(capacity as i32)))
-            .set(slots::taken.eq(slots::taken + 1))
-            .execute(conn)?,
-        None => diesel::update(this_slot)
-            .set(slots::taken.eq(slots::taken + 1))
-            .execute(conn)?,
-    };
+    let limit = |cap: Option<u32>| cap.map_or(i32::MAX, |c| i32::try_from(c).unwrap_or(i32::MAX));
+    let orders_below = limit(capacity.orders);
+    let minutes_at_most = limit(capacity.make_minutes).saturating_sub(row.make_minutes);
+    let taken = diesel::update(
+        slots::table
+            .filter(slots::venue_id.eq(&row.venue_id))
+            .filter(slots::fulfillment.eq(&row.fulfillment))
+            .filter(slots::starts_at.eq(row.starts_at))
+            .filter(slots::taken.lt(orders_below))
+            .filter(
+                slots::taken
+                    .eq(0)
+                    .or(slots::make_minutes.le(minutes_at_most)),
+            ),
+    )
+    .set((
+        slots::taken.eq(slots::taken + 1),
+        slots::make_minutes.eq(slots::make_minutes + row.make_minutes),
+    ))
+    .execute(conn)?;
     if taken == 0 {
         return Ok(false);
     }
@@ -189,24 +197,40 @@ pub fn release(conn: &mut DbConn, order_id: &str) -> QueryResult<Option<Reservat
             .filter(slots::starts_at.eq(row.starts_at))
             .filter(slots::taken.gt(0)),
     )
-    .set(slots::taken.eq(slots::taken - 1))
+    .set((
+        slots::taken.eq(slots::taken - 1),
+        slots::make_minutes.eq(slots::make_minutes - row.make_minutes),
+    ))
     .execute(conn)?;
     Ok(Some(row))
 }
 
-/// Orders held by each slot of `venue_id` and `fulfillment` starting in `[from, until)`.
-pub fn taken_between(
+/// What each slot of `venue_id` and `fulfillment` starting in `[from, until)` holds.
+pub fn loads_between(
     conn: &mut DbConn,
     venue_id: &str,
     fulfillment: &str,
     from: NaiveDateTime,
     until: NaiveDateTime,
-) -> QueryResult<Vec<(NaiveDateTime, i32)>> {
-    slots::table
+) -> QueryResult<Vec<(NaiveDateTime, Load)>> {
+    let rows: Vec<(NaiveDateTime, i32, i32)> = slots::table
         .filter(slots::venue_id.eq(venue_id))
         .filter(slots::fulfillment.eq(fulfillment))
         .filter(slots::starts_at.ge(from))
         .filter(slots::starts_at.lt(until))
-        .select((slots::starts_at, slots::taken))
-        .load(conn)
+        .select((slots::starts_at, slots::taken, slots::make_minutes))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(start, orders, make_minutes)| {
+            let count = |n: i32| u32::try_from(n).unwrap_or(0);
+            (
+                start,
+                Load {
+                    orders: count(orders),
+                    make_minutes: count(make_minutes),
+                },
+            )
+        })
+        .collect())
 }

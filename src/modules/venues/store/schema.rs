@@ -23,6 +23,7 @@ diesel::table! {
         fulfillment -> Text,
         starts_at -> Timestamp,
         taken -> Integer,
+        make_minutes -> Integer,
     }
 }
 
@@ -35,6 +36,7 @@ diesel::table! {
         ends_at -> Timestamp,
         reserved_by -> Text,
         created_at -> Timestamp,
+        make_minutes -> Integer,
     }
 }
 

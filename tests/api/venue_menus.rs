@@ -1,0 +1,185 @@
+//! Venue menus: an item is offered at every venue unless staff name the venues offering it,
+//! and a venue may charge its own price. A venue's menu, its quotes and its orders all follow
+//! what it offers and at what price.
+
+use serde_json::{Value, json};
+
+use crate::support::Cafe;
+
+crate::support::in_both_topologies!(
+    a_venue_serves_what_it_offers_at_its_own_prices,
+    what_a_venue_offers_is_checked
+);
+
+/// A second venue, open around the clock; its id.
+async fn kiosk(cafe: &Cafe) -> String {
+    let created = cafe
+        .app
+        .post(
+            "/v1/venues",
+            Some(&cafe.staff),
+            json!({"name": "Station kiosk", "time_zone": "Europe/Paris", "currency": "EUR"}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    created.body["id"].as_str().unwrap().to_owned()
+}
+
+async fn patch_item(cafe: &Cafe, item: &str, patch: Value) -> crate::support::Response {
+    cafe.app
+        .patch(
+            &format!("/v1/catalog/items/{item}"),
+            Some(&cafe.staff),
+            patch,
+        )
+        .await
+}
+
+/// Each item on venue `venue`'s menu now, by name, with its price.
+async fn menu(cafe: &Cafe, venue: &str) -> Vec<(String, i64)> {
+    let menu = cafe
+        .app
+        .get(&format!("/v1/venues/{venue}/menu"), None)
+        .await;
+    assert_eq!(menu.status, 200, "{}", menu.body);
+    menu.body["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["items"].as_array().unwrap())
+        .map(|i| {
+            (
+                i["name"].as_str().unwrap().to_owned(),
+                i["price"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn order_at(venue: &str, lines: Value) -> Value {
+    json!({"venue_id": venue, "lines": lines, "fulfillment": {"type": "pickup"}})
+}
+
+async fn a_venue_serves_what_it_offers_at_its_own_prices(cafe: Cafe) {
+    let kiosk = kiosk(&cafe).await;
+    // Croissants are baked at the café only; the kiosk charges more for a flat white.
+    let croissant = patch_item(
+        &cafe,
+        &cafe.croissant,
+        json!({"venue_ids": ["ven_default"]}),
+    )
+    .await;
+    assert_eq!(croissant.status, 200, "{}", croissant.body);
+    assert_eq!(croissant.body["venue_ids"], json!(["ven_default"]));
+    let flat_white = patch_item(
+        &cafe,
+        &cafe.flat_white,
+        json!({"venue_prices": {kiosk.clone(): 420}}),
+    )
+    .await;
+    assert_eq!(flat_white.status, 200, "{}", flat_white.body);
+    assert_eq!(flat_white.body["price"], 380, "its own price");
+    assert_eq!(flat_white.body["venue_prices"], json!({kiosk.clone(): 420}));
+    assert_eq!(flat_white.body["venue_ids"], Value::Null);
+
+    assert_eq!(menu(&cafe, &kiosk).await, [("Flat white".to_owned(), 420)]);
+    assert_eq!(
+        menu(&cafe, "ven_default").await,
+        [
+            ("Croissant".to_owned(), 250),
+            ("Flat white".to_owned(), 380)
+        ]
+    );
+
+    // The kiosk's order is priced at the kiosk's price, options on top.
+    let lines = json!([{"item_id": cafe.flat_white, "quantity": 2, "options": [cafe.oat]}]);
+    let quote = cafe
+        .app
+        .post(
+            &format!("/v1/venues/{kiosk}/quote"),
+            Some(&cafe.customer),
+            json!({"lines": lines, "fulfillment": {"type": "pickup"}}),
+        )
+        .await;
+    assert_eq!(quote.status, 200, "{}", quote.body);
+    assert_eq!(quote.body["subtotal"], 920);
+    let placed = cafe
+        .app
+        .post("/v1/orders", Some(&cafe.customer), order_at(&kiosk, lines))
+        .await;
+    assert_eq!(placed.status, 201, "{}", placed.body);
+    assert_eq!(placed.body["lines"][0]["unit_price"], 460);
+
+    // A croissant at the kiosk is refused, naming the line.
+    let refused = cafe
+        .app
+        .post(
+            "/v1/orders",
+            Some(&cafe.customer),
+            order_at(
+                &kiosk,
+                json!([{"item_id": cafe.flat_white, "quantity": 1},
+                    {"item_id": cafe.croissant, "quantity": 1}]),
+            ),
+        )
+        .await;
+    let problem = refused.problem(409);
+    assert_eq!(problem["code"], "item_not_at_venue");
+    assert_eq!(problem["errors"][0]["field"], "lines[1].item_id");
+
+    // Offered everywhere again.
+    let everywhere = patch_item(&cafe, &cafe.croissant, json!({"venue_ids": null})).await;
+    assert_eq!(everywhere.body["venue_ids"], Value::Null);
+    assert_eq!(menu(&cafe, &kiosk).await.len(), 2);
+}
+
+async fn what_a_venue_offers_is_checked(cafe: Cafe) {
+    let unknown = patch_item(
+        &cafe,
+        &cafe.croissant,
+        json!({"venue_ids": ["ven_nowhere"]}),
+    )
+    .await;
+    let problem = unknown.problem(422);
+    assert_eq!(problem["errors"][0]["field"], "venue_ids");
+    assert_eq!(problem["errors"][0]["code"], "unknown_venue");
+    let negative = patch_item(
+        &cafe,
+        &cafe.croissant,
+        json!({"venue_prices": {"ven_default": -1}}),
+    )
+    .await;
+    assert_eq!(
+        negative.problem(422)["errors"][0]["field"],
+        "venue_prices.ven_default"
+    );
+    // Nothing changed.
+    let item = cafe
+        .app
+        .get(&format!("/v1/catalog/items/{}", cafe.croissant), None)
+        .await;
+    assert_eq!(
+        (&item.body["venue_ids"], &item.body["venue_prices"]),
+        (&Value::Null, &json!({}))
+    );
+
+    // Created for one venue only.
+    let category = item.body["category_id"].clone();
+    let created = cafe
+        .app
+        .post(
+            "/v1/catalog/items",
+            Some(&cafe.staff),
+            json!({"category_id": category, "name": "Pain au chocolat", "price": 270,
+                "currency": "EUR", "station": "pastry", "venue_ids": ["ven_default"],
+                "venue_prices": {"ven_default": 260}}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.body["venue_prices"], json!({"ven_default": 260}));
+    assert!(
+        menu(&cafe, "ven_default")
+            .await
+            .contains(&("Pain au chocolat".to_owned(), 260))
+    );
+}
