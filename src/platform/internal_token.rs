@@ -28,6 +28,8 @@ pub struct Subject {
     pub roles: Vec<String>,
     /// An API key's scopes; `None` for a signed-in user.
     pub scopes: Option<Vec<String>>,
+    /// The venues the caller works at; `None`: every venue.
+    pub venues: Option<Vec<String>>,
 }
 
 impl Subject {
@@ -38,6 +40,7 @@ impl Subject {
             session: "process".to_owned(),
             roles: Vec::new(),
             scopes: Some(Vec::new()),
+            venues: None,
         }
     }
 }
@@ -55,6 +58,9 @@ pub struct Claims {
     pub roles: Vec<String>,
     /// An API key's scopes; `None` for a signed-in user.
     pub scopes: Option<Vec<String>>,
+    /// The venues the subject works at; absent: every venue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venues: Option<Vec<String>>,
     /// The token's id (and, at the edge, the request's).
     pub jti: String,
     pub iat: u64,
@@ -126,6 +132,7 @@ impl Signer {
             sid: who.session.clone(),
             roles: who.roles.clone(),
             scopes: who.scopes.clone(),
+            venues: who.venues.clone(),
             jti: jti.to_owned(),
             iat: now,
             exp: now + ttl_secs.min(MAX_TTL_SECS),
@@ -216,6 +223,7 @@ mod tests {
             session: "ses_1".into(),
             roles: vec!["kitchen".into()],
             scopes: None,
+            venues: Some(vec!["ven_a".into()]),
         };
         signer.sign(audience, &cook, "req_1", now, ttl).unwrap()
     }

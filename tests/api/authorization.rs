@@ -30,6 +30,7 @@ fn customer() -> Call {
         roles: vec![Role::Customer],
         scopes: None,
         plan: None,
+        venues: None,
     };
     Call::new(principal, "req_authorization_test")
 }

@@ -33,6 +33,7 @@ mod tls;
 mod topology;
 mod traces;
 mod venue_menus;
+mod venue_staff;
 mod venues;
 mod webhooks;
 mod wire;

@@ -102,6 +102,7 @@ async fn kitchen_contract(kitchen: Arc<dyn KitchenApi>, cafe: &Cafe) {
             roles: vec![Role::Kitchen],
             scopes: None,
             plan: None,
+            venues: None,
         },
         "req-contract",
     );
@@ -221,6 +222,7 @@ async fn internal_routes_refuse_every_call_without_a_valid_internal_token() {
         session: "ses_cook".into(),
         roles: vec!["kitchen".into()],
         scopes: None,
+        venues: None,
     };
     let signer = Signer::new("k1", &keys.seed).unwrap();
     let valid = signer.sign("kitchen", &cook, "req-1", now(), 30).unwrap();
@@ -473,6 +475,7 @@ fn staff_call() -> Call {
             roles: vec![Role::Staff],
             scopes: None,
             plan: None,
+            venues: None,
         },
         "req-catalog-contract",
     )
@@ -606,6 +609,7 @@ async fn ordering_and_payments_contract(
                 roles: vec![Role::Customer],
                 scopes: None,
                 plan: None,
+                venues: None,
             },
             "req-ordering-contract",
         )

@@ -89,6 +89,7 @@ fn the_principal_survives_the_wire() {
         roles: vec![Role::Customer, Role::Staff],
         scopes: Some(vec!["orders:read".into()]),
         plan: Some("partner".into()),
+        venues: Some(vec!["ven_default".into()]),
     };
     let wire: Value = serde_json::to_value(&principal).unwrap();
     assert_eq!(wire["roles"], serde_json::json!(["customer", "staff"]));

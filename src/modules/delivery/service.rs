@@ -13,6 +13,7 @@ use crate::modules::delivery::api::{
 use crate::modules::delivery::domain::steps;
 use crate::modules::delivery::store::{self, DeliveryRow, Outbox};
 use crate::modules::identity::api::{Call, Role, roles};
+use crate::modules::venues::api::DEFAULT_VENUE;
 use crate::platform::db::Db;
 use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
 use crate::platform::ids::{new_id, random_token};
@@ -53,11 +54,14 @@ impl DeliveryService {
         let key = id.to_owned();
         let courier_id = courier.user_id.clone();
         let overrides = courier.has_role(Role::Admin);
+        let venues = courier.venue_limit().map(<[String]>::to_vec);
         let eta = TimeDelta::minutes(self.settings.eta_minutes);
         let row = self
             .db
             .write(move |c| {
+                // Another venue's delivery is not found, as if it did not exist.
                 let mut row = store::find(c, &key)?
+                    .filter(|row| venues.as_ref().is_none_or(|v| v.contains(&row.venue_id)))
                     .ok_or_else(|| DeliveryError::NotFound(format!("no delivery with id {key}")))?;
                 let current = row.status()?;
                 let mover = steps::Mover {
@@ -112,12 +116,16 @@ impl DeliveryApi for DeliveryService {
         let courier =
             (!viewer.has_any(&[Role::Staff, Role::Admin])).then(|| viewer.user_id.clone());
         let me = courier.clone();
+        let query = store::PageQuery {
+            status,
+            courier,
+            venue_ids: viewer.venue_limit().map(<[String]>::to_vec),
+            after,
+            limit: limit as i64 + 1,
+        };
         let rows = self
             .db
-            .read(move |c| {
-                store::page(c, status, courier, after, limit as i64 + 1)
-                    .map_err(DeliveryError::from)
-            })
+            .read(move |c| store::page(c, query).map_err(DeliveryError::from))
             .await?;
         let (rows, next_cursor) = pagination::split(rows, limit, |r| r.id.clone());
         let data = rows
@@ -176,6 +184,9 @@ impl DeliveryApi for DeliveryService {
 struct OrderReady {
     order_id: String,
     fulfillment: serde_json::Value,
+    /// The venue it leaves from (the default venue's before venues).
+    #[serde(default)]
+    venue_id: Option<String>,
 }
 
 #[async_trait]
@@ -211,6 +222,10 @@ impl EventHandler for DeliveryService {
                     eta: Some(now + trip),
                     created_at: now,
                     updated_at: now,
+                    venue_id: ready
+                        .venue_id
+                        .clone()
+                        .unwrap_or_else(|| DEFAULT_VENUE.to_owned()),
                 };
                 if store::insert(c, &row)? {
                     out.publish(delivery_event(ev::DELIVERY_CREATED, &row, true));

@@ -160,6 +160,7 @@ impl IdentityService {
             created_at: now,
             updated_at: now,
             plan: None,
+            venue_ids: None,
         };
         let saved = row.clone();
         self.db
@@ -244,11 +245,13 @@ fn with_customer(mut roles: Vec<Role>) -> Vec<Role> {
 }
 
 fn view(row: UserRow) -> Result<UserView, IdentityError> {
+    let venue_ids = row.venues()?;
     Ok(UserView {
         id: row.id,
         email: row.email,
         name: row.name,
         roles: roles::decode(&row.roles).map_err(IdentityError::Internal)?,
+        venue_ids,
         plan: row.plan,
         created_at: store::utc(row.created_at),
         updated_at: store::utc(row.updated_at),
@@ -341,7 +344,7 @@ impl IdentityApi for IdentityService {
             return Ok(principal);
         }
         let (sid, sub) = (claims.sid.clone(), claims.sub.clone());
-        let (stored_roles, plan, expires_at) = self
+        let user = self
             .db
             .read(move |conn| {
                 store::live_session_user(conn, &sid, &sub, now).map_err(IdentityError::from)
@@ -351,13 +354,14 @@ impl IdentityApi for IdentityService {
         let principal = Principal {
             user_id: claims.sub,
             session_id: claims.sid,
-            roles: roles::decode(&stored_roles).map_err(IdentityError::Internal)?,
+            roles: roles::decode(&user.roles).map_err(IdentityError::Internal)?,
             scopes: None,
-            plan,
+            plan: user.plan,
+            venues: store::venues_of(user.venue_ids.as_deref())?,
         };
         self.credentials.remember_session(Known {
             principal: principal.clone(),
-            valid_until: Some(expires_at),
+            valid_until: Some(user.expires_at),
             revision,
             last_used_at: None,
         });
@@ -469,6 +473,31 @@ impl IdentityApi for IdentityService {
         row.roles = roles::encode(&with_customer(new_roles));
         row.updated_at = now();
         let saved = row.clone();
+        self.db
+            .write(move |conn| store::update_user(conn, &row).map_err(IdentityError::from))
+            .await?;
+        view(saved)
+    }
+
+    async fn set_venues(
+        &self,
+        admin: &Call,
+        user_id: &str,
+        venue_ids: Option<Vec<String>>,
+    ) -> Result<UserView, IdentityError> {
+        may_administer(admin)?;
+        let mut row = self.load_user(user_id).await?;
+        row.venue_ids = venue_ids
+            .map(|mut ids| {
+                ids.sort();
+                ids.dedup();
+                serde_json::to_string(&ids)
+            })
+            .transpose()
+            .map_err(|e| IdentityError::Internal(e.to_string()))?;
+        row.updated_at = now();
+        let saved = row.clone();
+        // Raises the credentials revision: every cached principal is read again.
         self.db
             .write(move |conn| store::update_user(conn, &row).map_err(IdentityError::from))
             .await?;

@@ -14,6 +14,7 @@ use crate::modules::kitchen::api::{
 };
 use crate::modules::kitchen::domain::tickets::{self, LineMove};
 use crate::modules::kitchen::store::{self, LineRow, Outbox, PageQuery, TicketRow};
+use crate::modules::venues::api::DEFAULT_VENUE;
 use crate::platform::clock::Clock;
 use crate::platform::db::{Db, DbConn};
 use crate::platform::events::{Event, EventHandler, OutboxTable, StoredEvent, Wake, scan};
@@ -90,27 +91,33 @@ impl KitchenService {
 
     async fn change_line(
         &self,
+        cook: &Call,
         ticket_id: &str,
         line_id: &str,
         step: LineMove,
     ) -> Result<Ticket, KitchenError> {
         let (tid, lid) = (ticket_id.to_owned(), line_id.to_owned());
+        let venues = cook.venue_limit().map(<[String]>::to_vec);
         let ticket = self
             .db
-            .write(move |c| change_line_in(c, &tid, &lid, step))
+            .write(move |c| change_line_in(c, venues.as_deref(), &tid, &lid, step))
             .await?;
         self.wake.published();
         Ok(ticket)
     }
 }
 
+/// Moves a line of a ticket at one of `venues` (any venue's when `None`): another venue's
+/// ticket is not found, as if it did not exist.
 fn change_line_in(
     c: &mut DbConn,
+    venues: Option<&[String]>,
     ticket_id: &str,
     line_id: &str,
     step: LineMove,
 ) -> Result<Ticket, KitchenError> {
     let ticket = store::find(c, ticket_id)?
+        .filter(|t| venues.is_none_or(|venues| venues.contains(&t.venue_id)))
         .ok_or_else(|| KitchenError::NotFound(format!("no ticket with id {ticket_id}")))?;
     let change = tickets::move_line(&ticket, line_id, step)?;
     let (from, to) = step.statuses();
@@ -151,6 +158,7 @@ impl KitchenApi for KitchenService {
             .map_err(KitchenError::Validation)?;
         let query = PageQuery {
             order_id: filter.order_id,
+            venue_ids: venues_seen(cook, filter.venue_id),
             station: filter.station,
             status: filter.status.map(store::ticket_status),
             after,
@@ -170,7 +178,8 @@ impl KitchenApi for KitchenService {
         line_id: &str,
     ) -> Result<Ticket, KitchenError> {
         may_cook(cook)?;
-        self.change_line(ticket_id, line_id, LineMove::Start).await
+        self.change_line(cook, ticket_id, line_id, LineMove::Start)
+            .await
     }
 
     async fn finish_line(
@@ -180,7 +189,8 @@ impl KitchenApi for KitchenService {
         line_id: &str,
     ) -> Result<Ticket, KitchenError> {
         may_cook(cook)?;
-        self.change_line(ticket_id, line_id, LineMove::Finish).await
+        self.change_line(cook, ticket_id, line_id, LineMove::Finish)
+            .await
     }
 
     async fn feed_head(&self, cook: &Call) -> Result<i64, KitchenError> {
@@ -197,11 +207,17 @@ impl KitchenApi for KitchenService {
         after: i64,
     ) -> Result<(Vec<StoredEvent>, i64), KitchenError> {
         may_cook(cook)?;
+        let venues = cook.venue_limit().map(<[String]>::to_vec);
         self.db
             .read(move |c| {
-                scan(&Outbox, c, after, 100, |e| match &station {
-                    None => true,
-                    Some(st) => tickets::concerns(&e.payload, st),
+                scan(&Outbox, c, after, 100, |e| {
+                    let at_venue = venues
+                        .as_ref()
+                        .is_none_or(|v| tickets::at_venues(&e.payload, v, DEFAULT_VENUE));
+                    let at_station = station
+                        .as_ref()
+                        .is_none_or(|st| tickets::concerns(&e.payload, st));
+                    at_venue && at_station
                 })
                 .map_err(KitchenError::from)
             })
@@ -221,6 +237,9 @@ struct OrderEvent {
     /// Minutes the kitchen needs for it.
     #[serde(default)]
     prep_minutes: Option<u32>,
+    /// The venue whose kitchen makes it (the default venue's before venues).
+    #[serde(default)]
+    venue_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -279,6 +298,10 @@ impl EventHandler for KitchenService {
                     created_at: now,
                     updated_at: now,
                     release_at: release_at.map(|r| r.naive_utc()),
+                    venue_id: order
+                        .venue_id
+                        .clone()
+                        .unwrap_or_else(|| DEFAULT_VENUE.to_owned()),
                 };
                 let lines: Vec<LineRow> = order
                     .lines
@@ -306,6 +329,16 @@ impl EventHandler for KitchenService {
             })
             .await?;
         Ok(())
+    }
+}
+
+/// The venues whose tickets `cook` sees, narrowed to `asked`: a venue outside the cook's
+/// venues shows nothing.
+fn venues_seen(cook: &Call, asked: Option<String>) -> Option<Vec<String>> {
+    match (cook.venue_limit(), asked) {
+        (None, asked) => asked.map(|v| vec![v]),
+        (Some(mine), None) => Some(mine.to_vec()),
+        (Some(mine), Some(asked)) => Some(mine.iter().filter(|v| **v == asked).cloned().collect()),
     }
 }
 

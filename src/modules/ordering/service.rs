@@ -233,10 +233,10 @@ impl OrderingService {
             .ok_or_else(|| OrderingError::NotFound(id.to_owned()))
     }
 
-    /// Loads an order the caller may see: their own, or any for staff.
+    /// Loads an order the caller may see: their own, or any at their venues for staff.
     async fn visible(&self, caller: &Call, id: &str) -> Result<Order, OrderingError> {
         let order = self.load(id).await?;
-        if order.customer_id == caller.user_id || caller.has_any(ORDER_STAFF) {
+        if order.customer_id == caller.user_id || staff_at(caller, &order.venue_id) {
             Ok(order)
         } else {
             Err(OrderingError::NotFound(id.to_owned()))
@@ -261,6 +261,11 @@ impl OrderingService {
         self.wake.published();
         self.load(&id).await
     }
+}
+
+/// Whether `caller` is staff at venue `venue_id`.
+fn staff_at(caller: &Call, venue_id: &str) -> bool {
+    caller.has_any(ORDER_STAFF) && caller.works_at(venue_id)
 }
 
 /// Moves `order` to `to` (already checked against the state machine) and records
@@ -473,13 +478,19 @@ impl OrderingApi for OrderingService {
     async fn list(&self, caller: &Call, filter: OrderFilter) -> Result<OrderPage, OrderingError> {
         let (limit, before) = pagination::parse::<String>(filter.limit, filter.cursor.as_deref())
             .map_err(OrderingError::Validation)?;
-        let customer_id = if caller.has_any(ORDER_STAFF) {
+        let staff = caller.has_any(ORDER_STAFF);
+        let customer_id = if staff {
             filter.customer_id
         } else {
             Some(caller.user_id.clone())
         };
         let query = PageQuery {
             customer_id,
+            // Staff limited to venues see those venues' orders.
+            venue_ids: caller
+                .venue_limit()
+                .filter(|_| staff)
+                .map(<[String]>::to_vec),
             status: filter.status.map(store::status_name),
             before,
             limit: limit as i64 + 1,
@@ -497,7 +508,7 @@ impl OrderingApi for OrderingService {
 
     async fn cancel(&self, caller: &Call, id: &str) -> Result<Order, OrderingError> {
         let order = self.visible(caller, id).await?;
-        status::cancel(order.status, caller.has_any(ORDER_STAFF))?;
+        status::cancel(order.status, staff_at(caller, &order.venue_id))?;
         let cancelled = ev::OrderCancelled {
             order_id: order.id.clone(),
             refund_due: status::was_paid(order.status),
@@ -514,6 +525,9 @@ impl OrderingApi for OrderingService {
             ));
         }
         let order = self.load(id).await?;
+        if !caller.works_at(&order.venue_id) {
+            return Err(OrderingError::NotFound(id.to_owned()));
+        }
         status::advance(
             order.status,
             OrderStatus::PickedUp,
@@ -762,6 +776,7 @@ impl EventHandler for OrderingService {
                     OrderStatus::Ready => Some(Event::new(ev::ORDER_READY, 1, &order.id, &ev::OrderReady {
                         order_id: order.id.clone(),
                         fulfillment: order.fulfillment.clone(),
+                        venue_id: Some(order.venue_id.clone()),
                     })),
                     _ => None,
                 };

@@ -212,9 +212,7 @@ impl VenuesApi for VenuesService {
         id: &str,
         patch: VenuePatch,
     ) -> Result<Venue, VenuesError> {
-        manager
-            .require(roles::VENUE_MANAGERS)
-            .map_err(VenuesError::Forbidden)?;
+        may_manage(manager, id)?;
         let current = Venue::try_from(self.row(id).await?)?;
         let time_zone = patch.time_zone.clone().unwrap_or(current.time_zone);
         let hours = patch.hours.clone().unwrap_or(current.hours);
@@ -257,9 +255,7 @@ impl VenuesApi for VenuesService {
         id: &str,
         state: VenueState,
     ) -> Result<Venue, VenuesError> {
-        manager
-            .require(roles::VENUE_MANAGERS)
-            .map_err(VenuesError::Forbidden)?;
+        may_manage(manager, id)?;
         self.change(
             id,
             move |row| {
@@ -425,9 +421,7 @@ impl VenuesApi for VenuesService {
             return Ok(());
         };
         if held.reserved_by != caller.user_id {
-            caller
-                .require(roles::VENUE_MANAGERS)
-                .map_err(VenuesError::Forbidden)?;
+            may_manage(caller, &held.venue_id)?;
         }
         let key = order_id.to_owned();
         self.db
@@ -458,6 +452,14 @@ impl EventHandler for VenuesService {
 #[derive(serde::Deserialize)]
 struct OrderCancelled {
     order_id: String,
+}
+
+/// Only venue managers working at venue `venue_id` change it, whoever calls.
+fn may_manage(manager: &Call, venue_id: &str) -> Result<(), VenuesError> {
+    manager
+        .require(roles::VENUE_MANAGERS)
+        .and_then(|()| manager.require_venue(venue_id))
+        .map_err(VenuesError::Forbidden)
 }
 
 fn reason_of(unavailable: Unavailable) -> SlotReason {

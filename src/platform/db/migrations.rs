@@ -135,9 +135,10 @@ mod tests {
                 "2026-12-02-000021_kitchen_inbox_age",
                 "2026-12-03-000026_platform_outbox_positions",
                 "2026-12-03-000029_kitchen_outbox_positions",
-                "2026-12-03-000038_kitchen_release"
+                "2026-12-03-000038_kitchen_release",
+                "2026-12-03-000046_kitchen_ticket_venues"
             ]
         );
-        assert_eq!(migration_names().len(), 44);
+        assert_eq!(migration_names().len(), 47);
     }
 }

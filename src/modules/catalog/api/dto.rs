@@ -151,6 +151,7 @@ pub struct MenuItem {
     /// The venues offering it; `null`: every venue.
     pub venue_ids: Option<Vec<String>>,
     /// Its price at a venue instead of `price`, by venue id.
+    #[schema(schema_with = venue_price_map)]
     pub venue_prices: BTreeMap<String, i64>,
     /// ISO 4217 code.
     pub currency: String,

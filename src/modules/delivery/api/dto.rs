@@ -38,13 +38,15 @@ pub struct Position {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"id": "dlv_0193a5c27d1e7cc09a513e0b8f0e2f51", "order_id": "ord_0193a5c27d1e7cc09a513e0b8f0e2f15",
-    "tracking_code": "trk_k3x9q2", "status": "picked_up", "courier_id": "usr_0193a5c27d1e7cc09a513e0b8f0e2f02",
+    "venue_id": "ven_default", "tracking_code": "trk_k3x9q2", "status": "picked_up", "courier_id": "usr_0193a5c27d1e7cc09a513e0b8f0e2f02",
     "address": {"line1": "12 Rue des Lilas", "city": "Lyon", "postal_code": "69003", "country": "FR"},
     "last_position": {"lat": 45.7578, "lng": 4.832, "at": "2026-11-21T12:12:00Z"},
     "eta": "2026-11-21T12:30:00Z", "created_at": "2026-11-21T12:05:00Z", "updated_at": "2026-11-21T12:12:00Z"}))]
 pub struct Delivery {
     pub id: String,
     pub order_id: String,
+    /// The venue it leaves from.
+    pub venue_id: String,
     pub tracking_code: String,
     pub status: DeliveryStatus,
     pub courier_id: Option<String>,

@@ -23,7 +23,7 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         version: "1.0.0",
         owner: "logistics",
         purpose: "Couriers, delivery steps and public tracking.",
-        uses: &["identity"],
+        uses: &["identity", "venues"],
         publishes: events::PUBLISHED,
         consumes: events::CONSUMES,
         settings: Some(settings::SECTION),

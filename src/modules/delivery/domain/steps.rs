@@ -156,6 +156,7 @@ mod tests {
     #[test]
     fn an_offer_shows_the_area_not_the_door() {
         let delivery = Delivery {
+            venue_id: "ven_default".into(),
             id: "dlv_1".into(),
             order_id: "ord_1".into(),
             tracking_code: "abc".into(),

@@ -26,6 +26,8 @@ pub struct DeliveryRow {
     pub eta: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The venue it leaves from.
+    pub venue_id: String,
 }
 
 pub fn status_name(s: DeliveryStatus) -> String {
@@ -60,6 +62,7 @@ impl TryFrom<DeliveryRow> for Delivery {
             eta: r.eta.map(|t| t.and_utc()),
             id: r.id,
             order_id: r.order_id,
+            venue_id: r.venue_id,
             tracking_code: r.tracking_code,
             courier_id: r.courier_id,
             created_at: r.created_at.and_utc(),
@@ -90,19 +93,34 @@ pub fn by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<DeliveryRow>
 
 /// A page of deliveries; with `courier`, only those offered to every courier (awaiting one)
 /// and that courier's own.
-pub fn page(
-    conn: &mut DbConn,
-    status: Option<String>,
-    courier: Option<String>,
-    after: Option<String>,
-    limit: i64,
-) -> QueryResult<Vec<DeliveryRow>> {
+/// A page of deliveries, oldest first.
+pub struct PageQuery {
+    pub status: Option<String>,
+    /// A courier's view: what is on offer and their own.
+    pub courier: Option<String>,
+    /// Only these venues' deliveries; `None`: every venue's.
+    pub venue_ids: Option<Vec<String>>,
+    pub after: Option<String>,
+    pub limit: i64,
+}
+
+pub fn page(conn: &mut DbConn, query: PageQuery) -> QueryResult<Vec<DeliveryRow>> {
+    let PageQuery {
+        status,
+        courier,
+        venue_ids,
+        after,
+        limit,
+    } = query;
     let mut q = deliveries::table
         .order(deliveries::id.asc())
         .limit(limit)
         .into_boxed();
     if let Some(s) = status {
         q = q.filter(deliveries::status.eq(s));
+    }
+    if let Some(venues) = venue_ids {
+        q = q.filter(deliveries::venue_id.eq_any(venues));
     }
     if let Some(me) = courier {
         q = q.filter(

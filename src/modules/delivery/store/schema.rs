@@ -12,6 +12,7 @@ diesel::table! {
         eta -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        venue_id -> Text,
     }
 }
 

@@ -5,6 +5,6 @@ mod keys;
 
 pub use accounts::{
     LoginRequest, NewUser, RefreshRequest, RegisterRequest, SetPlanRequest, SetRolesRequest,
-    TokenResponse, UpdateMeRequest, UserView,
+    SetVenuesRequest, TokenResponse, UpdateMeRequest, UserView,
 };
 pub use keys::{ApiKey, ApiKeyList, CreatedApiKey, NewApiKey, SCOPES};

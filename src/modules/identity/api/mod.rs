@@ -25,7 +25,7 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
 pub use dto::{ApiKey, ApiKeyList, CreatedApiKey, NewApiKey, SCOPES};
 pub use dto::{
     LoginRequest, NewUser, RefreshRequest, RegisterRequest, SetPlanRequest, SetRolesRequest,
-    TokenResponse, UpdateMeRequest, UserView,
+    SetVenuesRequest, TokenResponse, UpdateMeRequest, UserView,
 };
 pub use error::IdentityError;
 pub use principal::{Call, Principal, Role, roles};
@@ -79,5 +79,12 @@ pub trait IdentityApi: Send + Sync {
         actor: &Call,
         user_id: &str,
         roles: Vec<Role>,
+    ) -> Result<UserView, IdentityError>;
+    /// Limits a user (staff, kitchen, courier) to the venues named; `None`: every venue.
+    async fn set_venues(
+        &self,
+        admin: &Call,
+        user_id: &str,
+        venue_ids: Option<Vec<String>>,
     ) -> Result<UserView, IdentityError>;
 }

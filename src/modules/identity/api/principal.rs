@@ -54,6 +54,8 @@ pub struct Principal {
     /// The rate-limit plan an operator assigned to the user (their keys share it); `None`:
     /// the default of the caller's class.
     pub plan: Option<String>,
+    /// The venues the user works at (their keys too); `None`: every venue.
+    pub venues: Option<Vec<String>>,
 }
 
 impl Principal {
@@ -67,6 +69,7 @@ impl Principal {
             roles: vec![Role::Admin],
             scopes: None,
             plan: None,
+            venues: None,
         }
     }
 
@@ -88,6 +91,34 @@ impl Principal {
     /// Admins hold every power a narrower role has.
     pub fn has_any(&self, roles: &[Role]) -> bool {
         self.has_role(Role::Admin) || roles.iter().any(|r| self.has_role(*r))
+    }
+
+    /// Whether the principal works at venue `venue_id`: admins and unassigned accounts work
+    /// at every venue.
+    pub fn works_at(&self, venue_id: &str) -> bool {
+        self.has_role(Role::Admin)
+            || self
+                .venues
+                .as_ref()
+                .is_none_or(|venues| venues.iter().any(|v| v == venue_id))
+    }
+
+    /// The venues the principal's view is limited to; `None`: every venue.
+    pub fn venue_limit(&self) -> Option<&[String]> {
+        if self.has_role(Role::Admin) {
+            return None;
+        }
+        self.venues.as_deref()
+    }
+
+    /// `Err` saying so unless the principal works at venue `venue_id`; each service turns it
+    /// into its own forbidden (or not found) error.
+    pub fn require_venue(&self, venue_id: &str) -> Result<(), String> {
+        if self.works_at(venue_id) {
+            Ok(())
+        } else {
+            Err(format!("this account does not work at venue {venue_id}"))
+        }
     }
 
     /// `Err` saying which roles it takes unless the principal holds one of `roles`; each
@@ -163,6 +194,7 @@ impl crate::platform::remote::Caller for Call {
                 .map(|r| <&'static str>::from(r).to_owned())
                 .collect(),
             scopes: self.scopes.clone(),
+            venues: self.venues.clone(),
         }
     }
 
@@ -186,6 +218,7 @@ impl crate::platform::remote::Caller for Call {
                 roles,
                 scopes: claims.scopes.clone(),
                 plan: None,
+                venues: claims.venues.clone(),
             },
             request_id,
         ))

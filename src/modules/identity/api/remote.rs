@@ -24,4 +24,5 @@ crate::remote_api! {
     write update_profile(principal; changes: UpdateMeRequest => UpdateMeRequest) -> UserView;
     write set_plan(admin; user_id: &str => String, plan: Option<String> => Option<String>) -> UserView;
     write set_roles(actor; user_id: &str => String, roles: Vec<Role> => Vec<Role>) -> UserView;
+    write set_venues(admin; user_id: &str => String, venue_ids: Option<Vec<String>> => Option<Vec<String>>) -> UserView;
 }

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, patch, post, put, web};
 
 use super::api::{
     IdentityApi, LoginRequest, RefreshRequest, RegisterRequest, SetPlanRequest, SetRolesRequest,
-    TokenResponse, UpdateMeRequest, UserView,
+    SetVenuesRequest, TokenResponse, UpdateMeRequest, UserView,
 };
 use crate::modules::identity::api::Call;
 use crate::platform::http::cache;
@@ -24,7 +24,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(update_me)
         .service(get_user)
         .service(set_roles)
-        .service(set_plan);
+        .service(set_plan)
+        .service(set_venues);
     api_keys::routes(cfg);
 }
 
@@ -190,6 +191,32 @@ async fn set_plan(
     body: ValidJson<SetPlanRequest>,
 ) -> Result<HttpResponse, Problem> {
     let user = identity.set_plan(&caller, &id, body.0.plan).await?;
+    Ok(personal(HttpResponse::Ok().json(user)))
+}
+
+/// Limit a user to venues (admin)
+///
+/// Staff, kitchen and courier accounts limited to venues see and act on those venues' orders,
+/// tickets and deliveries only, and manage only those venues; `null` (or left out): every
+/// venue. Admins always work everywhere.
+#[utoipa::path(
+    tag = "identity",
+    extensions(("x-audit-target" = json!("user"))),
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "User id", example = "usr_0193a5c27d1e7cc09a513e0b8f0e2f11")),
+    request_body = SetVenuesRequest,
+    responses(
+        (status = 200, description = "The user with their venues", body = UserView),
+    )
+)]
+#[put("/v1/admin/users/{id}/venues")]
+async fn set_venues(
+    identity: Identity,
+    caller: Call,
+    id: web::Path<String>,
+    body: ValidJson<SetVenuesRequest>,
+) -> Result<HttpResponse, Problem> {
+    let user = identity.set_venues(&caller, &id, body.0.venue_ids).await?;
     Ok(personal(HttpResponse::Ok().json(user)))
 }
 

@@ -238,12 +238,14 @@ impl ApiKeys {
             .into_iter()
             .filter(|s| grantable(s, &owner_roles))
             .collect();
+        let venues = owner.venues()?;
         Ok(Known {
             principal: Principal {
                 user_id: owner.id,
                 session_id: key.id,
                 roles: owner_roles,
                 scopes: Some(scopes),
+                venues,
                 plan: owner.plan,
             },
             valid_until,

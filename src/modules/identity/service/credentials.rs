@@ -231,6 +231,7 @@ mod tests {
                 roles: vec![Role::Customer],
                 scopes: None,
                 plan: None,
+                venues: None,
             },
             valid_until,
             revision,

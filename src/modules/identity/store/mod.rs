@@ -6,7 +6,7 @@ mod schema;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use crate::platform::db::DbConn;
+use crate::platform::db::{DbConn, stored};
 use schema::{
     identity_credentials_revision as revision, identity_login_throttle as throttle,
     identity_sessions as sessions, identity_users as users,
@@ -25,6 +25,30 @@ pub struct UserRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub plan: Option<String>,
+    /// JSON array of the venues the user works at; NULL: every venue.
+    pub venue_ids: Option<String>,
+}
+
+impl UserRow {
+    /// The venues the user works at; `None`: every venue.
+    pub fn venues(&self) -> QueryResult<Option<Vec<String>>> {
+        venues_of(self.venue_ids.as_deref())
+    }
+}
+
+/// Venues stored as a JSON array; NULL: every venue.
+pub fn venues_of(text: Option<&str>) -> QueryResult<Option<Vec<String>>> {
+    text.map(|t| stored::json("identity_users.venue_ids", t))
+        .transpose()
+}
+
+/// What a live session's user may do, and when the session expires.
+#[derive(Debug, Clone, Queryable)]
+pub struct SessionUser {
+    pub roles: String,
+    pub plan: Option<String>,
+    pub venue_ids: Option<String>,
+    pub expires_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -69,6 +93,7 @@ pub fn update_user(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
             users::password_hash.eq(&row.password_hash),
             users::roles.eq(&row.roles),
             users::plan.eq(&row.plan),
+            users::venue_ids.eq(&row.venue_ids),
             users::updated_at.eq(row.updated_at),
         ))
         .execute(conn)
@@ -99,20 +124,25 @@ pub fn session_by_previous_refresh(
         .optional()
 }
 
-/// The roles and plan of a live session's user, and when the session expires.
+/// What a live session's user may do, and when the session expires.
 pub fn live_session_user(
     conn: &mut DbConn,
     session_id: &str,
     user_id: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<(String, Option<String>, NaiveDateTime)>> {
+) -> QueryResult<Option<SessionUser>> {
     sessions::table
         .inner_join(users::table)
         .filter(sessions::id.eq(session_id))
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now))
-        .select((users::roles, users::plan, sessions::expires_at))
+        .select((
+            users::roles,
+            users::plan,
+            users::venue_ids,
+            sessions::expires_at,
+        ))
         .first(conn)
         .optional()
 }

@@ -8,6 +8,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         plan -> Nullable<Text>,
+        venue_ids -> Nullable<Text>,
     }
 }
 

@@ -42,12 +42,14 @@ pub struct TicketLine {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"id": "tkt_0193a5c27d1e7cc09a513e0b8f0e2f61", "order_id": "ord_0193a5c27d1e7cc09a513e0b8f0e2f15",
-    "status": "in_preparation", "lines": [{"id": "tln_0193a5c27d1e7cc09a513e0b8f0e2f62", "station": "bar",
+    "venue_id": "ven_default", "status": "in_preparation", "lines": [{"id": "tln_0193a5c27d1e7cc09a513e0b8f0e2f62", "station": "bar",
         "name": "Flat white", "quantity": 2, "options": ["Oat"], "status": "started"}],
     "created_at": "2026-11-21T12:01:00Z", "updated_at": "2026-11-21T12:02:00Z"}))]
 pub struct Ticket {
     pub id: String,
     pub order_id: String,
+    /// The venue whose kitchen makes it.
+    pub venue_id: String,
     pub status: TicketStatus,
     /// With a `station` filter, only that station's lines.
     pub lines: Vec<TicketLine>,
@@ -65,6 +67,10 @@ crate::paged_query! {
         #[validate(length(min = 1, max = 64))]
         #[param(min_length = 1, max_length = 64)]
         pub order_id: Option<String>,
+        /// Only this venue's tickets (a cook limited to venues sees only theirs anyway).
+        #[validate(length(min = 1, max = 64))]
+        #[param(min_length = 1, max_length = 64)]
+        pub venue_id: Option<String>,
         /// Tickets with lines at this station, showing only those lines.
         #[validate(length(min = 1, max = 32))]
         #[param(min_length = 1, max_length = 32)]

@@ -18,6 +18,10 @@ pub const TICKET_CANCELLED: &str = "ticket.cancelled";
 pub struct TicketEvent {
     pub order_id: String,
     pub ticket_id: String,
+    /// The venue whose kitchen makes it (absent in events from before venues: the default
+    /// venue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue_id: Option<String>,
     /// Line events: the line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_id: Option<String>,

@@ -24,7 +24,7 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
         version: "1.0.0",
         owner: "back of house",
         purpose: "Tickets for paid orders, routed to the stations that prepare them.",
-        uses: &["identity"],
+        uses: &["identity", "venues"],
         publishes: events::PUBLISHED,
         consumes: events::CONSUMES,
         settings: Some(settings::SECTION),

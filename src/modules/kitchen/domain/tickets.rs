@@ -121,10 +121,18 @@ pub fn announcement(ticket: &Ticket, line: Option<(&str, &str)>) -> TicketEvent 
     TicketEvent {
         order_id: ticket.order_id.clone(),
         ticket_id: ticket.id.clone(),
+        venue_id: Some(ticket.venue_id.clone()),
         line_id: line.map(|l| l.0.to_owned()),
         station: line.map(|l| l.1.to_owned()),
         stations,
     }
+}
+
+/// Whether a kitchen event's payload concerns one of `venues`' kitchens (events from before
+/// venues are the default venue's).
+pub fn at_venues(payload: &Value, venues: &[String], default_venue: &str) -> bool {
+    let venue = payload["venue_id"].as_str().unwrap_or(default_venue);
+    venues.iter().any(|v| v == venue)
 }
 
 /// Whether a kitchen event's payload concerns `station`: its line is there, or the ticket
@@ -158,6 +166,7 @@ mod tests {
         Ticket {
             id: "tkt_1".into(),
             order_id: "ord_1".into(),
+            venue_id: "ven_default".into(),
             status,
             lines,
             release_at: None,
@@ -279,5 +288,21 @@ mod tests {
         assert!(!concerns(&line_event, "grill"));
         assert!(concerns(&ticket_event, "grill"));
         assert!(!concerns(&ticket_event, "pastry"));
+    }
+
+    #[test]
+    fn an_event_belongs_to_its_venue_and_old_ones_to_the_default_venue() {
+        let mine = vec!["ven_a".to_owned()];
+        let at_a = serde_json::json!({"ticket_id": "tkt_1", "venue_id": "ven_a"});
+        let at_b = serde_json::json!({"ticket_id": "tkt_2", "venue_id": "ven_b"});
+        let before_venues = serde_json::json!({"ticket_id": "tkt_3"});
+        assert!(at_venues(&at_a, &mine, "ven_default"));
+        assert!(!at_venues(&at_b, &mine, "ven_default"));
+        assert!(!at_venues(&before_venues, &mine, "ven_default"));
+        assert!(at_venues(
+            &before_venues,
+            &["ven_default".to_owned()],
+            "ven_default"
+        ));
     }
 }

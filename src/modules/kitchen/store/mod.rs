@@ -23,6 +23,8 @@ pub struct TicketRow {
     pub updated_at: NaiveDateTime,
     /// A scheduled order's ticket reaches the stations then.
     pub release_at: Option<NaiveDateTime>,
+    /// The venue whose kitchen makes it.
+    pub venue_id: String,
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -65,6 +67,7 @@ fn assemble(t: TicketRow, ls: Vec<LineRow>) -> QueryResult<Ticket> {
         lines,
         id: t.id,
         order_id: t.order_id,
+        venue_id: t.venue_id,
         release_at: t.release_at.map(|r| r.and_utc()),
         created_at: t.created_at.and_utc(),
         updated_at: t.updated_at.and_utc(),
@@ -111,6 +114,8 @@ pub fn by_order(conn: &mut DbConn, order_id: &str) -> QueryResult<Option<TicketR
 
 pub struct PageQuery {
     pub order_id: Option<String>,
+    /// Only these venues' tickets; `None`: every venue's.
+    pub venue_ids: Option<Vec<String>>,
     pub station: Option<String>,
     pub status: Option<String>,
     pub after: Option<String>,
@@ -124,6 +129,9 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Ticket>> {
         .into_boxed();
     if let Some(o) = q.order_id {
         query = query.filter(tickets::order_id.eq(o));
+    }
+    if let Some(venues) = q.venue_ids {
+        query = query.filter(tickets::venue_id.eq_any(venues));
     }
     match (q.status, &q.station) {
         (Some(s), _) => query = query.filter(tickets::status.eq(s)),

@@ -6,6 +6,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         release_at -> Nullable<Timestamp>,
+        venue_id -> Text,
     }
 }
 

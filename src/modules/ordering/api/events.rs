@@ -104,6 +104,9 @@ pub struct OrderReady {
     pub order_id: String,
     #[schema(inline)]
     pub fulfillment: Fulfillment,
+    /// The venue it leaves from (absent in events from before venues).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue_id: Option<String>,
 }
 
 /// `order.cancelled` v1. `refund_due`: it had been paid, so the payment must be refunded.

@@ -158,6 +158,8 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Order>> {
 
 pub struct PageQuery {
     pub customer_id: Option<String>,
+    /// Only these venues' orders; `None`: every venue's.
+    pub venue_ids: Option<Vec<String>>,
     pub status: Option<String>,
     /// Newest first: continue with ids below this one.
     pub before: Option<String>,
@@ -171,6 +173,9 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Order>> {
         .into_boxed();
     if let Some(c) = q.customer_id {
         query = query.filter(orders::customer_id.eq(c));
+    }
+    if let Some(venues) = q.venue_ids {
+        query = query.filter(orders::venue_id.eq_any(venues));
     }
     if let Some(s) = q.status {
         query = query.filter(orders::status.eq(s));

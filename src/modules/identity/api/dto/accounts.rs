@@ -74,6 +74,7 @@ pub struct TokenResponse {
     "email": "ada@example.com",
     "name": "Ada",
     "roles": ["customer"],
+    "venue_ids": null,
     "created_at": "2026-11-21T09:30:00Z",
     "updated_at": "2026-11-21T09:30:00Z"
 }))]
@@ -85,6 +86,9 @@ pub struct UserView {
     /// The rate-limit plan assigned by an operator; absent: the default for the roles.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
+    /// The venues the user works at (staff, kitchen and couriers see and act on those
+    /// venues' orders, tickets and deliveries only); `null`: every venue.
+    pub venue_ids: Option<Vec<String>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -112,6 +116,31 @@ pub struct SetPlanRequest {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub plan: Option<String>,
+}
+
+/// The venues a user works at.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"venue_ids": ["ven_default"]}))]
+pub struct SetVenuesRequest {
+    /// Venue ids; `null` (or left out): every venue.
+    #[serde(default)]
+    #[validate(length(max = 100), custom(function = "each_venue_id"))]
+    #[schema(schema_with = venue_id_list, nullable)]
+    pub venue_ids: Option<Vec<String>>,
+}
+
+fn venue_id_list() -> utoipa::openapi::schema::Array {
+    crate::platform::openapi::string_list(0, 100, 64, None)
+}
+
+fn each_venue_id(ids: &[String]) -> Result<(), validator::ValidationError> {
+    if ids.iter().all(|id| (1..=64).contains(&id.len())) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("length")
+            .with_message("each venue id is 1 to 64 characters".into()))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]

@@ -1,0 +1,2 @@
+DROP INDEX kitchen_tickets_venue;
+ALTER TABLE kitchen_tickets DROP COLUMN venue_id;

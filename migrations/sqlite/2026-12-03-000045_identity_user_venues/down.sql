@@ -1,0 +1,1 @@
+ALTER TABLE identity_users DROP COLUMN venue_ids;

@@ -1,0 +1,1 @@
+ALTER TABLE delivery_deliveries DROP COLUMN venue_id;
