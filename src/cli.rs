@@ -11,6 +11,7 @@ use crate::app::Settings;
 use crate::app::{Application, Modules, load_demo_menu, openapi};
 use crate::modules::catalog::api::CatalogApi;
 use crate::modules::identity::api::{NewUser, Role};
+use crate::modules::venues::api::VenuesApi;
 use crate::platform::{openapi as spec, telemetry};
 
 #[derive(Debug, Parser)]
@@ -210,7 +211,11 @@ async fn serve(mut settings: Settings, args: ServeArgs) -> Result<(), String> {
             .modules()
             .try_api::<dyn CatalogApi>()
             .ok_or("--demo loads the menu: host the catalog module here")?;
-        let created = load_demo_menu(catalog.as_ref())
+        let venues = app
+            .modules()
+            .try_api::<dyn VenuesApi>()
+            .ok_or("--demo opens a venue: host or reach the venues module here")?;
+        let created = load_demo_menu(catalog.as_ref(), venues.as_ref())
             .await
             .map_err(|e| format!("loading the demo menu: {e}"))?;
         tracing::info!(items = created, "demo menu loaded");

@@ -1,10 +1,14 @@
-//! A café menu for trying Brigade out: `brigade serve --demo` loads it into an empty catalog.
+//! A café for trying Brigade out: `brigade serve --demo` loads a menu into an empty catalog
+//! and opens a second venue, a station kiosk with opening hours, next to the default venue
+//! (open around the clock, so the README's walk-through works at any hour).
 
 use crate::modules::catalog::api::{
     CatalogApi, CatalogError, NewCategory, NewItem, NewOption, NewOptionGroup, PageRequest, SoldOut,
 };
 use crate::modules::identity::api::Call;
-use crate::modules::venues::api::{Period, WeeklyHours};
+use crate::modules::venues::api::{
+    DEFAULT_VENUE, NewVenue, Period, Scheduling, VenueFilter, VenuesApi, VenuesError, WeeklyHours,
+};
 
 struct Item {
     name: &'static str,
@@ -72,7 +76,7 @@ const fn item(
 /// Categories: name, description, minutes one of their items takes to make, items.
 const MENU: &[(&str, &str, i32, &[Item])] = &[
     (
-        "Coffee",
+        COFFEE,
         "Espresso drinks from our own roast",
         3,
         &[
@@ -300,6 +304,9 @@ const MENU: &[(&str, &str, i32, &[Item])] = &[
     ),
 ];
 
+/// The category the kiosk charges more for.
+const COFFEE: &str = "Coffee";
+
 /// The category served only in the morning, on the venue's clock.
 const BREAKFAST: &str = "Breakfast";
 
@@ -323,9 +330,78 @@ fn mornings() -> WeeklyHours {
 /// Sold out until the café's next day when the demo starts, to show how that looks.
 const SOLD_OUT: &str = "Vegan brownie";
 
-/// Loads the demo menu unless the catalog already has categories. Returns how many items it
-/// created (0 when the menu was not empty).
-pub async fn load_demo_menu(catalog: &dyn CatalogApi) -> Result<usize, CatalogError> {
+/// Baked on site: the café offers it, the kiosk does not.
+const CAFE_ONLY: &str = "Banana bread";
+
+/// The kiosk's name, and what it charges more for coffee (rent at a station).
+const KIOSK: &str = "Brigade Gare Part-Dieu";
+const KIOSK_COFFEE_SURCHARGE: i64 = 30;
+
+/// `opens`–`closes`.
+fn period(opens: &str, closes: &str) -> Vec<Period> {
+    vec![Period {
+        opens: opens.into(),
+        closes: closes.into(),
+    }]
+}
+
+/// The kiosk: commuter hours (06:30–20:00 on weekdays, 08:00–18:00 on Saturdays, closed on
+/// Sundays), quarter-hour pickup slots of at most 8 orders and 40 make-minutes.
+fn kiosk() -> NewVenue {
+    let weekday = period("06:30", "20:00");
+    NewVenue {
+        name: KIOSK.into(),
+        address: "Gare Part-Dieu, 69003 Lyon".into(),
+        time_zone: "Europe/Paris".into(),
+        currency: "EUR".into(),
+        hours: Some(WeeklyHours {
+            monday: weekday.clone(),
+            tuesday: weekday.clone(),
+            wednesday: weekday.clone(),
+            thursday: weekday.clone(),
+            friday: weekday,
+            saturday: period("08:00", "18:00"),
+            sunday: Vec::new(),
+        }),
+        exceptions: Vec::new(),
+        scheduling: Scheduling {
+            pickup_orders_per_slot: Some(8),
+            pickup_make_minutes_per_slot: Some(40),
+            makers: 2,
+            ..Scheduling::default()
+        },
+    }
+}
+
+/// Why the demo could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Venues(#[from] VenuesError),
+}
+
+/// The kiosk's id, opened unless a venue of that name exists.
+async fn open_kiosk(venues: &dyn VenuesApi, system: &Call) -> Result<String, VenuesError> {
+    let existing = venues
+        .list(VenueFilter {
+            limit: Some(100),
+            cursor: None,
+        })
+        .await?;
+    if let Some(kiosk) = existing.data.into_iter().find(|v| v.name == KIOSK) {
+        return Ok(kiosk.id);
+    }
+    Ok(venues.create(system, kiosk()).await?.id)
+}
+
+/// Loads the demo menu unless the catalog already has categories, with the kiosk beside the
+/// default venue. Returns how many items it created (0 when the menu was not empty).
+pub async fn load_demo_menu(
+    catalog: &dyn CatalogApi,
+    venues: &dyn VenuesApi,
+) -> Result<usize, DemoError> {
     let existing = catalog
         .list_categories(PageRequest {
             limit: Some(1),
@@ -336,6 +412,7 @@ pub async fn load_demo_menu(catalog: &dyn CatalogApi) -> Result<usize, CatalogEr
         return Ok(0);
     }
     let system = Call::system("demo-menu");
+    let kiosk = open_kiosk(venues, &system).await?;
     let mut created = 0;
     for (position, (name, description, make_minutes, items)) in MENU.iter().enumerate() {
         let category = catalog
@@ -366,8 +443,13 @@ pub async fn load_demo_menu(catalog: &dyn CatalogApi) -> Result<usize, CatalogEr
                         station: item.station.into(),
                         make_minutes: None,
                         schedule: None,
-                        venue_ids: None,
-                        venue_prices: Default::default(),
+                        venue_ids: (item.name == CAFE_ONLY).then(|| vec![DEFAULT_VENUE.to_owned()]),
+                        timed_prices: Vec::new(),
+                        venue_prices: if *name == COFFEE {
+                            [(kiosk.clone(), item.price + KIOSK_COFFEE_SURCHARGE)].into()
+                        } else {
+                            Default::default()
+                        },
                         option_groups: item
                             .groups
                             .iter()

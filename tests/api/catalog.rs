@@ -8,9 +8,7 @@ use crate::support::TestApp;
 
 async fn with_demo_menu() -> TestApp {
     let app = TestApp::spawn().await;
-    let created = brigade::app::load_demo_menu(app.app_modules.api::<dyn CatalogApi>().as_ref())
-        .await
-        .unwrap();
+    let created = app.load_demo().await;
     assert!(created >= 20);
     app
 }
@@ -89,6 +87,40 @@ async fn the_menu_is_public_and_grouped_by_category() {
     );
     assert!(sold_out.body["data"][0]["sold_out_until"].is_string());
     assert!(res.header("cache-control").unwrap().contains("public"));
+
+    // The station kiosk keeps commuter hours, bakes nothing and charges more for coffee.
+    let venues = app.get("/v1/venues", None).await;
+    let kiosk = venues.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "Brigade Gare Part-Dieu")
+        .unwrap_or_else(|| panic!("no kiosk: {}", venues.body));
+    assert_eq!(kiosk["hours"]["sunday"], json!([]));
+    let kiosk_menu = app
+        .get(
+            &format!(
+                "/v1/venues/{}/menu?at=2030-01-07T09:00:00Z",
+                kiosk["id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
+    let kiosk_items: Vec<&Value> = kiosk_menu.body["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["items"].as_array().unwrap())
+        .collect();
+    assert!(!kiosk_items.iter().any(|i| i["name"] == "Banana bread"));
+    let kiosk_latte = kiosk_items
+        .iter()
+        .find(|i| i["name"] == "Caffè latte")
+        .unwrap();
+    assert_eq!(
+        kiosk_latte["price"].as_i64(),
+        latte["price"].as_i64().map(|p| p + 30)
+    );
     assert!(res.header("cache-control").unwrap().contains("max-age"));
 }
 

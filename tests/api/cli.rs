@@ -1,6 +1,5 @@
 //! The `brigade` binary itself: subcommands, configuration errors, piping a password.
 
-use brigade::modules::catalog::api::CatalogApi;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -426,9 +425,7 @@ async fn serve_help_tells_the_demo_menu_as_it_is() {
     let out = brigade().args(["serve", "--help"]).output().unwrap();
     let help = String::from_utf8(out.stdout).unwrap();
     let app = TestApp::spawn().await;
-    let items = brigade::app::load_demo_menu(app.app_modules.api::<dyn CatalogApi>().as_ref())
-        .await
-        .unwrap();
+    let items = app.load_demo().await;
     // Every category, breakfast included whatever the hour.
     let listed = app.get("/v1/catalog/categories?limit=100", None).await.body;
     let categories = listed["data"].as_array().unwrap().len();

@@ -1,6 +1,5 @@
 //! Edge hygiene: CORS from an allow-list, compression by negotiation, slow clients dropped.
 
-use brigade::modules::catalog::api::CatalogApi;
 use std::io::{Read, Write};
 use std::time::Duration;
 
@@ -117,9 +116,7 @@ async fn without_configured_origins_nobody_gets_cross_origin_access() {
 #[actix_web::test]
 async fn responses_are_compressed_as_the_client_asks() {
     let app = TestApp::spawn().await;
-    brigade::app::load_demo_menu(app.app_modules.api::<dyn CatalogApi>().as_ref())
-        .await
-        .unwrap();
+    app.load_demo().await;
     for (accept, expected) in [
         ("br", Some("br")),
         ("gzip", Some("gzip")),

@@ -8,7 +8,8 @@ use crate::support::Cafe;
 
 crate::support::in_both_topologies!(
     a_venue_serves_what_it_offers_at_its_own_prices,
-    what_a_venue_offers_is_checked
+    what_a_venue_offers_is_checked,
+    happy_hour_prices_hold_on_each_venue_s_clock
 );
 
 /// A second venue, open around the clock; its id.
@@ -37,9 +38,19 @@ async fn patch_item(cafe: &Cafe, item: &str, patch: Value) -> crate::support::Re
 
 /// Each item on venue `venue`'s menu now, by name, with its price.
 async fn menu(cafe: &Cafe, venue: &str) -> Vec<(String, i64)> {
+    menu_at(cafe, venue, "").await
+}
+
+/// Each item on venue `venue`'s menu (`?at=` when `at` is given), by name, with its price.
+async fn menu_at(cafe: &Cafe, venue: &str, at: &str) -> Vec<(String, i64)> {
+    let query = if at.is_empty() {
+        String::new()
+    } else {
+        format!("?at={at}")
+    };
     let menu = cafe
         .app
-        .get(&format!("/v1/venues/{venue}/menu"), None)
+        .get(&format!("/v1/venues/{venue}/menu{query}"), None)
         .await;
     assert_eq!(menu.status, 200, "{}", menu.body);
     menu.body["categories"]
@@ -181,5 +192,56 @@ async fn what_a_venue_offers_is_checked(cafe: Cafe) {
         menu(&cafe, "ven_default")
             .await
             .contains(&("Pain au chocolat".to_owned(), 260))
+    );
+}
+
+async fn happy_hour_prices_hold_on_each_venue_s_clock(cafe: Cafe) {
+    let kiosk = kiosk(&cafe).await;
+    let friday_evening = json!({"monday": [], "tuesday": [], "wednesday": [], "thursday": [],
+        "friday": [{"opens": "17:00", "closes": "19:00"}], "saturday": [], "sunday": []});
+    let set = patch_item(
+        &cafe,
+        &cafe.flat_white,
+        json!({"venue_prices": {kiosk.clone(): 420},
+            "timed_prices": [{"hours": friday_evening, "price": 300}]}),
+    )
+    .await;
+    assert_eq!(set.status, 200, "{}", set.body);
+    assert_eq!(set.body["timed_prices"][0]["price"], 300);
+    assert_eq!(set.body["price"], 380);
+
+    // Friday 4 January 2030: 17:30 in Paris is 16:30 UTC. The kiosk keeps Paris time, the
+    // café UTC (where it is still 16:30, before happy hour).
+    let flat_white = |menu: Vec<(String, i64)>| {
+        menu.into_iter()
+            .find(|(name, _)| name == "Flat white")
+            .map(|(_, price)| price)
+    };
+    let at = "2030-01-04T16:30:00Z";
+    assert_eq!(flat_white(menu_at(&cafe, &kiosk, at).await), Some(300));
+    assert_eq!(
+        flat_white(menu_at(&cafe, "ven_default", at).await),
+        Some(380)
+    );
+    // 17:30 UTC: happy hour at the café too; at the kiosk (18:30) still.
+    let later = "2030-01-04T17:30:00Z";
+    assert_eq!(
+        flat_white(menu_at(&cafe, "ven_default", later).await),
+        Some(300)
+    );
+    // 19:30 in Paris: over, the kiosk's own price again.
+    let after = "2030-01-04T18:30:00Z";
+    assert_eq!(flat_white(menu_at(&cafe, &kiosk, after).await), Some(420));
+
+    let bad = patch_item(
+        &cafe,
+        &cafe.flat_white,
+        json!({"timed_prices": [{"hours": {"friday": [{"opens": "5pm", "closes": "19:00"}]},
+            "price": 300}]}),
+    )
+    .await;
+    assert_eq!(
+        bad.problem(422)["errors"][0]["field"],
+        "timed_prices[0].hours.friday[0].opens"
     );
 }

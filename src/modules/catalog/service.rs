@@ -17,6 +17,7 @@ use crate::modules::catalog::api::events::{self as ev, AvailabilityChanged};
 use crate::modules::catalog::api::{
     CatalogApi, CatalogError, Category, CategoryPage, CategoryPatch, ItemFilter, ItemPage,
     ItemPatch, Menu, MenuItem, NewCategory, NewItem, NewOptionGroup, PageRequest, SoldOut,
+    TimedPrice,
 };
 use crate::modules::catalog::domain::availability::Here;
 use crate::modules::catalog::domain::daypart::Daypart;
@@ -267,11 +268,7 @@ impl CatalogService {
 
 /// `catalog.availability_changed` for an item as `row` now stands.
 fn item_event(row: &ItemRow, now: NaiveDateTime) -> Event {
-    let stocked = availability::Stocked {
-        offered: row.available,
-        sold_out_until: row.sold_out_until.map(|t| t.and_utc()),
-        stock: row.stock,
-    };
+    let stocked = row.stocked();
     let payload = AvailabilityChanged {
         item_id: row.id.clone(),
         option_id: None,
@@ -360,6 +357,21 @@ fn category_must_exist(
             "no category with this id",
         )]))
     }
+}
+
+/// Timed prices checked (each window readable) and stored as JSON.
+fn timed_prices_json(timed: &[TimedPrice]) -> Result<String, Vec<FieldError>> {
+    let errors: Vec<FieldError> = timed
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| Daypart::parse(&format!("timed_prices[{i}].hours"), &t.hours).err())
+        .flatten()
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    serde_json::to_string(timed)
+        .map_err(|e| vec![FieldError::new("timed_prices", "invalid", e.to_string())])
 }
 
 /// Serving hours checked and stored as JSON.
@@ -597,6 +609,9 @@ impl CatalogApi for CatalogService {
             .map_err(|mut e| errors.append(&mut e))
             .ok()
             .flatten();
+        let timed_prices = timed_prices_json(&input.timed_prices)
+            .map_err(|mut e| errors.append(&mut e))
+            .unwrap_or_default();
         if !errors.is_empty() {
             return Err(CatalogError::Validation(errors));
         }
@@ -604,6 +619,7 @@ impl CatalogApi for CatalogService {
             .offer_json(&Offer {
                 venues: input.venue_ids,
                 prices: input.venue_prices,
+                timed: Vec::new(),
             })
             .await?;
         let now = Utc::now().naive_utc();
@@ -623,6 +639,7 @@ impl CatalogApi for CatalogService {
             schedule,
             venue_ids,
             venue_prices,
+            timed_prices,
             version: 1,
             created_at: now,
             updated_at: now,
@@ -675,6 +692,11 @@ impl CatalogApi for CatalogService {
                 .ok(),
             None => None,
         };
+        let timed_prices = patch.timed_prices.as_deref().and_then(|timed| {
+            timed_prices_json(timed)
+                .map_err(|mut e| errors.append(&mut e))
+                .ok()
+        });
         if !errors.is_empty() {
             return Err(CatalogError::Validation(errors));
         }
@@ -686,6 +708,7 @@ impl CatalogApi for CatalogService {
                 let offer = Offer {
                     venues: venues.clone().unwrap_or(current.venue_ids),
                     prices: prices.clone().unwrap_or(current.venue_prices),
+                    timed: Vec::new(),
                 };
                 Some(self.offer_json(&offer).await?)
             }
@@ -737,6 +760,9 @@ impl CatalogApi for CatalogService {
                 }
                 if let Some(v) = schedule {
                     row.schedule = v;
+                }
+                if let Some(v) = timed_prices {
+                    row.timed_prices = v;
                 }
                 if let Some((venue_ids, venue_prices)) = offer {
                     row.venue_ids = venue_ids;
@@ -875,12 +901,7 @@ impl CatalogApi for CatalogService {
 }
 
 fn item_orderable(row: &ItemRow, now: NaiveDateTime) -> bool {
-    availability::Stocked {
-        offered: row.available,
-        sold_out_until: row.sold_out_until.map(|t| t.and_utc()),
-        stock: row.stock,
-    }
-    .orderable_at(now.and_utc())
+    row.stocked().orderable_at(now.and_utc())
 }
 
 /// What the catalog reads of `order.paid`: the items and how many of each.

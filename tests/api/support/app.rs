@@ -418,6 +418,20 @@ impl TestApp {
     }
 
     /// An account provisioned with `role` (as an operator would), signed in.
+    /// Loads the demo café (`serve --demo`); how many items it created.
+    pub async fn load_demo(&self) -> usize {
+        brigade::app::load_demo_menu(
+            self.app_modules
+                .api::<dyn brigade::modules::catalog::api::CatalogApi>()
+                .as_ref(),
+            self.app_modules
+                .api::<dyn brigade::modules::venues::api::VenuesApi>()
+                .as_ref(),
+        )
+        .await
+        .expect("the demo loads")
+    }
+
     pub async fn token_with_role(&self, email: &str, role: Role) -> String {
         self.app_modules
             .api::<dyn brigade::modules::identity::api::IdentityApi>()

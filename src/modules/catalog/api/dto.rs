@@ -133,7 +133,7 @@ pub struct OptionGroup {
     "name": "Flat white", "description": "Double ristretto, steamed milk", "price": 380,
     "currency": "EUR", "tags": ["vegetarian"], "available": true, "sold_out_until": null,
     "stock": null, "position": 2,
-    "station": "bar", "make_minutes": 4, "effective_make_minutes": 4, "schedule": null, "venue_ids": null, "venue_prices": {},
+    "station": "bar", "make_minutes": 4, "effective_make_minutes": 4, "schedule": null, "venue_ids": null, "venue_prices": {}, "timed_prices": [],
     "unavailable": null, "version": 1,
     "option_groups": [{"id": "grp_0193a5c27d1e7cc09a513e0b8f0e2f12", "name": "Milk", "min_choices": 0, "max_choices": 1,
         "options": [{"id": "opt_0193a5c27d1e7cc09a513e0b8f0e2f13", "name": "Oat", "price_delta": 40,
@@ -146,13 +146,17 @@ pub struct MenuItem {
     pub name: String,
     pub description: String,
     /// Price in minor units of `currency` (cents for EUR); on a venue's menu and in its
-    /// orders, the venue's own when `venue_prices` names it.
+    /// orders, the price in force there at the time asked: a `timed_prices` window's, else
+    /// the venue's own when `venue_prices` names it.
     pub price: i64,
     /// The venues offering it; `null`: every venue.
     pub venue_ids: Option<Vec<String>>,
     /// Its price at a venue instead of `price`, by venue id.
     #[schema(schema_with = venue_price_map)]
     pub venue_prices: BTreeMap<String, i64>,
+    /// Prices in force at set times on each venue's clock (happy hour); the first window
+    /// holding the time wins over `price` and `venue_prices`.
+    pub timed_prices: Vec<TimedPrice>,
     /// ISO 4217 code.
     pub currency: String,
     /// Diet and allergen labels, e.g. `vegan`, `contains-nuts`.
@@ -280,6 +284,11 @@ pub struct NewItem {
     #[serde(default)]
     #[schema(schema_with = venue_price_map)]
     pub venue_prices: BTreeMap<String, i64>,
+    /// Prices in force at set times (happy hour), at every venue on its clock.
+    #[serde(default)]
+    #[validate(length(max = 10), nested)]
+    #[schema(max_items = 10)]
+    pub timed_prices: Vec<TimedPrice>,
     #[validate(length(max = 20), nested)]
     #[schema(max_items = 20)]
     #[serde(default)]
@@ -363,9 +372,29 @@ pub struct ItemPatch {
     /// Replaces every venue's price; `{}`: its own price everywhere.
     #[schema(schema_with = venue_price_map)]
     pub venue_prices: Option<BTreeMap<String, i64>>,
+    /// Replaces every timed price; `[]`: none.
+    #[validate(length(max = 10), nested)]
+    #[schema(max_items = 10)]
+    pub timed_prices: Option<Vec<TimedPrice>>,
     #[validate(length(max = 20), nested)]
     #[schema(max_items = 20)]
     pub option_groups: Option<Vec<NewOptionGroup>>,
+}
+
+/// A price in force at set times, on each venue's clock: happy hour.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"hours": {"monday": [{"opens": "17:00", "closes": "19:00"}],
+    "tuesday": [], "wednesday": [], "thursday": [], "friday": [{"opens": "17:00", "closes": "19:00"}],
+    "saturday": [], "sunday": []}, "price": 250}))]
+pub struct TimedPrice {
+    /// When it is in force, per weekday.
+    pub hours: WeeklyHours,
+    /// Minor units of the item's currency.
+    #[validate(range(min = 0, max = 10000000))]
+    #[schema(minimum = 0, maximum = 10000000)]
+    #[serde(deserialize_with = "lenient::integer")]
+    pub price: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
@@ -419,7 +448,7 @@ pub struct MenuCategory {
         "name": "Espresso", "description": "A double shot of house espresso", "price": 250,
         "currency": "EUR", "tags": ["vegan"], "available": true, "sold_out_until": null, "stock": null,
         "position": 0, "station": "bar",
-        "make_minutes": null, "effective_make_minutes": 2, "schedule": null, "venue_ids": null, "venue_prices": {},
+        "make_minutes": null, "effective_make_minutes": 2, "schedule": null, "venue_ids": null, "venue_prices": {}, "timed_prices": [],
         "unavailable": null, "version": 1, "option_groups": [],
         "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
     }]
@@ -459,7 +488,7 @@ crate::page_of! {
     "name": "Espresso", "description": "A double shot of house espresso", "price": 250,
     "currency": "EUR", "tags": ["vegan"], "available": true, "sold_out_until": null, "stock": null,
         "position": 0, "station": "bar",
-    "make_minutes": null, "effective_make_minutes": 2, "schedule": null, "venue_ids": null, "venue_prices": {},
+    "make_minutes": null, "effective_make_minutes": 2, "schedule": null, "venue_ids": null, "venue_prices": {}, "timed_prices": [],
         "unavailable": null, "version": 1, "option_groups": [],
     "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
 }], "next_cursor": "WzAsIml0bV8wMTkzYTVjMjdkMWU3Y2MwOWE1MTNlMGI4ZjBlMmYxNCJd"})

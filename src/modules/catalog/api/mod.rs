@@ -29,7 +29,8 @@ pub const MODULE: crate::platform::descriptor::ModuleDescriptor =
 pub use dto::{
     AvailabilityRequest, Category, CategoryPage, CategoryPatch, ItemFilter, ItemPage, ItemPatch,
     Menu, MenuAt, MenuCategory, MenuItem, NewCategory, NewItem, NewOption, NewOptionGroup,
-    OptionChoice, OptionGroup, PageRequest, SoldOut, Stock, Unavailability, UnavailableReason,
+    OptionChoice, OptionGroup, PageRequest, SoldOut, Stock, TimedPrice, Unavailability,
+    UnavailableReason,
 };
 pub use error::CatalogError;
 pub use settings::CatalogSettings;

@@ -145,7 +145,7 @@ mod tests {
         };
         let station_only = Offer {
             venues: Some(vec!["ven_station".into()]),
-            prices: Default::default(),
+            ..Offer::default()
         };
         let here = |venue_id: &str| Here {
             venue_id: venue_id.into(),

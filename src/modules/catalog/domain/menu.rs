@@ -51,6 +51,7 @@ mod tests {
             price: 100,
             venue_ids: None,
             venue_prices: Default::default(),
+            timed_prices: Vec::new(),
             currency: "EUR".into(),
             tags: vec![],
             available,

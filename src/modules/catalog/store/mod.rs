@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use diesel::dsl;
 use diesel::prelude::*;
 
-use crate::modules::catalog::api::{Category, MenuItem, OptionChoice, OptionGroup};
+use crate::modules::catalog::api::{Category, MenuItem, OptionChoice, OptionGroup, TimedPrice};
 use crate::modules::catalog::domain::availability::{self, Here, Stocked, sold_out_at};
 use crate::modules::catalog::domain::daypart::Daypart;
 use crate::modules::catalog::domain::offer::Offer;
@@ -82,12 +82,29 @@ pub struct ItemRow {
     pub venue_ids: Option<String>,
     /// JSON object of prices by venue.
     pub venue_prices: String,
+    /// JSON array of prices in force at set times.
+    pub timed_prices: String,
 }
 
 impl ItemRow {
+    /// Its prices in force at set times, as stored.
+    pub fn timed_prices(&self) -> QueryResult<Vec<TimedPrice>> {
+        stored::json("catalog_items.timed_prices", &self.timed_prices)
+    }
+
     /// Where it is offered and at what price, as stored.
     pub fn offer(&self) -> QueryResult<Offer> {
+        let timed = self
+            .timed_prices()?
+            .iter()
+            .map(|t| {
+                Daypart::parse("catalog_items.timed_prices", &t.hours)
+                    .map(|window| (window, t.price))
+                    .map_err(|e| stored::unreadable(format!("{e:?}")))
+            })
+            .collect::<QueryResult<_>>()?;
         Ok(Offer {
+            timed,
             venues: self
                 .venue_ids
                 .as_deref()
@@ -277,6 +294,7 @@ pub fn update_item(conn: &mut DbConn, row: &ItemRow, expected: i32) -> QueryResu
         items::schedule.eq(&row.schedule),
         items::venue_ids.eq(&row.venue_ids),
         items::venue_prices.eq(&row.venue_prices),
+        items::timed_prices.eq(&row.timed_prices),
         items::version.eq(row.version),
         items::updated_at.eq(row.updated_at),
     ))
@@ -453,6 +471,7 @@ pub fn with_children(
                 .as_ref()
                 .or_else(|| category_dayparts.get(&r.category_id));
             let offer = r.offer()?;
+            let timed_prices = r.timed_prices()?;
             let unavailable =
                 availability::unavailable_here(&r.stocked(), &offer, served, here, at);
             Ok(MenuItem {
@@ -475,9 +494,10 @@ pub fn with_children(
                 category_id: r.category_id,
                 name: r.name,
                 description: r.description,
-                price: here.map_or(r.price, |h| offer.price_at(&h.venue_id, r.price)),
+                price: here.map_or(r.price, |h| offer.price_at(&h.venue_id, h.tz, at, r.price)),
                 venue_ids: offer.venues,
                 venue_prices: offer.prices,
+                timed_prices,
                 currency: r.currency,
                 position: r.position,
                 station: r.station,

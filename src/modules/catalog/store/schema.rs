@@ -32,6 +32,7 @@ diesel::table! {
         schedule -> Nullable<Text>,
         venue_ids -> Nullable<Text>,
         venue_prices -> Text,
+        timed_prices -> Text,
     }
 }
 

@@ -295,6 +295,7 @@ mod tests {
             price,
             venue_ids: None,
             venue_prices: Default::default(),
+            timed_prices: Vec::new(),
             currency: "EUR".into(),
             tags: vec![],
             available,

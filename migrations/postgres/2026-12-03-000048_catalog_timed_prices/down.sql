@@ -1,0 +1,1 @@
+ALTER TABLE catalog_items DROP COLUMN timed_prices;
