@@ -137,6 +137,20 @@ pub fn string_list(
         .build()
 }
 
+/// A list of at most `max_items` ids, each 1 to 64 characters.
+pub fn id_list(max_items: usize) -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(64)),
+        )
+        .max_items(Some(max_items))
+        .build()
+}
+
 /// Moves an operator operation's bearer requirement to the admin scheme.
 pub fn admin_only(operation: &mut serde_json::Value) {
     for requirement in operation

@@ -300,7 +300,7 @@ fn yes() -> bool {
 }
 
 fn venue_id_list() -> utoipa::openapi::schema::Array {
-    crate::platform::openapi::string_list(0, 100, 64, None)
+    crate::platform::openapi::id_list(100)
 }
 
 fn venue_price_map() -> utoipa::openapi::Object {

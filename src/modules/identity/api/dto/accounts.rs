@@ -131,11 +131,11 @@ pub struct SetVenuesRequest {
 }
 
 fn venue_id_list() -> utoipa::openapi::schema::Array {
-    crate::platform::openapi::string_list(0, 100, 64, None)
+    crate::platform::openapi::id_list(100)
 }
 
 fn each_venue_id(ids: &[String]) -> Result<(), validator::ValidationError> {
-    if ids.iter().all(|id| (1..=64).contains(&id.len())) {
+    if ids.iter().all(|id| (1..=64).contains(&id.chars().count())) {
         Ok(())
     } else {
         Err(validator::ValidationError::new("length")
