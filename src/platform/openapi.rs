@@ -151,6 +151,14 @@ pub fn id_list(max_items: usize) -> utoipa::openapi::schema::Array {
         .build()
 }
 
+/// [`id_list`], or `null`.
+pub fn nullable_id_list(max_items: usize) -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    let mut list = id_list(max_items);
+    list.schema_type = SchemaType::from_iter([Type::Array, Type::Null]);
+    list
+}
+
 /// Moves an operator operation's bearer requirement to the admin scheme.
 pub fn admin_only(operation: &mut serde_json::Value) {
     for requirement in operation

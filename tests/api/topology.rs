@@ -554,7 +554,7 @@ async fn catalog_contract(catalog: Arc<dyn CatalogApi>) {
     assert!(!sold_out.available && sold_out.sold_out_until.is_some());
     assert!(
         catalog
-            .bring_back(&staff, &item.id)
+            .bring_back(&staff, &item.id, None)
             .await
             .unwrap()
             .available

@@ -2,6 +2,7 @@
 //! and a venue may charge its own price. A venue's menu, its quotes and its orders all follow
 //! what it offers and at what price.
 
+use chrono::{TimeDelta, Utc};
 use serde_json::{Value, json};
 
 use crate::support::Cafe;
@@ -9,22 +10,9 @@ use crate::support::Cafe;
 crate::support::in_both_topologies!(
     a_venue_serves_what_it_offers_at_its_own_prices,
     what_a_venue_offers_is_checked,
-    happy_hour_prices_hold_on_each_venue_s_clock
+    happy_hour_prices_hold_on_each_venue_s_clock,
+    an_item_sold_out_at_one_venue_still_sells_at_the_others
 );
-
-/// A second venue, open around the clock; its id.
-async fn kiosk(cafe: &Cafe) -> String {
-    let created = cafe
-        .app
-        .post(
-            "/v1/venues",
-            Some(&cafe.staff),
-            json!({"name": "Station kiosk", "time_zone": "Europe/Paris", "currency": "EUR"}),
-        )
-        .await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    created.body["id"].as_str().unwrap().to_owned()
-}
 
 async fn patch_item(cafe: &Cafe, item: &str, patch: Value) -> crate::support::Response {
     cafe.app
@@ -72,7 +60,7 @@ fn order_at(venue: &str, lines: Value) -> Value {
 }
 
 async fn a_venue_serves_what_it_offers_at_its_own_prices(cafe: Cafe) {
-    let kiosk = kiosk(&cafe).await;
+    let kiosk = cafe.kiosk().await;
     // Croissants are baked at the café only; the kiosk charges more for a flat white.
     let croissant = patch_item(
         &cafe,
@@ -196,7 +184,7 @@ async fn what_a_venue_offers_is_checked(cafe: Cafe) {
 }
 
 async fn happy_hour_prices_hold_on_each_venue_s_clock(cafe: Cafe) {
-    let kiosk = kiosk(&cafe).await;
+    let kiosk = cafe.kiosk().await;
     let friday_evening = json!({"monday": [], "tuesday": [], "wednesday": [], "thursday": [],
         "friday": [{"opens": "17:00", "closes": "19:00"}], "saturday": [], "sunday": []});
     let set = patch_item(
@@ -244,4 +232,72 @@ async fn happy_hour_prices_hold_on_each_venue_s_clock(cafe: Cafe) {
         bad.problem(422)["errors"][0]["field"],
         "timed_prices[0].hours.friday[0].opens"
     );
+}
+
+async fn an_item_sold_out_at_one_venue_still_sells_at_the_others(cafe: Cafe) {
+    let kiosk = cafe.kiosk().await;
+    let path = format!("/v1/catalog/items/{}/sold-out", cafe.croissant);
+    let back_at = Utc::now() + TimeDelta::seconds(2);
+    let sold_out = cafe
+        .app
+        .put(
+            &path,
+            Some(&cafe.staff),
+            json!({"venue_id": kiosk, "until": back_at}),
+        )
+        .await;
+    assert_eq!(sold_out.status, 200, "{}", sold_out.body);
+    // Everywhere else it sells: the item itself is available, sold out at the kiosk only.
+    assert_eq!(sold_out.body["available"], true);
+    assert!(sold_out.body["sold_out_at_venues"][&kiosk].is_string());
+    assert_eq!(menu(&cafe, &kiosk).await, [("Flat white".to_owned(), 380)]);
+    assert_eq!(menu(&cafe, "ven_default").await.len(), 2);
+
+    let croissant = json!([{"item_id": cafe.croissant, "quantity": 1}]);
+    let refused = cafe
+        .app
+        .post(
+            "/v1/orders",
+            Some(&cafe.customer),
+            order_at(&kiosk, croissant.clone()),
+        )
+        .await;
+    assert_eq!(refused.problem(409)["code"], "item_sold_out");
+    let at_cafe = cafe
+        .app
+        .post(
+            "/v1/orders",
+            Some(&cafe.customer),
+            order_at("ven_default", croissant.clone()),
+        )
+        .await;
+    assert_eq!(at_cafe.status, 201, "{}", at_cafe.body);
+
+    // Back at the kiosk by itself.
+    let item = format!("/v1/catalog/items/{}", cafe.croissant);
+    cafe.app
+        .eventually(&item, None, |i| i["sold_out_at_venues"] == json!({}))
+        .await;
+    let placed = cafe
+        .app
+        .post(
+            "/v1/orders",
+            Some(&cafe.customer),
+            order_at(&kiosk, croissant),
+        )
+        .await;
+    assert_eq!(placed.status, 201, "{}", placed.body);
+
+    // Until the kiosk's next day by default; staff bring it back there at once.
+    let again = cafe
+        .app
+        .put(&path, Some(&cafe.staff), json!({"venue_id": kiosk}))
+        .await;
+    assert!(again.body["sold_out_at_venues"][&kiosk].is_string());
+    let back = cafe
+        .app
+        .delete(&format!("{path}?venue_id={kiosk}"), Some(&cafe.staff))
+        .await;
+    assert_eq!(back.status, 200, "{}", back.body);
+    assert_eq!(back.body["sold_out_at_venues"], json!({}));
 }

@@ -12,20 +12,6 @@ crate::support::in_both_topologies!(
     staff_and_couriers_limited_to_a_venue_act_there_only
 );
 
-/// A second venue, open around the clock; its id.
-async fn kiosk(cafe: &Cafe) -> String {
-    let created = cafe
-        .app
-        .post(
-            "/v1/venues",
-            Some(&cafe.staff),
-            json!({"name": "Station kiosk", "time_zone": "Europe/Paris", "currency": "EUR"}),
-        )
-        .await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    created.body["id"].as_str().unwrap().to_owned()
-}
-
 /// A new account with `role`, limited by the admin to `venues`; its token.
 async fn limited(cafe: &Cafe, email: &str, role: Role, venues: Value) -> String {
     let token = cafe.app.token_with_role(email, role).await;
@@ -72,7 +58,7 @@ fn ids(page: &Value, field: &str) -> Vec<String> {
 }
 
 async fn a_cook_at_one_venue_never_sees_another_venue_s_tickets(cafe: Cafe) {
-    let kiosk = kiosk(&cafe).await;
+    let kiosk = cafe.kiosk().await;
     let kiosk_cook = limited(
         &cafe,
         "kiosk-cook@example.com",
@@ -127,7 +113,7 @@ async fn a_cook_at_one_venue_never_sees_another_venue_s_tickets(cafe: Cafe) {
 }
 
 async fn staff_and_couriers_limited_to_a_venue_act_there_only(cafe: Cafe) {
-    let kiosk = kiosk(&cafe).await;
+    let kiosk = cafe.kiosk().await;
     let kiosk_staff = limited(
         &cafe,
         "kiosk-staff@example.com",

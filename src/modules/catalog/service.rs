@@ -193,6 +193,39 @@ impl CatalogService {
         self.load_item(id).await
     }
 
+    /// Sold out at venue `venue_id` only until `until`, or back there (`None`).
+    async fn restock_at_venue(
+        &self,
+        id: &str,
+        venue_id: &str,
+        until: Option<NaiveDateTime>,
+    ) -> Result<MenuItem, CatalogError> {
+        // The venue must exist: a sell-out nowhere would be lost.
+        self.venues
+            .get(venue_id)
+            .await
+            .map_err(|e| venue_failure(venue_id, e))?;
+        let (key, venue) = (id.to_owned(), venue_id.to_owned());
+        let now = self.now();
+        self.db
+            .write(move |c| {
+                let row = store::item_row(c, &key)?
+                    .ok_or_else(|| CatalogError::ItemNotFound(key.clone()))?;
+                match until {
+                    Some(until) => store::sell_out_at_venue(c, &key, &venue, until, now)?,
+                    None => {
+                        store::bring_back_at_venues(c, &key, Some(&venue), None)?;
+                        store::touch_item(c, &key, now)?;
+                    }
+                }
+                Outbox.append(c, &[venue_item_event(&row, &venue, until, now)])?;
+                Ok::<_, CatalogError>(())
+            })
+            .await?;
+        self.changed();
+        self.load_item(id).await
+    }
+
     async fn restock_option(
         &self,
         option_id: &str,
@@ -236,10 +269,13 @@ impl CatalogService {
                     if !store::bring_back(c, &due, now)? {
                         return Ok(false);
                     }
-                    let event = match &due.option_id {
-                        Some(option_id) => option_event(&due.item_id, option_id, None, now),
-                        None => match store::item_row(c, &due.item_id)? {
-                            Some(row) => item_event(&row, now),
+                    let event = match (&due.option_id, &due.venue_id) {
+                        (Some(option_id), _) => option_event(&due.item_id, option_id, None, now),
+                        (None, venue) => match store::item_row(c, &due.item_id)? {
+                            Some(row) => match venue {
+                                Some(venue) => venue_item_event(&row, venue, None, now),
+                                None => item_event(&row, now),
+                            },
                             None => return Ok(true),
                         },
                     };
@@ -272,6 +308,30 @@ fn item_event(row: &ItemRow, now: NaiveDateTime) -> Event {
     let payload = AvailabilityChanged {
         item_id: row.id.clone(),
         option_id: None,
+        venue_id: None,
+        available: stocked.orderable_at(now.and_utc()),
+        sold_out_until: stocked.sold_out_until.filter(|_| row.available),
+        stock: row.stock,
+    };
+    Event::new(ev::AVAILABILITY_CHANGED, 1, &row.id, &payload)
+}
+
+/// `catalog.availability_changed` for an item at venue `venue_id` only, sold out there until
+/// `until` (`None`: back there).
+fn venue_item_event(
+    row: &ItemRow,
+    venue_id: &str,
+    until: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Event {
+    let mut stocked = row.stocked();
+    if let Some(until) = until {
+        stocked = stocked.sold_out_until_at_least(until.and_utc(), now.and_utc());
+    }
+    let payload = AvailabilityChanged {
+        item_id: row.id.clone(),
+        option_id: None,
+        venue_id: Some(venue_id.to_owned()),
         available: stocked.orderable_at(now.and_utc()),
         sold_out_until: stocked.sold_out_until.filter(|_| row.available),
         stock: row.stock,
@@ -290,6 +350,7 @@ fn option_event(
     let payload = AvailabilityChanged {
         item_id: item_id.to_owned(),
         option_id: Some(option_id.to_owned()),
+        venue_id: None,
         available: !availability::sold_out_at(until, now.and_utc()),
         sold_out_until: until,
         stock: None,
@@ -809,14 +870,31 @@ impl CatalogApi for CatalogService {
     ) -> Result<MenuItem, CatalogError> {
         may_edit(editor)?;
         let until = self.comes_back_at(&sold_out).await?;
-        self.restock_item(id, Some(until), None).await
+        match sold_out.venue_id {
+            Some(venue_id) => self.restock_at_venue(id, &venue_id, until).await,
+            None => self.restock_item(id, Some(until), None).await,
+        }
     }
 
-    async fn bring_back(&self, editor: &Call, id: &str) -> Result<MenuItem, CatalogError> {
+    async fn bring_back(
+        &self,
+        editor: &Call,
+        id: &str,
+        venue_id: Option<String>,
+    ) -> Result<MenuItem, CatalogError> {
         may_edit(editor)?;
-        // Back now; portions run out are no longer counted.
+        if let Some(venue_id) = venue_id {
+            return self.restock_at_venue(id, &venue_id, None).await;
+        }
+        // Back now everywhere; portions run out are no longer counted.
         let item = self.load_item(id).await?;
         let stock = item.stock.filter(|left| *left > 0);
+        let key = id.to_owned();
+        self.db
+            .write(move |c| {
+                store::bring_back_at_venues(c, &key, None, None).map_err(CatalogError::from)
+            })
+            .await?;
         self.restock_item(id, Some(None), Some(stock)).await
     }
 

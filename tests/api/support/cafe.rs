@@ -96,6 +96,20 @@ impl Cafe {
         }
     }
 
+    /// A second venue, a station kiosk on Paris time, open around the clock; its id.
+    pub async fn kiosk(&self) -> String {
+        let created = self
+            .app
+            .post(
+                "/v1/venues",
+                Some(&self.staff),
+                json!({"name": "Station kiosk", "time_zone": "Europe/Paris", "currency": "EUR"}),
+            )
+            .await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        created.body["id"].as_str().unwrap().to_owned()
+    }
+
     /// Staff give `item` its own make time.
     pub async fn takes_minutes(&self, item: &str, minutes: u32) {
         let res = self

@@ -134,7 +134,7 @@ pub struct OptionGroup {
     "currency": "EUR", "tags": ["vegetarian"], "available": true, "sold_out_until": null,
     "stock": null, "position": 2,
     "station": "bar", "make_minutes": 4, "effective_make_minutes": 4, "schedule": null, "venue_ids": null, "venue_prices": {}, "timed_prices": [],
-    "unavailable": null, "version": 1,
+    "sold_out_at_venues": {}, "unavailable": null, "version": 1,
     "option_groups": [{"id": "grp_0193a5c27d1e7cc09a513e0b8f0e2f12", "name": "Milk", "min_choices": 0, "max_choices": 1,
         "options": [{"id": "opt_0193a5c27d1e7cc09a513e0b8f0e2f13", "name": "Oat", "price_delta": 40,
             "available": true, "sold_out_until": null}]}],
@@ -164,8 +164,12 @@ pub struct MenuItem {
     /// Whether it can be ordered now: offered by staff, not sold out, portions left.
     pub available: bool,
     /// Sold out until then; it comes back by itself at that time (and can be ordered for
-    /// later). `null` when not sold out, or not offered at all.
+    /// later). `null` when not sold out, or not offered at all. On a venue's menu and in its
+    /// orders, its sell-out there counts too.
     pub sold_out_until: Option<DateTime<Utc>>,
+    /// Sold out at these venues only, until then, by venue id.
+    #[schema(schema_with = venue_until_map)]
+    pub sold_out_at_venues: BTreeMap<String, DateTime<Utc>>,
     /// Portions left, when counted down: each paid order takes its quantity, and at 0 the
     /// item sells out until the venue's next day. `null`: not counted.
     pub stock: Option<i32>,
@@ -277,7 +281,7 @@ pub struct NewItem {
     pub schedule: Option<WeeklyHours>,
     /// The venues offering it; left out or `null`: every venue.
     #[validate(length(max = 100))]
-    #[schema(schema_with = venue_id_list, nullable)]
+    #[schema(schema_with = venue_id_list)]
     #[serde(default)]
     pub venue_ids: Option<Vec<String>>,
     /// Its price at a venue instead of `price`, by venue id.
@@ -299,31 +303,49 @@ fn yes() -> bool {
     true
 }
 
+/// Venue ids, or `null` for every venue.
 fn venue_id_list() -> utoipa::openapi::schema::Array {
-    crate::platform::openapi::id_list(100)
+    crate::platform::openapi::nullable_id_list(100)
 }
 
-fn venue_price_map() -> utoipa::openapi::Object {
-    utoipa::openapi::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::Type::Object)
+/// An object keyed by venue id (at most 100) whose values are `value`.
+fn by_venue(value: utoipa::openapi::ObjectBuilder, description: &str) -> utoipa::openapi::Object {
+    use utoipa::openapi::{ObjectBuilder, schema::Type};
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
         .property_names(Some(
-            utoipa::openapi::ObjectBuilder::new()
-                .schema_type(utoipa::openapi::schema::Type::String)
+            ObjectBuilder::new()
+                .schema_type(Type::String)
                 .min_length(Some(1))
                 .max_length(Some(64)),
         ))
-        .additional_properties(Some(
-            utoipa::openapi::ObjectBuilder::new()
-                .schema_type(utoipa::openapi::schema::Type::Integer)
-                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                    utoipa::openapi::KnownFormat::Int64,
-                )))
-                .minimum(Some(0))
-                .maximum(Some(10_000_000)),
-        ))
+        .additional_properties(Some(value))
         .max_properties(Some(100))
-        .description(Some("Prices in minor units, by venue id."))
+        .description(Some(description))
         .build()
+}
+
+fn venue_until_map() -> utoipa::openapi::Object {
+    use utoipa::openapi::{KnownFormat, ObjectBuilder, SchemaFormat, schema::Type};
+    by_venue(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+            .max_length(Some(64)),
+        "Until when, by venue id.",
+    )
+}
+
+fn venue_price_map() -> utoipa::openapi::Object {
+    use utoipa::openapi::{KnownFormat, ObjectBuilder, SchemaFormat, schema::Type};
+    by_venue(
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(0))
+            .maximum(Some(10_000_000)),
+        "Prices in minor units, by venue id.",
+    )
 }
 
 /// Fields to change; absent fields stay as they are. `option_groups`, when present, replaces
@@ -367,7 +389,7 @@ pub struct ItemPatch {
     pub schedule: Option<Option<WeeklyHours>>,
     /// The venues offering it; `null`: every venue from now on.
     #[serde(default, deserialize_with = "lenient::present")]
-    #[schema(schema_with = venue_id_list, nullable)]
+    #[schema(schema_with = venue_id_list)]
     pub venue_ids: Option<Option<Vec<String>>>,
     /// Replaces every venue's price; `{}`: its own price everywhere.
     #[schema(schema_with = venue_price_map)]
@@ -413,7 +435,8 @@ pub struct SoldOut {
     /// A time already passed brings it back now.
     #[schema(max_length = 64)]
     pub until: Option<DateTime<Utc>>,
-    /// Whose next day `until` defaults to; the default venue (`ven_default`) when left out.
+    /// Sold out at this venue only, and by default until its next day; left out: at every
+    /// venue, by default until the default venue's (`ven_default`) next day.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub venue_id: Option<String>,
@@ -449,7 +472,7 @@ pub struct MenuCategory {
         "currency": "EUR", "tags": ["vegan"], "available": true, "sold_out_until": null, "stock": null,
         "position": 0, "station": "bar",
         "make_minutes": null, "effective_make_minutes": 2, "schedule": null, "venue_ids": null, "venue_prices": {}, "timed_prices": [],
-        "unavailable": null, "version": 1, "option_groups": [],
+        "sold_out_at_venues": {}, "unavailable": null, "version": 1, "option_groups": [],
         "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
     }]
 }]}))]
@@ -489,7 +512,7 @@ crate::page_of! {
     "currency": "EUR", "tags": ["vegan"], "available": true, "sold_out_until": null, "stock": null,
         "position": 0, "station": "bar",
     "make_minutes": null, "effective_make_minutes": 2, "schedule": null, "venue_ids": null, "venue_prices": {}, "timed_prices": [],
-        "unavailable": null, "version": 1, "option_groups": [],
+        "sold_out_at_venues": {}, "unavailable": null, "version": 1, "option_groups": [],
     "created_at": "2026-11-21T09:30:00Z", "updated_at": "2026-11-21T09:30:00Z"
 }], "next_cursor": "WzAsIml0bV8wMTkzYTVjMjdkMWU3Y2MwOWE1MTNlMGI4ZjBlMmYxNCJd"})
 }

@@ -16,6 +16,9 @@ pub struct AvailabilityChanged {
     /// Set when the change is to one of the item's options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub option_id: Option<String>,
+    /// Set when the change is at this venue only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue_id: Option<String>,
     /// Whether the item (or option) can be ordered now.
     pub available: bool,
     /// Sold out until then, when it comes back by itself.

@@ -104,8 +104,13 @@ pub trait CatalogApi: Send + Sync {
         id: &str,
         sold_out: SoldOut,
     ) -> Result<MenuItem, CatalogError>;
-    /// Back now.
-    async fn bring_back(&self, editor: &Call, id: &str) -> Result<MenuItem, CatalogError>;
+    /// Back now at venue `venue_id`, or everywhere when `None`.
+    async fn bring_back(
+        &self,
+        editor: &Call,
+        id: &str,
+        venue_id: Option<String>,
+    ) -> Result<MenuItem, CatalogError>;
     /// Counts portions down from `quantity` with each paid order (`None`: stops counting);
     /// 0 sells it out until `venue_id`'s next day.
     async fn set_stock(

@@ -37,7 +37,7 @@ crate::remote_api! {
     write set_availability(editor; id: &str => String, available: bool => bool) -> MenuItem;
     write delete_item(editor; id: &str => String) -> ();
     write sell_out(editor; id: &str => String, sold_out: SoldOut => SoldOut) -> MenuItem;
-    write bring_back(editor; id: &str => String) -> MenuItem;
+    write bring_back(editor; id: &str => String, venue_id: Option<String> => Option<String>) -> MenuItem;
     write set_stock(
         editor;
         id: &str => String,

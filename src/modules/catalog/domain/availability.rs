@@ -26,6 +26,18 @@ pub struct Stocked {
 }
 
 impl Stocked {
+    /// Sold out until `until` as well (at one venue): whichever ends last of the sell-outs
+    /// still running at `at`.
+    pub fn sold_out_until_at_least(self, until: DateTime<Utc>, at: DateTime<Utc>) -> Self {
+        let running = self
+            .sold_out_until
+            .filter(|current| sold_out_at(Some(*current), at));
+        Self {
+            sold_out_until: Some(running.map_or(until, |current| current.max(until))),
+            ..self
+        }
+    }
+
     pub fn orderable_at(&self, at: DateTime<Utc>) -> bool {
         self.offered && !sold_out_at(self.sold_out_until, at) && self.stock != Some(0)
     }
@@ -123,6 +135,35 @@ mod tests {
         );
         assert!(!item(true, None, Some(0)).orderable_at(noon));
         assert!(item(true, None, Some(1)).orderable_at(noon));
+    }
+
+    #[test]
+    fn a_sell_out_at_one_venue_adds_to_one_everywhere_and_the_later_end_counts() {
+        let noon = at("2026-12-03T12:00:00Z");
+        let everywhere_until = |until| Stocked {
+            offered: true,
+            sold_out_until: until,
+            stock: None,
+        };
+        let two = noon + TimeDelta::hours(2);
+        let four = noon + TimeDelta::hours(4);
+        let here = everywhere_until(None).sold_out_until_at_least(two, noon);
+        assert_eq!(here.sold_out_until, Some(two));
+        assert!(!here.orderable_at(noon));
+        assert_eq!(
+            everywhere_until(Some(four))
+                .sold_out_until_at_least(two, noon)
+                .sold_out_until,
+            Some(four)
+        );
+        // A sell-out everywhere that has ended does not count.
+        let ended = noon - TimeDelta::hours(1);
+        assert_eq!(
+            everywhere_until(Some(ended))
+                .sold_out_until_at_least(two, noon)
+                .sold_out_until,
+            Some(two)
+        );
     }
 
     #[test]

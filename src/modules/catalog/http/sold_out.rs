@@ -44,11 +44,13 @@ async fn sell_out(
 }
 
 /// Bring a sold-out menu item back now (staff)
+///
+/// At `venue_id` only, or everywhere (every venue's sell-out ends too).
 #[utoipa::path(
     tag = "catalog",
     extensions(("x-audit-target" = json!("catalog item"))),
     security(("bearer" = []), ("api_key" = ["menu:write"])),
-    params(("id" = String, Path, description = "Item id")),
+    params(("id" = String, Path, description = "Item id"), AtVenue),
     responses((status = 200, description = "The item, back", body = MenuItem))
 )]
 #[delete("/v1/catalog/items/{id}/sold-out")]
@@ -56,16 +58,20 @@ async fn bring_back(
     catalog: Catalog,
     caller: Call,
     id: web::Path<String>,
+    venue: ValidQuery<AtVenue>,
 ) -> Result<HttpResponse, Problem> {
-    Ok(answer(catalog.bring_back(&caller, &id).await?))
+    Ok(answer(
+        catalog.bring_back(&caller, &id, venue.0.venue_id).await?,
+    ))
 }
 
-/// Whose next day a count run down to nothing lasts until.
+/// The venue a change is about.
 #[derive(Debug, Clone, Default, serde::Deserialize, validator::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-struct StockVenue {
-    /// The venue whose next day an item with nothing left is sold out until; the default
-    /// venue when left out.
+struct AtVenue {
+    /// Bringing back: at this venue only (everywhere when left out). Counting down: the
+    /// venue whose next day an item with nothing left is sold out until (the default
+    /// venue's when left out).
     #[validate(length(min = 1, max = 64))]
     #[param(min_length = 1, max_length = 64)]
     venue_id: Option<String>,
@@ -80,7 +86,7 @@ struct StockVenue {
     tag = "catalog",
     extensions(("x-audit-target" = json!("catalog item"))),
     security(("bearer" = []), ("api_key" = ["menu:write"])),
-    params(("id" = String, Path, description = "Item id"), StockVenue),
+    params(("id" = String, Path, description = "Item id"), AtVenue),
     request_body = Stock,
     responses((status = 200, description = "The item with its portions left", body = MenuItem))
 )]
@@ -89,7 +95,7 @@ async fn set_stock(
     catalog: Catalog,
     caller: Call,
     id: web::Path<String>,
-    venue: ValidQuery<StockVenue>,
+    venue: ValidQuery<AtVenue>,
     body: ValidJson<Stock>,
 ) -> Result<HttpResponse, Problem> {
     let item = catalog

@@ -4,9 +4,9 @@ mod schema;
 
 pub use schema::{Outbox, TABLES};
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl;
 use diesel::prelude::*;
 
@@ -20,6 +20,7 @@ use crate::platform::db::stored;
 use schema::{
     catalog_categories as categories, catalog_item_tags as tags, catalog_items as items,
     catalog_option_groups as groups, catalog_options as options,
+    catalog_venue_sold_out as venue_sold_out,
 };
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -303,6 +304,7 @@ pub fn update_item(conn: &mut DbConn, row: &ItemRow, expected: i32) -> QueryResu
 }
 
 pub fn delete_item(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+    bring_back_at_venues(conn, id, None, None)?;
     replace_groups(conn, id, &Vec::new())?;
     replace_tags(conn, id, &[])?;
     diesel::delete(items::table.find(id))
@@ -419,6 +421,7 @@ pub fn with_children(
         }
         category_make_minutes.insert(id, make_minutes);
     }
+    let mut sold_out_by_venue = sold_out_at_venues(conn, &ids)?;
     let tag_rows: Vec<(String, String)> = tags::table
         .filter(tags::item_id.eq_any(&ids))
         .order((tags::item_id.asc(), tags::tag.asc()))
@@ -472,17 +475,26 @@ pub fn with_children(
                 .or_else(|| category_dayparts.get(&r.category_id));
             let offer = r.offer()?;
             let timed_prices = r.timed_prices()?;
-            let unavailable =
-                availability::unavailable_here(&r.stocked(), &offer, served, here, at);
+            // Sell-outs at one venue that have not ended yet.
+            let sold_out_at_venues: BTreeMap<String, DateTime<Utc>> = sold_out_by_venue
+                .remove(&r.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(venue, until)| (venue, until.and_utc()))
+                .filter(|(_, until)| *until > at)
+                .collect();
+            let stocked = match here.and_then(|h| sold_out_at_venues.get(&h.venue_id)) {
+                Some(&until) => r.stocked().sold_out_until_at_least(until, at),
+                None => r.stocked(),
+            };
+            let unavailable = availability::unavailable_here(&stocked, &offer, served, here, at);
             Ok(MenuItem {
                 available: unavailable.is_none(),
                 unavailable,
                 schedule,
                 // Only what is offered at all can be sold out.
-                sold_out_until: r
-                    .sold_out_until
-                    .filter(|_| r.available)
-                    .map(|t| t.and_utc()),
+                sold_out_until: stocked.sold_out_until.filter(|_| r.available),
+                sold_out_at_venues,
                 stock: r.stock,
                 effective_make_minutes: r
                     .make_minutes
@@ -580,6 +592,8 @@ pub fn set_option_sold_out(
 pub struct Due {
     pub item_id: String,
     pub option_id: Option<String>,
+    /// Sold out at this venue only.
+    pub venue_id: Option<String>,
     pub sold_out_until: NaiveDateTime,
 }
 
@@ -598,28 +612,50 @@ pub fn due_back(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResul
         .limit(limit)
         .select((groups::item_id, options::id, options::sold_out_until))
         .load(conn)?;
+    let venues_due: Vec<(String, String, NaiveDateTime)> = venue_sold_out::table
+        .filter(venue_sold_out::sold_out_until.le(now))
+        .order(venue_sold_out::sold_out_until.asc())
+        .limit(limit)
+        .load(conn)?;
     let items_due = items_due.into_iter().filter_map(|(item_id, until)| {
         Some(Due {
             item_id,
             option_id: None,
+            venue_id: None,
             sold_out_until: until?,
         })
     });
+    let venues_due = venues_due
+        .into_iter()
+        .map(|(item_id, venue_id, sold_out_until)| Due {
+            item_id,
+            option_id: None,
+            venue_id: Some(venue_id),
+            sold_out_until,
+        });
     let options_due = options_due
         .into_iter()
         .filter_map(|(item_id, option_id, until)| {
             Some(Due {
                 item_id,
                 option_id: Some(option_id),
+                venue_id: None,
                 sold_out_until: until?,
             })
         });
-    Ok(items_due.chain(options_due).collect())
+    Ok(items_due.chain(options_due).chain(venues_due).collect())
 }
 
 /// Brings `due` back if it is still sold out until the same time (another replica, or
 /// staff, may have been first): an item's count of portions ends with it. Whether it did.
 pub fn bring_back(conn: &mut DbConn, due: &Due, now: NaiveDateTime) -> QueryResult<bool> {
+    if let Some(venue_id) = &due.venue_id {
+        let n = bring_back_at_venues(conn, &due.item_id, Some(venue_id), Some(due.sold_out_until))?;
+        if n == 1 {
+            touch_item(conn, &due.item_id, now)?;
+        }
+        return Ok(n == 1);
+    }
     let n = match &due.option_id {
         None => diesel::update(
             items::table
@@ -653,6 +689,71 @@ pub fn bring_back(conn: &mut DbConn, due: &Due, now: NaiveDateTime) -> QueryResu
         }
     };
     Ok(n == 1)
+}
+
+/// Sells item `item_id` out at venue `venue_id` only, until `until`; a new version.
+pub fn sell_out_at_venue(
+    conn: &mut DbConn,
+    item_id: &str,
+    venue_id: &str,
+    until: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    bring_back_at_venues(conn, item_id, Some(venue_id), None)?;
+    diesel::insert_into(venue_sold_out::table)
+        .values((
+            venue_sold_out::item_id.eq(item_id),
+            venue_sold_out::venue_id.eq(venue_id),
+            venue_sold_out::sold_out_until.eq(until),
+        ))
+        .execute(conn)?;
+    touch_item(conn, item_id, now)
+}
+
+/// Ends item `item_id`'s sell-outs at venue `venue_id` (every venue's when `None`), only if
+/// still until `until` when given; how many ended.
+pub fn bring_back_at_venues(
+    conn: &mut DbConn,
+    item_id: &str,
+    venue_id: Option<&str>,
+    until: Option<NaiveDateTime>,
+) -> QueryResult<usize> {
+    let mut query = diesel::delete(venue_sold_out::table)
+        .filter(venue_sold_out::item_id.eq(item_id))
+        .into_boxed();
+    if let Some(venue_id) = venue_id {
+        query = query.filter(venue_sold_out::venue_id.eq(venue_id));
+    }
+    if let Some(until) = until {
+        query = query.filter(venue_sold_out::sold_out_until.eq(until));
+    }
+    query.execute(conn)
+}
+
+/// A new version of item `item_id`.
+pub fn touch_item(conn: &mut DbConn, item_id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(items::table.find(item_id))
+        .set((
+            items::version.eq(items::version + 1),
+            items::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// When each of `ids` is sold out until, venue by venue.
+fn sold_out_at_venues(
+    conn: &mut DbConn,
+    ids: &[&String],
+) -> QueryResult<HashMap<String, BTreeMap<String, NaiveDateTime>>> {
+    let rows: Vec<(String, String, NaiveDateTime)> = venue_sold_out::table
+        .filter(venue_sold_out::item_id.eq_any(ids))
+        .load(conn)?;
+    let mut by_item: HashMap<String, BTreeMap<String, NaiveDateTime>> = HashMap::new();
+    for (item_id, venue_id, until) in rows {
+        by_item.entry(item_id).or_default().insert(venue_id, until);
+    }
+    Ok(by_item)
 }
 
 /// The items among `ids` whose portions are counted, with what is left.

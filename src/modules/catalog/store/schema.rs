@@ -65,6 +65,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    catalog_venue_sold_out (item_id, venue_id) {
+        item_id -> Text,
+        venue_id -> Text,
+        sold_out_until -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     catalog_categories,
     catalog_items,

@@ -296,6 +296,7 @@ mod tests {
             venue_ids: None,
             venue_prices: Default::default(),
             timed_prices: Vec::new(),
+            sold_out_at_venues: Default::default(),
             currency: "EUR".into(),
             tags: vec![],
             available,

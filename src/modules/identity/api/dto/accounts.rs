@@ -126,12 +126,12 @@ pub struct SetVenuesRequest {
     /// Venue ids; `null` (or left out): every venue.
     #[serde(default)]
     #[validate(length(max = 100), custom(function = "each_venue_id"))]
-    #[schema(schema_with = venue_id_list, nullable)]
+    #[schema(schema_with = venue_id_list)]
     pub venue_ids: Option<Vec<String>>,
 }
 
 fn venue_id_list() -> utoipa::openapi::schema::Array {
-    crate::platform::openapi::id_list(100)
+    crate::platform::openapi::nullable_id_list(100)
 }
 
 fn each_venue_id(ids: &[String]) -> Result<(), validator::ValidationError> {
