@@ -213,6 +213,17 @@ impl IdentityService {
             .ok_or_else(|| IdentityError::UserNotFound(user_id.to_owned()))
     }
 
+    /// Writes an account an admin changed, and answers it. Raises the credentials revision:
+    /// every cached principal is read again, so the change holds from the next request.
+    async fn save_user(&self, mut row: UserRow) -> Result<UserView, IdentityError> {
+        row.updated_at = now();
+        let saved = row.clone();
+        self.db
+            .write(move |conn| store::update_user(conn, &row).map_err(IdentityError::from))
+            .await?;
+        view(saved)
+    }
+
     async fn record_failure(&self, email: String) -> Result<(), IdentityError> {
         let policy = self.throttle;
         self.db
@@ -471,12 +482,7 @@ impl IdentityApi for IdentityService {
         }
         let mut row = self.load_user(user_id).await?;
         row.roles = roles::encode(&with_customer(new_roles));
-        row.updated_at = now();
-        let saved = row.clone();
-        self.db
-            .write(move |conn| store::update_user(conn, &row).map_err(IdentityError::from))
-            .await?;
-        view(saved)
+        self.save_user(row).await
     }
 
     async fn set_venues(
@@ -495,13 +501,7 @@ impl IdentityApi for IdentityService {
             })
             .transpose()
             .map_err(|e| IdentityError::Internal(e.to_string()))?;
-        row.updated_at = now();
-        let saved = row.clone();
-        // Raises the credentials revision: every cached principal is read again.
-        self.db
-            .write(move |conn| store::update_user(conn, &row).map_err(IdentityError::from))
-            .await?;
-        view(saved)
+        self.save_user(row).await
     }
 
     async fn set_plan(
@@ -522,12 +522,7 @@ impl IdentityApi for IdentityService {
         }
         let mut row = self.load_user(user_id).await?;
         row.plan = plan;
-        row.updated_at = now();
-        let saved = row.clone();
-        self.db
-            .write(move |conn| store::update_user(conn, &row).map_err(IdentityError::from))
-            .await?;
-        view(saved)
+        self.save_user(row).await
     }
 }
 
