@@ -35,8 +35,9 @@ def journeys():
     server = start_demo(BIN, PORT, ENV)
     try:
         c = Client()
-        rate = wrk_journeys(c, server.pid)
+        rate, orders, before = wrk_journeys(c, server.pid)
         time.sleep(2)  # let the last tickets be created
+        per_order(db_counters(c), before, orders)
         group_commits(c)
         http_inserts(tokens_for_staff(c))
         return rate
@@ -51,6 +52,7 @@ def wrk_journeys(c, server_pid):
     env = dict(os.environ, JOURNEY_TOKENS=",".join(tokens), JOURNEY_ITEM=item["id"],
                JOURNEY_RUN=str(time.time_ns()))
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "journey.lua")
+    counters = db_counters(c)
     before = cpu_seconds([server_pid])
     wrk = subprocess.Popen(["wrk", f"-t{WORKERS}", f"-c{WORKERS}", f"-d{DURATION:.0f}s", "--latency",
                             "-s", script, f"http://127.0.0.1:{PORT}"],
@@ -67,7 +69,24 @@ def wrk_journeys(c, server_pid):
     print(f"journeys: {paid / elapsed:8.1f} orders placed+paid/s  requests p50 {float(p50):6.1f} ms  "
           f"p99 {float(p99):6.1f} ms  errors {failed}  ({WORKERS} customers on wrk, {elapsed:.0f} s)")
     print(f"  {cpu_share((0.0, before[1]), (wrk_cpu, after[1]), elapsed).replace('load generator', 'wrk')}")
-    return paid / elapsed
+    return paid / elapsed, paid, counters
+
+
+def db_counters(c):
+    """Brigade's own database counters (`brigade_db_*` in /metrics), by name."""
+    c.conn.request("GET", "/metrics")
+    text = c.conn.getresponse().read().decode()
+    return {l.split()[0]: float(l.split()[1]) for l in text.splitlines()
+            if l.startswith("brigade_db_")}
+
+
+def per_order(after, before, orders):
+    """Database work per order placed and paid, everything included (consumers, dispatch)."""
+    if not orders:
+        return
+    delta = {k: after[k] - before.get(k, 0.0) for k in after}
+    reads, writes = delta.get("brigade_db_reads_total", 0), delta.get("brigade_db_writes_total", 0)
+    print(f"  per order: {reads / orders:.1f} database reads, {writes / orders:.1f} write transactions")
 
 
 def group_commits(c):

@@ -76,6 +76,8 @@ pub async fn handler(
     for (pool, max, open, idle) in db.pool_states() {
         metrics.set_pool(pool, max, open, idle);
     }
+    let (reads, writes) = db.operations();
+    metrics.set_operations(reads, writes);
     if let Some((commits, units)) = db.group_commits() {
         metrics.set_group_commits(commits, units);
     }

@@ -63,6 +63,8 @@ pub struct Metrics {
     usage_pending: Gauge,
     write_commits: Counter,
     write_units: Counter,
+    reads: Counter,
+    writes: Counter,
 }
 
 impl Metrics {
@@ -128,11 +130,25 @@ impl Metrics {
             "Write units (one caller's transaction each) committed by SQLite's single writer",
             write_units.clone(),
         );
+        let reads = Counter::default();
+        registry.register(
+            "db_reads",
+            "Database reads run (one reader checkout each, however many queries it makes)",
+            reads.clone(),
+        );
+        let writes = Counter::default();
+        registry.register(
+            "db_writes",
+            "Database write transactions run, on either database (on SQLite, units of group commits)",
+            writes.clone(),
+        );
         Self {
             registry,
             modules: modules_by_route(doc),
             write_commits,
             write_units,
+            reads,
+            writes,
             requests,
             latency,
             refusals,
@@ -206,6 +222,16 @@ impl Metrics {
     pub fn set_group_commits(&self, commits: u64, units: u64) {
         for (counter, total) in [(&self.write_commits, commits), (&self.write_units, units)] {
             // fetch_max: two scrapes at once must not both add the difference.
+            counter
+                .inner()
+                .fetch_max(total, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// Moves the read and write counters up to the database's own totals (sampled when
+    /// scraped).
+    pub fn set_operations(&self, reads: u64, writes: u64) {
+        for (counter, total) in [(&self.reads, reads), (&self.writes, writes)] {
             counter
                 .inner()
                 .fetch_max(total, std::sync::atomic::Ordering::Relaxed);

@@ -53,3 +53,17 @@ pub fn subscriptions() -> Vec<(&'static str, &'static str, &'static [&'static st
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn each_outbox_is_named_after_its_module() {
+        // A module wakes the dispatcher under its own name (`Wiring::wake`), and the loops
+        // reading an outbox wait under the outbox's name: the two must agree.
+        for module in super::all() {
+            if let Some(outbox) = module.outbox {
+                assert_eq!(outbox().producer(), module.descriptor.name);
+            }
+        }
+    }
+}

@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod descriptor;
 pub mod events;
+pub mod fresh;
 pub mod http;
 pub mod ids;
 pub mod internal_token;

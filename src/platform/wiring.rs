@@ -29,7 +29,7 @@ type Registration = Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>;
 
 pub struct Wiring {
     pub db: Db,
-    pub wake: Wake,
+    wake: Wake,
     /// Every section of the configuration, as JSON, by key.
     sections: serde_json::Value,
     /// The module being wired, for error messages.
@@ -59,6 +59,11 @@ impl Wiring {
     /// Names the module whose `wire` runs next.
     pub fn wiring(&mut self, module: &'static str) {
         self.current = module;
+    }
+
+    /// The wake-up the module being wired publishes its outbox's events through.
+    pub fn wake(&self) -> Wake {
+        self.wake.of(self.current)
     }
 
     /// The section a module's descriptor declares, read into the module's own type.

@@ -324,3 +324,40 @@ async fn a_quote_is_refused_for_the_reasons_the_order_would_be(cafe: Cafe) {
         .await;
     assert_eq!(anonymous.status, 401);
 }
+
+#[actix_web::test]
+async fn a_scheduled_order_weighs_on_the_kitchen_once_due_within_the_hour() {
+    let cafe = Cafe::open().await;
+    make_times(&cafe).await;
+    // Paid orders wanted at a time: 2 × 3 + 1 minutes each.
+    for (key, wanted_in) in [
+        ("k-soon", TimeDelta::minutes(30)),
+        ("k-later", TimeDelta::hours(3)),
+    ] {
+        let placed = cafe
+            .app
+            .post(
+                "/v1/orders",
+                Some(&cafe.customer),
+                json!({"lines": [
+                    {"item_id": cafe.flat_white, "quantity": 2},
+                    {"item_id": cafe.croissant, "quantity": 1}],
+                  "fulfillment": {"type": "pickup"},
+                  "scheduled_for": Utc::now() + wanted_in}),
+            )
+            .await;
+        assert_eq!(placed.status, 201, "{}", placed.body);
+        assert_eq!(placed.body["prep_minutes"], 7, "{}", placed.body);
+        let id = placed.body["id"].as_str().unwrap();
+        assert_eq!(
+            cafe.pay(&cafe.customer, id, key, "tok_ok").await.status,
+            201
+        );
+        cafe.wait_for_status(id, "paid").await;
+    }
+    // The one due in half an hour is ahead of a croissant wanted now; the one due in three
+    // hours is not.
+    let croissant = quote(&cafe, "ven_default", one_croissant(&cafe)).await;
+    assert_eq!(croissant.status, 200, "{}", croissant.body);
+    assert_eq!(croissant.body["wait_minutes"], 7, "{}", croissant.body);
+}

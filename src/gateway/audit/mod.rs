@@ -90,6 +90,7 @@ impl AuditLog {
     }
 
     pub fn new(db: Db, wake: Wake, targets: AuditTargets) -> Self {
+        let wake = wake.of(store::Outbox.producer());
         Self { db, wake, targets }
     }
 

@@ -27,7 +27,7 @@ pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
         &settings,
         venues,
         clock,
-        w.wake.clone(),
+        w.wake(),
     ));
     w.serve::<dyn api::CatalogApi>(service.clone());
     w.handle(service.clone());

@@ -2,6 +2,7 @@
 
 mod menu_cache;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,6 +32,7 @@ use crate::modules::venues::api::{DEFAULT_VENUE, VenuesApi, VenuesError, WeeklyH
 use crate::platform::clock::Clock;
 use crate::platform::db::{Db, is_unique_violation};
 use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
+use crate::platform::fresh::FreshRead;
 use crate::platform::http::etag;
 use crate::platform::ids::new_id;
 use crate::platform::pagination;
@@ -43,6 +45,8 @@ pub struct CatalogService {
     clock: Arc<dyn Clock>,
     wake: Wake,
     restock_every: Duration,
+    /// The ids of the items whose portions are counted, read fresh for each paid order.
+    counted: Arc<FreshRead<Arc<HashSet<String>>>>,
 }
 
 impl CatalogService {
@@ -53,7 +57,18 @@ impl CatalogService {
         clock: Arc<dyn Clock>,
         wake: Wake,
     ) -> Self {
+        let reader = db.clone();
+        let counted = FreshRead::new(move || {
+            let db = reader.clone();
+            async move {
+                db.read(|c| store::counted_ids(c).map_err(CatalogError::from))
+                    .await
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            }
+        });
         Self {
+            counted,
             db,
             menu: MenuCache::new(Duration::from_secs(settings.menu_cache_ttl_secs)),
             venues,
@@ -68,8 +83,8 @@ impl CatalogService {
         self.clock.now().trunc_subsecs(6).naive_utc()
     }
 
-    /// The venue's time zone, which serving hours are read in.
-    /// Venue `venue_id` as availability sees it.
+    /// Venue `venue_id` as availability sees it: its time zone, which serving hours are read
+    /// in.
     async fn here(&self, venue_id: &str) -> Result<Here, CatalogError> {
         let venue = self
             .venues
@@ -1017,13 +1032,10 @@ impl EventHandler for CatalogService {
                 None => taken.push((item_id, line.quantity)),
             }
         }
-        let ids: Vec<String> = taken.iter().map(|(id, _)| id.clone()).collect();
-        let counted = self
-            .db
-            .read(move |c| store::counted(c, &ids).map_err(CatalogError::from))
-            .await
-            .map_err(|e| e.to_string())?;
-        if counted.is_empty() {
+        // Read after the order was paid, shared with the orders handled meanwhile.
+        let counted = self.counted.get().await?;
+        taken.retain(|(id, _)| counted.contains(id));
+        if taken.is_empty() {
             // Nothing counted: nothing to change, nothing to remember.
             return Ok(());
         }

@@ -20,7 +20,7 @@ pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
     let service = Arc::new(service::DeliveryService::new(
         w.db.clone(),
         settings,
-        w.wake.clone(),
+        w.wake(),
     ));
     w.serve::<dyn api::DeliveryApi>(service.clone());
     w.handle(service);

@@ -23,7 +23,7 @@ pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
         w.db.clone(),
         Duration::from_secs(settings.quota_cache_secs),
         domain::inventory::build(source.as_ref().clone()),
-        w.wake.clone(),
+        w.wake(),
     ));
     w.serve::<dyn api::GovernanceApi>(service.clone());
     w.handle(service);

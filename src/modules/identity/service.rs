@@ -51,7 +51,7 @@ impl IdentityService {
             settings.jwt_secret.clone()
         };
         let credentials = Arc::new(CredentialCache::new(settings.credential_cache_entries));
-        let revision = FreshRevision::new(db.clone());
+        let revision = credentials::fresh_revision(db.clone());
         Self {
             api_keys: ApiKeys::new(
                 db.clone(),
@@ -346,7 +346,7 @@ impl IdentityApi for IdentityService {
             .keys
             .verify(access_token)
             .ok_or(IdentityError::InvalidToken)?;
-        let revision = self.revision.read().await?;
+        let revision = self.revision.get().await.map_err(IdentityError::Internal)?;
         let now = now();
         if let Some(principal) = self
             .credentials

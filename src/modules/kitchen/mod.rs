@@ -20,7 +20,7 @@ pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
     let clock = w.get::<dyn Clock>()?;
     let service = Arc::new(service::KitchenService::new(
         w.db.clone(),
-        w.wake.clone(),
+        w.wake(),
         settings,
         clock,
     ));

@@ -26,7 +26,7 @@ pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
         catalog,
         venues,
         settings,
-        w.wake.clone(),
+        w.wake(),
     ));
     w.serve::<dyn api::OrderingApi>(service.clone());
     w.handle(service);

@@ -41,16 +41,6 @@ enum Written {
     New(Box<OrderRow>),
 }
 
-/// Stored orders in progress as the promise domain reads them.
-fn in_progress(rows: Vec<(Option<chrono::NaiveDateTime>, i32)>) -> Vec<promise::InProgress> {
-    rows.into_iter()
-        .map(|(scheduled_for, make_minutes)| promise::InProgress {
-            scheduled_for: scheduled_for.map(|t| t.and_utc()),
-            make_minutes: make_minutes.max(0) as u32,
-        })
-        .collect()
-}
-
 fn fulfillment_kind(fulfillment: &Fulfillment) -> FulfillmentKind {
     if fulfillment.is_delivery() {
         FulfillmentKind::Delivery
@@ -196,12 +186,10 @@ impl OrderingService {
         venue_id: &str,
         now: DateTime<Utc>,
     ) -> Result<promise::Backlog, OrderingError> {
-        let venue = venue_id.to_owned();
-        let orders = self
-            .db
-            .read(move |c| store::in_progress(c, &venue).map_err(OrderingError::from))
-            .await?;
-        Ok(promise::backlog(&in_progress(orders), now))
+        let (venue, horizon) = (venue_id.to_owned(), promise::horizon(now).naive_utc());
+        self.db
+            .read(move |c| store::backlog(c, &venue, horizon).map_err(OrderingError::from))
+            .await
     }
 
     /// Holds the order's place in the venue's slot at `at`.
@@ -436,7 +424,7 @@ impl OrderingApi for OrderingService {
                     // Read in the transaction that writes the order, so the quote counts
                     // every order committed before it.
                     let ahead =
-                        promise::backlog(&in_progress(store::in_progress(c, &row.venue_id)?), now);
+                        store::backlog(c, &row.venue_id, promise::horizon(now).naive_utc())?;
                     if promise::kitchen_full(&opening, ahead) {
                         return Err(OrderingError::KitchenFull {
                             venue_id: row.venue_id.clone(),

@@ -23,7 +23,7 @@ pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
         ordering,
         service::sandbox_processor(),
         settings,
-        w.wake.clone(),
+        w.wake(),
     ));
     w.serve::<dyn api::PaymentsApi>(service.clone());
     w.handle(service);

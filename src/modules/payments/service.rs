@@ -15,7 +15,7 @@ use crate::modules::ordering::api::{OrderStatus, OrderingApi, OrderingError};
 use crate::modules::payments::api::PaymentSettings;
 use crate::modules::payments::api::events::{self as ev, PaymentEvent};
 use crate::modules::payments::api::{
-    Card, CardProcessor, ChargeError, PayOutcome, Payment, PaymentList, PaymentRequest,
+    Card, CardProcessor, Charge, ChargeError, PayOutcome, Payment, PaymentList, PaymentRequest,
     PaymentStatus, PaymentsApi, PaymentsError, Refund, RefundRequest,
 };
 use crate::modules::payments::domain::rules;
@@ -39,6 +39,8 @@ enum Claim {
     Charge(PaymentRow),
     /// The key's payment is settled: answer as the first time.
     Replay(PaymentRow),
+    /// The processor decided at once, in the claim's own transaction: this is the answer.
+    Settled(PaymentRow),
 }
 
 impl PaymentsService {
@@ -70,6 +72,7 @@ impl PaymentsService {
         key: &str,
         hash: String,
         order_id: &str,
+        token: &str,
     ) -> Result<Claim, PaymentsError> {
         let order = self
             .ordering
@@ -82,6 +85,7 @@ impl PaymentsService {
         let (principal, key) = (caller.user_id.clone(), key.to_owned());
         let max_declines = self.settings.max_declines_per_order;
         let span = self.lock_span();
+        let (processor, token) = (self.processor.clone(), token.to_owned());
         self.db
             .write(move |c| {
                 // Microseconds, as both databases keep them: the answer is built from this row.
@@ -142,7 +146,22 @@ impl PaymentsService {
                         e.into()
                     }
                 })?;
-                Ok(Claim::Charge(payment))
+                // A processor that needs no round trip settles it in this same transaction:
+                // nothing happened outside it that a crash before the commit could lose.
+                let decided = processor.decide_at_once(
+                    &payment.id,
+                    &token,
+                    payment.amount,
+                    &payment.currency,
+                );
+                match decided {
+                    Some(result) => settle(c, payment, &result, &principal, &key)?
+                        .map(Claim::Settled)
+                        .ok_or_else(|| {
+                            PaymentsError::Internal("a payment just created was settled".into())
+                        }),
+                    None => Ok(Claim::Charge(payment)),
+                }
             })
             .await
     }
@@ -173,61 +192,7 @@ impl PaymentsService {
         let id = payment.id.clone();
         let settled = self
             .db
-            .write(move |c| {
-                let now = Utc::now().naive_utc();
-                let (status, card, reason, event_type) = match &result {
-                    Ok(charge) => (
-                        PaymentStatus::Captured,
-                        Some(Card {
-                            brand: charge.brand.clone(),
-                            last4: charge.last4.clone(),
-                        }),
-                        None,
-                        ev::PAYMENT_CAPTURED,
-                    ),
-                    Err(ChargeError::Declined(r)) => (
-                        PaymentStatus::Declined,
-                        None,
-                        Some(r.clone()),
-                        ev::PAYMENT_FAILED,
-                    ),
-                    Err(ChargeError::InvalidToken) => (
-                        PaymentStatus::Failed,
-                        None,
-                        Some("invalid_token".to_owned()),
-                        ev::PAYMENT_FAILED,
-                    ),
-                };
-                let settled = store::settle(
-                    c,
-                    &payment.id,
-                    status,
-                    card.as_ref(),
-                    reason.as_deref(),
-                    now,
-                )?;
-                if settled {
-                    let event = PaymentEvent {
-                        payment_id: payment.id.clone(),
-                        order_id: payment.order_id.clone(),
-                        amount: payment.amount,
-                        currency: payment.currency.clone(),
-                        reason: reason.clone(),
-                        refunded: None,
-                    };
-                    Outbox.append(c, &[Event::new(event_type, 1, &payment.order_id, &event)])?;
-                }
-                store::unlock_key(c, &principal, &key)?;
-                // What this transaction wrote is the answer; someone else's settlement is not.
-                Ok::<_, PaymentsError>(settled.then(|| PaymentRow {
-                    status: store::status_name(status).into(),
-                    card_brand: card.as_ref().map(|c| c.brand.clone()),
-                    card_last4: card.map(|c| c.last4),
-                    failure_reason: reason,
-                    updated_at: now,
-                    ..payment
-                }))
-            })
+            .write(move |c| settle(c, payment, &result, &principal, &key))
             .await?;
         let row = match settled {
             Some(row) => {
@@ -260,6 +225,70 @@ impl PaymentsService {
         self.wake.published();
         Ok(refund)
     }
+}
+
+/// Records the processor's answer for `payment` and unlocks its idempotency key, with the
+/// event announcing it. Answers the settled row, or `None` when someone else settled it first
+/// (their settlement is not this caller's answer).
+fn settle(
+    c: &mut DbConn,
+    payment: PaymentRow,
+    result: &Result<Charge, ChargeError>,
+    principal: &str,
+    key: &str,
+) -> Result<Option<PaymentRow>, PaymentsError> {
+    let now = Utc::now().naive_utc();
+    let (status, card, reason, event_type) = match result {
+        Ok(charge) => (
+            PaymentStatus::Captured,
+            Some(Card {
+                brand: charge.brand.clone(),
+                last4: charge.last4.clone(),
+            }),
+            None,
+            ev::PAYMENT_CAPTURED,
+        ),
+        Err(ChargeError::Declined(r)) => (
+            PaymentStatus::Declined,
+            None,
+            Some(r.clone()),
+            ev::PAYMENT_FAILED,
+        ),
+        Err(ChargeError::InvalidToken) => (
+            PaymentStatus::Failed,
+            None,
+            Some("invalid_token".to_owned()),
+            ev::PAYMENT_FAILED,
+        ),
+    };
+    let settled = store::settle(
+        c,
+        &payment.id,
+        status,
+        card.as_ref(),
+        reason.as_deref(),
+        now,
+    )?;
+    if settled {
+        let event = PaymentEvent {
+            payment_id: payment.id.clone(),
+            order_id: payment.order_id.clone(),
+            amount: payment.amount,
+            currency: payment.currency.clone(),
+            reason: reason.clone(),
+            refunded: None,
+        };
+        Outbox.append(c, &[Event::new(event_type, 1, &payment.order_id, &event)])?;
+    }
+    store::unlock_key(c, principal, key)?;
+    Ok(settled.then(|| PaymentRow {
+        status: store::status_name(status).into(),
+        card_brand: card.as_ref().map(|c| c.brand.clone()),
+        card_last4: card.map(|c| c.last4),
+        failure_reason: reason,
+        updated_at: now,
+        ..payment
+    }))
 }
 
 /// Records a refund of `amount` inside the caller's transaction, and the event announcing it.
@@ -330,8 +359,15 @@ impl PaymentsApi for PaymentsService {
     ) -> Result<PayOutcome, PaymentsError> {
         let key = rules::check_key(idempotency_key)?;
         let hash = token_digest(&format!("{order_id}\n{}", request.card_token));
-        let (payment, replayed) = match self.claim(caller, key, hash, order_id).await? {
+        let claim = self
+            .claim(caller, key, hash, order_id, &request.card_token)
+            .await?;
+        let (payment, replayed) = match claim {
             Claim::Replay(row) => (rules::answer(Payment::try_from(row)?)?, true),
+            Claim::Settled(row) => {
+                self.wake.published();
+                (rules::answer(Payment::try_from(row)?)?, false)
+            }
             Claim::Charge(row) => (
                 self.charge(caller, key, row, &request.card_token).await?,
                 false,

@@ -17,11 +17,7 @@ use crate::platform::wiring::{Wiring, WiringError};
 /// subscriptions. Composition root only.
 pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
     let clock = w.get::<dyn Clock>()?;
-    let service = Arc::new(service::VenuesService::new(
-        w.db.clone(),
-        clock,
-        w.wake.clone(),
-    ));
+    let service = Arc::new(service::VenuesService::new(w.db.clone(), clock, w.wake()));
     w.serve::<dyn api::VenuesApi>(service.clone());
     w.handle(service);
     Ok(())

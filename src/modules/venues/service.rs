@@ -20,6 +20,7 @@ use crate::modules::venues::store::{self, Outbox, ReservationRow, VenueRow};
 use crate::platform::clock::Clock;
 use crate::platform::db::Db;
 use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
+use crate::platform::fresh::FreshByKey;
 use crate::platform::ids::new_id;
 use crate::platform::pagination;
 use crate::platform::validation::FieldError;
@@ -28,18 +29,40 @@ pub struct VenuesService {
     db: Db,
     clock: Arc<dyn Clock>,
     wake: Wake,
+    /// Venues by id, read fresh for each caller: every order reads its venue (twice, by
+    /// ordering and the catalog), and orders placed together share the reads.
+    venues: FreshByKey<Option<Venue>>,
 }
 
 impl VenuesService {
     pub fn new(db: Db, clock: Arc<dyn Clock>, wake: Wake) -> Self {
-        Self { db, clock, wake }
+        let reader = db.clone();
+        let venues = FreshByKey::new(move |id: String| {
+            let db = reader.clone();
+            async move {
+                let row = db
+                    .read(move |c| store::find(c, &id).map_err(VenuesError::from))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                row.map(Venue::try_from)
+                    .transpose()
+                    .map_err(|e| e.to_string())
+            }
+        });
+        Self {
+            db,
+            clock,
+            wake,
+            venues,
+        }
     }
 
-    async fn row(&self, id: &str) -> Result<VenueRow, VenuesError> {
-        let key = id.to_owned();
-        self.db
-            .read(move |c| store::find(c, &key).map_err(VenuesError::from))
-            .await?
+    /// The venue as it stands: read after this call began, so no earlier change is missed.
+    async fn venue(&self, id: &str) -> Result<Venue, VenuesError> {
+        self.venues
+            .get(id)
+            .await
+            .map_err(VenuesError::Internal)?
             .ok_or_else(|| VenuesError::NotFound(format!("no venue with id {id}")))
     }
 
@@ -82,7 +105,7 @@ impl VenuesService {
 
     /// The venue, its hours as the domain reads them and its slot policy.
     async fn scheduled(&self, id: &str) -> Result<(Venue, Schedule, Policy), VenuesError> {
-        let venue = Venue::try_from(self.row(id).await?)?;
+        let venue = self.venue(id).await?;
         let schedule = schedule_of(&venue.time_zone, venue.hours.as_ref(), &venue.exceptions)
             .map_err(|e| {
                 VenuesError::Internal(format!("venue {id} has unreadable hours: {e:?}"))
@@ -172,7 +195,7 @@ impl VenuesApi for VenuesService {
     }
 
     async fn get(&self, id: &str) -> Result<Venue, VenuesError> {
-        Ok(Venue::try_from(self.row(id).await?)?)
+        self.venue(id).await
     }
 
     async fn create(&self, manager: &Call, input: NewVenue) -> Result<Venue, VenuesError> {
@@ -213,7 +236,7 @@ impl VenuesApi for VenuesService {
         patch: VenuePatch,
     ) -> Result<Venue, VenuesError> {
         may_manage(manager, id)?;
-        let current = Venue::try_from(self.row(id).await?)?;
+        let current = self.venue(id).await?;
         let time_zone = patch.time_zone.clone().unwrap_or(current.time_zone);
         let hours = patch.hours.clone().unwrap_or(current.hours);
         let exceptions = patch.exceptions.clone().unwrap_or(current.exceptions);

@@ -24,7 +24,7 @@ pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
         w.db.clone(),
         settings,
         catalog.as_ref().clone(),
-        w.wake.clone(),
+        w.wake(),
     ));
     let sender = service.clone();
     w.run_beside(Background::new(move || {

@@ -4,6 +4,7 @@
 mod dispatch;
 mod sender;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -21,6 +22,7 @@ use crate::modules::webhooks::domain::{retry, signature, ssrf};
 use crate::modules::webhooks::store::{self, AttemptRow, DeliveryRow, EndpointRow};
 use crate::platform::db::{Db, stored};
 use crate::platform::events::{Event, EventHandler, Wake};
+use crate::platform::fresh::FreshRead;
 use crate::platform::ids::new_id;
 use crate::platform::pagination;
 use crate::platform::validation::FieldError;
@@ -35,6 +37,8 @@ pub struct WebhooksService {
     catalog: Vec<EventType>,
     work: Arc<tokio::sync::Notify>,
     wake: Wake,
+    /// The event types some active endpoint subscribes to, read fresh for each event.
+    subscribed: Arc<FreshRead<Arc<HashSet<String>>>>,
 }
 
 fn now() -> NaiveDateTime {
@@ -91,7 +95,18 @@ fn delivery_view(
 
 impl WebhooksService {
     pub fn new(db: Db, settings: WebhookSettings, catalog: Vec<EventType>, wake: Wake) -> Self {
+        let endpoints = db.clone();
+        let subscribed = FreshRead::new(move || {
+            let db = endpoints.clone();
+            async move {
+                db.read(|c| store::active_endpoints(c).map_err(WebhooksError::from))
+                    .await
+                    .map(|endpoints| Arc::new(subscribed_types(&endpoints)))
+                    .map_err(|e| e.to_string())
+            }
+        });
         Self {
+            subscribed,
             db,
             settings,
             event_types: catalog.iter().map(|t| t.event_type.clone()).collect(),
@@ -468,18 +483,10 @@ impl EventHandler for WebhooksService {
         }
         let (event_id, event_type) = (event.id.clone(), event.event_type.clone());
         // Most events interest no endpoint (a café without integrations): those queue nothing
-        // and need no inbox record, so they cost a read, not a write transaction. A redelivery
-        // asks again and finds the same, unless an endpoint was added meanwhile.
-        let wanted = event_type.clone();
-        let anyone = self
-            .db
-            .read(move |c| {
-                let endpoints = store::active_endpoints(c)?;
-                Ok::<_, WebhooksError>(endpoints.iter().any(|e| subscribes(e, &wanted)))
-            })
-            .await
-            .map_err(|e| e.to_string())?;
-        if !anyone {
+        // and need no inbox record. Whether any endpoint wants the event is read after the
+        // event was committed (so an endpoint registered before it is never missed), in a read
+        // shared with the events handled meanwhile. A redelivery asks again.
+        if !self.subscribed.get().await?.contains(&event_type) {
             return Ok(());
         }
         let body = json!({
@@ -519,6 +526,14 @@ impl EventHandler for WebhooksService {
         }
         Ok(())
     }
+}
+
+/// Every event type one of `endpoints` subscribes to.
+fn subscribed_types(endpoints: &[EndpointRow]) -> HashSet<String> {
+    endpoints
+        .iter()
+        .flat_map(|e| serde_json::from_str::<Vec<String>>(&e.event_types).unwrap_or_default())
+        .collect()
 }
 
 fn subscribes(endpoint: &EndpointRow, event_type: &str) -> bool {

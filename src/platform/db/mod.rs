@@ -15,6 +15,7 @@ pub mod stored;
 mod url;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use diesel::r2d2::{Pool, PooledConnection};
 
@@ -58,6 +59,9 @@ struct Inner {
     reader: DbPool,
     /// PostgreSQL: the writer and the reader are the same pool.
     shared: bool,
+    /// Reads and write transactions run since start: the benchmarks count them per order.
+    reads: AtomicU64,
+    writes: AtomicU64,
 }
 
 impl Db {
@@ -116,6 +120,8 @@ impl Db {
                 writer,
                 reader,
                 shared,
+                reads: AtomicU64::new(0),
+                writes: AtomicU64::new(0),
             }),
         })
     }
@@ -127,12 +133,22 @@ impl Db {
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
+        self.inner.reads.fetch_add(1, Ordering::Relaxed);
         let pool = self.inner.reader.clone();
         run_blocking(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
             work(&mut conn)
         })
         .await
+    }
+
+    /// `(reads, writes)` run since start: each [`Db::read`] and [`Db::write`] call, however
+    /// many queries it makes.
+    pub fn operations(&self) -> (u64, u64) {
+        (
+            self.inner.reads.load(Ordering::Relaxed),
+            self.inner.writes.load(Ordering::Relaxed),
+        )
     }
 
     /// Runs `work` in one transaction on the writer, off the async workers: `work`'s changes
@@ -145,6 +161,7 @@ impl Db {
         T: Send + 'static,
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
     {
+        self.inner.writes.fetch_add(1, Ordering::Relaxed);
         if let Some(single_writer) = &self.inner.single_writer {
             return single_writer.write(work).await;
         }

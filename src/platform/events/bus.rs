@@ -7,12 +7,11 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use serde::Serialize;
-use tokio::sync::watch;
 use utoipa::ToSchema;
 
 use super::jetstream::JetStream;
 use super::store::{self, Cursor, DeadLetterRow};
-use super::{Event, OutboxTable, Page, StoredEvent};
+use super::{Event, OutboxTable, Page, StoredEvent, Wake};
 use crate::platform::config::{EventSettings, EventTransport};
 use crate::platform::db::{Db, DbError};
 use crate::platform::ids::new_id;
@@ -26,6 +25,11 @@ const LEASE: TimeDelta = TimeDelta::seconds(10);
 /// transaction that has not ended (PostgreSQL); it doubles while they keep waiting, up to the
 /// poll interval.
 const HELD_BACK_RETRY: Duration = Duration::from_millis(2);
+/// How long a cursor may stay unsaved past events its consumer skips while more keep coming:
+/// most subscriptions want few of their producer's events, and saving the cursor after each
+/// batch they skip cost a write transaction per batch. Unsaved, a crash only reads those
+/// events again (and skips them again); a quiet outbox saves it at once.
+const SKIPPED_SAVE_EVERY: Duration = Duration::from_secs(1);
 
 /// What a delivery round found, and so when the next one should run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,23 +105,6 @@ pub struct Subscription {
 impl Subscription {
     pub fn name(&self) -> String {
         format!("{}<-{}", self.consumer, self.producer)
-    }
-}
-
-/// Lets a module say "I just committed events" so they go out now rather than at the next
-/// poll. Cheap to clone; every subscription's loop sees every wake-up.
-#[derive(Clone)]
-pub struct Wake(Arc<watch::Sender<u64>>);
-
-impl Default for Wake {
-    fn default() -> Self {
-        Self(Arc::new(watch::channel(0).0))
-    }
-}
-
-impl Wake {
-    pub fn published(&self) {
-        self.0.send_modify(|n| *n = n.wrapping_add(1));
     }
 }
 
@@ -203,6 +190,10 @@ struct Held {
     until: chrono::NaiveDateTime,
     /// The last handled batch's cursor save, still committing while the next round runs.
     saving: Option<actix_web::rt::task::JoinHandle<Result<(), DbError>>>,
+    /// The cursor moved past events the consumer skips, and that is not saved yet.
+    unsaved: bool,
+    /// When the cursor was last saved.
+    saved_at: Option<std::time::Instant>,
 }
 
 #[derive(Clone)]
@@ -273,7 +264,7 @@ impl EventBus {
     }
 
     async fn deliver(&self, sub: &Subscription, poll: Duration) {
-        let mut woken = self.inner.wake.0.subscribe();
+        let mut woken = self.inner.wake.watch(sub.producer);
         let mut held = Held::default();
         let mut pace = Pace::default();
         loop {
@@ -312,6 +303,7 @@ impl EventBus {
         let now = Utc::now().naive_utc();
         if held.cursor.is_none() || held.until < now + LEASE / 2 {
             // The lease hands the cursor back from the database: the last save goes first.
+            self.save_skipped(held).await?;
             self.saved(held).await?;
             let (name, owner) = (sub.name(), self.inner.owner.clone());
             held.cursor = self
@@ -359,6 +351,8 @@ impl EventBus {
         let next = Round::after(&page);
         let batch = page.events;
         if batch.is_empty() {
+            // Quiet: a good moment to save a cursor moved past skipped events.
+            self.save_skipped(held).await?;
             return Ok(next);
         }
         let last = batch.last().map_or(position, |e| e.seq);
@@ -374,13 +368,22 @@ impl EventBus {
                 cursor.position = last;
                 cursor.attempts = 0;
                 cursor.last_error.clear();
-                let cursor = cursor.clone();
-                self.save_behind(held, cursor).await?;
+                let recent = held
+                    .saved_at
+                    .is_some_and(|at| at.elapsed() < SKIPPED_SAVE_EVERY);
+                if wanted.is_empty() && recent {
+                    held.unsaved = true;
+                } else {
+                    let cursor = cursor.clone();
+                    self.save_behind(held, cursor).await?;
+                }
                 return Ok(next);
             }
             Some(failure) => failure,
         };
         self.saved(held).await?;
+        // What is saved below is the whole cursor, skipped events included.
+        held.unsaved = false;
         let Some(cursor) = held.cursor.as_mut() else {
             return Ok(Round::Idle);
         };
@@ -420,12 +423,25 @@ impl EventBus {
     /// again, which consumers' inboxes turn into no-ops.
     async fn save_behind(&self, held: &mut Held, cursor: Cursor) -> Result<(), DbError> {
         self.saved(held).await?;
+        held.unsaved = false;
+        held.saved_at = Some(std::time::Instant::now());
         let db = self.inner.db.clone();
         held.saving = Some(actix_web::rt::spawn(async move {
             db.write(move |c| store::save(c, &cursor).map_err(DbError::from))
                 .await
         }));
         Ok(())
+    }
+
+    /// Saves a cursor moved past skipped events only, if it is not saved yet.
+    async fn save_skipped(&self, held: &mut Held) -> Result<(), DbError> {
+        match (&held.cursor, held.unsaved) {
+            (Some(cursor), true) => {
+                let cursor = cursor.clone();
+                self.save_behind(held, cursor).await
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Waits for the cursor save under way, if any.

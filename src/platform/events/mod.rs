@@ -16,15 +16,15 @@ mod jetstream;
 mod outbox;
 mod retention;
 mod store;
+mod wake;
 
-pub use bus::{
-    DeadLetter, EventBus, EventHandler, RedriveError, Subscription, SubscriptionHealth, Wake,
-};
+pub use bus::{DeadLetter, EventBus, EventHandler, RedriveError, Subscription, SubscriptionHealth};
 pub use consume::{EventTables, Outgoing};
 pub use envelope::{Event, StoredEvent};
 pub use outbox::{OutboxTable, Page, head as outbox_head, horizon, scan};
 pub use retention::sweeps;
 pub use store::Cursor;
+pub use wake::Wake;
 
 #[cfg(test)]
 mod tests;

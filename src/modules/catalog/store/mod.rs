@@ -4,7 +4,7 @@ mod schema;
 
 pub use schema::{Outbox, TABLES};
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl;
@@ -756,15 +756,11 @@ fn sold_out_at_venues(
     Ok(by_item)
 }
 
-/// The items among `ids` whose portions are counted, with what is left.
-pub fn counted(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String, i32)>> {
-    let rows: Vec<(String, Option<i32>)> = items::table
-        .filter(items::id.eq_any(ids))
+/// The items whose portions are counted.
+pub fn counted_ids(conn: &mut DbConn) -> QueryResult<HashSet<String>> {
+    let ids: Vec<String> = items::table
         .filter(items::stock.is_not_null())
-        .select((items::id, items::stock))
+        .select(items::id)
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, stock)| Some((id, stock?)))
-        .collect())
+    Ok(ids.into_iter().collect())
 }

@@ -191,7 +191,7 @@ impl ApiKeys {
     /// roles those scopes need.
     pub async fn authenticate(&self, secret: &str) -> Result<Principal, IdentityError> {
         let digest = token_digest(secret);
-        let revision = self.revision.read().await?;
+        let revision = self.revision.get().await.map_err(IdentityError::Internal)?;
         let now = Utc::now().naive_utc();
         let known = match self.credentials.key(&digest, revision, now) {
             Some(known) => known,

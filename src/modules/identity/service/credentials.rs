@@ -8,16 +8,31 @@
 //! change committed on any replica is seen by the next request on every replica, at the cost
 //! of one small read per round of concurrent requests instead of a join per request.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDateTime;
 use quick_cache::sync::Cache;
-use tokio::sync::watch;
 
 use crate::modules::identity::api::{IdentityError, Principal};
 use crate::modules::identity::store;
 use crate::platform::db::Db;
+use crate::platform::fresh::FreshRead;
+
+/// The credentials revision, read fresh for each caller (see [`FreshRead`]).
+pub type FreshRevision = FreshRead<i64>;
+
+/// Reads the credentials revision: a change raised before a caller asked is always seen.
+pub fn fresh_revision(db: Db) -> Arc<FreshRevision> {
+    FreshRead::new(move || {
+        let db = db.clone();
+        async move {
+            db.read(|conn| store::credentials_revision(conn).map_err(IdentityError::from))
+                .await
+                .map_err(|e| e.to_string())
+        }
+    })
+}
 
 /// A credential's principal as read at `revision`, usable until `valid_until`.
 #[derive(Debug, Clone)]
@@ -100,118 +115,6 @@ impl CredentialCache {
     }
 }
 
-/// The credentials revision, read fresh for each caller: every caller gets the result of a
-/// read that began after it asked, and callers asking while a read is running share the next
-/// one. Under load that is one read per round trip, whatever the number of requests.
-pub struct FreshRevision {
-    db: Db,
-    rounds: Mutex<Rounds>,
-    /// The last finished round and what it read.
-    finished: watch::Sender<(u64, Round)>,
-}
-
-#[derive(Default)]
-struct Rounds {
-    /// The number of the newest round started.
-    started: u64,
-    running: bool,
-    /// Someone asked while a round was running: run another when it ends.
-    another: bool,
-}
-
-/// What a round read.
-#[derive(Debug, Clone)]
-enum Round {
-    Read(i64),
-    Failed(String),
-    /// The task running it was dropped (its runtime stopped): ask again.
-    Abandoned,
-}
-
-impl FreshRevision {
-    pub fn new(db: Db) -> Arc<Self> {
-        Arc::new(Self {
-            db,
-            rounds: Mutex::new(Rounds::default()),
-            finished: watch::Sender::new((0, Round::Abandoned)),
-        })
-    }
-
-    pub async fn read(self: &Arc<Self>) -> Result<i64, IdentityError> {
-        loop {
-            let mut finished = self.finished.subscribe();
-            let (wanted, lead) = {
-                let mut rounds = self.rounds.lock().expect("rounds lock");
-                if rounds.running {
-                    rounds.another = true;
-                    (rounds.started + 1, false)
-                } else {
-                    rounds.running = true;
-                    rounds.started += 1;
-                    (rounds.started, true)
-                }
-            };
-            if lead {
-                let runner = Runner(self.clone());
-                tokio::spawn(async move { runner.run().await });
-            }
-            let outcome = finished
-                .wait_for(|(round, _)| *round >= wanted)
-                .await
-                .map_err(|e| IdentityError::Internal(e.to_string()))?
-                .1
-                .clone();
-            match outcome {
-                Round::Read(revision) => return Ok(revision),
-                Round::Failed(error) => return Err(IdentityError::Internal(error)),
-                Round::Abandoned => continue,
-            }
-        }
-    }
-}
-
-/// Runs rounds while someone waits for one; if dropped midway, it says so, so that nobody
-/// waits for a round that will never finish.
-struct Runner(Arc<FreshRevision>);
-
-impl Runner {
-    async fn run(self) {
-        let revision = &self.0;
-        loop {
-            let round = revision.rounds.lock().expect("rounds lock").started;
-            let read = revision
-                .db
-                .read(|conn| store::credentials_revision(conn).map_err(IdentityError::from))
-                .await
-                .map_or_else(|e| Round::Failed(e.to_string()), Round::Read);
-            let _previous = revision.finished.send_replace((round, read));
-            let mut rounds = revision.rounds.lock().expect("rounds lock");
-            if !rounds.another {
-                rounds.running = false;
-                return;
-            }
-            rounds.another = false;
-            rounds.started += 1;
-        }
-    }
-}
-
-impl Drop for Runner {
-    fn drop(&mut self) {
-        let mut rounds = self.0.rounds.lock().unwrap_or_else(|e| e.into_inner());
-        if rounds.running {
-            // Neither this round nor the next one that callers are waiting for will run.
-            rounds.running = false;
-            rounds.another = false;
-            rounds.started += 1;
-            let _previous = self
-                .0
-                .finished
-                .send_replace((rounds.started, Round::Abandoned));
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,44 +182,22 @@ mod tests {
         assert!(cache.session("ses_1", "usr_1", 1, at(0)).is_none());
     }
 
-    fn database(dir: &tempfile::TempDir) -> Db {
-        Db::connect(&crate::platform::config::DatabaseSettings {
+    #[actix_web::test]
+    async fn a_raised_revision_is_seen_by_the_next_caller() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&crate::platform::config::DatabaseSettings {
             url: format!("sqlite://{}", dir.path().join("identity.db").display()),
             pool_size: 2,
             sqlite_synchronous: crate::platform::config::SqliteSynchronous::Full,
             busy_timeout_ms: 1000,
             sqlite_memory_kib: 0,
         })
-        .unwrap()
-    }
-
-    #[actix_web::test]
-    async fn callers_asking_together_share_a_read_and_a_raise_is_seen_by_the_next_caller() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = database(&dir);
-        let revision = FreshRevision::new(db.clone());
-        let together = futures_util::future::join_all((0..50).map(|_| revision.read())).await;
-        assert!(together.iter().all(|r| matches!(r, Ok(0))), "{together:?}");
-        // The first caller's read, then one more for everyone who asked while it ran.
-        assert!(revision.rounds.lock().unwrap().started <= 2);
-
+        .unwrap();
+        let revision = fresh_revision(db.clone());
+        assert_eq!(revision.get().await.unwrap(), 0);
         db.write(|c| store::raise_credentials_revision(c).map_err(IdentityError::from))
             .await
             .unwrap();
-        assert_eq!(revision.read().await.unwrap(), 1);
-    }
-
-    #[actix_web::test]
-    async fn callers_waiting_on_a_round_whose_task_was_dropped_ask_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let revision = FreshRevision::new(database(&dir));
-        {
-            let mut rounds = revision.rounds.lock().unwrap();
-            rounds.running = true;
-            rounds.started = 1;
-        }
-        let runner = Runner(revision.clone());
-        let (read, ()) = futures_util::join!(revision.read(), async move { drop(runner) });
-        assert_eq!(read.unwrap(), 0);
+        assert_eq!(revision.get().await.unwrap(), 1);
     }
 }

@@ -25,14 +25,6 @@ pub struct Load {
     pub busy_minutes: u32,
 }
 
-/// An order in the kitchen's hands: paid, not ready yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InProgress {
-    /// `None`: as soon as possible.
-    pub scheduled_for: Option<DateTime<Utc>>,
-    pub make_minutes: u32,
-}
-
 /// What is ahead of an order placed at `now`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Backlog {
@@ -42,20 +34,24 @@ pub struct Backlog {
     pub make_minutes: u32,
 }
 
+impl Backlog {
+    /// From the database's sums (never negative, and far below `u32::MAX` in any kitchen).
+    pub fn of_sums(asap: i64, make_minutes: i64) -> Self {
+        let clamp = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+        Self {
+            asap: clamp(asap),
+            make_minutes: clamp(make_minutes),
+        }
+    }
+}
+
 /// Scheduled orders due later than this are not in the way of one placed now.
 const SCHEDULED_HORIZON: TimeDelta = TimeDelta::hours(1);
 
-pub fn backlog(orders: &[InProgress], now: DateTime<Utc>) -> Backlog {
-    let mut backlog = Backlog::default();
-    for order in orders {
-        match order.scheduled_for {
-            None => backlog.asap += 1,
-            Some(at) if at > now + SCHEDULED_HORIZON => continue,
-            Some(_) => {}
-        }
-        backlog.make_minutes = backlog.make_minutes.saturating_add(order.make_minutes);
-    }
-    backlog
+/// The latest a scheduled order in progress may be due to count in the backlog of an order
+/// placed at `now`.
+pub fn horizon(now: DateTime<Utc>) -> DateTime<Utc> {
+    now + SCHEDULED_HORIZON
 }
 
 /// The load a new order for as soon as possible meets at a venue.
@@ -175,27 +171,20 @@ mod tests {
         let now = DateTime::parse_from_rfc3339("2026-12-03T08:00:00Z")
             .unwrap()
             .to_utc();
-        let orders = [
-            InProgress {
-                scheduled_for: None,
-                make_minutes: 5,
-            },
-            InProgress {
-                scheduled_for: Some(now + TimeDelta::minutes(30)),
-                make_minutes: 7,
-            },
-            InProgress {
-                scheduled_for: Some(now + TimeDelta::minutes(90)),
-                make_minutes: 100,
-            },
-        ];
+        assert_eq!(horizon(now), now + TimeDelta::minutes(60));
+    }
+
+    #[test]
+    fn sums_read_from_the_database_fit_the_backlog() {
         assert_eq!(
-            backlog(&orders, now),
+            Backlog::of_sums(2, 12),
             Backlog {
-                asap: 1,
+                asap: 2,
                 make_minutes: 12
             }
         );
+        assert_eq!(Backlog::of_sums(-1, i64::MAX).make_minutes, u32::MAX);
+        assert_eq!(Backlog::of_sums(-1, 0).asap, 0);
     }
 
     #[test]

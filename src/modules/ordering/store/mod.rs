@@ -9,6 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::modules::ordering::api::{Order, OrderLine, OrderPayment, OrderStatus};
+use crate::modules::ordering::domain::promise;
 use crate::platform::db::{DbConn, stored};
 use schema::{ordering_lines as lines, ordering_orders as orders};
 
@@ -268,20 +269,36 @@ pub fn set_status(
     Ok(n == 1)
 }
 
-/// The venue's orders in the kitchen's hands (paid, not ready yet): when each is wanted
-/// (`None`: as soon as possible) and its make-minutes.
-pub fn in_progress(
+/// What the venue's kitchen has in hand (orders paid, not ready yet), summed by the database
+/// (the covering index `ordering_orders_backlog` answers it without reading the orders):
+/// orders for as soon as possible and their make-minutes, and the make-minutes of scheduled
+/// orders due by `horizon`.
+pub fn backlog(
     conn: &mut DbConn,
     venue_id: &str,
-) -> QueryResult<Vec<(Option<NaiveDateTime>, i32)>> {
-    orders::table
-        .filter(orders::venue_id.eq(venue_id))
-        .filter(orders::status.eq_any([
-            status_name(OrderStatus::Paid),
-            status_name(OrderStatus::InPreparation),
-        ]))
-        .select((orders::scheduled_for, orders::make_minutes))
-        .load(conn)
+    horizon: NaiveDateTime,
+) -> QueryResult<promise::Backlog> {
+    use diesel::dsl::{count_star, sum};
+    let in_hand = || {
+        orders::table
+            .filter(orders::venue_id.eq(venue_id.to_owned()))
+            .filter(orders::status.eq_any([
+                status_name(OrderStatus::Paid),
+                status_name(OrderStatus::InPreparation),
+            ]))
+    };
+    let (asap, asap_minutes): (i64, Option<i64>) = in_hand()
+        .filter(orders::scheduled_for.is_null())
+        .select((count_star(), sum(orders::make_minutes)))
+        .get_result(conn)?;
+    let due_minutes: Option<i64> = in_hand()
+        .filter(orders::scheduled_for.le(horizon))
+        .select(sum(orders::make_minutes))
+        .get_result(conn)?;
+    Ok(promise::Backlog::of_sums(
+        asap,
+        asap_minutes.unwrap_or(0) + due_minutes.unwrap_or(0),
+    ))
 }
 
 pub fn set_eta(conn: &mut DbConn, id: &str, eta: NaiveDateTime) -> QueryResult<()> {

@@ -28,4 +28,18 @@ pub trait CardProcessor: Send + Sync {
         amount: i64,
         currency: &str,
     ) -> Result<Charge, ChargeError>;
+
+    /// The outcome of charging, when the processor knows it without waiting on anything (no
+    /// network, no clock): the payment is then created and settled in one transaction. Same
+    /// once-per-`reference` rule as [`CardProcessor::charge`]. `None` (the default, and what
+    /// a processor across a network answers): call [`CardProcessor::charge`].
+    fn decide_at_once(
+        &self,
+        _reference: &str,
+        _token: &str,
+        _amount: i64,
+        _currency: &str,
+    ) -> Option<Result<Charge, ChargeError>> {
+        None
+    }
 }

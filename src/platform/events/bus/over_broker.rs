@@ -55,7 +55,7 @@ impl EventBus {
             event_types: &[],
             handler: Arc::new(Relayed),
         };
-        let mut woken = self.inner.wake.0.subscribe();
+        let mut woken = self.inner.wake.watch(producer);
         let mut held = Held::default();
         let mut pace = Pace::default();
         let mut stream_ready = false;

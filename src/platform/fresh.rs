@@ -1,0 +1,246 @@
+//! A value read fresh for each caller, with concurrent callers sharing the reads.
+//!
+//! Every caller gets the result of a read that began after it asked, so it sees every change
+//! committed before it asked — on any replica, since the read goes to the database — and
+//! callers asking while a read is running share the next one. Under load that is one read per
+//! round trip, whatever the number of callers: the credentials revision authenticating
+//! requests, the webhook endpoints an event may interest.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::watch;
+
+type Reading<T> = Pin<Box<dyn Future<Output = Result<T, String>> + Send>>;
+
+pub struct FreshRead<T> {
+    read: Box<dyn Fn() -> Reading<T> + Send + Sync>,
+    rounds: Mutex<Rounds>,
+    /// The last finished round and what it read.
+    finished: watch::Sender<(u64, Round<T>)>,
+}
+
+#[derive(Default)]
+struct Rounds {
+    /// The number of the newest round started.
+    started: u64,
+    running: bool,
+    /// Someone asked while a round was running: run another when it ends.
+    another: bool,
+}
+
+/// What a round read.
+#[derive(Debug, Clone)]
+enum Round<T> {
+    Read(T),
+    Failed(String),
+    /// The task running it was dropped (its runtime stopped): ask again.
+    Abandoned,
+}
+
+impl<T: Clone + Send + Sync + 'static> FreshRead<T> {
+    /// Reads with `read` (a database read, typically), at most one at a time.
+    pub fn new<F, Fut>(read: F) -> Arc<Self>
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, String>> + Send + 'static,
+    {
+        Arc::new(Self {
+            read: Box::new(move || Box::pin(read())),
+            rounds: Mutex::new(Rounds::default()),
+            finished: watch::Sender::new((0, Round::Abandoned)),
+        })
+    }
+
+    /// The value as read by a read that began after this call.
+    pub async fn get(self: &Arc<Self>) -> Result<T, String> {
+        loop {
+            let mut finished = self.finished.subscribe();
+            let (wanted, lead) = {
+                let mut rounds = self.rounds.lock().expect("rounds lock");
+                if rounds.running {
+                    rounds.another = true;
+                    (rounds.started + 1, false)
+                } else {
+                    rounds.running = true;
+                    rounds.started += 1;
+                    (rounds.started, true)
+                }
+            };
+            if lead {
+                let runner = Runner(self.clone());
+                tokio::spawn(async move { runner.run().await });
+            }
+            let outcome = finished
+                .wait_for(|(round, _)| *round >= wanted)
+                .await
+                .map_err(|e| e.to_string())?
+                .1
+                .clone();
+            match outcome {
+                Round::Read(value) => return Ok(value),
+                Round::Failed(error) => return Err(error),
+                Round::Abandoned => continue,
+            }
+        }
+    }
+}
+
+/// A [`FreshRead`] per key (a venue's id, say): callers asking for the same key share reads.
+pub struct FreshByKey<T> {
+    read: Arc<dyn Fn(String) -> Reading<T> + Send + Sync>,
+    reads: Mutex<HashMap<String, Arc<FreshRead<T>>>>,
+}
+
+/// Keys remembered before they are all forgotten: bounds memory however many keys are asked
+/// for (unknown ones included); forgetting costs only sharing, never freshness.
+const KEYS_KEPT: usize = 1024;
+
+impl<T: Clone + Send + Sync + 'static> FreshByKey<T> {
+    pub fn new<F, Fut>(read: F) -> Self
+    where
+        F: Fn(String) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, String>> + Send + 'static,
+    {
+        Self {
+            read: Arc::new(move |key| Box::pin(read(key))),
+            reads: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The value at `key` as read by a read that began after this call.
+    pub async fn get(&self, key: &str) -> Result<T, String> {
+        let fresh = {
+            let mut reads = self.reads.lock().unwrap_or_else(|e| e.into_inner());
+            if !reads.contains_key(key) && reads.len() >= KEYS_KEPT {
+                reads.clear();
+            }
+            reads
+                .entry(key.to_owned())
+                .or_insert_with(|| {
+                    let (read, key) = (self.read.clone(), key.to_owned());
+                    FreshRead::new(move || read(key.clone()))
+                })
+                .clone()
+        };
+        fresh.get().await
+    }
+}
+
+/// Runs rounds while someone waits for one; if dropped midway, it says so, so that nobody
+/// waits for a round that will never finish.
+struct Runner<T>(Arc<FreshRead<T>>);
+
+impl<T> Runner<T> {
+    async fn run(self) {
+        let fresh = &self.0;
+        loop {
+            let round = fresh.rounds.lock().expect("rounds lock").started;
+            let read = (fresh.read)().await.map_or_else(Round::Failed, Round::Read);
+            let _previous = fresh.finished.send_replace((round, read));
+            let mut rounds = fresh.rounds.lock().expect("rounds lock");
+            if !rounds.another {
+                rounds.running = false;
+                return;
+            }
+            rounds.another = false;
+            rounds.started += 1;
+        }
+    }
+}
+
+impl<T> Drop for Runner<T> {
+    fn drop(&mut self) {
+        let mut rounds = self.0.rounds.lock().unwrap_or_else(|e| e.into_inner());
+        if rounds.running {
+            // Neither this round nor the next one that callers are waiting for will run.
+            rounds.running = false;
+            rounds.another = false;
+            rounds.started += 1;
+            let _previous = self
+                .0
+                .finished
+                .send_replace((rounds.started, Round::Abandoned));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use super::*;
+
+    /// A "database" holding a number, counting its reads.
+    fn counter() -> (Arc<AtomicU64>, Arc<AtomicU64>, Arc<FreshRead<u64>>) {
+        let (value, reads) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let (v, r) = (value.clone(), reads.clone());
+        let fresh = FreshRead::new(move || {
+            let (v, r) = (v.clone(), r.clone());
+            async move {
+                r.fetch_add(1, Ordering::SeqCst);
+                tokio::task::yield_now().await;
+                Ok(v.load(Ordering::SeqCst))
+            }
+        });
+        (value, reads, fresh)
+    }
+
+    #[actix_web::test]
+    async fn callers_asking_together_share_a_read_and_a_change_is_seen_by_the_next_caller() {
+        let (value, reads, fresh) = counter();
+        let together = futures_util::future::join_all((0..50).map(|_| fresh.get())).await;
+        assert!(together.iter().all(|r| matches!(r, Ok(0))), "{together:?}");
+        // The first caller's read, then one more for everyone who asked while it ran.
+        assert!(reads.load(Ordering::SeqCst) <= 2);
+
+        value.store(1, Ordering::SeqCst);
+        assert_eq!(fresh.get().await.unwrap(), 1);
+    }
+
+    #[actix_web::test]
+    async fn a_failed_read_fails_its_callers_and_the_next_caller_reads_again() {
+        let failing = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let f = failing.clone();
+        let fresh = FreshRead::new(move || {
+            let failing = f.load(Ordering::SeqCst);
+            async move {
+                if failing {
+                    Err("database is unreachable".to_owned())
+                } else {
+                    Ok(7)
+                }
+            }
+        });
+        assert_eq!(fresh.get().await.unwrap_err(), "database is unreachable");
+        failing.store(false, Ordering::SeqCst);
+        assert_eq!(fresh.get().await.unwrap(), 7);
+    }
+
+    #[actix_web::test]
+    async fn each_key_is_read_on_its_own() {
+        let fresh = FreshByKey::new(|key: String| async move { Ok(key.len()) });
+        let (a, bc) = futures_util::join!(fresh.get("a"), fresh.get("bc"));
+        assert_eq!((a.unwrap(), bc.unwrap()), (1, 2));
+        for n in 0..(KEYS_KEPT + 10) {
+            let key = format!("k{n}");
+            assert_eq!(fresh.get(&key).await.unwrap(), key.len());
+        }
+        assert!(fresh.reads.lock().unwrap().len() <= KEYS_KEPT);
+    }
+
+    #[actix_web::test]
+    async fn callers_waiting_on_a_round_whose_task_was_dropped_ask_again() {
+        let (_, _, fresh) = counter();
+        {
+            let mut rounds = fresh.rounds.lock().unwrap();
+            rounds.running = true;
+            rounds.started = 1;
+        }
+        let runner = Runner(fresh.clone());
+        let (read, ()) = futures_util::join!(fresh.get(), async move { drop(runner) });
+        assert_eq!(read.unwrap(), 0);
+    }
+}
