@@ -63,6 +63,12 @@ async fn metrics_show_traffic_by_module_route_and_status_pools_and_event_deliver
         .is_some()
     );
     assert!(sample(&text, "brigade_rate_limit_refusals_total{plan=\"free\"} 0").is_some());
+    // Every request above read the database at least once (the admin's account was written).
+    for counter in ["brigade_db_reads_total ", "brigade_db_writes_total "] {
+        let line = sample(&text, counter).unwrap_or_else(|| panic!("no {counter} in:\n{text}"));
+        let count: f64 = line[counter.len()..].trim().parse().unwrap();
+        assert!(count >= 1.0, "{line}");
+    }
     assert!(text.trim_end().ends_with("# EOF"));
 }
 

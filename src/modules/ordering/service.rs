@@ -23,6 +23,7 @@ use crate::modules::venues::api::{
 };
 use crate::platform::db::{Db, DbConn, is_unique_violation};
 use crate::platform::events::{Event, EventHandler, OutboxTable, StoredEvent, Wake, scan};
+use crate::platform::fresh::FreshByKey;
 use crate::platform::ids::new_id;
 use crate::platform::pagination;
 use crate::platform::validation::FieldError;
@@ -70,6 +71,9 @@ pub struct OrderingService {
     venues: Arc<dyn VenuesApi>,
     settings: OrderingSettings,
     wake: Wake,
+    /// What each venue's kitchen has in hand, read fresh for each order or quote, and shared
+    /// by those asking together (summing it costs a row per order in progress).
+    backlogs: FreshByKey<promise::Backlog>,
 }
 
 impl OrderingService {
@@ -80,12 +84,23 @@ impl OrderingService {
         settings: OrderingSettings,
         wake: Wake,
     ) -> Self {
+        let reader = db.clone();
+        let backlogs = FreshByKey::new(move |venue_id: String| {
+            let db = reader.clone();
+            async move {
+                let horizon = promise::horizon(Utc::now()).naive_utc();
+                db.read(move |c| store::backlog(c, &venue_id, horizon).map_err(OrderingError::from))
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        });
         Self {
             db,
             catalog,
             venues,
             settings,
             wake,
+            backlogs,
         }
     }
 
@@ -181,15 +196,11 @@ impl OrderingService {
     }
 
     /// The venue's orders in the kitchen's hands now.
-    async fn backlog(
-        &self,
-        venue_id: &str,
-        now: DateTime<Utc>,
-    ) -> Result<promise::Backlog, OrderingError> {
-        let (venue, horizon) = (venue_id.to_owned(), promise::horizon(now).naive_utc());
-        self.db
-            .read(move |c| store::backlog(c, &venue, horizon).map_err(OrderingError::from))
+    async fn backlog(&self, venue_id: &str) -> Result<promise::Backlog, OrderingError> {
+        self.backlogs
+            .get(venue_id)
             .await
+            .map_err(OrderingError::Internal)
     }
 
     /// Holds the order's place in the venue's slot at `at`.
@@ -361,7 +372,23 @@ impl OrderingApi for OrderingService {
         let now = Utc::now().trunc_subsecs(6);
         let prep_minutes = promise::prep_minutes(priced.work, opening.scheduling.makers);
         let slot = reservation.as_ref().map(|r| r.starts_at);
-        let mut row = OrderRow {
+        // For as soon as possible: behind what the kitchen has in hand, read before the
+        // order is written (off the single writer; an estimate needs no more).
+        let promised = match slot {
+            Some(at) => Some(at),
+            None => {
+                let ahead = self.backlog(&venue_id).await?;
+                if promise::kitchen_full(&opening, ahead) {
+                    return Err(OrderingError::KitchenFull {
+                        venue_id,
+                        in_progress: ahead.asap,
+                    });
+                }
+                let load = promise::load(&opening, ahead);
+                Some(promise::quote(priced.work, load).promised_at(now))
+            }
+        };
+        let row = OrderRow {
             id: order_id.clone(),
             customer_id: customer.user_id.clone(),
             status: store::status_name(OrderStatus::Placed),
@@ -379,8 +406,8 @@ impl OrderingApi for OrderingService {
             scheduled_for: slot.map(|at| at.naive_utc()),
             make_minutes: priced.work.make_minutes as i32,
             prep_minutes: prep_minutes as i32,
-            promised_at: slot.map(|at| at.naive_utc()),
-            eta: slot.map(|at| at.naive_utc()),
+            promised_at: promised.map(|at| at.naive_utc()),
+            eta: promised.map(|at| at.naive_utc()),
             version: 1,
             created_at: now.naive_utc(),
             updated_at: now.naive_utc(),
@@ -420,22 +447,18 @@ impl OrderingApi for OrderingService {
                         "you already have {unpaid} unpaid orders; pay or cancel one first"
                     )));
                 }
-                if row.scheduled_for.is_none() {
-                    // Read in the transaction that writes the order, so the quote counts
-                    // every order committed before it.
-                    let ahead =
-                        store::backlog(c, &row.venue_id, promise::horizon(now).naive_utc())?;
-                    if promise::kitchen_full(&opening, ahead) {
+                if row.scheduled_for.is_none()
+                    && let Some(max) = opening.scheduling.max_asap_in_progress
+                {
+                    // Counted in the transaction that writes the order, so racing orders
+                    // never exceed the cap; the count stops at the cap.
+                    let asap = store::asap_in_progress(c, &row.venue_id, max)?;
+                    if asap >= max {
                         return Err(OrderingError::KitchenFull {
                             venue_id: row.venue_id.clone(),
-                            in_progress: ahead.asap,
+                            in_progress: asap,
                         });
                     }
-                    let promised = promise::quote(priced.work, promise::load(&opening, ahead))
-                        .promised_at(now)
-                        .naive_utc();
-                    row.promised_at = Some(promised);
-                    row.eta = Some(promised);
                 }
                 store::insert(c, &row, &lines).map_err(|e| {
                     if is_unique_violation(&e) {
@@ -566,7 +589,7 @@ impl OrderingApi for OrderingService {
             }
             None => {
                 let now = Utc::now().trunc_subsecs(6);
-                let ahead = self.backlog(venue_id, now).await?;
+                let ahead = self.backlog(venue_id).await?;
                 if promise::kitchen_full(&opening, ahead) {
                     return Err(OrderingError::KitchenFull {
                         venue_id: venue_id.to_owned(),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{SubsecRound, TimeDelta, Utc};
+use chrono::{NaiveDateTime, SubsecRound, TimeDelta, Utc};
 use serde::Deserialize;
 
 use crate::modules::identity::api::Call;
@@ -104,7 +104,7 @@ impl PaymentsService {
                         "this order was declined {max_declines} times; no more attempts are allowed"
                     )));
                 }
-                let payment = PaymentRow {
+                let pending = PaymentRow {
                     id: new_id("pay"),
                     order_id: order.id.clone(),
                     customer_id: order.customer_id.clone(),
@@ -118,6 +118,22 @@ impl PaymentsService {
                     created_at: now,
                     updated_at: now,
                 };
+                // A processor that needs no round trip decides now, and the payment is
+                // written settled, its key unlocked, in this same transaction: nothing happened
+                // outside it that a crash before the commit could lose.
+                let decided = processor.decide_at_once(
+                    &pending.id,
+                    &token,
+                    pending.amount,
+                    &pending.currency,
+                );
+                let (payment, event, locked_until) = match &decided {
+                    Some(result) => {
+                        let (row, event) = settled(pending, result, now);
+                        (row, Some(event), NaiveDateTime::default())
+                    }
+                    None => (pending, None, now + span),
+                };
                 store::insert_key(
                     c,
                     &KeyRow {
@@ -125,7 +141,7 @@ impl PaymentsService {
                         key: key.clone(),
                         request_hash: hash.clone(),
                         payment_id: payment.id.clone(),
-                        locked_until: now + span,
+                        locked_until,
                         created_at: now,
                     },
                 )
@@ -146,20 +162,11 @@ impl PaymentsService {
                         e.into()
                     }
                 })?;
-                // A processor that needs no round trip settles it in this same transaction:
-                // nothing happened outside it that a crash before the commit could lose.
-                let decided = processor.decide_at_once(
-                    &payment.id,
-                    &token,
-                    payment.amount,
-                    &payment.currency,
-                );
-                match decided {
-                    Some(result) => settle(c, payment, &result, &principal, &key)?
-                        .map(Claim::Settled)
-                        .ok_or_else(|| {
-                            PaymentsError::Internal("a payment just created was settled".into())
-                        }),
+                match event {
+                    Some(event) => {
+                        Outbox.append(c, &[event])?;
+                        Ok(Claim::Settled(payment))
+                    }
                     None => Ok(Claim::Charge(payment)),
                 }
             })
@@ -227,17 +234,12 @@ impl PaymentsService {
     }
 }
 
-/// Records the processor's answer for `payment` and unlocks its idempotency key, with the
-/// event announcing it. Answers the settled row, or `None` when someone else settled it first
-/// (their settlement is not this caller's answer).
-fn settle(
-    c: &mut DbConn,
+/// `payment` as the processor's answer leaves it, and the event announcing that.
+fn settled(
     payment: PaymentRow,
     result: &Result<Charge, ChargeError>,
-    principal: &str,
-    key: &str,
-) -> Result<Option<PaymentRow>, PaymentsError> {
-    let now = Utc::now().naive_utc();
+    now: NaiveDateTime,
+) -> (PaymentRow, Event) {
     let (status, card, reason, event_type) = match result {
         Ok(charge) => (
             PaymentStatus::Captured,
@@ -261,34 +263,43 @@ fn settle(
             ev::PAYMENT_FAILED,
         ),
     };
-    let settled = store::settle(
-        c,
-        &payment.id,
-        status,
-        card.as_ref(),
-        reason.as_deref(),
-        now,
-    )?;
-    if settled {
-        let event = PaymentEvent {
-            payment_id: payment.id.clone(),
-            order_id: payment.order_id.clone(),
-            amount: payment.amount,
-            currency: payment.currency.clone(),
-            reason: reason.clone(),
-            refunded: None,
-        };
-        Outbox.append(c, &[Event::new(event_type, 1, &payment.order_id, &event)])?;
-    }
-    store::unlock_key(c, principal, key)?;
-    Ok(settled.then(|| PaymentRow {
+    let event = PaymentEvent {
+        payment_id: payment.id.clone(),
+        order_id: payment.order_id.clone(),
+        amount: payment.amount,
+        currency: payment.currency.clone(),
+        reason: reason.clone(),
+        refunded: None,
+    };
+    let event = Event::new(event_type, 1, &payment.order_id, &event);
+    let row = PaymentRow {
         status: store::status_name(status).into(),
         card_brand: card.as_ref().map(|c| c.brand.clone()),
         card_last4: card.map(|c| c.last4),
         failure_reason: reason,
         updated_at: now,
         ..payment
-    }))
+    };
+    (row, event)
+}
+
+/// Records the processor's answer for a pending `payment` and unlocks its idempotency key,
+/// with the event announcing it. Answers the settled row, or `None` when someone else settled
+/// it first (their settlement is not this caller's answer).
+fn settle(
+    c: &mut DbConn,
+    payment: PaymentRow,
+    result: &Result<Charge, ChargeError>,
+    principal: &str,
+    key: &str,
+) -> Result<Option<PaymentRow>, PaymentsError> {
+    let (row, event) = settled(payment, result, Utc::now().naive_utc());
+    let done = store::settle(c, &row)?;
+    if done {
+        Outbox.append(c, &[event])?;
+    }
+    store::unlock_key(c, principal, key)?;
+    Ok(done.then_some(row))
 }
 
 /// Records a refund of `amount` inside the caller's transaction, and the event announcing it.

@@ -63,6 +63,10 @@ impl diesel::r2d2::ManageConnection for Manager {
                 let mut pragmas = sqlite_pragmas(self.synchronous, self.busy_timeout_ms);
                 if self.read_only {
                     pragmas.push_str(" PRAGMA query_only = ON;");
+                } else {
+                    // Checkpoints run on a thread of their own (`checkpointer`), not in a
+                    // commit.
+                    pragmas.push_str(" PRAGMA wal_autocheckpoint = 0;");
                 }
                 if self.memory_kib > 0 {
                     // Process-wide: one budget for every connection's page cache, instead of

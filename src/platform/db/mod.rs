@@ -7,6 +7,7 @@
 //! for both. No query runs on the async workers: reads go to the blocking pool, SQLite's
 //! writes to the writer thread.
 
+mod checkpointer;
 mod connection;
 mod migrations;
 mod postgres_client;
@@ -56,6 +57,8 @@ struct Inner {
     writer: DbPool,
     /// SQLite: the thread that batches every write into group commits.
     single_writer: Option<single_writer::SingleWriter>,
+    /// SQLite: the thread that checkpoints the write-ahead log.
+    _checkpointer: Option<checkpointer::Checkpointer>,
     reader: DbPool,
     /// PostgreSQL: the writer and the reader are the same pool.
     shared: bool,
@@ -114,9 +117,17 @@ impl Db {
         // PostgreSQL runs writers in parallel and groups concurrent commits itself; one
         // batching writer there serialises every round trip (measured: no faster).
         let single_writer = (!shared).then(|| single_writer::SingleWriter::start(writer.clone()));
+        let checkpointer = match &url {
+            DatabaseUrl::Sqlite(_) => Some(checkpointer::Checkpointer::start(build(
+                Manager::new(url.clone(), settings, false),
+                1,
+            )?)),
+            DatabaseUrl::Postgres(_) => None,
+        };
         Ok(Self {
             inner: Arc::new(Inner {
                 single_writer,
+                _checkpointer: checkpointer,
                 writer,
                 reader,
                 shared,

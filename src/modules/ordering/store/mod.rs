@@ -301,6 +301,22 @@ pub fn backlog(
     ))
 }
 
+/// The venue's orders for as soon as possible in the kitchen's hands, counted up to `up_to`
+/// (a venue's cap: the count never needs to go further, so it costs at most that many rows).
+pub fn asap_in_progress(conn: &mut DbConn, venue_id: &str, up_to: u32) -> QueryResult<u32> {
+    let ids: Vec<String> = orders::table
+        .filter(orders::venue_id.eq(venue_id))
+        .filter(orders::status.eq_any([
+            status_name(OrderStatus::Paid),
+            status_name(OrderStatus::InPreparation),
+        ]))
+        .filter(orders::scheduled_for.is_null())
+        .select(orders::id)
+        .limit(i64::from(up_to))
+        .load(conn)?;
+    Ok(ids.len() as u32)
+}
+
 pub fn set_eta(conn: &mut DbConn, id: &str, eta: NaiveDateTime) -> QueryResult<()> {
     diesel::update(orders::table.filter(orders::id.eq(id)))
         .set(orders::eta.eq(eta))

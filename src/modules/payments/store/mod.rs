@@ -148,25 +148,20 @@ pub fn declines(conn: &mut DbConn, order_id: &str) -> QueryResult<i64> {
 }
 
 /// Settles a pending payment; `false` if it was not pending any more.
-pub fn settle(
-    conn: &mut DbConn,
-    id: &str,
-    status: PaymentStatus,
-    card: Option<&Card>,
-    reason: Option<&str>,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
+/// Writes a pending payment's outcome (`settled`'s status, card, reason and time); `false` when
+/// it was not pending any more (someone else settled it).
+pub fn settle(conn: &mut DbConn, settled: &PaymentRow) -> QueryResult<bool> {
     let n = diesel::update(
         payments::table
-            .filter(payments::id.eq(id))
+            .filter(payments::id.eq(&settled.id))
             .filter(payments::status.eq("pending")),
     )
     .set((
-        payments::status.eq(status_name(status)),
-        payments::card_brand.eq(card.map(|c| c.brand.clone())),
-        payments::card_last4.eq(card.map(|c| c.last4.clone())),
-        payments::failure_reason.eq(reason),
-        payments::updated_at.eq(now),
+        payments::status.eq(&settled.status),
+        payments::card_brand.eq(&settled.card_brand),
+        payments::card_last4.eq(&settled.card_last4),
+        payments::failure_reason.eq(&settled.failure_reason),
+        payments::updated_at.eq(settled.updated_at),
     ))
     .execute(conn)?;
     Ok(n == 1)
