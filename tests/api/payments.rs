@@ -135,6 +135,24 @@ async fn declines_are_402_and_capped_per_order() {
 }
 
 #[actix_web::test]
+async fn a_processor_answering_after_a_round_trip_captures_the_payment_all_the_same() {
+    let cafe = Cafe::open().await;
+    let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    let id = order["id"].as_str().unwrap();
+    let paid = cafe.pay(&cafe.customer, id, "s1", "tok_slow").await;
+    assert_eq!(paid.status, 201, "{}", paid.body);
+    assert_eq!(
+        (&paid.body["status"], &paid.body["card"]["last4"]),
+        (&json!("captured"), &json!("4242"))
+    );
+    // Answered again from the key, without charging twice.
+    let again = cafe.pay(&cafe.customer, id, "s1", "tok_slow").await;
+    assert_eq!(again.status, 201, "{}", again.body);
+    assert_eq!(again.body, paid.body);
+    cafe.wait_for_status(id, "paid").await;
+}
+
+#[actix_web::test]
 async fn a_processor_timeout_is_504_and_the_payment_stays_pending() {
     let cafe = Cafe::open().await;
     let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;

@@ -10,8 +10,9 @@ use crate::platform::lenient;
 #[schema(example = json!({"card_token": "tok_ok"}))]
 pub struct PaymentRequest {
     /// A token from the card processor; card numbers never reach Brigade. Sandbox tokens:
-    /// `tok_ok` (captured), `tok_declined`, `tok_insufficient_funds` (both 402) and
-    /// `tok_timeout` (the processor never answers: 504, the payment stays pending).
+    /// `tok_ok` (captured), `tok_declined`, `tok_insufficient_funds` (both 402), `tok_slow`
+    /// (captured after a 100 ms round trip) and `tok_timeout` (the processor never answers:
+    /// 504, the payment stays pending).
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub card_token: String,
