@@ -337,7 +337,25 @@ impl OrderingApi for OrderingService {
             Some(_) => admission::When::Scheduled,
             None => admission::When::Asap,
         };
-        let opening = self.admit(&venue_id, when).await.map_err(|e| match e {
+        // Admission, prices and (for as soon as possible) the kitchen's backlog are
+        // independent reads: they run together, and their refusals keep this order.
+        let backlog = async {
+            match input.scheduled_for {
+                None => self.backlog(&venue_id).await.map(Some),
+                Some(_) => Ok(None),
+            }
+        };
+        let (opening, basket, ahead) = futures_util::join!(
+            self.admit(&venue_id, when),
+            self.price_basket(
+                &input.lines,
+                &input.fulfillment,
+                &venue_id,
+                input.scheduled_for,
+            ),
+            backlog
+        );
+        let opening = opening.map_err(|e| match e {
             // Named in the body, so a field of it.
             OrderingError::VenueNotFound(id) => OrderingError::Validation(vec![FieldError::new(
                 "venue_id",
@@ -346,14 +364,8 @@ impl OrderingApi for OrderingService {
             )]),
             other => other,
         })?;
-        let basket = self
-            .price_basket(
-                &input.lines,
-                &input.fulfillment,
-                &venue_id,
-                input.scheduled_for,
-            )
-            .await?;
+        let basket = basket?;
+        let ahead = ahead?;
         let order_id = new_id("ord");
         let reservation = match input.scheduled_for {
             Some(at) => {
@@ -372,12 +384,12 @@ impl OrderingApi for OrderingService {
         let now = Utc::now().trunc_subsecs(6);
         let prep_minutes = promise::prep_minutes(priced.work, opening.scheduling.makers);
         let slot = reservation.as_ref().map(|r| r.starts_at);
-        // For as soon as possible: behind what the kitchen has in hand, read before the
-        // order is written (off the single writer; an estimate needs no more).
-        let promised = match slot {
-            Some(at) => Some(at),
-            None => {
-                let ahead = self.backlog(&venue_id).await?;
+        // For as soon as possible: behind what the kitchen had in hand as the order was
+        // priced (read off the single writer; an estimate needs no more).
+        let promised = match (slot, ahead) {
+            (Some(at), _) => Some(at),
+            (None, None) => None,
+            (None, Some(ahead)) => {
                 if promise::kitchen_full(&opening, ahead) {
                     return Err(OrderingError::KitchenFull {
                         venue_id,
