@@ -13,6 +13,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::watch;
 
+use crate::platform::db::{Db, DbConn, DbError};
+
 type Reading<T> = Pin<Box<dyn Future<Output = Result<T, String>> + Send>>;
 
 pub struct FreshRead<T> {
@@ -51,6 +53,18 @@ impl<T: Clone + Send + Sync + 'static> FreshRead<T> {
             read: Box::new(move || Box::pin(read())),
             rounds: Mutex::new(Rounds::default()),
             finished: watch::Sender::new((0, Round::Abandoned)),
+        })
+    }
+
+    /// Reads with `query` on one of `db`'s readers.
+    pub fn from_db<E, Q>(db: Db, query: Q) -> Arc<Self>
+    where
+        Q: Fn(&mut DbConn) -> Result<T, E> + Clone + Send + Sync + 'static,
+        E: From<DbError> + std::fmt::Display + Send + 'static,
+    {
+        Self::new(move || {
+            let (db, query) = (db.clone(), query.clone());
+            async move { db.read(query).await.map_err(|e: E| e.to_string()) }
         })
     }
 
@@ -108,6 +122,22 @@ impl<T: Clone + Send + Sync + 'static> FreshByKey<T> {
             read: Arc::new(move |key| Box::pin(read(key))),
             reads: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Reads the value at a key with `query` on one of `db`'s readers.
+    pub fn from_db<E, Q>(db: Db, query: Q) -> Self
+    where
+        Q: Fn(&mut DbConn, &str) -> Result<T, E> + Clone + Send + Sync + 'static,
+        E: From<DbError> + std::fmt::Display + Send + 'static,
+    {
+        Self::new(move |key: String| {
+            let (db, query) = (db.clone(), query.clone());
+            async move {
+                db.read(move |c| query(c, &key))
+                    .await
+                    .map_err(|e: E| e.to_string())
+            }
+        })
     }
 
     /// The value at `key` as read by a read that began after this call.

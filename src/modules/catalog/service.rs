@@ -57,15 +57,10 @@ impl CatalogService {
         clock: Arc<dyn Clock>,
         wake: Wake,
     ) -> Self {
-        let reader = db.clone();
-        let counted = FreshRead::new(move || {
-            let db = reader.clone();
-            async move {
-                db.read(|c| store::counted_ids(c).map_err(CatalogError::from))
-                    .await
-                    .map(Arc::new)
-                    .map_err(|e| e.to_string())
-            }
+        let counted = FreshRead::from_db(db.clone(), |c| {
+            store::counted_ids(c)
+                .map(Arc::new)
+                .map_err(CatalogError::from)
         });
         Self {
             counted,

@@ -84,15 +84,9 @@ impl OrderingService {
         settings: OrderingSettings,
         wake: Wake,
     ) -> Self {
-        let reader = db.clone();
-        let backlogs = FreshByKey::new(move |venue_id: String| {
-            let db = reader.clone();
-            async move {
-                let horizon = promise::horizon(Utc::now()).naive_utc();
-                db.read(move |c| store::backlog(c, &venue_id, horizon).map_err(OrderingError::from))
-                    .await
-                    .map_err(|e| e.to_string())
-            }
+        let backlogs = FreshByKey::from_db(db.clone(), |c, venue_id| {
+            let horizon = promise::horizon(Utc::now()).naive_utc();
+            store::backlog(c, venue_id, horizon).map_err(OrderingError::from)
         });
         Self {
             db,

@@ -36,18 +36,11 @@ pub struct VenuesService {
 
 impl VenuesService {
     pub fn new(db: Db, clock: Arc<dyn Clock>, wake: Wake) -> Self {
-        let reader = db.clone();
-        let venues = FreshByKey::new(move |id: String| {
-            let db = reader.clone();
-            async move {
-                let row = db
-                    .read(move |c| store::find(c, &id).map_err(VenuesError::from))
-                    .await
-                    .map_err(|e| e.to_string())?;
-                row.map(Venue::try_from)
-                    .transpose()
-                    .map_err(|e| e.to_string())
-            }
+        let venues = FreshByKey::from_db(db.clone(), |c, id| {
+            let row = store::find(c, id).map_err(VenuesError::from)?;
+            row.map(Venue::try_from)
+                .transpose()
+                .map_err(VenuesError::from)
         });
         Self {
             db,

@@ -95,15 +95,9 @@ fn delivery_view(
 
 impl WebhooksService {
     pub fn new(db: Db, settings: WebhookSettings, catalog: Vec<EventType>, wake: Wake) -> Self {
-        let endpoints = db.clone();
-        let subscribed = FreshRead::new(move || {
-            let db = endpoints.clone();
-            async move {
-                db.read(|c| store::active_endpoints(c).map_err(WebhooksError::from))
-                    .await
-                    .map(|endpoints| Arc::new(subscribed_types(&endpoints)))
-                    .map_err(|e| e.to_string())
-            }
+        let subscribed = FreshRead::from_db(db.clone(), |c| {
+            let endpoints = store::active_endpoints(c).map_err(WebhooksError::from)?;
+            Ok::<_, WebhooksError>(Arc::new(subscribed_types(&endpoints)))
         });
         Self {
             subscribed,

@@ -24,13 +24,8 @@ pub type FreshRevision = FreshRead<i64>;
 
 /// Reads the credentials revision: a change raised before a caller asked is always seen.
 pub fn fresh_revision(db: Db) -> Arc<FreshRevision> {
-    FreshRead::new(move || {
-        let db = db.clone();
-        async move {
-            db.read(|conn| store::credentials_revision(conn).map_err(IdentityError::from))
-                .await
-                .map_err(|e| e.to_string())
-        }
+    FreshRead::from_db(db, |c| {
+        store::credentials_revision(c).map_err(IdentityError::from)
     })
 }
 
