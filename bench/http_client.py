@@ -121,6 +121,32 @@ def cpu_seconds(pids):
     return mine.user + mine.system, servers
 
 
+def thread_cpu_seconds(pid):
+    """CPU time (user + system) so far of each of `pid`'s threads, summed by thread name."""
+    import os
+
+    tick = os.sysconf("SC_CLK_TCK")
+    by_name = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            stat = open(f"/proc/{pid}/task/{tid}/stat").read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat.rsplit(")", 1)[1].split()
+        by_name[name] = by_name.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return by_name
+
+
+def busiest_threads(before, after, elapsed, top=4):
+    """One line: the threads that used most CPU between two `thread_cpu_seconds`, as a share
+    of one core each (a single thread at 100% is a bottleneck more cores do not lift)."""
+    used = {name: after[name] - before.get(name, 0.0) for name in after}
+    busiest = sorted(used.items(), key=lambda kv: -kv[1])[:top]
+    return "threads (share of one core): " + ", ".join(
+        f"{name} {seconds / elapsed:4.0%}" for name, seconds in busiest)
+
+
 def cpu_share(before, after, elapsed):
     """One line: the client's and the servers' CPU over a run of `elapsed` seconds."""
     import os

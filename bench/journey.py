@@ -16,8 +16,8 @@ import tempfile
 import threading
 import time
 
-from http_client import (Client as HttpClient, cpu_seconds, cpu_share, customers, percentile,
-                         server_env, start_demo)
+from http_client import (Client as HttpClient, busiest_threads, cpu_seconds, cpu_share, customers,
+                         percentile, server_env, start_demo, thread_cpu_seconds)
 
 BIN, URL = sys.argv[1], sys.argv[2]
 PORT = int(os.environ.get("PORT", "18710"))
@@ -54,6 +54,7 @@ def wrk_journeys(c, server_pid):
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "journey.lua")
     counters = db_counters(c)
     before = cpu_seconds([server_pid])
+    threads_before = thread_cpu_seconds(server_pid)
     wrk = subprocess.Popen(["wrk", f"-t{WORKERS}", f"-c{WORKERS}", f"-d{DURATION:.0f}s", "--latency",
                             "-s", script, f"http://127.0.0.1:{PORT}"],
                            env=env, stdout=subprocess.PIPE, text=True)
@@ -63,12 +64,14 @@ def wrk_journeys(c, server_pid):
         time.sleep(0.2)
     out = wrk.stdout.read()
     after = cpu_seconds([server_pid])
+    threads_after = thread_cpu_seconds(server_pid)
     line = next(l for l in out.splitlines() if l.startswith("JOURNEYS "))
     paid, failed, elapsed, p50, p99 = line.split()[1:]
     paid, elapsed = int(paid), float(elapsed)
     print(f"journeys: {paid / elapsed:8.1f} orders placed+paid/s  requests p50 {float(p50):6.1f} ms  "
           f"p99 {float(p99):6.1f} ms  errors {failed}  ({WORKERS} customers on wrk, {elapsed:.0f} s)")
     print(f"  {cpu_share((0.0, before[1]), (wrk_cpu, after[1]), elapsed).replace('load generator', 'wrk')}")
+    print(f"  {busiest_threads(threads_before, threads_after, elapsed)}")
     return paid / elapsed, paid, counters
 
 

@@ -20,7 +20,7 @@ use crate::modules::catalog::api::{
     ItemPatch, Menu, MenuItem, NewCategory, NewItem, NewOptionGroup, PageRequest, SoldOut,
     TimedPrice,
 };
-use crate::modules::catalog::domain::availability::Here;
+use crate::modules::catalog::domain::availability::{Here, Stocked};
 use crate::modules::catalog::domain::daypart::Daypart;
 use crate::modules::catalog::domain::offer::Offer;
 use crate::modules::catalog::domain::{availability, menu, rules};
@@ -314,16 +314,7 @@ impl CatalogService {
 
 /// `catalog.availability_changed` for an item as `row` now stands.
 fn item_event(row: &ItemRow, now: NaiveDateTime) -> Event {
-    let stocked = row.stocked();
-    let payload = AvailabilityChanged {
-        item_id: row.id.clone(),
-        option_id: None,
-        venue_id: None,
-        available: stocked.orderable_at(now.and_utc()),
-        sold_out_until: stocked.sold_out_until.filter(|_| row.available),
-        stock: row.stock,
-    };
-    Event::new(ev::AVAILABILITY_CHANGED, 1, &row.id, &payload)
+    availability_event(row, None, row.stocked(), now)
 }
 
 /// `catalog.availability_changed` for an item at venue `venue_id` only, sold out there until
@@ -334,14 +325,25 @@ fn venue_item_event(
     until: Option<NaiveDateTime>,
     now: NaiveDateTime,
 ) -> Event {
-    let mut stocked = row.stocked();
-    if let Some(until) = until {
-        stocked = stocked.sold_out_until_at_least(until.and_utc(), now.and_utc());
-    }
+    let stocked = match until {
+        Some(until) => row
+            .stocked()
+            .sold_out_until_at_least(until.and_utc(), now.and_utc()),
+        None => row.stocked(),
+    };
+    availability_event(row, Some(venue_id), stocked, now)
+}
+
+fn availability_event(
+    row: &ItemRow,
+    venue_id: Option<&str>,
+    stocked: Stocked,
+    now: NaiveDateTime,
+) -> Event {
     let payload = AvailabilityChanged {
         item_id: row.id.clone(),
         option_id: None,
-        venue_id: Some(venue_id.to_owned()),
+        venue_id: venue_id.map(str::to_owned),
         available: stocked.orderable_at(now.and_utc()),
         sold_out_until: stocked.sold_out_until.filter(|_| row.available),
         stock: row.stock,
