@@ -92,8 +92,9 @@ pub struct DatabaseSettings {
     /// SQLite busy timeout, in milliseconds.
     pub busy_timeout_ms: u64,
     /// Memory all SQLite connections of the process may keep for cached pages together, in
-    /// KiB (a soft limit: SQLite evicts cached pages to stay under it; the operating system's
-    /// file cache still holds the database). 0: each connection keeps SQLite's default 2 MiB.
+    /// KiB: the writer keeps half, the readers and the checkpointer share the other half (the
+    /// operating system's file cache still holds the database). 0: each connection keeps
+    /// SQLite's default 2 MiB.
     pub sqlite_memory_kib: u64,
 }
 

@@ -318,11 +318,10 @@ impl EventHandler for KitchenService {
                         status: store::line_status(LineStatus::Queued),
                     })
                     .collect();
-                // A held ticket is announced when it is released.
-                if store::insert(c, &ticket, &lines)?
-                    && release_at.is_none()
-                    && let Some(created) = store::find(c, &ticket.id)?
-                {
+                // A held ticket is announced when it is released; a new one is announced
+                // from what was written, with no read after the write.
+                if store::insert(c, &ticket, &lines)? && release_at.is_none() {
+                    let created = store::assemble(ticket, lines)?;
                     out.publish(ticket_event(ev::TICKET_CREATED, &created, None));
                 }
                 Ok::<_, KitchenError>(())

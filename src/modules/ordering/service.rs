@@ -22,7 +22,9 @@ use crate::modules::venues::api::{
     DEFAULT_VENUE, FulfillmentKind, Opening, Reservation, SlotRequest, VenuesApi, VenuesError,
 };
 use crate::platform::db::{Db, DbConn, is_unique_violation};
-use crate::platform::events::{Event, EventHandler, OutboxTable, StoredEvent, Wake, scan};
+use crate::platform::events::{
+    Event, EventHandler, OutboxTable, Outgoing, StoredEvent, Wake, scan,
+};
 use crate::platform::fresh::FreshByKey;
 use crate::platform::ids::new_id;
 use crate::platform::pagination;
@@ -264,6 +266,17 @@ fn staff_at(caller: &Call, venue_id: &str) -> bool {
 /// Moves `order` to `to` (already checked against the state machine) and records
 /// `order.status_changed`. Fails with a conflict if someone else moved it first.
 fn move_order(c: &mut DbConn, order: &Order, to: OrderStatus) -> Result<(), OrderingError> {
+    if !try_move_order(c, order, to)? {
+        return Err(OrderingError::Conflict(
+            "the order changed meanwhile; read it again and retry".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Moves `order` from the status it was read in to `to`, announcing it; `false` (nothing
+/// written) when its status moved since it was read.
+fn try_move_order(c: &mut DbConn, order: &Order, to: OrderStatus) -> Result<bool, OrderingError> {
     let moved = store::set_status(
         c,
         &order.id,
@@ -272,9 +285,7 @@ fn move_order(c: &mut DbConn, order: &Order, to: OrderStatus) -> Result<(), Orde
         Utc::now().naive_utc(),
     )?;
     if !moved {
-        return Err(OrderingError::Conflict(
-            "the order changed meanwhile; read it again and retry".into(),
-        ));
+        return Ok(false);
     }
     let changed = ev::OrderStatusChanged {
         order_id: order.id.clone(),
@@ -284,7 +295,7 @@ fn move_order(c: &mut DbConn, order: &Order, to: OrderStatus) -> Result<(), Orde
         c,
         &[Event::new(ev::ORDER_STATUS_CHANGED, 1, &order.id, &changed)],
     )?;
-    Ok(())
+    Ok(true)
 }
 
 fn address_errors(fulfillment: &Fulfillment) -> Vec<FieldError> {
@@ -740,10 +751,18 @@ impl EventHandler for OrderingService {
             "delivery.created" => None,
             _ => return Ok(()),
         };
+        // Read off the single writer: only the status changes after an order is placed, and
+        // the transaction re-reads the order when that matters (see `follow`).
+        let order_id = about.order_id.clone();
+        let known = self
+            .db
+            .read(move |c| store::find(c, &order_id).map_err(OrderingError::from))
+            .await
+            .map_err(|e| e.to_string())?;
         let event_type = event.event_type.clone();
         store::TABLES
             .consume(&self.db, &self.wake, event, move |c, out| {
-                let Some(order) = store::find(c, &about.order_id)? else {
+                let Some(order) = known else {
                     tracing::warn!(order = %about.order_id, %event_type, "event about an unknown order ignored");
                     return Ok(());
                 };
@@ -759,52 +778,102 @@ impl EventHandler for OrderingService {
                     }
                     return Ok(());
                 };
-                if to == OrderStatus::Paid && order.status == OrderStatus::Cancelled {
-                    // Paid after it was cancelled: give the money back.
-                    let refund = ev::OrderCancelled { order_id: order.id.clone(), refund_due: true };
-                    out.publish(Event::new(ev::ORDER_CANCELLED, 1, &order.id, &refund));
-                    return Ok(());
-                }
-                if status::advance(order.status, to, order.fulfillment.is_delivery()).is_err() {
-                    tracing::warn!(order = %order.id, from = ?order.status, ?to, %event_type, "transition not applicable; ignored");
-                    return Ok(());
-                }
-                move_order(c, &order, to)?;
-                if to == OrderStatus::Ready {
-                    // Ready now, whatever was promised; a courier's estimate follows.
-                    store::set_eta(c, &order.id, Utc::now().naive_utc())?;
-                }
-                let follow_up = match to {
-                    OrderStatus::Paid => Some(Event::new(ev::ORDER_PAID, 1, &order.id, &ev::OrderPaid {
-                        order_id: order.id.clone(),
-                        venue_id: Some(order.venue_id.clone()),
-                        lines: order.lines.iter().map(|l| KitchenLine {
-                            line_id: l.id.clone(),
-                            item_id: Some(l.item_id.clone()),
-                            name: l.name.clone(),
-                            quantity: l.quantity,
-                            station: l.station.clone(),
-                            options: l.options.iter().map(|o| o.name.clone()).collect(),
-                        }).collect(),
-                        scheduled_for: order.scheduled_for,
-                        prep_minutes: Some(order.prep_minutes),
-                        promised_at: order.promised_at,
-                    })),
-                    OrderStatus::Ready => Some(Event::new(ev::ORDER_READY, 1, &order.id, &ev::OrderReady {
-                        order_id: order.id.clone(),
-                        fulfillment: order.fulfillment.clone(),
-                        venue_id: Some(order.venue_id.clone()),
-                    })),
-                    _ => None,
-                };
-                if let Some(e) = follow_up {
-                    out.publish(e);
+                if follow(c, &order, to, &event_type, out, false)? == Followed::Stale
+                    && let Some(order) = store::find(c, &order.id)?
+                {
+                    follow(c, &order, to, &event_type, out, true)?;
                 }
                 Ok::<_, OrderingError>(())
             })
             .await?;
         Ok(())
     }
+}
+
+/// Whether [`follow`] decided.
+#[derive(PartialEq)]
+enum Followed {
+    Done,
+    /// Its decision rested on a status that may have moved since the order was read: read
+    /// it again in the transaction and follow again.
+    Stale,
+}
+
+/// Moves `order` to `to` in answer to `event_type`, publishing what follows. `last_word`:
+/// `order` was read in this transaction, so a transition that does not apply is ignored
+/// rather than [`Followed::Stale`].
+fn follow(
+    c: &mut DbConn,
+    order: &Order,
+    to: OrderStatus,
+    event_type: &str,
+    out: &mut Outgoing,
+    last_word: bool,
+) -> Result<Followed, OrderingError> {
+    if to == OrderStatus::Paid && order.status == OrderStatus::Cancelled {
+        // Paid after it was cancelled (a final status): give the money back.
+        let refund = ev::OrderCancelled {
+            order_id: order.id.clone(),
+            refund_due: true,
+        };
+        out.publish(Event::new(ev::ORDER_CANCELLED, 1, &order.id, &refund));
+        return Ok(Followed::Done);
+    }
+    if status::advance(order.status, to, order.fulfillment.is_delivery()).is_err() {
+        if !last_word {
+            return Ok(Followed::Stale);
+        }
+        tracing::warn!(order = %order.id, from = ?order.status, ?to, %event_type, "transition not applicable; ignored");
+        return Ok(Followed::Done);
+    }
+    if !try_move_order(c, order, to)? {
+        return Ok(Followed::Stale);
+    }
+    if to == OrderStatus::Ready {
+        // Ready now, whatever was promised; a courier's estimate follows.
+        store::set_eta(c, &order.id, Utc::now().naive_utc())?;
+    }
+    let follow_up = match to {
+        OrderStatus::Paid => Some(Event::new(
+            ev::ORDER_PAID,
+            1,
+            &order.id,
+            &ev::OrderPaid {
+                order_id: order.id.clone(),
+                venue_id: Some(order.venue_id.clone()),
+                lines: order
+                    .lines
+                    .iter()
+                    .map(|l| KitchenLine {
+                        line_id: l.id.clone(),
+                        item_id: Some(l.item_id.clone()),
+                        name: l.name.clone(),
+                        quantity: l.quantity,
+                        station: l.station.clone(),
+                        options: l.options.iter().map(|o| o.name.clone()).collect(),
+                    })
+                    .collect(),
+                scheduled_for: order.scheduled_for,
+                prep_minutes: Some(order.prep_minutes),
+                promised_at: order.promised_at,
+            },
+        )),
+        OrderStatus::Ready => Some(Event::new(
+            ev::ORDER_READY,
+            1,
+            &order.id,
+            &ev::OrderReady {
+                order_id: order.id.clone(),
+                fulfillment: order.fulfillment.clone(),
+                venue_id: Some(order.venue_id.clone()),
+            },
+        )),
+        _ => None,
+    };
+    if let Some(e) = follow_up {
+        out.publish(e);
+    }
+    Ok(Followed::Done)
 }
 
 /// What ordering answers when the catalog fails.

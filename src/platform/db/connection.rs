@@ -19,19 +19,41 @@ pub struct Manager {
     read_only: bool,
     synchronous: SqliteSynchronous,
     busy_timeout_ms: u64,
-    memory_kib: u64,
+    /// SQLite: this connection's page cache, in KiB (0: SQLite's default).
+    cache_kib: u64,
 }
 
 impl Manager {
-    pub fn new(url: DatabaseUrl, settings: &DatabaseSettings, read_only: bool) -> Self {
+    pub fn new(
+        url: DatabaseUrl,
+        settings: &DatabaseSettings,
+        read_only: bool,
+        cache_kib: u64,
+    ) -> Self {
         Self {
             url,
             read_only,
             synchronous: settings.sqlite_synchronous,
             busy_timeout_ms: settings.busy_timeout_ms,
-            memory_kib: settings.sqlite_memory_kib,
+            cache_kib,
         }
     }
+}
+
+/// How `database.sqlite_memory_kib` is shared out, as `(writer's, each other connection's)`
+/// page cache: the writer, which touches the newest pages of many tables in every batch,
+/// keeps half; the `readers` and the checkpointer share the other half.
+///
+/// Each connection's cache is its own: a cache shared by every connection (SQLite's
+/// `SQLITE_ENABLE_MEMORY_MANAGEMENT`, with a process-wide soft heap limit) takes a global
+/// mutex on every page fetch and every allocation, and the single writer spent more time
+/// waiting for it than running (`.cargo/config.toml` builds SQLite without it).
+pub fn cache_shares(budget_kib: u64, readers: u32) -> (u64, u64) {
+    if budget_kib == 0 {
+        return (0, 0);
+    }
+    let others = u64::from(readers) + 1;
+    (budget_kib / 2, (budget_kib / 2 / others).max(64))
 }
 
 pub(super) fn sqlite_pragmas(synchronous: SqliteSynchronous, busy_timeout_ms: u64) -> String {
@@ -68,11 +90,10 @@ impl diesel::r2d2::ManageConnection for Manager {
                     // commit.
                     pragmas.push_str(" PRAGMA wal_autocheckpoint = 0;");
                 }
-                if self.memory_kib > 0 {
-                    // Process-wide: one budget for every connection's page cache, instead of
-                    // 2 MiB more with each connection as the database grows.
-                    let bytes = self.memory_kib * 1024;
-                    pragmas.push_str(&format!(" PRAGMA soft_heap_limit = {bytes};"));
+                if self.cache_kib > 0 {
+                    // Its share of one budget (`cache_shares`), instead of SQLite's 2 MiB for
+                    // each connection as the database grows.
+                    pragmas.push_str(&format!(" PRAGMA cache_size = -{};", self.cache_kib));
                 }
                 c.batch_execute(&pragmas).map_err(|e| {
                     diesel::r2d2::Error::ConnectionError(
@@ -121,14 +142,38 @@ mod tests {
         );
     }
 
+    /// Memory statistics and a page cache shared by every connection each take a global
+    /// mutex the single writer would wait on (`.cargo/config.toml` builds SQLite without).
+    #[test]
+    fn the_bundled_sqlite_takes_no_process_wide_mutex_per_allocation_or_page() {
+        let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
+        let options: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+            .load::<CompileOption>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|o| o.compile_options)
+            .collect();
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+            "{options:?}"
+        );
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "{options:?}"
+        );
+    }
+
     #[derive(QueryableByName)]
-    struct Limit {
+    struct CacheSize {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
-        soft_heap_limit: i64,
+        cache_size: i64,
     }
 
     #[test]
-    fn sqlite_connections_share_one_page_cache_budget() {
+    fn sqlite_connections_keep_their_share_of_one_page_cache_budget() {
+        assert_eq!(cache_shares(8192, 8), (4096, 455));
+        assert_eq!(cache_shares(0, 8), (0, 0), "0 keeps SQLite's default");
+        assert_eq!(cache_shares(256, 8).1, 64, "a floor for each reader");
         let dir = tempfile::tempdir().unwrap();
         let url =
             DatabaseUrl::parse(&format!("sqlite://{}", dir.path().join("m.db").display())).unwrap();
@@ -139,14 +184,14 @@ mod tests {
             busy_timeout_ms: 1000,
             sqlite_memory_kib: 4096,
         };
-        let manager = Manager::new(url, &settings, true);
+        let manager = Manager::new(url, &settings, true, 455);
         let mut conn = diesel::r2d2::ManageConnection::connect(&manager).unwrap();
         let DbConn::Sqlite(c) = &mut conn else {
             unreachable!()
         };
-        let limit: Limit = diesel::sql_query("PRAGMA soft_heap_limit")
+        let size: CacheSize = diesel::sql_query("PRAGMA cache_size")
             .get_result(c)
             .unwrap();
-        assert_eq!(limit.soft_heap_limit, 4096 * 1024);
+        assert_eq!(size.cache_size, -455, "negative: KiB rather than pages");
     }
 }

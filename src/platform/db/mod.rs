@@ -60,6 +60,10 @@ struct Inner {
     /// SQLite: the thread that checkpoints the write-ahead log.
     _checkpointer: Option<checkpointer::Checkpointer>,
     reader: DbPool,
+    /// One permit per connection of `reader`: a query waits for a connection here, on the
+    /// async side, rather than on a blocking thread. Waiting on blocking threads had dozens
+    /// of them parked in the pool's queue under load, each with its own allocator arena.
+    connections: tokio::sync::Semaphore,
     /// PostgreSQL: the writer and the reader are the same pool.
     shared: bool,
     /// Reads and write transactions run since start: the benchmarks count them per order.
@@ -97,17 +101,19 @@ impl Db {
                 .build(manager)
                 .map_err(|e| DbError::Connect(e.to_string()))
         };
+        let (writer_cache, other_cache) =
+            connection::cache_shares(settings.sqlite_memory_kib, settings.pool_size);
         let (writer, reader) = match &url {
             DatabaseUrl::Sqlite(_) => (
-                build(Manager::new(url.clone(), settings, false), 1)?,
+                build(Manager::new(url.clone(), settings, false, writer_cache), 1)?,
                 build(
-                    Manager::new(url.clone(), settings, true),
+                    Manager::new(url.clone(), settings, true, other_cache),
                     settings.pool_size,
                 )?,
             ),
             DatabaseUrl::Postgres(_) => {
                 let pool = build(
-                    Manager::new(url.clone(), settings, false),
+                    Manager::new(url.clone(), settings, false, 0),
                     settings.pool_size,
                 )?;
                 (pool.clone(), pool)
@@ -119,7 +125,7 @@ impl Db {
         let single_writer = (!shared).then(|| single_writer::SingleWriter::start(writer.clone()));
         let checkpointer = match &url {
             DatabaseUrl::Sqlite(_) => Some(checkpointer::Checkpointer::start(build(
-                Manager::new(url.clone(), settings, false),
+                Manager::new(url.clone(), settings, false, other_cache),
                 1,
             )?)),
             DatabaseUrl::Postgres(_) => None,
@@ -131,6 +137,7 @@ impl Db {
                 writer,
                 reader,
                 shared,
+                connections: tokio::sync::Semaphore::new(settings.pool_size as usize),
                 reads: AtomicU64::new(0),
                 writes: AtomicU64::new(0),
             }),
@@ -145,6 +152,7 @@ impl Db {
         E: From<DbError> + Send + 'static,
     {
         self.inner.reads.fetch_add(1, Ordering::Relaxed);
+        let _connection = self.connection().await?;
         let pool = self.inner.reader.clone();
         run_blocking(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
@@ -176,12 +184,22 @@ impl Db {
         if let Some(single_writer) = &self.inner.single_writer {
             return single_writer.write(work).await;
         }
+        let _connection = self.connection().await?;
         let pool = self.inner.writer.clone();
         run_blocking(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
             diesel::Connection::transaction(&mut *conn, work)
         })
         .await
+    }
+
+    /// Waits for a connection of the reader pool (PostgreSQL: the one pool) to be free.
+    async fn connection(&self) -> Result<tokio::sync::SemaphorePermit<'_>, DbError> {
+        self.inner
+            .connections
+            .acquire()
+            .await
+            .map_err(|_| DbError::Cancelled)
     }
 
     /// Each pool's size and idle connections: `(pool, max, open, idle)`. On PostgreSQL the

@@ -25,11 +25,12 @@ const LEASE: TimeDelta = TimeDelta::seconds(10);
 /// transaction that has not ended (PostgreSQL); it doubles while they keep waiting, up to the
 /// poll interval.
 const HELD_BACK_RETRY: Duration = Duration::from_millis(2);
-/// How long a cursor may stay unsaved past events its consumer skips while more keep coming:
-/// most subscriptions want few of their producer's events, and saving the cursor after each
-/// batch they skip cost a write transaction per batch. Unsaved, a crash only reads those
-/// events again (and skips them again); a quiet outbox saves it at once.
-const SKIPPED_SAVE_EVERY: Duration = Duration::from_secs(1);
+/// How long a cursor may stay unsaved while events keep coming: saving it after every batch
+/// cost a write transaction per batch, about one per order on the busiest subscriptions.
+/// Unsaved, a crash (or a lease moving to another replica) only delivers those events again,
+/// which the consumers' inboxes turn into no-ops, and skipped events are skipped again; a
+/// quiet outbox saves it at once.
+const CURSOR_SAVE_EVERY: Duration = Duration::from_secs(1);
 
 /// What a delivery round found, and so when the next one should run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,7 +191,7 @@ struct Held {
     until: chrono::NaiveDateTime,
     /// The last handled batch's cursor save, still committing while the next round runs.
     saving: Option<actix_web::rt::task::JoinHandle<Result<(), DbError>>>,
-    /// The cursor moved past events the consumer skips, and that is not saved yet.
+    /// The cursor moved, and that is not saved yet.
     unsaved: bool,
     /// When the cursor was last saved.
     saved_at: Option<std::time::Instant>,
@@ -303,7 +304,7 @@ impl EventBus {
         let now = Utc::now().naive_utc();
         if held.cursor.is_none() || held.until < now + LEASE / 2 {
             // The lease hands the cursor back from the database: the last save goes first.
-            self.save_skipped(held).await?;
+            self.save_unsaved(held).await?;
             self.saved(held).await?;
             let (name, owner) = (sub.name(), self.inner.owner.clone());
             held.cursor = self
@@ -351,8 +352,8 @@ impl EventBus {
         let next = Round::after(&page);
         let batch = page.events;
         if batch.is_empty() {
-            // Quiet: a good moment to save a cursor moved past skipped events.
-            self.save_skipped(held).await?;
+            // Quiet: a good moment to save a cursor that moved.
+            self.save_unsaved(held).await?;
             return Ok(next);
         }
         let last = batch.last().map_or(position, |e| e.seq);
@@ -361,8 +362,9 @@ impl EventBus {
             .filter(|e| sub.event_types.contains(&e.event.event_type.as_str()))
             .collect();
         // Aggregates are independent: their events are handled concurrently, each
-        // aggregate's in order. The cursor is saved once per batch; after a crash the batch
-        // comes again, which consumers' inboxes turn into no-ops.
+        // aggregate's in order. The cursor is saved at most once per `CURSOR_SAVE_EVERY`
+        // while events keep coming; after a crash what it had not saved comes again, which
+        // consumers' inboxes turn into no-ops.
         let failure = match first_failure(sub, &wanted).await {
             None => {
                 cursor.position = last;
@@ -370,8 +372,8 @@ impl EventBus {
                 cursor.last_error.clear();
                 let recent = held
                     .saved_at
-                    .is_some_and(|at| at.elapsed() < SKIPPED_SAVE_EVERY);
-                if wanted.is_empty() && recent {
+                    .is_some_and(|at| at.elapsed() < CURSOR_SAVE_EVERY);
+                if recent {
                     held.unsaved = true;
                 } else {
                     let cursor = cursor.clone();
@@ -382,7 +384,7 @@ impl EventBus {
             Some(failure) => failure,
         };
         self.saved(held).await?;
-        // What is saved below is the whole cursor, skipped events included.
+        // What is saved below is the whole cursor, events handled before included.
         held.unsaved = false;
         let Some(cursor) = held.cursor.as_mut() else {
             return Ok(Round::Idle);
@@ -433,8 +435,8 @@ impl EventBus {
         Ok(())
     }
 
-    /// Saves a cursor moved past skipped events only, if it is not saved yet.
-    async fn save_skipped(&self, held: &mut Held) -> Result<(), DbError> {
+    /// Saves the cursor if it moved since it was last saved.
+    async fn save_unsaved(&self, held: &mut Held) -> Result<(), DbError> {
         match (&held.cursor, held.unsaved) {
             (Some(cursor), true) => {
                 let cursor = cursor.clone();

@@ -48,7 +48,8 @@ pub fn line_status(s: LineStatus) -> String {
     <&str>::from(s).to_owned()
 }
 
-fn assemble(t: TicketRow, ls: Vec<LineRow>) -> QueryResult<Ticket> {
+/// A ticket as stored, from its rows (lines in position order).
+pub fn assemble(t: TicketRow, ls: Vec<LineRow>) -> QueryResult<Ticket> {
     let lines = ls
         .into_iter()
         .map(|l| {
