@@ -60,10 +60,6 @@ struct Inner {
     /// SQLite: the thread that checkpoints the write-ahead log.
     _checkpointer: Option<checkpointer::Checkpointer>,
     reader: DbPool,
-    /// One permit per connection of `reader`: a query waits for a connection here, on the
-    /// async side, rather than on a blocking thread. Waiting on blocking threads had dozens
-    /// of them parked in the pool's queue under load, each with its own allocator arena.
-    connections: tokio::sync::Semaphore,
     /// PostgreSQL: the writer and the reader are the same pool.
     shared: bool,
     /// Reads and write transactions run since start: the benchmarks count them per order.
@@ -137,7 +133,6 @@ impl Db {
                 writer,
                 reader,
                 shared,
-                connections: tokio::sync::Semaphore::new(settings.pool_size as usize),
                 reads: AtomicU64::new(0),
                 writes: AtomicU64::new(0),
             }),
@@ -152,7 +147,6 @@ impl Db {
         E: From<DbError> + Send + 'static,
     {
         self.inner.reads.fetch_add(1, Ordering::Relaxed);
-        let _connection = self.connection().await?;
         let pool = self.inner.reader.clone();
         run_blocking(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
@@ -184,22 +178,12 @@ impl Db {
         if let Some(single_writer) = &self.inner.single_writer {
             return single_writer.write(work).await;
         }
-        let _connection = self.connection().await?;
         let pool = self.inner.writer.clone();
         run_blocking(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
             diesel::Connection::transaction(&mut *conn, work)
         })
         .await
-    }
-
-    /// Waits for a connection of the reader pool (PostgreSQL: the one pool) to be free.
-    async fn connection(&self) -> Result<tokio::sync::SemaphorePermit<'_>, DbError> {
-        self.inner
-            .connections
-            .acquire()
-            .await
-            .map_err(|_| DbError::Cancelled)
     }
 
     /// Each pool's size and idle connections: `(pool, max, open, idle)`. On PostgreSQL the
