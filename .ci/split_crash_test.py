@@ -192,20 +192,24 @@ def crash_and_check(kitchen):
             except OSError as e:
                 print(f"journey {n}: {e}")
 
-    workers = [threading.Thread(target=journey, args=(n,)) for n in range(3)]
+    # Daemon threads, stopped in `finally`: a failed check must end the test, not leave the
+    # journeys calling a stopped edge forever.
+    workers = [threading.Thread(target=journey, args=(n,), daemon=True) for n in range(3)]
     for w in workers:
         w.start()
-    time.sleep(float(os.environ.get("CRASH_AFTER_SECS", "2")))
-    kitchen.send_signal(signal.SIGKILL)
-    kitchen.wait()
-    paid_at_kill = len(paid)
-    # The edge keeps taking and charging orders without its kitchen.
-    time.sleep(1.5)
-    s, down = call("GET", "/v1/kitchen/tickets", cook)
-    assert s == 503 and down["code"] == "module_unavailable", (s, down)
-    stop.set()
-    for w in workers:
-        w.join()
+    try:
+        time.sleep(float(os.environ.get("CRASH_AFTER_SECS", "2")))
+        kitchen.send_signal(signal.SIGKILL)
+        kitchen.wait()
+        paid_at_kill = len(paid)
+        # The edge keeps taking and charging orders without its kitchen.
+        time.sleep(1.5)
+        s, down = call("GET", "/v1/kitchen/tickets", cook)
+        assert s == 503 and down["code"] == "module_unavailable", (s, down)
+    finally:
+        stop.set()
+        for w in workers:
+            w.join(timeout=30)
     print(f"kitchen killed after {paid_at_kill} payments; {len(paid) - paid_at_kill} more while it was down; "
           f"{len(acknowledged)} orders acknowledged in all")
     assert paid_at_kill and len(paid) > paid_at_kill, "traffic did not span the kill; raise CRASH_AFTER_SECS"

@@ -84,7 +84,25 @@ impl WebhooksService {
             let free = self.settings.max_in_flight.saturating_sub(busy);
             let mut claimed = 0;
             if free > 0 {
-                for row in self.claim_due(free, &in_flight).await {
+                // The work on the wire keeps moving while claiming: a future parked in `work`
+                // may hold what the claim waits for (a database connection), and an answered
+                // attempt frees its slot without waiting for the claim.
+                let mut ended = Vec::new();
+                let rows = {
+                    let mut claim = pin!(self.claim_due(free, &in_flight));
+                    loop {
+                        match select(claim.as_mut(), work.next()).await {
+                            Either::Left((rows, _)) => break rows,
+                            Either::Right((Some(done), _)) => ended.push(done),
+                            Either::Right((None, _)) => break claim.await,
+                        }
+                    }
+                };
+                for done in ended {
+                    self.finish(done, &mut in_flight);
+                }
+                self.write_outcomes(&mut in_flight, &mut work);
+                for row in rows {
                     claimed += 1;
                     in_flight.start(&row.endpoint_id);
                     work.push(self.send(&sender, row).boxed_local());
