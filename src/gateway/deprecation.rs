@@ -71,7 +71,7 @@ pub async fn middleware(
     let table = req.app_data::<web::Data<DeprecationTable>>().cloned();
     let method = req.method().as_str().to_owned();
     let mut res = next.call(req).await?.map_into_boxed_body();
-    let pattern = res.request().match_pattern();
+    let pattern = crate::platform::http::route::pattern(res.request());
     if let (Some(table), Some(pattern)) = (table, pattern)
         && let Some(notice) = table.notice(&method, &pattern)
     {

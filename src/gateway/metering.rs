@@ -35,7 +35,7 @@ pub async fn middleware(
     let res = next.call(req).await?.map_into_boxed_body();
     let latency = started.elapsed();
     let request = res.request();
-    let route = request.match_pattern();
+    let route = crate::platform::http::route::pattern(request);
     let status = res.status().as_u16();
     if let Some(metrics) = metrics {
         metrics.observe_request(method, route.as_deref(), status, latency);

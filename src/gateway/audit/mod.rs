@@ -133,7 +133,8 @@ pub async fn middleware(
     else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let pattern = req.match_pattern().unwrap_or_else(|| req.path().to_owned());
+    let pattern = crate::platform::http::route::pattern(req.request())
+        .unwrap_or_else(|| req.path().to_owned());
     let path = req.path().to_owned();
     let action = format!("{} {pattern}", req.method());
     let mut target_id = summary::first_param(&pattern, &path);

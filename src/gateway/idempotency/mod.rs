@@ -78,7 +78,7 @@ pub async fn middleware(
         && req.headers().contains_key("idempotency-key")
         && req
             .app_data::<web::Data<PolicyTable>>()
-            .zip(req.match_pattern())
+            .zip(crate::platform::http::route::pattern(req.request()))
             .is_some_and(|(policies, pattern)| policies.gateway_idempotent("POST", &pattern));
     if !applies {
         return Ok(next.call(req).await?.map_into_boxed_body());

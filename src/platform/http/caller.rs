@@ -63,7 +63,7 @@ fn check_scope<P: Credential>(req: &HttpRequest, principal: &P) -> Result<(), Pr
         return Ok(());
     }
     let table = req.app_data::<web::Data<ScopeTable>>();
-    let pattern = req.match_pattern().unwrap_or_default();
+    let pattern = super::route::pattern(req).unwrap_or_default();
     match table.and_then(|t| t.required(req.method().as_str(), &pattern)) {
         None => Err(Problem::forbidden(
             "this operation is not open to API keys; use a signed-in access token",

@@ -10,6 +10,7 @@ pub mod fallback;
 pub mod head;
 pub mod policy;
 pub mod request_id;
+pub mod route;
 pub mod scopes;
 pub mod shown_once;
 pub mod shutdown;

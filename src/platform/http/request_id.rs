@@ -56,9 +56,7 @@ impl opentelemetry::propagation::Extractor for Headers<'_> {
 fn request_span(req: &ServiceRequest, method: &str, id: &str) -> tracing::Span {
     use tracing_opentelemetry::OpenTelemetrySpanExt;
     // The route table is known before routing, so the span is named from the start.
-    let route = req
-        .match_pattern()
-        .unwrap_or_else(|| "(unmatched)".to_owned());
+    let route = super::route::pattern(req.request()).unwrap_or_else(|| "(unmatched)".to_owned());
     let span = tracing::info_span!(
         "http.request",
         otel.name = %format!("{method} {route}"),
@@ -106,9 +104,7 @@ pub async fn middleware(
     }
 
     let request = res.request();
-    let route = request
-        .match_pattern()
-        .unwrap_or_else(|| "(unmatched)".to_owned());
+    let route = super::route::pattern(request).unwrap_or_else(|| "(unmatched)".to_owned());
     span.record("http.response.status_code", res.status().as_u16());
     let principal = request
         .extensions()

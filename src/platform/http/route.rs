@@ -1,0 +1,63 @@
+//! The route a request matched, as its pattern (`/v1/orders/{id}`): it names the request's
+//! span, metrics and audit entries, and keys the contract's per-operation policies.
+//!
+//! Before routing, actix finds a pattern by walking the whole route table, trying each
+//! dynamic route's regex; every middleware asking then walked it again. It is found once per
+//! request and kept in the request's extensions.
+
+use actix_web::{HttpMessage, HttpRequest};
+
+#[derive(Clone)]
+struct Matched(Option<String>);
+
+/// The pattern of the route `req` matches; `None` when no route does.
+pub fn pattern(req: &HttpRequest) -> Option<String> {
+    if let Some(Matched(pattern)) = req.extensions().get::<Matched>() {
+        return pattern.clone();
+    }
+    let pattern = req.match_pattern();
+    req.extensions_mut().insert(Matched(pattern.clone()));
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::dev::Service;
+    use actix_web::{App, HttpRequest, HttpResponse, test, web};
+
+    use super::pattern;
+
+    async fn echo(req: HttpRequest) -> HttpResponse {
+        HttpResponse::Ok().body(pattern(&req).unwrap_or_default())
+    }
+
+    #[actix_web::test]
+    async fn the_pattern_found_before_routing_is_the_one_routed_to() {
+        let app = test::init_service(
+            App::new()
+                .wrap_fn(|req, srv| {
+                    let before = pattern(req.request());
+                    let answer = srv.call(req);
+                    async move {
+                        let res = answer.await?;
+                        assert_eq!(before, pattern(res.request()));
+                        Ok(res)
+                    }
+                })
+                .route("/v1/things/{id}", web::get().to(echo))
+                .route("/v1/things", web::get().to(echo))
+                .default_service(web::to(echo)),
+        )
+        .await;
+        for (path, expected) in [
+            ("/v1/things/thg_1", "/v1/things/{id}"),
+            ("/v1/things", "/v1/things"),
+            ("/v1/nowhere", ""),
+        ] {
+            let body =
+                test::call_and_read_body(&app, test::TestRequest::get().uri(path).to_request())
+                    .await;
+            assert_eq!(body, expected.as_bytes(), "{path}");
+        }
+    }
+}
