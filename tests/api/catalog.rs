@@ -479,3 +479,32 @@ async fn ordering_can_look_up_current_prices_options_and_availability() {
     assert!(found.iter().all(|i| i.price > 0 && i.available));
     assert!(!found[1].option_groups.is_empty());
 }
+
+#[actix_web::test]
+async fn a_patch_with_null_tags_keeps_the_items_tags_as_the_contract_says() {
+    let app = TestApp::spawn().await;
+    let token = staff(&app).await;
+    let category = new_category(&app, &token, "Coffee").await;
+    let created = app
+        .post("/v1/catalog/items", Some(&token), flat_white(&category))
+        .await;
+    let path = format!("/v1/catalog/items/{}", created.body["id"].as_str().unwrap());
+    let etag = created.header("etag").unwrap();
+
+    let res = app
+        .send(
+            "PATCH",
+            &path,
+            Some(&token),
+            &[("If-Match", &etag)],
+            Some(json!({"tags": null, "price": 410})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.body["price"], 410);
+    assert_eq!(res.body["tags"], json!(["contains-milk", "vegetarian"]));
+
+    let contract = app.get("/openapi.json", None).await.body;
+    let tags = &contract["components"]["schemas"]["ItemPatch"]["properties"]["tags"];
+    assert_eq!(tags["type"], json!(["array", "null"]), "{tags}");
+}

@@ -370,7 +370,7 @@ pub struct ItemPatch {
     #[schema(pattern = "^[A-Z]{3}$", min_length = 3, max_length = 3)]
     pub currency: Option<String>,
     #[validate(length(max = 20))]
-    #[schema(schema_with = tag_list, nullable)]
+    #[schema(schema_with = tag_list_or_null)]
     pub tags: Option<Vec<String>>,
     pub available: Option<bool>,
     #[validate(range(min = 0, max = 10000))]
@@ -530,6 +530,15 @@ crate::page_of! {
 /// lower case).
 fn tag_list() -> utoipa::openapi::schema::Array {
     crate::platform::openapi::string_list(0, 20, 32, None)
+}
+
+/// A patch's tags: null, like leaving them out, keeps the item's tags (utoipa drops
+/// `nullable` beside `schema_with`).
+fn tag_list_or_null() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    let mut list = tag_list();
+    list.schema_type = SchemaType::from_iter([Type::Array, Type::Null]);
+    list
 }
 
 /// The menu a venue serves at a time.
