@@ -29,6 +29,17 @@ async fn new_category(app: &TestApp, token: &str, name: &str) -> String {
     res.body["id"].as_str().unwrap().to_owned()
 }
 
+/// A flat white on the menu, by staff: its path and `ETag`.
+async fn a_flat_white(app: &TestApp, token: &str) -> (String, String) {
+    let category = new_category(app, token, "Coffee").await;
+    let created = app
+        .post("/v1/catalog/items", Some(token), flat_white(&category))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let path = format!("/v1/catalog/items/{}", created.body["id"].as_str().unwrap());
+    (path, created.header("etag").unwrap())
+}
+
 fn flat_white(category_id: &str) -> Value {
     json!({
         "category_id": category_id, "name": "Flat white", "description": "Velvety",
@@ -254,12 +265,7 @@ async fn invalid_items_are_422_naming_each_field() {
 async fn updates_honour_if_match_and_stale_versions_get_412() {
     let app = TestApp::spawn().await;
     let token = staff(&app).await;
-    let category = new_category(&app, &token, "Coffee").await;
-    let created = app
-        .post("/v1/catalog/items", Some(&token), flat_white(&category))
-        .await;
-    let path = format!("/v1/catalog/items/{}", created.body["id"].as_str().unwrap());
-    let etag = created.header("etag").unwrap();
+    let (path, etag) = a_flat_white(&app, &token).await;
 
     let read = app
         .send("GET", &path, None, &[("If-None-Match", &etag)], None)
@@ -484,12 +490,7 @@ async fn ordering_can_look_up_current_prices_options_and_availability() {
 async fn a_patch_with_null_tags_keeps_the_items_tags_as_the_contract_says() {
     let app = TestApp::spawn().await;
     let token = staff(&app).await;
-    let category = new_category(&app, &token, "Coffee").await;
-    let created = app
-        .post("/v1/catalog/items", Some(&token), flat_white(&category))
-        .await;
-    let path = format!("/v1/catalog/items/{}", created.body["id"].as_str().unwrap());
-    let etag = created.header("etag").unwrap();
+    let (path, etag) = a_flat_white(&app, &token).await;
 
     let res = app
         .send(
