@@ -4,7 +4,7 @@ use brigade::modules::catalog::api::CatalogApi;
 use brigade::modules::identity::api::Role;
 use serde_json::{Value, json};
 
-use crate::support::TestApp;
+use crate::support::{Response, TestApp};
 
 async fn with_demo_menu() -> TestApp {
     let app = TestApp::spawn().await;
@@ -38,6 +38,24 @@ async fn a_flat_white(app: &TestApp, token: &str) -> (String, String) {
     assert_eq!(created.status, 201, "{}", created.body);
     let path = format!("/v1/catalog/items/{}", created.body["id"].as_str().unwrap());
     (path, created.header("etag").unwrap())
+}
+
+/// `PATCH path` with `body`, by `token`, if the resource is still at `etag`.
+async fn patch_if_match(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    etag: &str,
+    body: Value,
+) -> Response {
+    app.send(
+        "PATCH",
+        path,
+        Some(token),
+        &[("If-Match", etag)],
+        Some(body),
+    )
+    .await
 }
 
 fn flat_white(category_id: &str) -> Value {
@@ -272,44 +290,27 @@ async fn updates_honour_if_match_and_stale_versions_get_412() {
         .await;
     assert_eq!(read.status, 304);
 
-    let res = app
-        .send(
-            "PATCH",
-            &path,
-            Some(&token),
-            &[("If-Match", &etag)],
-            Some(json!({"price": 400})),
-        )
-        .await;
+    let res = patch_if_match(&app, &path, &token, &etag, json!({"price": 400})).await;
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(res.body["price"], 400);
     assert_eq!(res.body["version"], 2);
     let new_etag = res.header("etag").unwrap();
     assert_ne!(new_etag, etag);
 
-    let stale = app
-        .send(
-            "PATCH",
-            &path,
-            Some(&token),
-            &[("If-Match", &etag)],
-            Some(json!({"price": 1})),
-        )
-        .await;
+    let stale = patch_if_match(&app, &path, &token, &etag, json!({"price": 1})).await;
     stale.problem(412);
     assert_eq!(app.get(&path, None).await.body["price"], 400);
 
     // Replacing option groups and moving categories works too.
     let other = new_category(&app, &token, "Specials").await;
-    let res = app
-        .send(
-            "PATCH",
-            &path,
-            Some(&token),
-            &[("If-Match", &new_etag)],
-            Some(json!({"category_id": other, "option_groups": []})),
-        )
-        .await;
+    let res = patch_if_match(
+        &app,
+        &path,
+        &token,
+        &new_etag,
+        json!({"category_id": other, "option_groups": []}),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(res.body["category_id"], other);
     assert_eq!(res.body["option_groups"], json!([]));
@@ -317,22 +318,15 @@ async fn updates_honour_if_match_and_stale_versions_get_412() {
     let cat_path = format!("/v1/catalog/categories/{other}");
     let cat = app.get(&cat_path, None).await;
     let cat_etag = cat.header("etag").unwrap();
-    let renamed = app
-        .send(
-            "PATCH",
-            &cat_path,
-            Some(&token),
-            &[("If-Match", &cat_etag)],
-            Some(json!({"name": "Today"})),
-        )
-        .await;
+    let renamed =
+        patch_if_match(&app, &cat_path, &token, &cat_etag, json!({"name": "Today"})).await;
     assert_eq!(renamed.status, 200);
-    app.send(
-        "PATCH",
+    patch_if_match(
+        &app,
         &cat_path,
-        Some(&token),
-        &[("If-Match", &cat_etag)],
-        Some(json!({"name": "Tomorrow"})),
+        &token,
+        &cat_etag,
+        json!({"name": "Tomorrow"}),
     )
     .await
     .problem(412);
@@ -492,15 +486,14 @@ async fn a_patch_with_null_tags_keeps_the_items_tags_as_the_contract_says() {
     let token = staff(&app).await;
     let (path, etag) = a_flat_white(&app, &token).await;
 
-    let res = app
-        .send(
-            "PATCH",
-            &path,
-            Some(&token),
-            &[("If-Match", &etag)],
-            Some(json!({"tags": null, "price": 410})),
-        )
-        .await;
+    let res = patch_if_match(
+        &app,
+        &path,
+        &token,
+        &etag,
+        json!({"tags": null, "price": 410}),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(res.body["price"], 410);
     assert_eq!(res.body["tags"], json!(["contains-milk", "vegetarian"]));
