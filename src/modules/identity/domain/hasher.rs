@@ -9,8 +9,8 @@ use crate::modules::identity::api::Argon2Settings;
 #[derive(Clone)]
 pub struct Hasher {
     params: Params,
-    /// A hash of a random secret, verified against when the account does not exist so the
-    /// response takes as long as for a real account.
+    /// A hash with the configured parameters that no password matches, verified against when
+    /// the account does not exist so the response takes as long as for a real account.
     decoy: String,
 }
 
@@ -23,12 +23,10 @@ impl Hasher {
             None,
         )
         .expect("argon2 parameters are validated with the configuration");
-        let mut hasher = Self {
+        Self {
+            decoy: decoy(&params),
             params,
-            decoy: String::new(),
-        };
-        hasher.decoy = hasher.hash(&crate::platform::ids::random_token(24));
-        hasher
+        }
     }
 
     fn argon2(&self) -> Argon2<'static> {
@@ -56,6 +54,27 @@ impl Hasher {
     }
 }
 
+/// A PHC string with `params`, a random salt and a random output. Verifying against it costs
+/// exactly what verifying against a real hash costs, without hashing anything to make it:
+/// hashing at start-up took the whole `memory_kib` (19 MiB by default) while every module was
+/// being wired, the process's highest memory mark.
+fn decoy(params: &Params) -> String {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD_NO_PAD;
+    let mut salt = [0u8; 16];
+    let mut output = vec![0u8; params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN)];
+    getrandom::fill(&mut salt).expect("the operating system's random source is unavailable");
+    getrandom::fill(&mut output).expect("the operating system's random source is unavailable");
+    format!(
+        "$argon2id$v=19$m={},t={},p={}${}${}",
+        params.m_cost(),
+        params.t_cost(),
+        params.p_cost(),
+        STANDARD_NO_PAD.encode(salt),
+        STANDARD_NO_PAD.encode(output)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +100,28 @@ mod tests {
     #[test]
     fn no_account_never_verifies() {
         assert!(!hasher().verify("anything at all", None));
+    }
+
+    /// The decoy must cost what a real hash costs: same algorithm, version, parameters, and
+    /// salt and output lengths.
+    #[test]
+    fn the_decoy_is_a_hash_with_the_configured_parameters() {
+        let h = hasher();
+        let real = h.hash("violet-teapot-harbour");
+        let parts = |phc: &str| -> Vec<String> {
+            let canonical = PasswordHash::new(phc).unwrap().to_string();
+            let fields: Vec<&str> = canonical.split('$').collect();
+            let (head, salt_and_output) = fields.split_last_chunk::<2>().unwrap();
+            let mut shape: Vec<String> = head.iter().map(|f| f.to_string()).collect();
+            shape.extend(salt_and_output.iter().map(|f| f.len().to_string()));
+            shape
+        };
+        assert_eq!(parts(&h.decoy), parts(&real));
+        assert_ne!(
+            h.decoy,
+            hasher().decoy,
+            "a random salt and output each time"
+        );
     }
 
     #[test]
