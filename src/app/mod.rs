@@ -132,6 +132,10 @@ impl Application {
         let modules = actix_web::rt::task::spawn_blocking(move || Modules::wire(&wiring))
             .await
             .map_err(|_| StartError::Interrupted)??;
+        // Wiring built the contract, as JSON for governance's inventory too, on a thread of
+        // the blocking pool: the allocator keeps what it freed in that thread's arena, which
+        // the threads that build the routes next would not reuse.
+        crate::platform::memory::return_freed();
         Self::serve(settings, modules)
     }
 
@@ -232,6 +236,8 @@ impl Application {
         let metrics = web::Data::new(crate::gateway::metrics::Metrics::new(&doc, &plan_names));
         let document = web::Data::new(docs::ServedDocument::new(&doc));
         drop(doc);
+        // The tables above are built: the workers, each with its own arena, start from here.
+        crate::platform::memory::return_freed();
         let scrape_policy = web::Data::new(metrics::ScrapePolicy::new(&settings.metrics));
         let serve_metrics = settings.metrics.enabled;
         let audit = web::Data::from(edge.audit.clone());
