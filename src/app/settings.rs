@@ -256,7 +256,10 @@ mod tests {
         let s = Settings::load_from(None, env(&[])).unwrap();
         assert_eq!(s.server.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(s.database.url, "sqlite://./data/brigade.db");
-        assert_eq!(s.auth.argon2.memory_kib, 19456);
+        assert_eq!(
+            (s.auth.argon2.memory_kib, s.auth.argon2.iterations),
+            (7168, 5)
+        );
         assert_eq!(s.database.sqlite_synchronous, SqliteSynchronous::Full);
     }
 

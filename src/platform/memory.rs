@@ -1,6 +1,6 @@
 //! Allocator settings that keep memory bounded under bursts.
 
-/// Large allocations (argon2's 19 MiB per password hash) are mapped and unmapped on their own
+/// Large allocations (argon2's `memory_kib` per password hash) are mapped and unmapped on their own
 /// rather than carved out of the heap. glibc otherwise raises its mmap threshold after the
 /// first such free, and the freed regions then stay in the process, fragmented: 200
 /// concurrent sign-ins held hundreds of MiB long after they finished. Idempotent.

@@ -369,7 +369,7 @@ fn peak_rss_mib() -> u64 {
 
 #[actix_web::test]
 async fn two_hundred_concurrent_sign_ins_keep_memory_bounded() {
-    // Production argon2 parameters (19 MiB a hash); two hashers. Unbounded, 200 concurrent
+    // argon2 at 19 MiB a hash (OWASP's m=19456, t=2 set); two hashers. Unbounded, 200 concurrent
     // sign-ins hash at once and take gigabytes; bounded, peak memory stays near the baseline.
     let app = TestApp::spawn_with(&[
         ("BRIGADE_AUTH__ARGON2__MEMORY_KIB", "19456"),

@@ -56,7 +56,7 @@ impl Hasher {
 
 /// A PHC string with `params`, a random salt and a random output. Verifying against it costs
 /// exactly what verifying against a real hash costs, without hashing anything to make it:
-/// hashing at start-up took the whole `memory_kib` (19 MiB by default) while every module was
+/// hashing at start-up took the whole `memory_kib` (19 MiB then) while every module was
 /// being wired, the process's highest memory mark.
 fn decoy(params: &Params) -> String {
     use base64::Engine;
