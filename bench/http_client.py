@@ -45,6 +45,19 @@ def start_demo(binary, port, env):
     return server
 
 
+def rss_kib(pid, field="VmRSS"):
+    """A field of /proc/PID/status in KiB: VmRSS now, VmHWM the peak since start."""
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def peak_rss_verdict(peak_kib):
+    return (f"peak RSS (VmHWM, start-up included): {peak_kib / 1024:.1f} MiB "
+            f"{'OK' if peak_kib <= 64 * 1024 else 'ABOVE TARGET (<= 64 MiB)'}")
+
+
 def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")

@@ -17,7 +17,8 @@ import threading
 import time
 
 from http_client import (Client as HttpClient, busiest_threads, cpu_seconds, cpu_share, customers,
-                         percentile, server_env, start_demo, thread_cpu_seconds)
+                         peak_rss_verdict, percentile, rss_kib, server_env, start_demo,
+                         thread_cpu_seconds)
 
 BIN, URL = sys.argv[1], sys.argv[2]
 PORT = int(os.environ.get("PORT", "18710"))
@@ -40,6 +41,7 @@ def journeys():
         per_order(db_counters(c), before, orders)
         group_commits(c)
         http_inserts(tokens_for_staff(c))
+        print(peak_rss_verdict(rss_kib(server.pid, "VmHWM")))
         return rate
     finally:
         server.terminate()

@@ -14,19 +14,12 @@ import sys
 import threading
 import time
 
-from http_client import Client, place_and_pay, server_env, start_demo
+from http_client import Client, peak_rss_verdict, place_and_pay, rss_kib, server_env, start_demo
 
 PORT = int(os.environ.get("PORT", "18770"))
 SECS = int(os.environ.get("SOAK_SECS", "300"))
 WRITERS = int(os.environ.get("WRITERS", "4"))
 PASSWORD = "bench-soak-passphrase"
-
-
-def rss_kib(pid, field="VmRSS"):
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
 
 
 def main():
@@ -77,8 +70,7 @@ def main():
     last = [kib for t, kib in samples if t >= SECS - 60]
     growth = (sum(last) / len(last)) / (sum(settled) / len(settled)) - 1 if settled and last else float("nan")
     print("at the end: " + ", ".join(f"{f} {kib / 1024:.1f} MiB" for f, kib in parts.items()))
-    print(f"peak RSS (VmHWM, start-up included): {peak_kib / 1024:.1f} MiB "
-          f"{'OK' if peak_kib <= 64 * 1024 else 'ABOVE TARGET (<= 64 MiB)'}")
+    print(peak_rss_verdict(peak_kib))
     print(f"last minute vs the third: {growth:+.1%} "
           f"{'flat' if abs(growth) <= 0.05 else 'NOT FLAT (target within 5 %)'}")
 
