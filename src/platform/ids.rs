@@ -12,10 +12,15 @@ pub fn new_id(prefix: &str) -> String {
     format!("{prefix}_{}", uuid::Uuid::now_v7().simple())
 }
 
+/// Fills `buf` from the operating system's CSPRNG.
+pub fn fill_random(buf: &mut [u8]) {
+    getrandom::fill(buf).expect("the operating system's random source is unavailable");
+}
+
 /// `bytes` bytes from the operating system's CSPRNG, URL-safe base64 encoded.
 pub fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).expect("the operating system's random source is unavailable");
+    fill_random(&mut buf);
     URL_SAFE_NO_PAD.encode(buf)
 }
 

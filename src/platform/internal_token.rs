@@ -81,7 +81,7 @@ pub enum TokenError {
 /// to every process that verifies).
 pub fn generate_key() -> (String, String) {
     let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed).expect("the operating system's random source is unavailable");
+    crate::platform::ids::fill_random(&mut seed);
     let public = SigningKey::from_bytes(&seed).verifying_key().to_bytes();
     (URL_SAFE_NO_PAD.encode(seed), URL_SAFE_NO_PAD.encode(public))
 }

@@ -63,8 +63,8 @@ fn decoy(params: &Params) -> String {
     use base64::engine::general_purpose::STANDARD_NO_PAD;
     let mut salt = [0u8; 16];
     let mut output = vec![0u8; params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN)];
-    getrandom::fill(&mut salt).expect("the operating system's random source is unavailable");
-    getrandom::fill(&mut output).expect("the operating system's random source is unavailable");
+    crate::platform::ids::fill_random(&mut salt);
+    crate::platform::ids::fill_random(&mut output);
     format!(
         "$argon2id$v=19$m={},t={},p={}${}${}",
         params.m_cost(),

@@ -11,7 +11,7 @@ pub const SECRET_PREFIX: &str = "whsec_";
 /// A fresh signing secret: 32 random bytes.
 pub fn new_secret() -> String {
     let mut key = [0u8; 32];
-    getrandom::fill(&mut key).expect("the operating system's random source is unavailable");
+    crate::platform::ids::fill_random(&mut key);
     format!("{SECRET_PREFIX}{}", STANDARD.encode(key))
 }
 
