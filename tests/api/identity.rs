@@ -400,3 +400,70 @@ async fn two_hundred_concurrent_sign_ins_keep_memory_bounded() {
     let peak = peak_rss_mib();
     assert!(peak < 256, "peak RSS {peak} MiB");
 }
+
+/// The argon2 hash an account's password is stored as.
+async fn stored_hash(app: &TestApp, email: &str) -> String {
+    use brigade::platform::db::{DbConn, DbError};
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Stored {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        password_hash: String,
+    }
+    let email = email.to_owned();
+    app.app_modules
+        .db
+        .read(move |conn| {
+            let sql = "SELECT password_hash FROM identity_users WHERE email = $1";
+            let row = match conn {
+                DbConn::Sqlite(c) => diesel::sql_query(sql.replace("$1", "?"))
+                    .bind::<diesel::sql_types::Text, _>(&email)
+                    .get_result::<Stored>(c),
+                DbConn::Postgres(c) => diesel::sql_query(sql)
+                    .bind::<diesel::sql_types::Text, _>(&email)
+                    .get_result::<Stored>(c),
+            };
+            row.map_err(DbError::from)
+        })
+        .await
+        .unwrap()
+        .password_hash
+}
+
+#[actix_web::test]
+async fn signing_in_remakes_a_hash_made_with_older_argon2_settings() {
+    let before = TestApp::spawn().await;
+    let email = "upgrade@example.com";
+    assert_eq!(before.register(email).await.status, 201);
+    let old = stored_hash(&before, email).await;
+    assert!(old.contains("$m=64,t=1,p=1$"), "{old}");
+
+    // The operator raises the cost: the same database, new settings.
+    let after = before
+        .spawn_beside(&[
+            ("BRIGADE_AUTH__ARGON2__MEMORY_KIB", "128"),
+            ("BRIGADE_AUTH__ARGON2__ITERATIONS", "2"),
+        ])
+        .await;
+    assert_eq!(after.login(email, "not the password").await.status, 401);
+    assert_eq!(
+        stored_hash(&after, email).await,
+        old,
+        "a wrong password changes nothing"
+    );
+
+    let signed_in = after.login(email, PASSWORD).await;
+    assert_eq!(signed_in.status, 200, "{}", signed_in.body);
+    let remade = stored_hash(&after, email).await;
+    assert!(remade.contains("$m=128,t=2,p=1$"), "{remade}");
+
+    // The same password: its sessions stay good, and it signs in as before.
+    let token = signed_in.body["access_token"].as_str().unwrap();
+    assert_eq!(after.get("/v1/me", Some(token)).await.status, 200);
+    assert_eq!(after.login(email, PASSWORD).await.status, 200);
+    assert_eq!(
+        stored_hash(&after, email).await,
+        remade,
+        "a current hash is left alone"
+    );
+}

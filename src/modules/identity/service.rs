@@ -99,6 +99,27 @@ impl IdentityService {
         self.on_hasher(move |h| h.hash(&password)).await
     }
 
+    /// Makes `user`'s hash again with the configured settings if it was made with others:
+    /// sign-in is the one moment the password is at hand. Best effort: the sign-in succeeds
+    /// either way, and a password changed meanwhile is never overwritten.
+    async fn upgrade_hash(&self, user: &UserRow, password: String) {
+        if self.hasher.is_current(&user.password_hash) {
+            return;
+        }
+        let (id, old) = (user.id.clone(), user.password_hash.clone());
+        let upgraded = async {
+            let new = self.hash(password).await?;
+            self.db
+                .write(move |conn| {
+                    store::replace_password_hash(conn, &id, &old, &new).map_err(IdentityError::from)
+                })
+                .await
+        };
+        if let Err(e) = upgraded.await {
+            tracing::warn!(user = %user.id, error = %e, "password hash not upgraded");
+        }
+    }
+
     /// Checks a password against the account's throttle: every check, whether signing in or
     /// changing the password, counts, so a stolen token cannot guess faster than a login.
     /// `stored` is `None` for an unknown account (checked against a decoy, and still counted).
@@ -295,10 +316,14 @@ impl IdentityApi for IdentityService {
                 .await?
         };
         let stored = user.as_ref().map(|u| u.password_hash.clone());
-        if !self.check_password(&key, request.password, stored).await? {
+        if !self
+            .check_password(&key, request.password.clone(), stored)
+            .await?
+        {
             return Err(IdentityError::InvalidCredentials);
         }
         let user = user.expect("a verified password implies an account");
+        self.upgrade_hash(&user, request.password).await;
         self.open_session(user.id).await
     }
 

@@ -6,6 +6,10 @@ use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::modules::identity::api::Argon2Settings;
 
+/// Every hash is made with these; the parameters come from the settings.
+const ALGORITHM: Algorithm = Algorithm::Argon2id;
+const VERSION: Version = Version::V0x13;
+
 #[derive(Clone)]
 pub struct Hasher {
     params: Params,
@@ -30,7 +34,25 @@ impl Hasher {
     }
 
     fn argon2(&self) -> Argon2<'static> {
-        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
+        Argon2::new(ALGORITHM, VERSION, self.params.clone())
+    }
+
+    /// Whether `stored` was made with the configured algorithm, version and parameters. A hash
+    /// made with other settings still verifies (a PHC string carries its own parameters) but
+    /// keeps costing what those settings cost, until it is made again.
+    pub fn is_current(&self, stored: &str) -> bool {
+        let Ok(parsed) = PasswordHash::new(stored) else {
+            return false;
+        };
+        let Ok(params) = Params::try_from(&parsed) else {
+            return false;
+        };
+        parsed.algorithm == ALGORITHM.ident()
+            && parsed.version == Some(VERSION.into())
+            && params.m_cost() == self.params.m_cost()
+            && params.t_cost() == self.params.t_cost()
+            && params.p_cost() == self.params.p_cost()
+            && output_len(&params) == output_len(&self.params)
     }
 
     pub fn hash(&self, password: &str) -> String {
@@ -62,11 +84,13 @@ fn decoy(params: &Params) -> String {
     use base64::Engine;
     use base64::engine::general_purpose::STANDARD_NO_PAD;
     let mut salt = [0u8; 16];
-    let mut output = vec![0u8; params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN)];
+    let mut output = vec![0u8; output_len(params)];
     crate::platform::ids::fill_random(&mut salt);
     crate::platform::ids::fill_random(&mut output);
     format!(
-        "$argon2id$v=19$m={},t={},p={}${}${}",
+        "${}$v={}$m={},t={},p={}${}${}",
+        ALGORITHM.as_str(),
+        u32::from(VERSION),
         params.m_cost(),
         params.t_cost(),
         params.p_cost(),
@@ -75,14 +99,22 @@ fn decoy(params: &Params) -> String {
     )
 }
 
+fn output_len(params: &Params) -> usize {
+    params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn hasher() -> Hasher {
+        hasher_with(64, 1)
+    }
+
+    fn hasher_with(memory_kib: u32, iterations: u32) -> Hasher {
         Hasher::new(&Argon2Settings {
-            memory_kib: 64,
-            iterations: 1,
+            memory_kib,
+            iterations,
             parallelism: 1,
         })
     }
@@ -122,6 +154,18 @@ mod tests {
             hasher().decoy,
             "a random salt and output each time"
         );
+    }
+
+    #[test]
+    fn a_hash_made_with_other_settings_still_verifies_but_is_not_current() {
+        let (now, before) = (hasher_with(64, 1), hasher_with(128, 2));
+        let old = before.hash("violet-teapot-harbour");
+        assert!(now.verify("violet-teapot-harbour", Some(&old)));
+        assert!(!now.is_current(&old));
+        assert!(before.is_current(&old));
+        assert!(now.is_current(&now.hash("violet-teapot-harbour")));
+        assert!(!now.is_current(&old.replace("argon2id", "argon2i")));
+        assert!(!now.is_current("not a hash"));
     }
 
     #[test]

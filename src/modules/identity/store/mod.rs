@@ -100,6 +100,21 @@ pub fn update_user(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
         .map(|_| ())
 }
 
+/// Replaces the password hash with one of the same password made with other settings, if it
+/// is still `old` (a password changed meanwhile wins). The credentials revision stays: what a
+/// session or key may do has not changed.
+pub fn replace_password_hash(
+    conn: &mut DbConn,
+    id: &str,
+    old: &str,
+    new: &str,
+) -> QueryResult<bool> {
+    diesel::update(users::table.find(id).filter(users::password_hash.eq(old)))
+        .set(users::password_hash.eq(new))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
 pub fn insert_session(conn: &mut DbConn, row: &SessionRow) -> QueryResult<()> {
     diesel::insert_into(sessions::table)
         .values(row)
