@@ -10,6 +10,7 @@
 mod checkpointer;
 mod connection;
 mod migrations;
+mod one_of;
 mod postgres_client;
 mod single_writer;
 pub mod stored;
@@ -21,7 +22,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use diesel::r2d2::{Pool, PooledConnection};
 
 pub use connection::DbConn;
+/// The backend queries written against [`DbConn`] are built for.
+pub use connection::MultiBackend as DbBackend;
 pub use migrations::{Scope as MigrationScope, has_pending_migrations, migration_names, owner_of};
+pub use one_of::{OneOf, none_of, one_of};
 pub use postgres_client::establish_postgres;
 pub use url::DatabaseUrl;
 

@@ -21,7 +21,7 @@ mod wake;
 pub use bus::{DeadLetter, EventBus, EventHandler, RedriveError, Subscription, SubscriptionHealth};
 pub use consume::{EventTables, Outgoing};
 pub use envelope::{Event, StoredEvent};
-pub use outbox::{OutboxTable, Page, head as outbox_head, horizon, scan};
+pub use outbox::{Horizon, OutboxTable, Page, head as outbox_head, scan};
 pub use retention::sweeps;
 pub use store::Cursor;
 pub use wake::Wake;

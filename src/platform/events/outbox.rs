@@ -3,9 +3,10 @@
 
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
+use diesel::query_builder::{AstPass, QueryFragment};
 
 use super::{Event, StoredEvent};
-use crate::platform::db::DbConn;
+use crate::platform::db::{DbBackend, DbConn};
 
 /// One producing module's outbox, as the dispatcher sees it.
 pub trait OutboxTable: Send + Sync {
@@ -65,7 +66,7 @@ pub struct Page {
     pub held_back: bool,
 }
 
-/// SQL for the position below which every event is final.
+/// The position below which every event is final, as a value a statement selects.
 ///
 /// On PostgreSQL an event's position is its transaction's id shifted left by 20 bits plus its
 /// index in the transaction (`brigade_outbox_position()`, the outboxes' default), and every
@@ -73,10 +74,42 @@ pub struct Page {
 /// `xmin << 20`. Appends take no lock: commits of one outbox run in parallel and readers wait
 /// (briefly) for the older ones. SQLite has one writer and AUTOINCREMENT, so every committed
 /// position is final there.
-pub fn horizon(conn: &DbConn) -> &'static str {
-    match conn {
-        DbConn::Postgres(_) => "(pg_snapshot_xmin(pg_current_snapshot())::TEXT::BIGINT << 20)",
-        DbConn::Sqlite(_) => "9223372036854775807",
+///
+/// A typed expression rather than a SQL literal so the statements that select it stay in the
+/// connection's prepared-statement cache: with a literal, every poll of every outbox was
+/// parsed and planned again.
+#[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
+pub struct Horizon;
+
+impl diesel::Expression for Horizon {
+    type SqlType = diesel::sql_types::BigInt;
+}
+
+impl<QS> diesel::AppearsOnTable<QS> for Horizon {}
+
+impl<QS> diesel::SelectableExpression<QS> for Horizon {}
+
+impl<GB> diesel::expression::ValidGrouping<GB> for Horizon {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl QueryFragment<diesel::pg::Pg> for Horizon {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        out.push_sql("(pg_snapshot_xmin(pg_current_snapshot())::TEXT::BIGINT << 20)");
+        Ok(())
+    }
+}
+
+impl QueryFragment<diesel::sqlite::Sqlite> for Horizon {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
+        out.push_sql("9223372036854775807");
+        Ok(())
+    }
+}
+
+impl QueryFragment<DbBackend> for Horizon {
+    fn walk_ast<'b>(&'b self, pass: AstPass<'_, 'b, DbBackend>) -> QueryResult<()> {
+        DbBackend::walk_variant_ast(self, pass)
     }
 }
 
@@ -167,26 +200,21 @@ macro_rules! event_tables {
                 limit: i64,
             ) -> diesel::QueryResult<$crate::platform::events::Page> {
                 use diesel::prelude::*;
-                let horizon = $crate::platform::events::horizon(conn);
                 let rows = $outbox::table
                     .filter($outbox::seq.gt(seq))
                     .order($outbox::seq.asc())
                     .limit(limit)
-                    .select((
-                        $outbox::all_columns,
-                        diesel::dsl::sql::<diesel::sql_types::BigInt>(horizon),
-                    ))
+                    .select(($outbox::all_columns, $crate::platform::events::Horizon))
                     .load(conn)?;
                 Ok($crate::platform::events::Page::below_horizon(rows))
             }
 
             fn head(&self, conn: &mut $crate::platform::db::DbConn) -> diesel::QueryResult<i64> {
                 use diesel::prelude::*;
-                let horizon = $crate::platform::events::horizon(conn);
                 let (newest, horizon): (Option<i64>, i64) = $outbox::table
                     .select((
                         diesel::dsl::max($outbox::seq),
-                        diesel::dsl::sql::<diesel::sql_types::BigInt>(horizon),
+                        $crate::platform::events::Horizon,
                     ))
                     .first(conn)?;
                 Ok($crate::platform::events::outbox_head(newest, horizon))

@@ -15,8 +15,8 @@ use crate::modules::catalog::domain::availability::{self, Here, Stocked, sold_ou
 use crate::modules::catalog::domain::daypart::Daypart;
 use crate::modules::catalog::domain::offer::Offer;
 use crate::modules::venues::api::WeeklyHours;
-use crate::platform::db::DbConn;
 use crate::platform::db::stored;
+use crate::platform::db::{DbConn, one_of};
 use schema::{
     catalog_categories as categories, catalog_item_tags as tags, catalog_items as items,
     catalog_option_groups as groups, catalog_options as options,
@@ -252,7 +252,7 @@ pub fn replace_groups(conn: &mut DbConn, item_id: &str, tree: &GroupTree) -> Que
         .filter(groups::item_id.eq(item_id))
         .select(groups::id)
         .load(conn)?;
-    diesel::delete(options::table.filter(options::group_id.eq_any(&old))).execute(conn)?;
+    diesel::delete(options::table.filter(one_of(options::group_id, &old))).execute(conn)?;
     diesel::delete(groups::table.filter(groups::item_id.eq(item_id))).execute(conn)?;
     insert_groups(conn, tree)
 }
@@ -378,7 +378,7 @@ pub fn items_by_ids(
     at: NaiveDateTime,
     here: Option<&Here>,
 ) -> QueryResult<Vec<MenuItem>> {
-    let rows: Vec<ItemRow> = items::table.filter(items::id.eq_any(ids)).load(conn)?;
+    let rows: Vec<ItemRow> = items::table.filter(one_of(items::id, ids)).load(conn)?;
     with_children(conn, rows, at, here)
 }
 
@@ -408,7 +408,7 @@ pub fn with_children(
     let mut category_make_minutes: HashMap<String, i32> = HashMap::new();
     let mut category_dayparts: HashMap<String, Daypart> = HashMap::new();
     for (id, make_minutes, schedule) in categories::table
-        .filter(categories::id.eq_any(&category_ids))
+        .filter(one_of(categories::id, &category_ids))
         .select((
             categories::id,
             categories::make_minutes,
@@ -423,16 +423,16 @@ pub fn with_children(
     }
     let mut sold_out_by_venue = sold_out_at_venues(conn, &ids)?;
     let tag_rows: Vec<(String, String)> = tags::table
-        .filter(tags::item_id.eq_any(&ids))
+        .filter(one_of(tags::item_id, &ids))
         .order((tags::item_id.asc(), tags::tag.asc()))
         .load(conn)?;
     let group_rows: Vec<GroupRow> = groups::table
-        .filter(groups::item_id.eq_any(&ids))
+        .filter(one_of(groups::item_id, &ids))
         .order((groups::position.asc(), groups::id.asc()))
         .load(conn)?;
     let group_ids: Vec<&String> = group_rows.iter().map(|g| &g.id).collect();
     let option_rows: Vec<OptionRow> = options::table
-        .filter(options::group_id.eq_any(&group_ids))
+        .filter(one_of(options::group_id, &group_ids))
         .order((options::position.asc(), options::id.asc()))
         .load(conn)?;
 
@@ -747,7 +747,7 @@ fn sold_out_at_venues(
     ids: &[&String],
 ) -> QueryResult<HashMap<String, BTreeMap<String, NaiveDateTime>>> {
     let rows: Vec<(String, String, NaiveDateTime)> = venue_sold_out::table
-        .filter(venue_sold_out::item_id.eq_any(ids))
+        .filter(one_of(venue_sold_out::item_id, ids))
         .load(conn)?;
     let mut by_item: HashMap<String, BTreeMap<String, NaiveDateTime>> = HashMap::new();
     for (item_id, venue_id, until) in rows {

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::modules::delivery::api::{Delivery, DeliveryStatus, Position};
-use crate::platform::db::{DbConn, stored};
+use crate::platform::db::{DbConn, one_of, stored};
 use schema::delivery_deliveries as deliveries;
 
 pub use schema::{Outbox, TABLES};
@@ -120,7 +120,7 @@ pub fn page(conn: &mut DbConn, query: PageQuery) -> QueryResult<Vec<DeliveryRow>
         q = q.filter(deliveries::status.eq(s));
     }
     if let Some(venues) = venue_ids {
-        q = q.filter(deliveries::venue_id.eq_any(venues));
+        q = q.filter(one_of(deliveries::venue_id, venues));
     }
     if let Some(me) = courier {
         q = q.filter(

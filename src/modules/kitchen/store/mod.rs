@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::modules::kitchen::api::{LineStatus, Ticket, TicketLine, TicketStatus};
-use crate::platform::db::{DbConn, stored};
+use crate::platform::db::{DbConn, one_of, stored};
 use schema::{kitchen_lines as lines, kitchen_tickets as tickets};
 
 pub use schema::{Outbox, TABLES};
@@ -132,7 +132,7 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Ticket>> {
         query = query.filter(tickets::order_id.eq(o));
     }
     if let Some(venues) = q.venue_ids {
-        query = query.filter(tickets::venue_id.eq_any(venues));
+        query = query.filter(one_of(tickets::venue_id, venues));
     }
     match (q.status, &q.station) {
         (Some(s), _) => query = query.filter(tickets::status.eq(s)),
@@ -158,7 +158,7 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Ticket>> {
     // Every ticket's lines in one query, not one per ticket.
     let ids: Vec<&String> = rows.iter().map(|t| &t.id).collect();
     let mut lq = lines::table
-        .filter(lines::ticket_id.eq_any(ids))
+        .filter(one_of(lines::ticket_id, ids))
         .order((lines::ticket_id.asc(), lines::position.asc()))
         .into_boxed();
     if let Some(st) = &q.station {

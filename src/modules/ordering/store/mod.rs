@@ -10,7 +10,7 @@ use diesel::prelude::*;
 
 use crate::modules::ordering::api::{Order, OrderLine, OrderPayment, OrderStatus};
 use crate::modules::ordering::domain::promise;
-use crate::platform::db::{DbConn, stored};
+use crate::platform::db::{DbConn, one_of, stored};
 use schema::{ordering_lines as lines, ordering_orders as orders};
 
 pub use payments::{refunded as payment_refunded, settle as settle_payment};
@@ -176,7 +176,7 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Order>> {
         query = query.filter(orders::customer_id.eq(c));
     }
     if let Some(venues) = q.venue_ids {
-        query = query.filter(orders::venue_id.eq_any(venues));
+        query = query.filter(one_of(orders::venue_id, venues));
     }
     if let Some(s) = q.status {
         query = query.filter(orders::status.eq(s));
@@ -189,7 +189,7 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Order>> {
     let mut charges = payments::of_orders(conn, &ids)?;
     let mut by_order: HashMap<String, Vec<LineRow>> = HashMap::new();
     for l in lines::table
-        .filter(lines::order_id.eq_any(ids))
+        .filter(one_of(lines::order_id, ids))
         .order((lines::order_id.asc(), lines::position.asc()))
         .load::<LineRow>(conn)?
     {
@@ -282,10 +282,13 @@ pub fn backlog(
     let in_hand = || {
         orders::table
             .filter(orders::venue_id.eq(venue_id.to_owned()))
-            .filter(orders::status.eq_any([
-                status_name(OrderStatus::Paid),
-                status_name(OrderStatus::InPreparation),
-            ]))
+            .filter(one_of(
+                orders::status,
+                &[
+                    status_name(OrderStatus::Paid),
+                    status_name(OrderStatus::InPreparation),
+                ],
+            ))
     };
     let (asap, asap_minutes): (i64, Option<i64>) = in_hand()
         .filter(orders::scheduled_for.is_null())
@@ -306,10 +309,13 @@ pub fn backlog(
 pub fn asap_in_progress(conn: &mut DbConn, venue_id: &str, up_to: u32) -> QueryResult<u32> {
     let ids: Vec<String> = orders::table
         .filter(orders::venue_id.eq(venue_id))
-        .filter(orders::status.eq_any([
-            status_name(OrderStatus::Paid),
-            status_name(OrderStatus::InPreparation),
-        ]))
+        .filter(one_of(
+            orders::status,
+            &[
+                status_name(OrderStatus::Paid),
+                status_name(OrderStatus::InPreparation),
+            ],
+        ))
         .filter(orders::scheduled_for.is_null())
         .select(orders::id)
         .limit(i64::from(up_to))

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::schema::ordering_payments as payments;
 use crate::modules::ordering::api::OrderPayment;
-use crate::platform::db::{DbConn, stored};
+use crate::platform::db::{DbConn, one_of, stored};
 
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = payments)]
@@ -85,7 +85,7 @@ pub fn of_orders(
             .order(ordered)
             .load(conn)?,
         many => payments::table
-            .filter(payments::order_id.eq_any(many))
+            .filter(one_of(payments::order_id, many))
             .order(ordered)
             .load(conn)?,
     };

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::modules::payments::api::{Card, Payment, PaymentStatus, Refund};
-use crate::platform::db::{DbConn, stored};
+use crate::platform::db::{DbConn, one_of, stored};
 use schema::{
     payments_idempotency as keys, payments_payments as payments, payments_refunds as refunds,
 };
@@ -142,7 +142,7 @@ pub fn captured_for_order(conn: &mut DbConn, order_id: &str) -> QueryResult<Opti
 pub fn declines(conn: &mut DbConn, order_id: &str) -> QueryResult<i64> {
     payments::table
         .filter(payments::order_id.eq(order_id))
-        .filter(payments::status.eq_any(["declined", "failed"]))
+        .filter(one_of(payments::status, ["declined", "failed"]))
         .count()
         .get_result(conn)
 }

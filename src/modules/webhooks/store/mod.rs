@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::modules::webhooks::api::{WebhookDeliveryStatus, WebhookEndpointStatus};
-use crate::platform::db::DbConn;
+use crate::platform::db::{DbConn, none_of, one_of};
 use schema::{
     webhooks_attempts as attempts, webhooks_deliveries as deliveries,
     webhooks_endpoints as endpoints,
@@ -112,7 +112,7 @@ pub fn delete_endpoint(conn: &mut DbConn, id: &str) -> QueryResult<()> {
         .filter(deliveries::endpoint_id.eq(id))
         .select(deliveries::id)
         .load(conn)?;
-    diesel::delete(attempts::table.filter(attempts::delivery_id.eq_any(ids))).execute(conn)?;
+    diesel::delete(attempts::table.filter(one_of(attempts::delivery_id, ids))).execute(conn)?;
     diesel::delete(deliveries::table.filter(deliveries::endpoint_id.eq(id))).execute(conn)?;
     diesel::delete(endpoints::table.find(id)).execute(conn)?;
     Ok(())
@@ -149,7 +149,7 @@ pub fn due(
     deliveries::table
         .filter(deliveries::status.eq(name(WebhookDeliveryStatus::Pending)))
         .filter(deliveries::next_attempt_at.le(now))
-        .filter(deliveries::endpoint_id.ne_all(busy))
+        .filter(none_of(deliveries::endpoint_id, busy))
         .order(deliveries::next_attempt_at.asc())
         .limit(limit)
         .load(conn)
@@ -223,7 +223,7 @@ pub fn deliveries_of(
 
 pub fn attempts_of(conn: &mut DbConn, delivery_ids: &[String]) -> QueryResult<Vec<AttemptRow>> {
     attempts::table
-        .filter(attempts::delivery_id.eq_any(delivery_ids))
+        .filter(one_of(attempts::delivery_id, delivery_ids))
         .order(attempts::at.asc())
         .load(conn)
 }
