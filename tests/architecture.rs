@@ -432,6 +432,46 @@ fn handlers_leave_authorization_to_their_service() {
     assert!(violations.is_empty(), "{}", violations.join("\n"));
 }
 
+/// diesel's `eq_any`/`ne_all` over a list write one placeholder per value, so their statement
+/// is parsed and planned on every call; `platform::db::one_of`/`none_of` bind the list as one
+/// value and stay cached. A subquery (`eq_any(table::table…)`) is cached either way.
+fn uncached_lists(source: &str) -> Vec<String> {
+    let code = code_of(source);
+    let mut found = Vec::new();
+    for pattern in [".eq_any(", ".ne_all("] {
+        for (at, _) in code.match_indices(pattern) {
+            let argument = code[at + pattern.len()..].trim_start();
+            let subquery = argument
+                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                .next()
+                .is_some_and(|path| path.ends_with("::table"));
+            if !subquery {
+                let shown: String = argument.chars().take(30).collect();
+                found.push(format!("{pattern}{shown}"));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn stores_bind_lists_as_one_value() {
+    assert_eq!(uncached_lists("q.filter(items::id.eq_any(&ids))").len(), 1);
+    assert_eq!(uncached_lists("q.filter(s.ne_all([\"a\"]))").len(), 1);
+    assert!(
+        uncached_lists("q.filter(items::id.eq_any(tags::table.select(tags::item_id)))").is_empty()
+    );
+    assert!(uncached_lists("// items::id.eq_any(&ids) was here").is_empty());
+    let mut violations = Vec::new();
+    for file in rust_files(&Path::new(ROOT).join("src")) {
+        for found in uncached_lists(&fs::read_to_string(&file).unwrap()) {
+            let shown = file.strip_prefix(ROOT).unwrap().display();
+            violations.push(format!("{shown}: {found} (use platform::db::one_of)"));
+        }
+    }
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
+}
+
 /// What a module folder holds that does not match the one layout every module shares:
 /// `mod.rs`, `api/` (`mod.rs`, `dto.rs`, `error.rs`, `events.rs`), `domain/`, `store/`,
 /// `http/`, `service.rs` (with its parts under `service/`).
