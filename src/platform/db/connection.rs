@@ -89,6 +89,11 @@ impl diesel::r2d2::ManageConnection for Manager {
                     // Checkpoints run on a thread of their own (`checkpointer`), not in a
                     // commit.
                     pragmas.push_str(" PRAGMA wal_autocheckpoint = 0;");
+                    // When the log starts over (`checkpointer`), its file shrinks back to this.
+                    pragmas.push_str(&format!(
+                        " PRAGMA journal_size_limit = {};",
+                        super::checkpointer::RESTART_AFTER_FRAMES as i64 * 4096
+                    ));
                 }
                 if self.cache_kib > 0 {
                     // Its share of one budget (`cache_shares`), instead of SQLite's 2 MiB for

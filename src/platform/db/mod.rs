@@ -124,10 +124,10 @@ impl Db {
         // batching writer there serialises every round trip (measured: no faster).
         let single_writer = (!shared).then(|| single_writer::SingleWriter::start(writer.clone()));
         let checkpointer = match &url {
-            DatabaseUrl::Sqlite(_) => Some(checkpointer::Checkpointer::start(build(
-                Manager::new(url.clone(), settings, false, other_cache),
-                1,
-            )?)),
+            DatabaseUrl::Sqlite(_) => Some(checkpointer::Checkpointer::start(
+                build(Manager::new(url.clone(), settings, false, other_cache), 1)?,
+                checkpointer::RESTART_AFTER_FRAMES,
+            )),
             DatabaseUrl::Postgres(_) => None,
         };
         Ok(Self {
