@@ -17,7 +17,7 @@ pub mod stored;
 mod url;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use diesel::r2d2::{Pool, PooledConnection};
 
@@ -122,11 +122,14 @@ impl Db {
         let shared = matches!(url, DatabaseUrl::Postgres(_));
         // PostgreSQL runs writers in parallel and groups concurrent commits itself; one
         // batching writer there serialises every round trip (measured: no faster).
-        let single_writer = (!shared).then(|| single_writer::SingleWriter::start(writer.clone()));
+        let restart_due = Arc::new(AtomicBool::new(false));
+        let single_writer = (!shared)
+            .then(|| single_writer::SingleWriter::start(writer.clone(), restart_due.clone()));
         let checkpointer = match &url {
             DatabaseUrl::Sqlite(_) => Some(checkpointer::Checkpointer::start(
                 build(Manager::new(url.clone(), settings, false, other_cache), 1)?,
                 checkpointer::RESTART_AFTER_FRAMES,
+                restart_due,
             )),
             DatabaseUrl::Postgres(_) => None,
         };

@@ -9,7 +9,7 @@
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 
 use diesel::Connection;
@@ -36,7 +36,9 @@ struct Counts {
 }
 
 impl SingleWriter {
-    pub(super) fn start(pool: DbPool) -> Self {
+    /// Commits through `pool`'s one connection; between batches, starts SQLite's log over when
+    /// `restart_due` is raised (see `checkpointer`).
+    pub(super) fn start(pool: DbPool, restart_due: Arc<AtomicBool>) -> Self {
         let (queue, units) = mpsc::channel::<Box<dyn Unit>>();
         let counts = Arc::new(Counts::default());
         let counted = counts.clone();
@@ -52,6 +54,9 @@ impl SingleWriter {
                         }
                     }
                     commit_batch(&pool, batch, &counted);
+                    if restart_due.swap(false, Ordering::Relaxed) {
+                        restart_log(&pool);
+                    }
                 }
             })
             .expect("cannot start the SQLite writer thread");
@@ -183,6 +188,17 @@ fn commit_batch(pool: &DbPool, batch: Vec<Box<dyn Unit>>, counts: &Counts) {
             let _ = AnsiTransactionManager::rollback_transaction(sqlite(conn));
             refuse(done, &DbError::from(e).to_string());
         }
+    }
+}
+
+/// Starts SQLite's write-ahead log over (see `checkpointer`); the next batch waits meanwhile.
+fn restart_log(pool: &DbPool) {
+    let restarted = pool
+        .get()
+        .map_err(DbError::from)
+        .and_then(|mut conn| super::checkpointer::restart(&mut conn).map_err(DbError::from));
+    if let Err(error) = restarted {
+        tracing::warn!(%error, "cannot start the SQLite write-ahead log over");
     }
 }
 
