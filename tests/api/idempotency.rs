@@ -1,6 +1,5 @@
 //! `Idempotency-Key` on every creating POST: replay, mismatch, in-flight, per principal.
 
-use brigade::platform::db::DbConn;
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
@@ -146,18 +145,7 @@ async fn stored_containing(app: &TestApp, needle: &str) -> i32 {
         "SELECT CAST(COUNT(*) AS INTEGER) AS n FROM gateway_idempotency \
          WHERE body LIKE '%{needle}%' OR headers LIKE '%{needle}%'"
     );
-    app.app_modules
-        .db
-        .read(move |conn| {
-            let rows = match conn {
-                DbConn::Sqlite(c) => diesel::sql_query(&sql).get_result::<Count>(c),
-                DbConn::Postgres(c) => diesel::sql_query(&sql).get_result::<Count>(c),
-            };
-            rows.map_err(brigade::platform::db::DbError::from)
-        })
-        .await
-        .unwrap()
-        .n
+    app.sql_row::<Count>(sql).await.n
 }
 
 #[actix_web::test]

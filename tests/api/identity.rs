@@ -403,31 +403,17 @@ async fn two_hundred_concurrent_sign_ins_keep_memory_bounded() {
 
 /// The argon2 hash an account's password is stored as.
 async fn stored_hash(app: &TestApp, email: &str) -> String {
-    use brigade::platform::db::{DbConn, DbError};
-    use diesel::prelude::*;
-    #[derive(QueryableByName)]
+    #[derive(diesel::QueryableByName)]
     struct Stored {
         #[diesel(sql_type = diesel::sql_types::Text)]
         password_hash: String,
     }
-    let email = email.to_owned();
-    app.app_modules
-        .db
-        .read(move |conn| {
-            let sql = "SELECT password_hash FROM identity_users WHERE email = $1";
-            let row = match conn {
-                DbConn::Sqlite(c) => diesel::sql_query(sql.replace("$1", "?"))
-                    .bind::<diesel::sql_types::Text, _>(&email)
-                    .get_result::<Stored>(c),
-                DbConn::Postgres(c) => diesel::sql_query(sql)
-                    .bind::<diesel::sql_types::Text, _>(&email)
-                    .get_result::<Stored>(c),
-            };
-            row.map_err(DbError::from)
-        })
-        .await
-        .unwrap()
-        .password_hash
+    // The test's own address: nothing to escape.
+    app.sql_row::<Stored>(format!(
+        "SELECT password_hash FROM identity_users WHERE email = '{email}'"
+    ))
+    .await
+    .password_hash
 }
 
 #[actix_web::test]

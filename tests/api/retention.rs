@@ -18,18 +18,8 @@ struct Count {
 
 /// `SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {from}`.
 async fn count(app: &TestApp, from: &str) -> i64 {
-    let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {from}");
-    app.app_modules
-        .db
-        .read(move |conn| {
-            let row = match conn {
-                DbConn::Sqlite(c) => diesel::sql_query(&sql).get_result::<Count>(c),
-                DbConn::Postgres(c) => diesel::sql_query(&sql).get_result::<Count>(c),
-            };
-            row.map_err(DbError::from)
-        })
+    app.sql_row::<Count>(format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {from}"))
         .await
-        .unwrap()
         .n
 }
 

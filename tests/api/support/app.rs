@@ -218,6 +218,30 @@ impl TestApp {
         }
     }
 
+    /// The one row `sql` reads, through the app's own database: for tests that look at what is
+    /// stored, which the API rightly never shows.
+    pub async fn sql_row<T>(&self, sql: String) -> T
+    where
+        T: diesel::QueryableByName<diesel::sqlite::Sqlite>
+            + diesel::QueryableByName<diesel::pg::Pg>
+            + Send
+            + 'static,
+    {
+        use brigade::platform::db::{DbConn, DbError};
+        use diesel::RunQueryDsl;
+        self.app_modules
+            .db
+            .read(move |conn| {
+                let row = match conn {
+                    DbConn::Sqlite(c) => diesel::sql_query(&sql).get_result::<T>(c),
+                    DbConn::Postgres(c) => diesel::sql_query(&sql).get_result::<T>(c),
+                };
+                row.map_err(DbError::from)
+            })
+            .await
+            .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
