@@ -9,11 +9,11 @@ pub struct ServedDocument(web::Bytes);
 
 impl ServedDocument {
     pub fn new(doc: &OpenApi) -> Self {
-        Self(
-            serde_json::to_vec(doc)
-                .expect("the document serialises")
-                .into(),
-        )
+        let mut json = serde_json::to_vec(doc).expect("the document serialises");
+        // Serialising doubles the buffer as it goes: 0.6 MB of JSON sat in 1 MiB for the life
+        // of the process.
+        json.shrink_to_fit();
+        Self(json.into())
     }
 }
 
