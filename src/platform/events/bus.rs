@@ -212,9 +212,12 @@ struct Inner {
     owner: String,
     /// The broker, once connected (`events.transport = "jetstream"`).
     jetstream: tokio::sync::OnceCell<Arc<JetStream>>,
+    /// Outbox pages being read, for the loops woken by the same commits.
+    reads: shared_reads::SharedReads<Page>,
 }
 
 mod over_broker;
+mod shared_reads;
 
 impl EventBus {
     pub fn new(
@@ -233,6 +236,7 @@ impl EventBus {
                 wake,
                 owner: new_id("bus"),
                 jetstream: tokio::sync::OnceCell::new(),
+                reads: shared_reads::SharedReads::default(),
             }),
         }
     }
@@ -268,9 +272,19 @@ impl EventBus {
         let mut woken = self.inner.wake.watch(sub.producer);
         let mut held = Held::default();
         let mut pace = Pace::default();
+        let mut signalled = false;
         loop {
-            woken.mark_unchanged();
-            let round = match self.pump(sub, &mut held).await {
+            // Marks the signal seen, and says when the newest commit it announced was made.
+            let announced = *woken.borrow_and_update();
+            // Woken by a commit, the loop may share a read begun after it with the other
+            // loops on this outbox; otherwise (start, poll, a full batch) it reads afresh, as
+            // only a new read sees what other processes committed.
+            let since = if signalled {
+                announced
+            } else {
+                std::time::Instant::now()
+            };
+            let round = match self.pump(sub, &mut held, since).await {
                 Ok(round) => round,
                 Err(e) => {
                     tracing::warn!(subscription = %sub.name(), error = %e, "event delivery round failed");
@@ -278,9 +292,13 @@ impl EventBus {
                     Round::Idle
                 }
             };
-            if let Some(wait) = pace.after(round, poll) {
-                let _ = tokio::time::timeout(wait, woken.changed()).await;
-            }
+            signalled = match pace.after(round, poll) {
+                Some(wait) => matches!(
+                    tokio::time::timeout(wait, woken.changed()).await,
+                    Ok(Ok(()))
+                ),
+                None => false,
+            };
         }
     }
 
@@ -293,6 +311,21 @@ impl EventBus {
         self.inner
             .db
             .read(move |c| outbox.after(c, position, BATCH).map_err(DbError::from))
+            .await
+    }
+
+    /// Like [`EventBus::next_batch`], or what the same read by another loop on this outbox
+    /// returns, if that read began after `since`.
+    async fn shared_batch(
+        &self,
+        outbox: Arc<dyn OutboxTable>,
+        position: i64,
+        since: std::time::Instant,
+    ) -> Result<Arc<Page>, DbError> {
+        let key = (outbox.producer(), position);
+        self.inner
+            .reads
+            .read(key, since, || self.next_batch(outbox, position))
             .await
     }
 
@@ -334,8 +367,13 @@ impl EventBus {
         }
     }
 
-    /// One delivery round for one subscription.
-    async fn pump(&self, sub: &Subscription, held: &mut Held) -> Result<Round, DbError> {
+    /// One delivery round for one subscription, which must see what was committed by `since`.
+    async fn pump(
+        &self,
+        sub: &Subscription,
+        held: &mut Held,
+        since: std::time::Instant,
+    ) -> Result<Round, DbError> {
         let Some(outbox) = self.inner.outboxes.get(sub.producer).cloned() else {
             return Ok(Round::Idle);
         };
@@ -348,18 +386,18 @@ impl EventBus {
             return Ok(Round::Idle);
         }
         let position = cursor.position;
-        let page = self.next_batch(outbox, position).await?;
+        let page = self.shared_batch(outbox, position, since).await?;
         let next = Round::after(&page);
-        let batch = page.events;
-        if batch.is_empty() {
+        let Some(last) = page.events.last().map(|e| e.seq) else {
             // Quiet: a good moment to save a cursor that moved.
             self.save_unsaved(held).await?;
             return Ok(next);
-        }
-        let last = batch.last().map_or(position, |e| e.seq);
-        let wanted: Vec<StoredEvent> = batch
-            .into_iter()
+        };
+        let wanted: Vec<StoredEvent> = page
+            .events
+            .iter()
             .filter(|e| sub.event_types.contains(&e.event.event_type.as_str()))
+            .cloned()
             .collect();
         // Aggregates are independent: their events are handled concurrently, each
         // aggregate's in order. The cursor is saved at most once per `CURSOR_SAVE_EVERY`

@@ -315,6 +315,67 @@ async fn a_consumer_handles_an_event_once_and_publishes_in_the_same_transaction(
     assert_eq!(published[0].event.payload["n"], 1);
 }
 
+/// Several subscriptions on one outbox, woken by the same commits, share its pages; each
+/// still gets exactly the events it subscribes to, each aggregate in order.
+#[actix_web::test]
+async fn subscriptions_sharing_an_outbox_each_get_their_own_events_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = settings(&dir);
+    let db = probe_db(&s).await;
+    let wake = Wake::default();
+    let (first, second, other) = (
+        Arc::new(Consumer::default()),
+        Arc::new(Consumer::default()),
+        Arc::new(Consumer::default()),
+    );
+    let subscription = |consumer: &'static str, handler: &Arc<Consumer>, types| Subscription {
+        consumer,
+        producer: "probe",
+        event_types: types,
+        handler: handler.clone(),
+    };
+    let bus = EventBus::new(
+        db.clone(),
+        s.events.clone(),
+        wake.clone(),
+        vec![Arc::new(probe::Outbox)],
+        vec![
+            subscription("first", &first, &["probe.happened"]),
+            subscription("second", &second, &["probe.happened"]),
+            subscription("other", &other, &["probe.ignored"]),
+        ],
+    );
+    let running = actix_web::rt::spawn(bus.clone().run());
+    let producer = wake.of("probe");
+    for n in 1..=20 {
+        let aggregate = if n % 2 == 0 { "x" } else { "y" };
+        publish(
+            &db,
+            vec![
+                happened(aggregate, serde_json::json!({"n": n})),
+                Event::new("probe.ignored", 1, aggregate, &serde_json::json!({"n": n})),
+            ],
+        )
+        .await;
+        producer.published();
+    }
+    let all_arrived = || {
+        [&first, &second, &other]
+            .iter()
+            .all(|c| c.seen_of("x").len() == 10 && c.seen_of("y").len() == 10)
+    };
+    until("every subscription's events", all_arrived).await;
+    let evens: Vec<String> = (1..=10).map(|k| format!("x/{}", 2 * k)).collect();
+    let odds: Vec<String> = (1..=10).map(|k| format!("y/{}", 2 * k - 1)).collect();
+    for consumer in [&first, &second, &other] {
+        assert_eq!(consumer.seen_of("x"), evens);
+        assert_eq!(consumer.seen_of("y"), odds);
+    }
+    running.abort();
+    let _ = running.await;
+    bus.release().await;
+}
+
 /// The same dispatcher over NATS JetStream, producer and consumer on databases of their own:
 /// each aggregate in order through retries, a failing event dead-lettered in the consumer's
 /// database and re-driven there, and a restarted consumer resuming where it stopped.

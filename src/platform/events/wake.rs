@@ -7,10 +7,13 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use tokio::sync::watch;
 
-type Signal = Arc<watch::Sender<u64>>;
+/// Carries when the newest commit was announced: an outbox read begun after that moment sees
+/// every commit announced so far (each announces itself once committed).
+type Signal = Arc<watch::Sender<Instant>>;
 
 /// Cheap to clone. The root makes one; each producer publishes through [`Wake::of`] its name.
 #[derive(Clone, Default)]
@@ -39,7 +42,7 @@ impl Wake {
     }
 
     /// What a loop reading `producer`'s outbox waits on.
-    pub(super) fn watch(&self, producer: &'static str) -> watch::Receiver<u64> {
+    pub(super) fn watch(&self, producer: &'static str) -> watch::Receiver<Instant> {
         self.signal(producer).subscribe()
     }
 
@@ -47,7 +50,7 @@ impl Wake {
         let mut signals = self.signals.lock().unwrap_or_else(|e| e.into_inner());
         signals
             .entry(producer)
-            .or_insert_with(|| Arc::new(watch::channel(0).0))
+            .or_insert_with(|| Arc::new(watch::channel(Instant::now()).0))
             .clone()
     }
 
@@ -58,7 +61,7 @@ impl Wake {
 }
 
 fn ring(signal: &Signal) {
-    signal.send_modify(|n| *n = n.wrapping_add(1));
+    signal.send_replace(Instant::now());
 }
 
 #[cfg(test)]
