@@ -119,121 +119,104 @@ mod tests {
         Ok(page)
     }
 
-    fn runtime() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .unwrap()
+    #[actix_web::test]
+    async fn loops_woken_before_a_read_began_share_it() {
+        let shared = SharedReads::<u32>::default();
+        let reads = AtomicU32::new(0);
+        let woken = Instant::now() - Duration::from_millis(1);
+        let (open, gate) = oneshot::channel();
+        // A second read of its own would fail: its gate never opens.
+        let (never_opened, never) = oneshot::channel::<()>();
+        let first = shared.read(("ordering", 7), woken, || gated(&reads, gate, 1));
+        let second = shared.read(("ordering", 7), woken, || gated(&reads, never, 2));
+        let opener = async {
+            tokio::task::yield_now().await;
+            open.send(()).unwrap();
+            drop(never_opened);
+        };
+        let (a, b, ()) = tokio::join!(first, second, opener);
+        assert_eq!(
+            (*a.unwrap(), *b.unwrap()),
+            (1, 1),
+            "both got the one read's page"
+        );
+        assert_eq!(reads.load(Ordering::SeqCst), 1);
     }
 
-    #[test]
-    fn loops_woken_before_a_read_began_share_it() {
-        runtime().block_on(async {
-            let shared = SharedReads::<u32>::default();
-            let reads = AtomicU32::new(0);
-            let woken = Instant::now() - Duration::from_millis(1);
-            let (open, gate) = oneshot::channel();
-            // A second read of its own would fail: its gate never opens.
-            let (never_opened, never) = oneshot::channel::<()>();
-            let first = shared.read(("ordering", 7), woken, || gated(&reads, gate, 1));
-            let second = shared.read(("ordering", 7), woken, || gated(&reads, never, 2));
+    #[actix_web::test]
+    async fn a_loop_woken_after_a_read_began_reads_for_itself() {
+        let shared = SharedReads::<u32>::default();
+        let reads = AtomicU32::new(0);
+        let (open, gate) = oneshot::channel();
+        let (open_later, gate_later) = oneshot::channel();
+        let first = shared.read(("ordering", 7), Instant::now(), || gated(&reads, gate, 1));
+        let late = async {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            // Woken now: the read under way may have begun before what woke it.
+            let woken = Instant::now();
+            let page = shared.read(("ordering", 7), woken, || gated(&reads, gate_later, 2));
             let opener = async {
                 tokio::task::yield_now().await;
                 open.send(()).unwrap();
-                drop(never_opened);
+                open_later.send(()).unwrap();
             };
-            let (a, b, ()) = tokio::join!(first, second, opener);
-            assert_eq!(
-                (*a.unwrap(), *b.unwrap()),
-                (1, 1),
-                "both got the one read's page"
-            );
-            assert_eq!(reads.load(Ordering::SeqCst), 1);
-        });
+            tokio::join!(page, opener).0
+        };
+        let (a, b) = tokio::join!(first, late);
+        assert_eq!((*a.unwrap(), *b.unwrap()), (1, 2));
+        assert_eq!(reads.load(Ordering::SeqCst), 2);
     }
 
-    #[test]
-    fn a_loop_woken_after_a_read_began_reads_for_itself() {
-        runtime().block_on(async {
-            let shared = SharedReads::<u32>::default();
-            let reads = AtomicU32::new(0);
-            let (open, gate) = oneshot::channel();
-            let (open_later, gate_later) = oneshot::channel();
-            let first = shared.read(("ordering", 7), Instant::now(), || gated(&reads, gate, 1));
-            let late = async {
-                tokio::time::sleep(Duration::from_millis(1)).await;
-                // Woken now: the read under way may have begun before what woke it.
-                let woken = Instant::now();
-                let page = shared.read(("ordering", 7), woken, || gated(&reads, gate_later, 2));
-                let opener = async {
-                    tokio::task::yield_now().await;
-                    open.send(()).unwrap();
-                    open_later.send(()).unwrap();
-                };
-                tokio::join!(page, opener).0
-            };
-            let (a, b) = tokio::join!(first, late);
-            assert_eq!((*a.unwrap(), *b.unwrap()), (1, 2));
-            assert_eq!(reads.load(Ordering::SeqCst), 2);
-        });
+    #[actix_web::test]
+    async fn a_page_stays_a_moment_for_loops_woken_before_its_read_began() {
+        let shared = SharedReads::<u32>::default();
+        let woken = Instant::now() - Duration::from_millis(1);
+        let page = |n| async move { Ok::<_, String>(n) };
+        let first = shared.read(("ordering", 7), woken, || page(1)).await;
+        let later = shared.read(("ordering", 7), woken, || page(2)).await;
+        assert_eq!((*first.unwrap(), *later.unwrap()), (1, 1));
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        let woken_since = shared
+            .read(("ordering", 7), Instant::now(), || page(3))
+            .await;
+        assert_eq!(
+            *woken_since.unwrap(),
+            3,
+            "woken after the page was read: a new read"
+        );
     }
 
-    #[test]
-    fn a_page_stays_a_moment_for_loops_woken_before_its_read_began() {
-        runtime().block_on(async {
-            let shared = SharedReads::<u32>::default();
-            let woken = Instant::now() - Duration::from_millis(1);
-            let page = |n| async move { Ok::<_, String>(n) };
-            let first = shared.read(("ordering", 7), woken, || page(1)).await;
-            let later = shared.read(("ordering", 7), woken, || page(2)).await;
-            assert_eq!((*first.unwrap(), *later.unwrap()), (1, 1));
-            tokio::time::sleep(Duration::from_millis(1)).await;
-            let woken_since = shared
-                .read(("ordering", 7), Instant::now(), || page(3))
-                .await;
-            assert_eq!(
-                *woken_since.unwrap(),
-                3,
-                "woken after the page was read: a new read"
-            );
-        });
+    #[actix_web::test]
+    async fn other_positions_and_outboxes_are_other_reads() {
+        let shared = SharedReads::<u32>::default();
+        let woken = Instant::now() - Duration::from_millis(1);
+        let page = |n| async move { Ok::<_, String>(n) };
+        let (a, b, c) = tokio::join!(
+            shared.read(("ordering", 7), woken, || page(1)),
+            shared.read(("ordering", 8), woken, || page(2)),
+            shared.read(("kitchen", 7), woken, || page(3)),
+        );
+        assert_eq!((*a.unwrap(), *b.unwrap(), *c.unwrap()), (1, 2, 3));
     }
 
-    #[test]
-    fn other_positions_and_outboxes_are_other_reads() {
-        runtime().block_on(async {
-            let shared = SharedReads::<u32>::default();
-            let woken = Instant::now() - Duration::from_millis(1);
-            let page = |n| async move { Ok::<_, String>(n) };
-            let (a, b, c) = tokio::join!(
-                shared.read(("ordering", 7), woken, || page(1)),
-                shared.read(("ordering", 8), woken, || page(2)),
-                shared.read(("kitchen", 7), woken, || page(3)),
-            );
-            assert_eq!((*a.unwrap(), *b.unwrap(), *c.unwrap()), (1, 2, 3));
+    #[actix_web::test]
+    async fn a_failed_read_is_not_shared() {
+        let shared = SharedReads::<u32>::default();
+        let reads = AtomicU32::new(0);
+        let woken = Instant::now() - Duration::from_millis(1);
+        let (open, gate) = oneshot::channel::<()>();
+        let failing = shared.read(("ordering", 7), woken, || gated(&reads, gate, 1));
+        let waiting = shared.read(("ordering", 7), woken, || async {
+            reads.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, String>(2)
         });
-    }
-
-    #[test]
-    fn a_failed_read_is_not_shared() {
-        runtime().block_on(async {
-            let shared = SharedReads::<u32>::default();
-            let reads = AtomicU32::new(0);
-            let woken = Instant::now() - Duration::from_millis(1);
-            let (open, gate) = oneshot::channel::<()>();
-            let failing = shared.read(("ordering", 7), woken, || gated(&reads, gate, 1));
-            let waiting = shared.read(("ordering", 7), woken, || async {
-                reads.fetch_add(1, Ordering::SeqCst);
-                Ok::<_, String>(2)
-            });
-            let breaker = async {
-                tokio::task::yield_now().await;
-                drop(open);
-            };
-            let (a, b, ()) = tokio::join!(failing, waiting, breaker);
-            assert!(a.is_err(), "the failing read reports its own failure");
-            assert_eq!(*b.unwrap(), 2, "the loop waiting on it read for itself");
-            assert_eq!(reads.load(Ordering::SeqCst), 2);
-        });
+        let breaker = async {
+            tokio::task::yield_now().await;
+            drop(open);
+        };
+        let (a, b, ()) = tokio::join!(failing, waiting, breaker);
+        assert!(a.is_err(), "the failing read reports its own failure");
+        assert_eq!(*b.unwrap(), 2, "the loop waiting on it read for itself");
+        assert_eq!(reads.load(Ordering::SeqCst), 2);
     }
 }
