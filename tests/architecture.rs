@@ -472,6 +472,54 @@ fn stores_bind_lists_as_one_value() {
     assert!(violations.is_empty(), "{}", violations.join("\n"));
 }
 
+/// A derived `Insertable` wraps every field in `Option` unless told that `None` means NULL,
+/// and diesel never caches an insert that may write DEFAULT: PostgreSQL would parse and plan
+/// each one. The rows that derive it whose `#[diesel(..)]` does not say so.
+fn uncached_inserts(source: &str) -> Vec<String> {
+    let lines: Vec<&str> = source
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect();
+    let mut found = Vec::new();
+    for (at, line) in lines.iter().enumerate() {
+        if !(line.contains("derive(") && line.contains("Insertable")) {
+            continue;
+        }
+        let attributes = lines[at + 1..]
+            .iter()
+            .take_while(|l| l.trim_start().starts_with("#["));
+        let told = attributes
+            .clone()
+            .any(|l| l.contains("treat_none_as_default_value = false"));
+        if !told {
+            let row = lines[at + 1..]
+                .iter()
+                .find(|l| l.contains("struct "))
+                .map_or("?", |l| l.trim());
+            found.push(row.to_owned());
+        }
+    }
+    found
+}
+
+#[test]
+fn inserted_rows_write_null_for_none_so_their_statements_stay_cached() {
+    let told = "#[derive(Insertable)]\n#[diesel(table_name = t, treat_none_as_default_value = false)]\npub struct Row {}";
+    assert!(uncached_inserts(told).is_empty());
+    let untold = "#[derive(Debug, Insertable)]\n#[diesel(table_name = t)]\npub struct Row {}";
+    assert_eq!(uncached_inserts(untold), ["pub struct Row {}"]);
+    let mut violations = Vec::new();
+    for file in rust_files(&Path::new(ROOT).join("src")) {
+        for row in uncached_inserts(&fs::read_to_string(&file).unwrap()) {
+            let shown = file.strip_prefix(ROOT).unwrap().display();
+            violations.push(format!(
+                "{shown}: {row} (add treat_none_as_default_value = false to its #[diesel(..)])"
+            ));
+        }
+    }
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
+}
+
 /// What a module folder holds that does not match the one layout every module shares:
 /// `mod.rs`, `api/` (`mod.rs`, `dto.rs`, `error.rs`, `events.rs`), `domain/`, `store/`,
 /// `http/`, `service.rs` (with its parts under `service/`).

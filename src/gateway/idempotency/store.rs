@@ -23,7 +23,7 @@ diesel::table! {
 use gateway_idempotency as records;
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = records)]
+#[diesel(table_name = records, treat_none_as_default_value = false)]
 pub struct Record {
     pub principal: String,
     pub key: String,

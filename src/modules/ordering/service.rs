@@ -231,7 +231,7 @@ impl OrderingService {
     /// Loads an order the caller may see: their own, or any at their venues for staff.
     async fn visible(&self, caller: &Call, id: &str) -> Result<Order, OrderingError> {
         let order = self.load(id).await?;
-        if order.customer_id == caller.user_id || staff_at(caller, &order.venue_id) {
+        if may_see(caller, &order.customer_id, &order.venue_id) {
             Ok(order)
         } else {
             Err(OrderingError::NotFound(id.to_owned()))
@@ -256,6 +256,11 @@ impl OrderingService {
         self.wake.published();
         self.load(&id).await
     }
+}
+
+/// Whether `caller` may see an order: it is theirs, or they are staff at its venue.
+fn may_see(caller: &Call, customer_id: &str, venue_id: &str) -> bool {
+    customer_id == caller.user_id || staff_at(caller, venue_id)
 }
 
 /// Whether `caller` is staff at venue `venue_id`.
@@ -656,14 +661,13 @@ impl OrderingApi for OrderingService {
     }
 
     async fn payable(&self, caller: &Call, id: &str) -> Result<PayableOrder, OrderingError> {
-        let order = self.visible(caller, id).await?;
-        Ok(PayableOrder {
-            id: order.id,
-            customer_id: order.customer_id,
-            status: order.status,
-            total: order.total,
-            currency: order.currency,
-        })
+        let key = id.to_owned();
+        self.db
+            .read(move |c| store::payable(c, &key).map_err(OrderingError::from))
+            .await?
+            .filter(|p| may_see(caller, &p.order.customer_id, &p.venue_id))
+            .map(|p| p.order)
+            .ok_or_else(|| OrderingError::NotFound(id.to_owned()))
     }
 }
 

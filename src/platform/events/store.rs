@@ -43,7 +43,7 @@ pub struct Cursor {
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = event_dead_letters)]
+#[diesel(table_name = event_dead_letters, treat_none_as_default_value = false)]
 pub struct DeadLetterRow {
     pub id: String,
     pub subscription: String,

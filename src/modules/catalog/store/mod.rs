@@ -24,7 +24,7 @@ use schema::{
 };
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = categories)]
+#[diesel(table_name = categories, treat_none_as_default_value = false)]
 pub struct CategoryRow {
     pub id: String,
     pub name: String,
@@ -58,7 +58,7 @@ impl From<CategoryRow> for Category {
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = items)]
+#[diesel(table_name = items, treat_none_as_default_value = false)]
 pub struct ItemRow {
     pub id: String,
     pub category_id: String,
@@ -125,7 +125,7 @@ impl ItemRow {
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = groups)]
+#[diesel(table_name = groups, treat_none_as_default_value = false)]
 pub struct GroupRow {
     pub id: String,
     pub item_id: String,
@@ -136,7 +136,7 @@ pub struct GroupRow {
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = options)]
+#[diesel(table_name = options, treat_none_as_default_value = false)]
 pub struct OptionRow {
     pub id: String,
     pub group_id: String,

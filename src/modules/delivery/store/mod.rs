@@ -12,7 +12,7 @@ use schema::delivery_deliveries as deliveries;
 pub use schema::{Outbox, TABLES};
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
-#[diesel(table_name = deliveries, treat_none_as_null = true)]
+#[diesel(table_name = deliveries, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct DeliveryRow {
     pub id: String,
     pub order_id: String,

@@ -7,7 +7,7 @@ use super::schema::governance_audit as audit;
 use crate::platform::db::DbConn;
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = audit)]
+#[diesel(table_name = audit, treat_none_as_default_value = false)]
 pub struct AuditRow {
     pub id: String,
     pub at: NaiveDateTime,

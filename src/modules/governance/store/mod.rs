@@ -19,7 +19,7 @@ use crate::platform::db::DbConn;
 use schema::governance_usage as usage;
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = usage)]
+#[diesel(table_name = usage, treat_none_as_default_value = false)]
 struct UsageRow {
     hour: NaiveDateTime,
     subject_kind: String,

@@ -8,7 +8,7 @@ use crate::modules::identity::api::ApiKey;
 use crate::platform::db::DbConn;
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = keys)]
+#[diesel(table_name = keys, treat_none_as_default_value = false)]
 pub struct ApiKeyRow {
     pub id: String,
     pub user_id: String,

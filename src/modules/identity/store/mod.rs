@@ -15,7 +15,7 @@ use schema::{
 use super::domain::throttle::Record;
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = users)]
+#[diesel(table_name = users, treat_none_as_default_value = false)]
 pub struct UserRow {
     pub id: String,
     pub email: String,
@@ -52,7 +52,7 @@ pub struct SessionUser {
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = sessions)]
+#[diesel(table_name = sessions, treat_none_as_default_value = false)]
 pub struct SessionRow {
     pub id: String,
     pub user_id: String,

@@ -14,7 +14,7 @@ use schema::{kitchen_lines as lines, kitchen_tickets as tickets};
 pub use schema::{Outbox, TABLES};
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = tickets)]
+#[diesel(table_name = tickets, treat_none_as_default_value = false)]
 pub struct TicketRow {
     pub id: String,
     pub order_id: String,
@@ -28,7 +28,7 @@ pub struct TicketRow {
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = lines)]
+#[diesel(table_name = lines, treat_none_as_default_value = false)]
 pub struct LineRow {
     pub id: String,
     pub ticket_id: String,

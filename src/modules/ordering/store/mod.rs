@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::modules::ordering::api::{Order, OrderLine, OrderPayment, OrderStatus};
+use crate::modules::ordering::api::{Order, OrderLine, OrderPayment, OrderStatus, PayableOrder};
 use crate::modules::ordering::domain::promise;
 use crate::platform::db::{DbConn, one_of, stored};
 use schema::{ordering_lines as lines, ordering_orders as orders};
@@ -17,7 +17,7 @@ pub use payments::{refunded as payment_refunded, settle as settle_payment};
 pub use schema::{Outbox, TABLES};
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = orders)]
+#[diesel(table_name = orders, treat_none_as_default_value = false)]
 pub struct OrderRow {
     pub id: String,
     pub customer_id: String,
@@ -48,7 +48,7 @@ pub struct OrderRow {
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = lines)]
+#[diesel(table_name = lines, treat_none_as_default_value = false)]
 pub struct LineRow {
     pub id: String,
     pub order_id: String,
@@ -155,6 +155,33 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Order>> {
     let mut paid = payments::of_orders(conn, &[&row.id])?;
     let charges = paid.remove(&row.id).unwrap_or_default();
     assemble(row, line_rows, charges).map(Some)
+}
+
+/// An order as paying for it needs it, with the venue that decides which staff may see it.
+pub struct Payable {
+    pub order: PayableOrder,
+    pub venue_id: String,
+}
+
+/// Order `id` as paying for it needs it: its row alone (not its lines or charges).
+pub fn payable(conn: &mut DbConn, id: &str) -> QueryResult<Option<Payable>> {
+    let Some(row) = orders::table
+        .filter(orders::id.eq(id))
+        .first::<OrderRow>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Payable {
+        order: PayableOrder {
+            status: stored::name("ordering_orders.status", &row.status)?,
+            id: row.id,
+            customer_id: row.customer_id,
+            total: row.total,
+            currency: row.currency,
+        },
+        venue_id: row.venue_id,
+    }))
 }
 
 pub struct PageQuery {

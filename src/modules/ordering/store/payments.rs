@@ -10,7 +10,7 @@ use crate::modules::ordering::api::OrderPayment;
 use crate::platform::db::{DbConn, one_of, stored};
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = payments)]
+#[diesel(table_name = payments, treat_none_as_default_value = false)]
 struct PaymentRow {
     payment_id: String,
     order_id: String,

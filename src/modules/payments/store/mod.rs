@@ -14,7 +14,7 @@ use schema::{
 pub use schema::{Outbox, TABLES};
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = payments)]
+#[diesel(table_name = payments, treat_none_as_default_value = false)]
 pub struct PaymentRow {
     pub id: String,
     pub order_id: String,
@@ -31,7 +31,7 @@ pub struct PaymentRow {
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = keys)]
+#[diesel(table_name = keys, treat_none_as_default_value = false)]
 pub struct KeyRow {
     pub principal: String,
     pub key: String,

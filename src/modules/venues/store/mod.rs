@@ -14,7 +14,7 @@ pub use schema::{Outbox, TABLES};
 use schema::{venues_reservations as reservations, venues_slots as slots};
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
-#[diesel(table_name = venues, treat_none_as_null = true)]
+#[diesel(table_name = venues, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct VenueRow {
     pub id: String,
     pub name: String,
@@ -104,7 +104,7 @@ pub fn page(conn: &mut DbConn, after: Option<String>, limit: i64) -> QueryResult
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = reservations)]
+#[diesel(table_name = reservations, treat_none_as_default_value = false)]
 pub struct ReservationRow {
     pub order_id: String,
     pub venue_id: String,

@@ -20,7 +20,7 @@ pub fn name(status: impl Into<&'static str>) -> &'static str {
 pub use schema::{Outbox, TABLES};
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = endpoints)]
+#[diesel(table_name = endpoints, treat_none_as_default_value = false)]
 pub struct EndpointRow {
     pub id: String,
     pub owner_id: String,
@@ -37,7 +37,7 @@ pub struct EndpointRow {
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = deliveries)]
+#[diesel(table_name = deliveries, treat_none_as_default_value = false)]
 pub struct DeliveryRow {
     pub id: String,
     pub endpoint_id: String,
@@ -51,7 +51,7 @@ pub struct DeliveryRow {
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = attempts)]
+#[diesel(table_name = attempts, treat_none_as_default_value = false)]
 pub struct AttemptRow {
     pub id: String,
     pub delivery_id: String,
