@@ -31,25 +31,25 @@ pub fn settle(
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     let status: &str = payment.status.into();
-    let updated = diesel::update(payments::table.find(&payment.id))
-        .set((
-            payments::status.eq(status),
-            payments::failure_reason.eq(&payment.failure_reason),
-            payments::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(payments::table)
-            .values(PaymentRow {
-                payment_id: payment.id.clone(),
-                order_id: order_id.to_owned(),
-                status: status.to_owned(),
-                amount: payment.amount,
-                refunded_amount: payment.refunded_amount,
-                currency: payment.currency.clone(),
-                failure_reason: payment.failure_reason.clone(),
-                updated_at: now,
-            })
+    // Inserted first: a new charge is the usual case, and diesel caches an insert's statement
+    // but prepares every update afresh.
+    let row = PaymentRow {
+        payment_id: payment.id.clone(),
+        order_id: order_id.to_owned(),
+        status: status.to_owned(),
+        amount: payment.amount,
+        refunded_amount: payment.refunded_amount,
+        currency: payment.currency.clone(),
+        failure_reason: payment.failure_reason.clone(),
+        updated_at: now,
+    };
+    if crate::insert_or_ignore!(conn, payments::table, &row)? == 0 {
+        diesel::update(payments::table.find(&payment.id))
+            .set((
+                payments::status.eq(status),
+                payments::failure_reason.eq(&payment.failure_reason),
+                payments::updated_at.eq(now),
+            ))
             .execute(conn)?;
     }
     Ok(())
