@@ -140,12 +140,16 @@ pub fn insert(conn: &mut DbConn, order: &OrderRow, order_lines: &[LineRow]) -> Q
     Ok(())
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Order>> {
-    let Some(row) = orders::table
+/// Order `id`'s own row.
+fn row(conn: &mut DbConn, id: &str) -> QueryResult<Option<OrderRow>> {
+    orders::table
         .filter(orders::id.eq(id))
         .first::<OrderRow>(conn)
-        .optional()?
-    else {
+        .optional()
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Order>> {
+    let Some(row) = row(conn, id)? else {
         return Ok(None);
     };
     let line_rows = lines::table
@@ -165,11 +169,7 @@ pub struct Payable {
 
 /// Order `id` as paying for it needs it: its row alone (not its lines or charges).
 pub fn payable(conn: &mut DbConn, id: &str) -> QueryResult<Option<Payable>> {
-    let Some(row) = orders::table
-        .filter(orders::id.eq(id))
-        .first::<OrderRow>(conn)
-        .optional()?
-    else {
+    let Some(row) = row(conn, id)? else {
         return Ok(None);
     };
     Ok(Some(Payable {
