@@ -520,6 +520,32 @@ fn inserted_rows_write_null_for_none_so_their_statements_stay_cached() {
     assert!(violations.is_empty(), "{}", violations.join("\n"));
 }
 
+/// The catalog's writes that do not raise its revision, counted in `source`: each transaction
+/// it opens (`.db.write(`, or an event consumed) must call `store::raise_revision`, or a
+/// process would price baskets with items it kept from before the change.
+fn unraised_catalog_writes(source: &str) -> usize {
+    let code = code_of(source);
+    let opened = code.matches(".db.write(").count() + code.matches(".consume(").count();
+    opened.saturating_sub(code.matches("store::raise_revision(").count())
+}
+
+#[test]
+fn every_catalog_write_raises_the_catalog_revision() {
+    let raised = "self.db\n .write(move |c| { work(c)?; store::raise_revision(c)?; Ok(()) })";
+    assert_eq!(unraised_catalog_writes(raised), 0);
+    let planted = format!("{raised}\nself.db.write(move |c| store::bring_back(c))");
+    assert_eq!(unraised_catalog_writes(&planted), 1);
+    let unraised: usize = rust_files(&Path::new(ROOT).join("src/modules/catalog"))
+        .iter()
+        .filter(|f| !f.starts_with(Path::new(ROOT).join("src/modules/catalog/store")))
+        .map(|f| unraised_catalog_writes(&fs::read_to_string(f).unwrap()))
+        .sum();
+    assert_eq!(
+        unraised, 0,
+        "a catalog write outside CatalogService::write must call store::raise_revision"
+    );
+}
+
 /// What a module folder holds that does not match the one layout every module shares:
 /// `mod.rs`, `api/` (`mod.rs`, `dto.rs`, `error.rs`, `events.rs`), `domain/`, `store/`,
 /// `http/`, `service.rs` (with its parts under `service/`).

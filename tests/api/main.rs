@@ -5,6 +5,7 @@ mod api_keys;
 mod audit;
 mod authorization;
 mod catalog;
+mod catalog_changes;
 mod cli;
 mod credential_changes;
 mod dashboard;

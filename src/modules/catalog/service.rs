@@ -1,5 +1,6 @@
 //! The catalog module's implementation of its contract.
 
+mod kept_items;
 mod menu_cache;
 
 use std::collections::HashSet;
@@ -11,6 +12,7 @@ use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
+use kept_items::KeptItems;
 use menu_cache::MenuCache;
 
 use crate::modules::catalog::api::CatalogSettings;
@@ -25,18 +27,21 @@ use crate::modules::catalog::domain::daypart::Daypart;
 use crate::modules::catalog::domain::offer::Offer;
 use crate::modules::catalog::domain::{availability, menu, rules};
 use crate::modules::catalog::store::{
-    self, CategoryRow, GroupRow, GroupTree, ItemQuery, ItemRow, OptionRow, Outbox,
+    self, CategoryRow, GroupRow, GroupTree, ItemParts, ItemQuery, ItemRow, OptionRow, Outbox,
 };
 use crate::modules::identity::api::{Call, roles};
 use crate::modules::venues::api::{DEFAULT_VENUE, VenuesApi, VenuesError, WeeklyHours};
 use crate::platform::clock::Clock;
-use crate::platform::db::{Db, is_unique_violation};
+use crate::platform::db::{Db, DbConn, is_unique_violation};
 use crate::platform::events::{Event, EventHandler, OutboxTable, Wake};
 use crate::platform::fresh::FreshRead;
 use crate::platform::http::etag;
 use crate::platform::ids::new_id;
 use crate::platform::pagination;
 use crate::platform::validation::FieldError;
+
+/// How many items a process keeps for pricing: a few hundred kilobytes at most.
+const KEPT_ITEMS: usize = 2_000;
 
 pub struct CatalogService {
     db: Db,
@@ -47,6 +52,10 @@ pub struct CatalogService {
     restock_every: Duration,
     /// The ids of the items whose portions are counted, read fresh for each paid order.
     counted: Arc<FreshRead<Arc<HashSet<String>>>>,
+    /// The catalog revision, read fresh for each basket priced.
+    revision: Arc<FreshRead<i64>>,
+    /// The items baskets were priced with, good while the revision stands.
+    kept: KeptItems,
 }
 
 impl CatalogService {
@@ -62,8 +71,13 @@ impl CatalogService {
                 .map(Arc::new)
                 .map_err(CatalogError::from)
         });
+        let revision = FreshRead::from_db(db.clone(), |c| {
+            store::revision(c).map_err(CatalogError::from)
+        });
         Self {
             counted,
+            revision,
+            kept: KeptItems::new(KEPT_ITEMS),
             db,
             menu: MenuCache::new(Duration::from_secs(settings.menu_cache_ttl_secs)),
             venues,
@@ -144,14 +158,11 @@ impl CatalogService {
     }
 
     async fn load_item(&self, id: &str) -> Result<MenuItem, CatalogError> {
-        let ids = vec![id.to_owned()];
         let now = self.now();
-        self.db
-            .read(move |conn| {
-                store::items_by_ids(conn, &ids, now, None).map_err(CatalogError::from)
-            })
+        self.item_parts(&[id.to_owned()])
             .await?
-            .pop()
+            .first()
+            .map(|parts| parts.assemble(now, None))
             .ok_or_else(|| CatalogError::ItemNotFound(id.to_owned()))
     }
 
@@ -183,22 +194,21 @@ impl CatalogService {
     ) -> Result<MenuItem, CatalogError> {
         let key = id.to_owned();
         let now = self.now();
-        self.db
-            .write(move |c| {
-                let row = store::item_row(c, &key)?
-                    .ok_or_else(|| CatalogError::ItemNotFound(key.clone()))?;
-                let stock = stock.unwrap_or(row.stock);
-                let sold_out_until = sold_out_until.unwrap_or(row.sold_out_until);
-                store::set_item_stock(c, &key, sold_out_until, stock, now)?;
-                let changed = ItemRow {
-                    sold_out_until,
-                    stock,
-                    ..row
-                };
-                Outbox.append(c, &[item_event(&changed, now)])?;
-                Ok::<_, CatalogError>(())
-            })
-            .await?;
+        self.write(move |c| {
+            let row =
+                store::item_row(c, &key)?.ok_or_else(|| CatalogError::ItemNotFound(key.clone()))?;
+            let stock = stock.unwrap_or(row.stock);
+            let sold_out_until = sold_out_until.unwrap_or(row.sold_out_until);
+            store::set_item_stock(c, &key, sold_out_until, stock, now)?;
+            let changed = ItemRow {
+                sold_out_until,
+                stock,
+                ..row
+            };
+            Outbox.append(c, &[item_event(&changed, now)])?;
+            Ok::<_, CatalogError>(())
+        })
+        .await?;
         self.changed();
         self.load_item(id).await
     }
@@ -217,21 +227,20 @@ impl CatalogService {
             .map_err(|e| venue_failure(venue_id, e))?;
         let (key, venue) = (id.to_owned(), venue_id.to_owned());
         let now = self.now();
-        self.db
-            .write(move |c| {
-                let row = store::item_row(c, &key)?
-                    .ok_or_else(|| CatalogError::ItemNotFound(key.clone()))?;
-                match until {
-                    Some(until) => store::sell_out_at_venue(c, &key, &venue, until, now)?,
-                    None => {
-                        store::bring_back_at_venues(c, &key, Some(&venue), None)?;
-                        store::touch_item(c, &key, now)?;
-                    }
+        self.write(move |c| {
+            let row =
+                store::item_row(c, &key)?.ok_or_else(|| CatalogError::ItemNotFound(key.clone()))?;
+            match until {
+                Some(until) => store::sell_out_at_venue(c, &key, &venue, until, now)?,
+                None => {
+                    store::bring_back_at_venues(c, &key, Some(&venue), None)?;
+                    store::touch_item(c, &key, now)?;
                 }
-                Outbox.append(c, &[venue_item_event(&row, &venue, until, now)])?;
-                Ok::<_, CatalogError>(())
-            })
-            .await?;
+            }
+            Outbox.append(c, &[venue_item_event(&row, &venue, until, now)])?;
+            Ok::<_, CatalogError>(())
+        })
+        .await?;
         self.changed();
         self.load_item(id).await
     }
@@ -244,7 +253,6 @@ impl CatalogService {
         let key = option_id.to_owned();
         let now = self.now();
         let item_id = self
-            .db
             .write(move |c| {
                 let item_id = store::item_of_option(c, &key)?
                     .ok_or_else(|| CatalogError::OptionNotFound(key.clone()))?;
@@ -255,6 +263,49 @@ impl CatalogService {
             .await?;
         self.changed();
         self.load_item(&item_id).await
+    }
+
+    /// The items of `ids` that exist, in that order, as the catalog stands now: kept ones
+    /// while the catalog revision stands, else read (and kept).
+    async fn item_parts(&self, ids: &[String]) -> Result<Vec<Arc<ItemParts>>, CatalogError> {
+        let mut wanted: Vec<String> = Vec::with_capacity(ids.len());
+        for id in ids {
+            if !wanted.contains(id) {
+                wanted.push(id.clone());
+            }
+        }
+        let revision = self.revision.get().await.map_err(CatalogError::Internal)?;
+        if let Some(kept) = self.kept.get(&wanted, revision) {
+            return Ok(kept);
+        }
+        let (read_at, parts) = self
+            .db
+            .read(move |c| {
+                let read_at = store::revision(c)?;
+                Ok::<_, CatalogError>((read_at, store::item_parts(c, &wanted)?))
+            })
+            .await?;
+        let mut parts: Vec<Arc<ItemParts>> = parts.into_iter().map(Arc::new).collect();
+        self.kept.keep(&parts, read_at);
+        parts.sort_by_key(|item| ids.iter().position(|id| id == item.id()));
+        Ok(parts)
+    }
+
+    /// Runs `work` in one transaction that also raises the catalog revision, so no process
+    /// prices a basket with items it kept from before the change.
+    async fn write<T, F>(&self, work: F) -> Result<T, CatalogError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, CatalogError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.db
+            .write(move |c| {
+                // First, as the consumer does: catalog writes queue on the revision's row
+                // before they lock any other, so on PostgreSQL they cannot deadlock.
+                store::raise_revision(c)?;
+                work(c)
+            })
+            .await
     }
 
     /// The menu changed and events wait.
@@ -274,7 +325,6 @@ impl CatalogService {
         let mut back = 0;
         for due in due {
             let came = self
-                .db
                 .write(move |c| {
                     if !store::bring_back(c, &due, now)? {
                         return Ok(false);
@@ -494,16 +544,13 @@ impl CatalogApi for CatalogService {
         at: DateTime<Utc>,
     ) -> Result<Vec<MenuItem>, CatalogError> {
         let here = self.here(venue_id).await?;
-        let wanted = ids.to_vec();
         let at = at.trunc_subsecs(6).naive_utc();
-        let mut found = self
-            .db
-            .read(move |conn| {
-                store::items_by_ids(conn, &wanted, at, Some(&here)).map_err(CatalogError::from)
-            })
-            .await?;
-        found.sort_by_key(|item| ids.iter().position(|id| *id == item.id));
-        Ok(found)
+        Ok(self
+            .item_parts(ids)
+            .await?
+            .iter()
+            .map(|parts| parts.assemble(at, Some(&here)))
+            .collect())
     }
 
     async fn list_categories(&self, page: PageRequest) -> Result<CategoryPage, CatalogError> {
@@ -553,14 +600,13 @@ impl CatalogApi for CatalogService {
             updated_at: now,
         };
         let saved = row.clone();
-        self.db
-            .write(move |conn| match store::insert_category(conn, &row) {
-                Err(e) if is_unique_violation(&e) => Err(CatalogError::Conflict(
-                    "a category with this name already exists".into(),
-                )),
-                other => other.map_err(CatalogError::from),
-            })
-            .await?;
+        self.write(move |conn| match store::insert_category(conn, &row) {
+            Err(e) if is_unique_violation(&e) => Err(CatalogError::Conflict(
+                "a category with this name already exists".into(),
+            )),
+            other => other.map_err(CatalogError::from),
+        })
+        .await?;
         self.menu.invalidate();
         Ok(saved.into())
     }
@@ -583,7 +629,6 @@ impl CatalogApi for CatalogService {
         };
         let key = id.to_owned();
         let updated = self
-            .db
             .write(move |conn| {
                 let Some(mut row) = store::category(conn, &key)? else {
                     return Err(CatalogError::CategoryNotFound(key));
@@ -630,20 +675,19 @@ impl CatalogApi for CatalogService {
     async fn delete_category(&self, editor: &Call, id: &str) -> Result<(), CatalogError> {
         may_edit(editor)?;
         let key = id.to_owned();
-        self.db
-            .write(move |conn| {
-                if store::category_has_items(conn, &key)? {
-                    return Err(CatalogError::Conflict(
-                        "the category still has items; move or delete them first".into(),
-                    ));
-                }
-                if store::delete_category(conn, &key)? {
-                    Ok(())
-                } else {
-                    Err(CatalogError::CategoryNotFound(key))
-                }
-            })
-            .await?;
+        self.write(move |conn| {
+            if store::category_has_items(conn, &key)? {
+                return Err(CatalogError::Conflict(
+                    "the category still has items; move or delete them first".into(),
+                ));
+            }
+            if store::delete_category(conn, &key)? {
+                Ok(())
+            } else {
+                Err(CatalogError::CategoryNotFound(key))
+            }
+        })
+        .await?;
         self.menu.invalidate();
         Ok(())
     }
@@ -720,12 +764,11 @@ impl CatalogApi for CatalogService {
         let tree = group_tree(&row.id, &input.option_groups);
         let tags = tags.unwrap_or_default();
         let id = row.id.clone();
-        self.db
-            .write(move |conn| {
-                category_must_exist(conn, &row.category_id)?;
-                store::insert_item(conn, &row, &tags, &tree).map_err(CatalogError::from)
-            })
-            .await?;
+        self.write(move |conn| {
+            category_must_exist(conn, &row.category_id)?;
+            store::insert_item(conn, &row, &tags, &tree).map_err(CatalogError::from)
+        })
+        .await?;
         self.menu.invalidate();
         self.load_item(&id).await
     }
@@ -790,7 +833,6 @@ impl CatalogApi for CatalogService {
         let key = id.to_owned();
         let now = self.now();
         let announced = self
-            .db
             .write(move |conn| {
                 let Some(mut row) = store::item_row(conn, &key)? else {
                     return Err(CatalogError::ItemNotFound(key));
@@ -902,11 +944,10 @@ impl CatalogApi for CatalogService {
         let item = self.load_item(id).await?;
         let stock = item.stock.filter(|left| *left > 0);
         let key = id.to_owned();
-        self.db
-            .write(move |c| {
-                store::bring_back_at_venues(c, &key, None, None).map_err(CatalogError::from)
-            })
-            .await?;
+        self.write(move |c| {
+            store::bring_back_at_venues(c, &key, None, None).map_err(CatalogError::from)
+        })
+        .await?;
         self.restock_item(id, Some(None), Some(stock)).await
     }
 
@@ -976,15 +1017,14 @@ impl CatalogApi for CatalogService {
     async fn delete_item(&self, editor: &Call, id: &str) -> Result<(), CatalogError> {
         may_edit(editor)?;
         let key = id.to_owned();
-        self.db
-            .write(move |conn| {
-                if store::delete_item(conn, &key)? {
-                    Ok(())
-                } else {
-                    Err(CatalogError::ItemNotFound(key))
-                }
-            })
-            .await?;
+        self.write(move |conn| {
+            if store::delete_item(conn, &key)? {
+                Ok(())
+            } else {
+                Err(CatalogError::ItemNotFound(key))
+            }
+        })
+        .await?;
         self.menu.invalidate();
         Ok(())
     }
@@ -1047,6 +1087,7 @@ impl EventHandler for CatalogService {
         };
         store::TABLES
             .consume(&self.db, &self.wake, event, move |c, out| {
+                store::raise_revision(c)?;
                 for (item_id, quantity) in &taken {
                     let Some(row) = store::item_row(c, item_id)? else {
                         continue;

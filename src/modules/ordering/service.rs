@@ -760,7 +760,7 @@ impl EventHandler for OrderingService {
         let order_id = about.order_id.clone();
         let known = self
             .db
-            .read(move |c| store::find(c, &order_id).map_err(OrderingError::from))
+            .read(move |c| store::find_to_follow(c, &order_id).map_err(OrderingError::from))
             .await
             .map_err(|e| e.to_string())?;
         let event_type = event.event_type.clone();
@@ -783,7 +783,7 @@ impl EventHandler for OrderingService {
                     return Ok(());
                 };
                 if follow(c, &order, to, &event_type, out, false)? == Followed::Stale
-                    && let Some(order) = store::find(c, &order.id)?
+                    && let Some(order) = store::find_to_follow(c, &order.id)?
                 {
                     follow(c, &order, to, &event_type, out, true)?;
                 }

@@ -1,17 +1,20 @@
 //! Catalog's storage: its own tables, reached only through these functions.
 
+mod item_parts;
 mod schema;
+
+pub use item_parts::ItemParts;
 
 pub use schema::{Outbox, TABLES};
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashSet;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::dsl;
 use diesel::prelude::*;
 
-use crate::modules::catalog::api::{Category, MenuItem, OptionChoice, OptionGroup, TimedPrice};
-use crate::modules::catalog::domain::availability::{self, Here, Stocked, sold_out_at};
+use crate::modules::catalog::api::{Category, MenuItem, TimedPrice};
+use crate::modules::catalog::domain::availability::{Here, Stocked};
 use crate::modules::catalog::domain::daypart::Daypart;
 use crate::modules::catalog::domain::offer::Offer;
 use crate::modules::venues::api::WeeklyHours;
@@ -19,7 +22,7 @@ use crate::platform::db::stored;
 use crate::platform::db::{DbConn, one_of};
 use schema::{
     catalog_categories as categories, catalog_item_tags as tags, catalog_items as items,
-    catalog_option_groups as groups, catalog_options as options,
+    catalog_option_groups as groups, catalog_options as options, catalog_revision as revision,
     catalog_venue_sold_out as venue_sold_out,
 };
 
@@ -370,16 +373,10 @@ pub fn items_page(conn: &mut DbConn, q: ItemQuery) -> QueryResult<Vec<MenuItem>>
     with_children(conn, rows, q.now, None)
 }
 
-/// The items of `ids` that exist, as of `at`; at venue `here` (its offer, price and serving
-/// hours) when given.
-pub fn items_by_ids(
-    conn: &mut DbConn,
-    ids: &[String],
-    at: NaiveDateTime,
-    here: Option<&Here>,
-) -> QueryResult<Vec<MenuItem>> {
+/// The items of `ids` that exist, as stored, with their children.
+pub fn item_parts(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<ItemParts>> {
     let rows: Vec<ItemRow> = items::table.filter(one_of(items::id, ids)).load(conn)?;
-    with_children(conn, rows, at, here)
+    item_parts::load(conn, rows)
 }
 
 /// The items orderable at `at` at venue `here`, for its menu.
@@ -394,132 +391,17 @@ pub fn available_items(
     Ok(served)
 }
 
-/// Loads tags, groups, options and the categories' make times for `rows` in four queries,
-/// whatever their number; availability is as of `now`, at venue `here` when given.
-pub fn with_children(
+/// `rows` with their children, as of `now`, at venue `here` when given.
+fn with_children(
     conn: &mut DbConn,
     rows: Vec<ItemRow>,
     now: NaiveDateTime,
     here: Option<&Here>,
 ) -> QueryResult<Vec<MenuItem>> {
-    let at = now.and_utc();
-    let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
-    let category_ids: Vec<&String> = rows.iter().map(|r| &r.category_id).collect();
-    let mut category_make_minutes: HashMap<String, i32> = HashMap::new();
-    let mut category_dayparts: HashMap<String, Daypart> = HashMap::new();
-    for (id, make_minutes, schedule) in categories::table
-        .filter(one_of(categories::id, &category_ids))
-        .select((
-            categories::id,
-            categories::make_minutes,
-            categories::schedule,
-        ))
-        .load::<(String, i32, Option<String>)>(conn)?
-    {
-        if let Some(daypart) = daypart("catalog_categories.schedule", schedule.as_deref())?.1 {
-            category_dayparts.insert(id.clone(), daypart);
-        }
-        category_make_minutes.insert(id, make_minutes);
-    }
-    let mut sold_out_by_venue = sold_out_at_venues(conn, &ids)?;
-    let tag_rows: Vec<(String, String)> = tags::table
-        .filter(one_of(tags::item_id, &ids))
-        .order((tags::item_id.asc(), tags::tag.asc()))
-        .load(conn)?;
-    let group_rows: Vec<GroupRow> = groups::table
-        .filter(one_of(groups::item_id, &ids))
-        .order((groups::position.asc(), groups::id.asc()))
-        .load(conn)?;
-    let group_ids: Vec<&String> = group_rows.iter().map(|g| &g.id).collect();
-    let option_rows: Vec<OptionRow> = options::table
-        .filter(one_of(options::group_id, &group_ids))
-        .order((options::position.asc(), options::id.asc()))
-        .load(conn)?;
-
-    let mut tags_by_item: HashMap<String, Vec<String>> = HashMap::new();
-    for (item_id, tag) in tag_rows {
-        tags_by_item.entry(item_id).or_default().push(tag);
-    }
-    let mut options_by_group: HashMap<String, Vec<OptionChoice>> = HashMap::new();
-    for o in option_rows {
-        options_by_group
-            .entry(o.group_id)
-            .or_default()
-            .push(OptionChoice {
-                available: !sold_out_at(o.sold_out_until.map(|t| t.and_utc()), at),
-                sold_out_until: o.sold_out_until.map(|t| t.and_utc()),
-                id: o.id,
-                name: o.name,
-                price_delta: o.price_delta,
-            });
-    }
-    let mut groups_by_item: HashMap<String, Vec<OptionGroup>> = HashMap::new();
-    for g in group_rows {
-        let options = options_by_group.remove(&g.id).unwrap_or_default();
-        groups_by_item
-            .entry(g.item_id)
-            .or_default()
-            .push(OptionGroup {
-                id: g.id,
-                name: g.name,
-                min_choices: g.min_choices,
-                max_choices: g.max_choices,
-                options,
-            });
-    }
-    rows.into_iter()
-        .map(|r| {
-            let (schedule, own) = daypart("catalog_items.schedule", r.schedule.as_deref())?;
-            let served = own
-                .as_ref()
-                .or_else(|| category_dayparts.get(&r.category_id));
-            let offer = r.offer()?;
-            let timed_prices = r.timed_prices()?;
-            // Sell-outs at one venue that have not ended yet.
-            let sold_out_at_venues: BTreeMap<String, DateTime<Utc>> = sold_out_by_venue
-                .remove(&r.id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(venue, until)| (venue, until.and_utc()))
-                .filter(|(_, until)| *until > at)
-                .collect();
-            let stocked = match here.and_then(|h| sold_out_at_venues.get(&h.venue_id)) {
-                Some(&until) => r.stocked().sold_out_until_at_least(until, at),
-                None => r.stocked(),
-            };
-            let unavailable = availability::unavailable_here(&stocked, &offer, served, here, at);
-            Ok(MenuItem {
-                available: unavailable.is_none(),
-                unavailable,
-                schedule,
-                // Only what is offered at all can be sold out.
-                sold_out_until: stocked.sold_out_until.filter(|_| r.available),
-                sold_out_at_venues,
-                stock: r.stock,
-                effective_make_minutes: r
-                    .make_minutes
-                    .or_else(|| category_make_minutes.get(&r.category_id).copied())
-                    .unwrap_or(0),
-                tags: tags_by_item.remove(&r.id).unwrap_or_default(),
-                option_groups: groups_by_item.remove(&r.id).unwrap_or_default(),
-                id: r.id,
-                category_id: r.category_id,
-                name: r.name,
-                description: r.description,
-                price: here.map_or(r.price, |h| offer.price_at(&h.venue_id, h.tz, at, r.price)),
-                venue_ids: offer.venues,
-                venue_prices: offer.prices,
-                timed_prices,
-                currency: r.currency,
-                position: r.position,
-                station: r.station,
-                make_minutes: r.make_minutes,
-                version: r.version,
-                created_at: r.created_at.and_utc(),
-                updated_at: r.updated_at.and_utc(),
-            })
-        })
-        .collect()
+    Ok(item_parts::load(conn, rows)?
+        .iter()
+        .map(|parts| parts.assemble(now, here))
+        .collect())
 }
 
 /// Stored weekly windows as the API shows them and as the domain reads them.
@@ -741,21 +623,6 @@ pub fn touch_item(conn: &mut DbConn, item_id: &str, now: NaiveDateTime) -> Query
         .map(|_| ())
 }
 
-/// When each of `ids` is sold out until, venue by venue.
-fn sold_out_at_venues(
-    conn: &mut DbConn,
-    ids: &[&String],
-) -> QueryResult<HashMap<String, BTreeMap<String, NaiveDateTime>>> {
-    let rows: Vec<(String, String, NaiveDateTime)> = venue_sold_out::table
-        .filter(one_of(venue_sold_out::item_id, ids))
-        .load(conn)?;
-    let mut by_item: HashMap<String, BTreeMap<String, NaiveDateTime>> = HashMap::new();
-    for (item_id, venue_id, until) in rows {
-        by_item.entry(item_id).or_default().insert(venue_id, until);
-    }
-    Ok(by_item)
-}
-
 /// The items whose portions are counted.
 pub fn counted_ids(conn: &mut DbConn) -> QueryResult<HashSet<String>> {
     let ids: Vec<String> = items::table
@@ -763,4 +630,23 @@ pub fn counted_ids(conn: &mut DbConn) -> QueryResult<HashSet<String>> {
         .select(items::id)
         .load(conn)?;
     Ok(ids.into_iter().collect())
+}
+
+// ---- revision ----------------------------------------------------------------------------
+
+/// The catalog revision: raised by every change to what the catalog stores.
+pub fn revision(conn: &mut DbConn) -> QueryResult<i64> {
+    revision::table
+        .select(revision::revision)
+        .filter(revision::id.eq(1))
+        .first(conn)
+}
+
+/// Raises the catalog revision, in the caller's transaction: every process drops the items
+/// it kept from before it (see `service::priced_items`).
+pub fn raise_revision(conn: &mut DbConn) -> QueryResult<()> {
+    diesel::update(revision::table.filter(revision::id.eq(1)))
+        .set(revision::revision.eq(revision::revision + 1))
+        .execute(conn)
+        .map(|_| ())
 }

@@ -73,6 +73,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    catalog_revision (id) {
+        id -> Integer,
+        revision -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     catalog_categories,
     catalog_items,

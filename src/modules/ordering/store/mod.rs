@@ -152,13 +152,27 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Order>> {
     let Some(row) = row(conn, id)? else {
         return Ok(None);
     };
-    let line_rows = lines::table
-        .filter(lines::order_id.eq(id))
-        .order(lines::position.asc())
-        .load::<LineRow>(conn)?;
+    let line_rows = lines_of(conn, id)?;
     let mut paid = payments::of_orders(conn, &[&row.id])?;
     let charges = paid.remove(&row.id).unwrap_or_default();
     assemble(row, line_rows, charges).map(Some)
+}
+
+/// Order `id` as following its events needs it: its row and lines, not its charges (left
+/// empty).
+pub fn find_to_follow(conn: &mut DbConn, id: &str) -> QueryResult<Option<Order>> {
+    let Some(row) = row(conn, id)? else {
+        return Ok(None);
+    };
+    let line_rows = lines_of(conn, id)?;
+    assemble(row, line_rows, Vec::new()).map(Some)
+}
+
+fn lines_of(conn: &mut DbConn, id: &str) -> QueryResult<Vec<LineRow>> {
+    lines::table
+        .filter(lines::order_id.eq(id))
+        .order(lines::position.asc())
+        .load(conn)
 }
 
 /// An order as paying for it needs it, with the venue that decides which staff may see it.
