@@ -313,7 +313,9 @@ pub fn set_status(
 /// What the venue's kitchen has in hand (orders paid, not ready yet), summed by the database
 /// (the covering index `ordering_orders_backlog` answers it without reading the orders):
 /// orders for as soon as possible and their make-minutes, and the make-minutes of scheduled
-/// orders due by `horizon`.
+/// orders due by `horizon`. Two statements, each one index range: one condition with an `OR`
+/// reads the venue's whole range, orders scheduled for later in the day included, and diesel
+/// offers no `UNION` over both databases.
 pub fn backlog(
     conn: &mut DbConn,
     venue_id: &str,
