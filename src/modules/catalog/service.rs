@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-use kept_items::KeptItems;
+use kept_items::{KeptItems, KeptValue};
 use menu_cache::MenuCache;
 
 use crate::modules::catalog::api::CatalogSettings;
@@ -50,8 +50,8 @@ pub struct CatalogService {
     clock: Arc<dyn Clock>,
     wake: Wake,
     restock_every: Duration,
-    /// The ids of the items whose portions are counted, read fresh for each paid order.
-    counted: Arc<FreshRead<Arc<HashSet<String>>>>,
+    /// The ids of the items whose portions are counted, good while the revision stands.
+    counted: KeptValue<Arc<HashSet<String>>>,
     /// The catalog revision, read fresh for each basket priced.
     revision: Arc<FreshRead<i64>>,
     /// The items baskets were priced with, good while the revision stands.
@@ -66,16 +66,11 @@ impl CatalogService {
         clock: Arc<dyn Clock>,
         wake: Wake,
     ) -> Self {
-        let counted = FreshRead::from_db(db.clone(), |c| {
-            store::counted_ids(c)
-                .map(Arc::new)
-                .map_err(CatalogError::from)
-        });
         let revision = FreshRead::from_db(db.clone(), |c| {
             store::revision(c).map_err(CatalogError::from)
         });
         Self {
-            counted,
+            counted: KeptValue::new(),
             revision,
             kept: KeptItems::new(KEPT_ITEMS),
             db,
@@ -289,6 +284,22 @@ impl CatalogService {
         self.kept.keep(&parts, read_at);
         parts.sort_by_key(|item| ids.iter().position(|id| id == item.id()));
         Ok(parts)
+    }
+
+    /// The ids of the items whose portions are counted, as the catalog stands now: kept while
+    /// the catalog revision stands, else read (and kept).
+    async fn counted_ids(&self) -> Result<Arc<HashSet<String>>, CatalogError> {
+        let revision = self.revision.get().await.map_err(CatalogError::Internal)?;
+        if let Some(ids) = self.counted.get(revision) {
+            return Ok(ids);
+        }
+        let (read_at, ids) = self
+            .db
+            .read(|c| Ok::<_, CatalogError>((store::revision(c)?, store::counted_ids(c)?)))
+            .await?;
+        let ids = Arc::new(ids);
+        self.counted.keep(ids.clone(), read_at);
+        Ok(ids)
     }
 
     /// Runs `work` in one transaction that also raises the catalog revision, so no process
@@ -1069,8 +1080,8 @@ impl EventHandler for CatalogService {
                 None => taken.push((item_id, line.quantity)),
             }
         }
-        // Read after the order was paid, shared with the orders handled meanwhile.
-        let counted = self.counted.get().await?;
+        // As the catalog stands after the order was paid.
+        let counted = self.counted_ids().await.map_err(|e| e.to_string())?;
         taken.retain(|(id, _)| counted.contains(id));
         if taken.is_empty() {
             // Nothing counted: nothing to change, nothing to remember.

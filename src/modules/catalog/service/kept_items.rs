@@ -1,4 +1,5 @@
-//! The items a process keeps to price baskets, trusted while the catalog revision stands.
+//! What a process keeps of the catalog — the items it priced baskets with, the ids of the
+//! items whose portions are counted — trusted while the catalog revision stands.
 //!
 //! Every change to the catalog raises the catalog revision in its own transaction. A caller
 //! reads the revision afresh (shared with the callers asking meanwhile) and uses only items
@@ -59,6 +60,39 @@ impl KeptItems {
     }
 }
 
+/// One value read at a revision, trusted while the revision stands: the ids of the items
+/// whose portions are counted, wanted for every paid order.
+pub struct KeptValue<T> {
+    kept: Mutex<Option<(i64, T)>>,
+}
+
+impl<T: Clone> KeptValue<T> {
+    pub fn new() -> Self {
+        Self {
+            kept: Mutex::new(None),
+        }
+    }
+
+    /// The value, if it was read at `revision` or later.
+    pub fn get(&self, revision: i64) -> Option<T> {
+        match &*self.kept.lock().expect("kept value lock") {
+            Some((read_at, value)) if *read_at >= revision => Some(value.clone()),
+            _ => None,
+        }
+    }
+
+    /// Keeps `value`, read at `revision`, unless a newer one is kept.
+    pub fn keep(&self, value: T, revision: i64) {
+        let mut kept = self.kept.lock().expect("kept value lock");
+        if kept
+            .as_ref()
+            .is_none_or(|(read_at, _)| *read_at <= revision)
+        {
+            *kept = Some((revision, value));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +149,18 @@ mod tests {
         kept.keep(&items(&["itm_c"]), 1);
         assert_eq!(got(kept.get(&ids(&["itm_a"]), 1)), None);
         assert_eq!(got(kept.get(&ids(&["itm_c"]), 1)), Some(ids(&["itm_c"])));
+    }
+
+    #[test]
+    fn a_value_is_trusted_until_a_newer_revision_and_never_replaced_by_an_older_read() {
+        let kept = KeptValue::new();
+        assert_eq!(kept.get(0), None);
+        kept.keep("two portions counted", 5);
+        assert_eq!(kept.get(5), Some("two portions counted"));
+        assert_eq!(kept.get(6), None);
+        kept.keep("read late, from before", 4);
+        assert_eq!(kept.get(5), Some("two portions counted"));
+        kept.keep("now", 6);
+        assert_eq!(kept.get(6), Some("now"));
     }
 }
