@@ -52,7 +52,7 @@ pub struct CatalogService {
     restock_every: Duration,
     /// The ids of the items whose portions are counted, good while the revision stands.
     counted: KeptValue<Arc<HashSet<String>>>,
-    /// The catalog revision, read fresh for each basket priced.
+    /// The catalog revision, read fresh for each basket priced and each paid order.
     revision: Arc<FreshRead<i64>>,
     /// The items baskets were priced with, good while the revision stands.
     kept: KeptItems,
