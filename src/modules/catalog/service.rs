@@ -141,7 +141,7 @@ impl CatalogService {
         let here = self.here(venue_id).await?;
         let (categories, items) = self
             .db
-            .read(move |conn| {
+            .scan(move |conn| {
                 let categories: Vec<Category> = store::all_categories(conn)?
                     .into_iter()
                     .map(Category::from)

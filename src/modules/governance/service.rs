@@ -126,7 +126,7 @@ impl GovernanceApi for GovernanceService {
                 let who = user_id.to_owned();
                 let calls = self
                     .db
-                    .read(move |conn| {
+                    .scan(move |conn| {
                         store::account_calls_since(conn, &who, month).map_err(GovernanceError::from)
                     })
                     .await?;
@@ -182,7 +182,7 @@ impl GovernanceApi for GovernanceService {
         };
         let hourly = self
             .db
-            .read(move |conn| {
+            .scan(move |conn| {
                 store::load(conn, &filter, MAX_ROWS + 1).map_err(GovernanceError::from)
             })
             .await?;

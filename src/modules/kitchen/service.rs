@@ -209,7 +209,7 @@ impl KitchenApi for KitchenService {
         may_cook(cook)?;
         let venues = cook.venue_limit().map(<[String]>::to_vec);
         self.db
-            .read(move |c| {
+            .scan(move |c| {
                 scan(&Outbox, c, after, 100, |e| {
                     let at_venue = venues
                         .as_ref()

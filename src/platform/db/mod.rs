@@ -4,8 +4,12 @@
 //! not silently become an empty database). SQLite gets ONE writer connection plus a reader
 //! pool: several pooled writers only fight over SQLite's single write lock ("database is
 //! locked"), and that one writer group-commits (`single_writer`). PostgreSQL shares one pool
-//! for both. No query runs on the async workers: reads go to the blocking pool, SQLite's
-//! writes to the writer thread.
+//! for both. Writes never run on the async workers: SQLite's go to the writer thread,
+//! PostgreSQL's to the blocking pool. Reads do on SQLite, where an idle reader takes them: a
+//! read through an index is a library call of microseconds, and handing it to a blocking
+//! thread costs two thread wake-ups, more than the read (measured: authenticated reads went
+//! from 15.6k to 24.4k requests/s). Reads whose size grows with the data go through
+//! [`Db::scan`], which always hands them over, as PostgreSQL's round trips always are.
 
 mod checkpointer;
 mod connection;
@@ -14,6 +18,8 @@ mod one_of;
 mod postgres_client;
 mod single_writer;
 pub mod stored;
+#[cfg(test)]
+mod tests;
 mod url;
 
 use std::sync::Arc;
@@ -146,8 +152,29 @@ impl Db {
         })
     }
 
-    /// Runs read-only work on a reader connection, off the async workers.
+    /// Runs read-only work on a reader connection: work bounded by an index (rows by their
+    /// key, one page of a range). On SQLite it runs right here when a reader is idle (see the
+    /// module's doc); otherwise, and always on PostgreSQL, on the blocking pool.
     pub async fn read<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        if !self.inner.shared
+            && let Some(mut conn) = self.inner.reader.try_get()
+        {
+            self.inner.reads.fetch_add(1, Ordering::Relaxed);
+            // As on the blocking pool, a panic fails this read, not the worker's other requests.
+            return std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&mut conn)))
+                .unwrap_or_else(|_| Err(DbError::Cancelled.into()));
+        }
+        self.scan(work).await
+    }
+
+    /// Runs read-only work whose size grows with the data (a whole menu, a report, a feed's
+    /// replay) on a reader connection, off the async workers.
+    pub async fn scan<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
@@ -162,8 +189,8 @@ impl Db {
         .await
     }
 
-    /// `(reads, writes)` run since start: each [`Db::read`] and [`Db::write`] call, however
-    /// many queries it makes.
+    /// `(reads, writes)` run since start: each [`Db::read`], [`Db::scan`] and [`Db::write`]
+    /// call, however many queries it makes.
     pub fn operations(&self) -> (u64, u64) {
         (
             self.inner.reads.load(Ordering::Relaxed),

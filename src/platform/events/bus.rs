@@ -570,7 +570,7 @@ impl EventBus {
         let out: Vec<SubscriptionHealth> = self
             .inner
             .db
-            .read(move |c| {
+            .scan(move |c| {
                 let cursors = store::cursors(c)?;
                 let dead: HashMap<String, i64> = store::open_dead_letters(c)?.into_iter().collect();
                 let mut out = Vec::with_capacity(inner.subscriptions.len());

@@ -103,7 +103,7 @@ pub async fn page(db: &Db, q: AuditQuery) -> Result<AuditPage, GovernanceError> 
         limit: i64::from(limit) + 1,
     };
     let rows = db
-        .read(move |c| audit::page(c, &filter).map_err(GovernanceError::from))
+        .scan(move |c| audit::page(c, &filter).map_err(GovernanceError::from))
         .await?;
     let (rows, next_cursor) = pagination::split(rows, limit, |r| r.id.clone());
     Ok(AuditPage {

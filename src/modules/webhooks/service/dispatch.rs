@@ -182,7 +182,7 @@ impl WebhooksService {
         let limit = i64::try_from(free).unwrap_or(i64::MAX);
         let due = match self
             .db
-            .read(move |c| {
+            .scan(move |c| {
                 let busy: Vec<&String> = busy.iter().collect();
                 store::due(c, now(), limit, &busy).map_err(WebhooksError::from)
             })

@@ -1,0 +1,86 @@
+//! Where reads run: in place on SQLite while a reader is idle, handed over otherwise.
+
+use std::thread::{self, ThreadId};
+
+use diesel::connection::SimpleConnection;
+
+use super::{Db, DbConn, DbError};
+use crate::platform::config::{DatabaseSettings, SqliteSynchronous};
+
+fn sqlite(dir: &tempfile::TempDir, readers: u32) -> Db {
+    Db::connect(&DatabaseSettings {
+        url: format!("sqlite://{}", dir.path().join("reads.db").display()),
+        pool_size: readers,
+        sqlite_synchronous: SqliteSynchronous::Full,
+        busy_timeout_ms: 1000,
+        sqlite_memory_kib: 0,
+    })
+    .unwrap()
+}
+
+/// The thread a query ran on.
+fn thread_of_query(c: &mut DbConn) -> Result<ThreadId, DbError> {
+    c.batch_execute("SELECT 1")?;
+    Ok(thread::current().id())
+}
+
+#[actix_web::test]
+async fn a_read_runs_on_the_asking_thread_while_a_scan_is_handed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite(&dir, 2);
+    let here = thread::current().id();
+
+    assert_eq!(db.read(thread_of_query).await.unwrap(), here);
+    assert_ne!(db.scan(thread_of_query).await.unwrap(), here);
+}
+
+#[actix_web::test]
+async fn a_read_waits_off_the_asking_thread_when_every_reader_is_busy() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite(&dir, 1);
+    let (entered, wait_entered) = std::sync::mpsc::channel();
+    let (release, wait_release) = std::sync::mpsc::channel::<()>();
+    let holder = actix_web::rt::spawn({
+        let db = db.clone();
+        async move {
+            db.scan(move |c| {
+                entered.send(()).unwrap();
+                wait_release.recv().unwrap();
+                thread_of_query(c)
+            })
+            .await
+        }
+    });
+    actix_web::rt::task::spawn_blocking(move || wait_entered.recv().unwrap())
+        .await
+        .unwrap();
+
+    let read = actix_web::rt::spawn({
+        let db = db.clone();
+        async move { db.read(thread_of_query).await }
+    });
+    // The read is waiting for the one reader, and this thread is still free to run others.
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert!(!read.is_finished());
+    release.send(()).unwrap();
+
+    holder.await.unwrap().unwrap();
+    assert_ne!(read.await.unwrap().unwrap(), thread::current().id());
+}
+
+#[actix_web::test]
+async fn a_read_that_panics_fails_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite(&dir, 1);
+
+    let failed = db
+        .read(|_: &mut DbConn| -> Result<(), DbError> { panic!("a bug in one query") })
+        .await;
+
+    assert!(matches!(failed, Err(DbError::Cancelled)));
+    assert_eq!(
+        db.read(thread_of_query).await.unwrap(),
+        thread::current().id(),
+        "the reader went back to the pool"
+    );
+}
