@@ -3,6 +3,7 @@
 use std::thread::{self, ThreadId};
 
 use diesel::connection::SimpleConnection;
+use diesel::{Connection, RunQueryDsl};
 
 use super::{Db, DbConn, DbError};
 use crate::platform::config::{DatabaseSettings, SqliteSynchronous};
@@ -69,18 +70,69 @@ async fn a_read_waits_off_the_asking_thread_when_every_reader_is_busy() {
 }
 
 #[actix_web::test]
-async fn a_read_that_panics_fails_alone() {
+async fn a_read_that_panics_fails_alone_and_ends_its_snapshot() {
     let dir = tempfile::tempdir().unwrap();
     let db = sqlite(&dir, 1);
+    tallies_at_one(&db).await;
 
     let failed = db
         .read(|_: &mut DbConn| -> Result<(), DbError> { panic!("a bug in one query") })
         .await;
 
     assert!(matches!(failed, Err(DbError::Cancelled)));
+    assert_eq!(db.read(tally).await.unwrap(), 1);
+    db.write(|c| {
+        c.batch_execute("UPDATE tallies SET n = 2")
+            .map_err(DbError::from)
+    })
+    .await
+    .unwrap();
     assert_eq!(
-        db.read(thread_of_query).await.unwrap(),
-        thread::current().id(),
-        "the reader went back to the pool"
+        db.read(tally).await.unwrap(),
+        2,
+        "the one reader went back to the pool with no transaction left open"
     );
+}
+
+#[actix_web::test]
+async fn the_statements_of_one_read_see_one_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite(&dir, 2);
+    tallies_at_one(&db).await;
+
+    let file = dir.path().join("reads.db").display().to_string();
+    let (first, second) = db
+        .read(move |c| {
+            let first = tally(c)?;
+            // Another connection commits a change between the read's two statements.
+            let mut other = diesel::SqliteConnection::establish(&file).unwrap();
+            other.batch_execute("PRAGMA busy_timeout = 1000; UPDATE tallies SET n = 2")?;
+            Ok::<_, DbError>((first, tally(c)?))
+        })
+        .await
+        .unwrap();
+
+    assert_eq!((first, second), (1, 1));
+    assert_eq!(db.read(tally).await.unwrap(), 2);
+}
+
+async fn tallies_at_one(db: &Db) {
+    db.write(|c| {
+        c.batch_execute("CREATE TABLE tallies (n INTEGER NOT NULL); INSERT INTO tallies VALUES (1)")
+            .map_err(DbError::from)
+    })
+    .await
+    .unwrap();
+}
+
+fn tally(c: &mut DbConn) -> Result<i64, DbError> {
+    Ok(diesel::sql_query("SELECT n FROM tallies")
+        .get_result::<Tally>(c)?
+        .n)
+}
+
+#[derive(diesel::QueryableByName)]
+struct Tally {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
 }
