@@ -96,6 +96,10 @@ pub struct DatabaseSettings {
     /// operating system's file cache still holds the database). 0: each connection keeps
     /// SQLite's default 2 MiB.
     pub sqlite_memory_kib: u64,
+    /// SQLite: reads bounded by an index run on the worker that asked while a reader is idle
+    /// (see `platform::db`); off, every read goes to the blocking pool, as on slow storage
+    /// where a page read may wait on the disk.
+    pub sqlite_reads_in_place: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -264,6 +268,7 @@ busy_timeout_ms = 5000
 # 4 MiB: against 8, the journey's loaded RSS is 2.5-3 MiB lower with the same orders/s, and the
 # million-order reads (bench/growth.sh) keep the same p50 and stay within 2x of an empty database.
 sqlite_memory_kib = 4096
+sqlite_reads_in_place = true
 
 [auth.argon2]
 # OWASP's 7 MiB set (m=7168, t=5, p=1), which it rates as strong as its 19 MiB one (m=19456,

@@ -174,6 +174,7 @@ mod tests {
             sqlite_synchronous: crate::platform::config::SqliteSynchronous::Full,
             busy_timeout_ms: 1000,
             sqlite_memory_kib: 0,
+            sqlite_reads_in_place: true,
         };
         let db = Db::connect(&settings).unwrap();
         let sections = serde_json::json!({"greeter": {"volume": 3}});

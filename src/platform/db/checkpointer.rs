@@ -106,6 +106,7 @@ mod tests {
             sqlite_synchronous: SqliteSynchronous::Full,
             busy_timeout_ms: 1000,
             sqlite_memory_kib: 0,
+            sqlite_reads_in_place: true,
         })
         .unwrap();
         let before = std::fs::metadata(&file).unwrap().len();
@@ -150,6 +151,7 @@ mod tests {
             sqlite_synchronous: SqliteSynchronous::Normal,
             busy_timeout_ms: 1000,
             sqlite_memory_kib: 0,
+            sqlite_reads_in_place: true,
         };
         let pool = |read_only: bool| {
             DbPool::builder()

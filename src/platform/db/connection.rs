@@ -188,6 +188,7 @@ mod tests {
             sqlite_synchronous: SqliteSynchronous::Full,
             busy_timeout_ms: 1000,
             sqlite_memory_kib: 4096,
+            sqlite_reads_in_place: true,
         };
         let manager = Manager::new(url, &settings, true, 455);
         let mut conn = diesel::r2d2::ManageConnection::connect(&manager).unwrap();

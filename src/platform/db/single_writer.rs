@@ -245,6 +245,7 @@ mod tests {
             sqlite_synchronous: SqliteSynchronous::Full,
             busy_timeout_ms: 1000,
             sqlite_memory_kib: 0,
+            sqlite_reads_in_place: true,
         })
         .unwrap();
         db.write(|c| {

@@ -9,12 +9,17 @@ use super::{Db, DbConn, DbError};
 use crate::platform::config::{DatabaseSettings, SqliteSynchronous};
 
 fn sqlite(dir: &tempfile::TempDir, readers: u32) -> Db {
+    sqlite_reading_in_place(dir, readers, true)
+}
+
+fn sqlite_reading_in_place(dir: &tempfile::TempDir, readers: u32, in_place: bool) -> Db {
     Db::connect(&DatabaseSettings {
         url: format!("sqlite://{}", dir.path().join("reads.db").display()),
         pool_size: readers,
         sqlite_synchronous: SqliteSynchronous::Full,
         busy_timeout_ms: 1000,
         sqlite_memory_kib: 0,
+        sqlite_reads_in_place: in_place,
     })
     .unwrap()
 }
@@ -33,6 +38,17 @@ async fn a_read_runs_on_the_asking_thread_while_a_scan_is_handed_over() {
 
     assert_eq!(db.read(thread_of_query).await.unwrap(), here);
     assert_ne!(db.scan(thread_of_query).await.unwrap(), here);
+}
+
+#[actix_web::test]
+async fn with_reads_in_place_off_every_read_is_handed_over_in_one_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_reading_in_place(&dir, 2, false);
+    tallies_at_one(&db).await;
+    let here = thread::current().id();
+
+    assert_ne!(db.read(thread_of_query).await.unwrap(), here);
+    assert_eq!(tally_twice_around_a_change(&db, &dir).await, (1, 1));
 }
 
 #[actix_web::test]
@@ -100,19 +116,7 @@ async fn the_statements_of_one_read_see_one_snapshot() {
     let db = sqlite(&dir, 2);
     tallies_at_one(&db).await;
 
-    let file = dir.path().join("reads.db").display().to_string();
-    let (first, second) = db
-        .read(move |c| {
-            let first = tally(c)?;
-            // Another connection commits a change between the read's two statements.
-            let mut other = diesel::SqliteConnection::establish(&file).unwrap();
-            other.batch_execute("PRAGMA busy_timeout = 1000; UPDATE tallies SET n = 2")?;
-            Ok::<_, DbError>((first, tally(c)?))
-        })
-        .await
-        .unwrap();
-
-    assert_eq!((first, second), (1, 1));
+    assert_eq!(tally_twice_around_a_change(&db, &dir).await, (1, 1));
     assert_eq!(db.read(tally).await.unwrap(), 2);
 }
 
@@ -123,6 +127,19 @@ async fn tallies_at_one(db: &Db) {
     })
     .await
     .unwrap();
+}
+
+/// Reads the tally twice in one read, while another connection commits `n = 2` between them.
+async fn tally_twice_around_a_change(db: &Db, dir: &tempfile::TempDir) -> (i64, i64) {
+    let file = dir.path().join("reads.db").display().to_string();
+    db.read(move |c| {
+        let first = tally(c)?;
+        let mut other = diesel::SqliteConnection::establish(&file).unwrap();
+        other.batch_execute("PRAGMA busy_timeout = 1000; UPDATE tallies SET n = 2")?;
+        Ok::<_, DbError>((first, tally(c)?))
+    })
+    .await
+    .unwrap()
 }
 
 fn tally(c: &mut DbConn) -> Result<i64, DbError> {

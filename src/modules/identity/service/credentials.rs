@@ -186,6 +186,7 @@ mod tests {
             sqlite_synchronous: crate::platform::config::SqliteSynchronous::Full,
             busy_timeout_ms: 1000,
             sqlite_memory_kib: 0,
+            sqlite_reads_in_place: true,
         })
         .unwrap();
         let revision = fresh_revision(db.clone());
