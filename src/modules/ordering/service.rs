@@ -86,9 +86,19 @@ impl OrderingService {
         settings: OrderingSettings,
         wake: Wake,
     ) -> Self {
-        let backlogs = FreshByKey::from_db(db.clone(), |c, venue_id| {
-            let horizon = promise::horizon(Utc::now()).naive_utc();
-            store::backlog(c, venue_id, horizon).map_err(OrderingError::from)
+        // A range over the orders in hand, which grows when a kitchen falls behind: a scan,
+        // off the async workers.
+        let backlog_db = db.clone();
+        let backlogs = FreshByKey::new(move |venue_id: String| {
+            let db = backlog_db.clone();
+            async move {
+                db.scan(move |c| {
+                    let horizon = promise::horizon(Utc::now()).naive_utc();
+                    store::backlog(c, &venue_id, horizon).map_err(OrderingError::from)
+                })
+                .await
+                .map_err(|e| e.to_string())
+            }
         });
         Self {
             db,

@@ -75,7 +75,7 @@ pub fn insert_user(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
 }
 
 pub fn user_by_id(conn: &mut DbConn, id: &str) -> QueryResult<Option<UserRow>> {
-    users::table.find(id).first(conn).optional()
+    crate::per_backend!(conn, |c| users::table.find(id).first(c).optional())
 }
 
 pub fn user_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<UserRow>> {
@@ -253,10 +253,10 @@ pub fn clear_throttle(conn: &mut DbConn, email: &str) -> QueryResult<()> {
 
 /// The credentials revision: raised by every change that makes a session or key mean less.
 pub fn credentials_revision(conn: &mut DbConn) -> QueryResult<i64> {
-    revision::table
+    crate::per_backend!(conn, |c| revision::table
         .select(revision::revision)
         .filter(revision::id.eq(1))
-        .first(conn)
+        .first(c))
 }
 
 /// Raises the credentials revision, in the caller's transaction: replicas drop what they

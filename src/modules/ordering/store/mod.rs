@@ -142,10 +142,10 @@ pub fn insert(conn: &mut DbConn, order: &OrderRow, order_lines: &[LineRow]) -> Q
 
 /// Order `id`'s own row.
 fn row(conn: &mut DbConn, id: &str) -> QueryResult<Option<OrderRow>> {
-    orders::table
+    crate::per_backend!(conn, |c| orders::table
         .filter(orders::id.eq(id))
-        .first::<OrderRow>(conn)
-        .optional()
+        .first::<OrderRow>(c)
+        .optional())
 }
 
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Order>> {
@@ -169,10 +169,10 @@ pub fn find_to_follow(conn: &mut DbConn, id: &str) -> QueryResult<Option<Order>>
 }
 
 fn lines_of(conn: &mut DbConn, id: &str) -> QueryResult<Vec<LineRow>> {
-    lines::table
+    crate::per_backend!(conn, |c| lines::table
         .filter(lines::order_id.eq(id))
         .order(lines::position.asc())
-        .load(conn)
+        .load(c))
 }
 
 /// An order as paying for it needs it, with the venue that decides which staff may see it.
@@ -209,31 +209,33 @@ pub struct PageQuery {
 }
 
 pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Order>> {
-    let mut query = orders::table
-        .order(orders::id.desc())
-        .limit(q.limit)
-        .into_boxed();
-    if let Some(c) = q.customer_id {
-        query = query.filter(orders::customer_id.eq(c));
-    }
-    if let Some(venues) = q.venue_ids {
-        query = query.filter(one_of(orders::venue_id, venues));
-    }
-    if let Some(s) = q.status {
-        query = query.filter(orders::status.eq(s));
-    }
-    if let Some(b) = q.before {
-        query = query.filter(orders::id.lt(b));
-    }
-    let rows: Vec<OrderRow> = query.load(conn)?;
+    let rows: Vec<OrderRow> = crate::per_backend!(conn, |c| {
+        let mut query = orders::table
+            .order(orders::id.desc())
+            .limit(q.limit)
+            .into_boxed();
+        if let Some(customer) = &q.customer_id {
+            query = query.filter(orders::customer_id.eq(customer));
+        }
+        if let Some(venues) = &q.venue_ids {
+            query = query.filter(one_of(orders::venue_id, venues));
+        }
+        if let Some(s) = &q.status {
+            query = query.filter(orders::status.eq(s));
+        }
+        if let Some(b) = &q.before {
+            query = query.filter(orders::id.lt(b));
+        }
+        query.load(c)
+    })?;
     let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
     let mut charges = payments::of_orders(conn, &ids)?;
     let mut by_order: HashMap<String, Vec<LineRow>> = HashMap::new();
-    for l in lines::table
-        .filter(one_of(lines::order_id, ids))
+    let page_lines: Vec<LineRow> = crate::per_backend!(conn, |c| lines::table
+        .filter(one_of(lines::order_id, &ids))
         .order((lines::order_id.asc(), lines::position.asc()))
-        .load::<LineRow>(conn)?
-    {
+        .load(c))?;
+    for l in page_lines {
         by_order.entry(l.order_id.clone()).or_default().push(l);
     }
     rows.into_iter()

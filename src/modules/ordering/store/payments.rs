@@ -79,16 +79,16 @@ pub fn of_orders(
     let ordered = (payments::order_id.asc(), payments::payment_id.asc());
     // One order's query has a fixed text, so its prepared statement is reused; a list's
     // `IN (…)` changes with its length and is prepared each time.
-    let rows: Vec<PaymentRow> = match order_ids {
+    let rows: Vec<PaymentRow> = crate::per_backend!(conn, |c| match order_ids {
         [one] => payments::table
             .filter(payments::order_id.eq(*one))
             .order(ordered)
-            .load(conn)?,
+            .load(c),
         many => payments::table
             .filter(one_of(payments::order_id, many))
             .order(ordered)
-            .load(conn)?,
-    };
+            .load(c),
+    })?;
     let mut by_order: HashMap<String, Vec<OrderPayment>> = HashMap::new();
     for row in rows {
         let status = stored::name("ordering_payments.status", &row.status)?;
