@@ -124,7 +124,7 @@ impl<T: Clone + Send + Sync + 'static> FreshByKey<T> {
         }
     }
 
-    /// Reads the value at a key with `query` on one of `db`'s readers.
+    /// Reads the value at a key with `query` on one of `db`'s readers ([`Db::read`]).
     pub fn from_db<E, Q>(db: Db, query: Q) -> Self
     where
         Q: Fn(&mut DbConn, &str) -> Result<T, E> + Clone + Send + Sync + 'static,
@@ -134,6 +134,23 @@ impl<T: Clone + Send + Sync + 'static> FreshByKey<T> {
             let (db, query) = (db.clone(), query.clone());
             async move {
                 db.read(move |c| query(c, &key))
+                    .await
+                    .map_err(|e: E| e.to_string())
+            }
+        })
+    }
+
+    /// As [`FreshByKey::from_db`], for a read whose size grows with the data: it runs off
+    /// the async workers ([`Db::scan`]).
+    pub fn scanned_from_db<E, Q>(db: Db, query: Q) -> Self
+    where
+        Q: Fn(&mut DbConn, &str) -> Result<T, E> + Clone + Send + Sync + 'static,
+        E: From<DbError> + std::fmt::Display + Send + 'static,
+    {
+        Self::new(move |key: String| {
+            let (db, query) = (db.clone(), query.clone());
+            async move {
+                db.scan(move |c| query(c, &key))
                     .await
                     .map_err(|e: E| e.to_string())
             }

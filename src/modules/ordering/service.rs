@@ -86,19 +86,10 @@ impl OrderingService {
         settings: OrderingSettings,
         wake: Wake,
     ) -> Self {
-        // A range over the orders in hand, which grows when a kitchen falls behind: a scan,
-        // off the async workers.
-        let backlog_db = db.clone();
-        let backlogs = FreshByKey::new(move |venue_id: String| {
-            let db = backlog_db.clone();
-            async move {
-                db.scan(move |c| {
-                    let horizon = promise::horizon(Utc::now()).naive_utc();
-                    store::backlog(c, &venue_id, horizon).map_err(OrderingError::from)
-                })
-                .await
-                .map_err(|e| e.to_string())
-            }
+        // A range over the orders in hand, which grows when a kitchen falls behind.
+        let backlogs = FreshByKey::scanned_from_db(db.clone(), |c, venue_id| {
+            let horizon = promise::horizon(Utc::now()).naive_utc();
+            store::backlog(c, venue_id, horizon).map_err(OrderingError::from)
         });
         Self {
             db,

@@ -77,8 +77,7 @@ pub fn of_orders(
     order_ids: &[&String],
 ) -> QueryResult<HashMap<String, Vec<OrderPayment>>> {
     let ordered = (payments::order_id.asc(), payments::payment_id.asc());
-    // One order's query has a fixed text, so its prepared statement is reused; a list's
-    // `IN (…)` changes with its length and is prepared each time.
+    // One order's charges are found by `=`, without the temporary list an `IN` builds.
     let rows: Vec<PaymentRow> = crate::per_backend!(conn, |c| match order_ids {
         [one] => payments::table
             .filter(payments::order_id.eq(*one))
