@@ -139,6 +139,6 @@ mod tests {
                 "2026-12-03-000046_kitchen_ticket_venues"
             ]
         );
-        assert_eq!(migration_names().len(), 52);
+        assert_eq!(migration_names().len(), 53);
     }
 }

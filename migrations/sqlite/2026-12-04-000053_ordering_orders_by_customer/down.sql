@@ -1,0 +1,1 @@
+DROP INDEX ordering_orders_by_customer;
