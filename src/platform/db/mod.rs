@@ -19,9 +19,11 @@ mod migrations;
 mod one_of;
 mod postgres_client;
 mod single_writer;
+mod snapshot;
 pub mod stored;
 #[cfg(test)]
 mod tests;
+pub mod timestamp;
 mod url;
 
 use std::sync::Arc;
@@ -39,6 +41,7 @@ pub use url::DatabaseUrl;
 
 use crate::platform::config::DatabaseSettings;
 use connection::Manager;
+use snapshot::in_one_snapshot;
 
 pub type DbPool = Pool<Manager>;
 pub type Conn = PooledConnection<Manager>;
@@ -261,33 +264,6 @@ impl Db {
             Ok(())
         })
         .await
-    }
-}
-
-/// Runs SQLite read `work` in one read transaction: its statements see one snapshot, and take
-/// the log's shared lock (a `fcntl` on its index) once between them rather than once each. A
-/// panic fails this read alone, as it would on the blocking pool, and ends its transaction.
-fn in_one_snapshot<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
-where
-    F: FnOnce(&mut DbConn) -> Result<T, E>,
-    E: From<DbError>,
-{
-    use diesel::connection::{Connection, TransactionManager};
-    let mut outcome = None;
-    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // Committed whatever `work` answers: it changed nothing.
-        conn.transaction::<_, diesel::result::Error, _>(|c| {
-            outcome = Some(work(c));
-            Ok(())
-        })
-    }));
-    match ran {
-        Ok(Ok(())) => outcome.unwrap_or_else(|| Err(DbError::Cancelled.into())),
-        Ok(Err(e)) => Err(DbError::Query(e).into()),
-        Err(_) => {
-            let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
-            Err(DbError::Cancelled.into())
-        }
     }
 }
 

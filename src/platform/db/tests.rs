@@ -111,6 +111,33 @@ async fn a_read_that_panics_fails_alone_and_ends_its_snapshot() {
 }
 
 #[actix_web::test]
+async fn a_read_that_fails_answers_its_error_and_ends_its_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite(&dir, 1);
+    tallies_at_one(&db).await;
+
+    let failed = db
+        .read(|c: &mut DbConn| {
+            tally(c)?;
+            c.batch_execute("SELECT * FROM no_such_table")
+                .map_err(DbError::from)
+        })
+        .await;
+
+    assert!(
+        matches!(&failed, Err(DbError::Query(e)) if e.to_string().contains("no_such_table")),
+        "{failed:?}"
+    );
+    db.write(|c| {
+        c.batch_execute("UPDATE tallies SET n = 2")
+            .map_err(DbError::from)
+    })
+    .await
+    .unwrap();
+    assert_eq!(db.read(tally).await.unwrap(), 2);
+}
+
+#[actix_web::test]
 async fn the_statements_of_one_read_see_one_snapshot() {
     let dir = tempfile::tempdir().unwrap();
     let db = sqlite(&dir, 2);

@@ -6,6 +6,7 @@ mod schema;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use crate::platform::db::timestamp::Stamp;
 use crate::platform::db::{DbConn, stored};
 use schema::{
     identity_credentials_revision as revision, identity_login_throttle as throttle,
@@ -22,7 +23,9 @@ pub struct UserRow {
     pub name: String,
     pub password_hash: String,
     pub roles: String,
+    #[diesel(deserialize_as = Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Stamp)]
     pub updated_at: NaiveDateTime,
     pub plan: Option<String>,
     /// JSON array of the venues the user works at; NULL: every venue.

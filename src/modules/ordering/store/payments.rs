@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use super::schema::ordering_payments as payments;
 use crate::modules::ordering::api::OrderPayment;
+use crate::platform::db::timestamp::Stamp;
 use crate::platform::db::{DbConn, one_of, stored};
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -19,6 +20,7 @@ struct PaymentRow {
     refunded_amount: i64,
     currency: String,
     failure_reason: Option<String>,
+    #[diesel(deserialize_as = Stamp)]
     updated_at: NaiveDateTime,
 }
 
