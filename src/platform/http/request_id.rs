@@ -11,7 +11,9 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
+use opentelemetry::trace::TraceContextExt;
 use tracing::Instrument;
+use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -54,16 +56,14 @@ impl opentelemetry::propagation::Extractor for Headers<'_> {
 /// One span per request (exported as a server span when trace export is on), continuing the
 /// caller's trace when it sent `traceparent`.
 fn request_span(req: &ServiceRequest, method: &str, id: &str) -> tracing::Span {
-    use tracing_opentelemetry::OpenTelemetrySpanExt;
-    // The route table is known before routing, so the span is named from the start.
-    let route = super::route::pattern(req.request()).unwrap_or_else(|| "(unmatched)".to_owned());
+    // Named once the request is routed: asking for the route before routing walks the whole
+    // route table, trying each dynamic route's regex, and routing then walks it again.
     let span = tracing::info_span!(
         "http.request",
-        otel.name = %format!("{method} {route}"),
         otel.kind = "server",
         http.request.method = %method,
         url.path = %req.path(),
-        http.route = %route,
+        http.route = tracing::field::Empty,
         http.response.status_code = tracing::field::Empty,
         request_id = %id,
     );
@@ -105,6 +105,12 @@ pub async fn middleware(
 
     let request = res.request();
     let route = super::route::pattern(request).unwrap_or_else(|| "(unmatched)".to_owned());
+    // The exported span is renamed in place: a recorded `otel.name` only names a span that has
+    // not started yet.
+    span.context()
+        .span()
+        .update_name(format!("{method} {route}"));
+    span.record("http.route", route.as_str());
     span.record("http.response.status_code", res.status().as_u16());
     let principal = request
         .extensions()

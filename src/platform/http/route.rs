@@ -1,9 +1,10 @@
 //! The route a request matched, as its pattern (`/v1/orders/{id}`): it names the request's
 //! span, metrics and audit entries, and keys the contract's per-operation policies.
 //!
-//! Before routing, actix finds a pattern by walking the whole route table, trying each
-//! dynamic route's regex; every middleware asking then walked it again. It is found once per
-//! request and kept in the request's extensions.
+//! Once a request is routed, actix knows its route by position and the pattern costs nothing
+//! to find. Before that, it is found by walking the whole route table, trying each dynamic
+//! route's regex, as routing then does again: middleware that can wait for the response asks
+//! then. Either way it is found once per request and kept in the request's extensions.
 
 use actix_web::{HttpMessage, HttpRequest};
 
