@@ -149,6 +149,59 @@ async fn customers_see_only_their_own_orders_and_staff_see_all() {
     assert_eq!(placed.body["data"], json!([]));
 }
 
+/// A customer's page shows each of their orders as reading it alone does: its lines in the
+/// order they were placed and its charges oldest first, whoever ordered in between.
+#[actix_web::test]
+async fn a_customers_page_shows_each_order_whole() {
+    let cafe = Cafe::open().await;
+    let bob = cafe.app.customer_token("bob@example.com").await;
+    let first = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    let between = cafe.order(&bob, json!({"type": "pickup"})).await;
+    let last = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    let first_id = first["id"].as_str().unwrap();
+    cafe.pay(&cafe.customer, first_id, "declined", "tok_declined")
+        .await
+        .problem(402);
+    let paid = cafe.pay(&cafe.customer, first_id, "ok", "tok_ok").await;
+    assert_eq!(paid.status, 201, "{}", paid.body);
+    let bobs = cafe
+        .pay(&bob, between["id"].as_str().unwrap(), "ok", "tok_ok")
+        .await;
+    assert_eq!(bobs.status, 201, "{}", bobs.body);
+    let shown = cafe
+        .app
+        .eventually(
+            &format!("/v1/orders/{first_id}"),
+            Some(&cafe.customer),
+            |o| o["payments"].as_array().is_some_and(|p| p.len() == 2),
+        )
+        .await;
+
+    let page = cafe.app.get("/v1/orders", Some(&cafe.customer)).await;
+    assert_eq!(page.status, 200);
+    let orders = page.body["data"].as_array().unwrap();
+    let ids: Vec<&str> = orders.iter().map(|o| o["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [last["id"].as_str().unwrap(), first_id]);
+    assert_eq!(orders[0]["lines"], last["lines"]);
+    assert_eq!(orders[0]["payments"], json!([]));
+    assert_eq!(orders[1]["lines"], first["lines"]);
+    let names: Vec<&str> = orders[1]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Flat white", "Croissant"]);
+    assert_eq!(orders[1]["payments"], shown["payments"]);
+    let statuses: Vec<&str> = orders[1]["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["failed", "captured"]);
+}
+
 #[actix_web::test]
 async fn unpaid_orders_are_capped_per_customer() {
     let cafe = Cafe::open().await;

@@ -97,12 +97,7 @@ async fn a_read_that_panics_fails_alone_and_ends_its_snapshot() {
 
     assert!(matches!(failed, Err(DbError::Cancelled)));
     assert_eq!(db.read(tally).await.unwrap(), 1);
-    db.write(|c| {
-        c.batch_execute("UPDATE tallies SET n = 2")
-            .map_err(DbError::from)
-    })
-    .await
-    .unwrap();
+    tallies_at_two(&db).await;
     assert_eq!(
         db.read(tally).await.unwrap(),
         2,
@@ -128,12 +123,7 @@ async fn a_read_that_fails_answers_its_error_and_ends_its_snapshot() {
         matches!(&failed, Err(DbError::Query(e)) if e.to_string().contains("no_such_table")),
         "{failed:?}"
     );
-    db.write(|c| {
-        c.batch_execute("UPDATE tallies SET n = 2")
-            .map_err(DbError::from)
-    })
-    .await
-    .unwrap();
+    tallies_at_two(&db).await;
     assert_eq!(db.read(tally).await.unwrap(), 2);
 }
 
@@ -150,6 +140,16 @@ async fn the_statements_of_one_read_see_one_snapshot() {
 async fn tallies_at_one(db: &Db) {
     db.write(|c| {
         c.batch_execute("CREATE TABLE tallies (n INTEGER NOT NULL); INSERT INTO tallies VALUES (1)")
+            .map_err(DbError::from)
+    })
+    .await
+    .unwrap();
+}
+
+/// Commits `n = 2` through the writer.
+async fn tallies_at_two(db: &Db) {
+    db.write(|c| {
+        c.batch_execute("UPDATE tallies SET n = 2")
             .map_err(DbError::from)
     })
     .await

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::ordering_payments as payments;
+use super::schema::{ordering_orders as orders, ordering_payments as payments};
 use crate::modules::ordering::api::OrderPayment;
 use crate::platform::db::timestamp::Stamp;
 use crate::platform::db::{DbConn, one_of, stored};
@@ -73,6 +73,23 @@ pub fn refunded(
     Ok(())
 }
 
+/// The charges of each of `customer`'s orders from `oldest` on, oldest first, in one query.
+pub fn of_orders_since(
+    conn: &mut DbConn,
+    customer: &str,
+    oldest: &str,
+) -> QueryResult<HashMap<String, Vec<OrderPayment>>> {
+    let mut rows: Vec<PaymentRow> = crate::per_backend!(conn, |c| payments::table
+        .inner_join(orders::table.on(orders::id.eq(payments::order_id)))
+        .filter(orders::customer_id.eq(customer))
+        .filter(orders::id.ge(oldest))
+        .select(payments::all_columns)
+        .load(c))?;
+    // Sorted here: an `ORDER BY` makes SQLite sort each order's charges in a temporary tree.
+    rows.sort_unstable_by(|a, b| (&a.order_id, &a.payment_id).cmp(&(&b.order_id, &b.payment_id)));
+    by_order(rows)
+}
+
 /// The charges of each of `order_ids`, oldest first, in one query.
 pub fn of_orders(
     conn: &mut DbConn,
@@ -90,6 +107,11 @@ pub fn of_orders(
             .order(ordered)
             .load(c),
     })?;
+    by_order(rows)
+}
+
+/// Charges grouped by their order, each order's in the order of `rows`.
+fn by_order(rows: Vec<PaymentRow>) -> QueryResult<HashMap<String, Vec<OrderPayment>>> {
     let mut by_order: HashMap<String, Vec<OrderPayment>> = HashMap::new();
     for row in rows {
         let status = stored::name("ordering_payments.status", &row.status)?;

@@ -52,4 +52,6 @@ diesel::table! {
     }
 }
 
+diesel::allow_tables_to_appear_in_same_query!(ordering_orders, ordering_lines, ordering_payments);
+
 crate::event_tables!("ordering", outbox = ordering_outbox, inbox = ordering_inbox);
