@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::support::Cafe;
+use crate::support::{Cafe, each};
 
 #[actix_web::test]
 async fn prices_totals_status_and_owner_cannot_be_sent() {
@@ -179,27 +179,20 @@ async fn a_customers_page_shows_each_order_whole() {
 
     let page = cafe.app.get("/v1/orders", Some(&cafe.customer)).await;
     assert_eq!(page.status, 200);
-    let orders = page.body["data"].as_array().unwrap();
-    let ids: Vec<&str> = orders.iter().map(|o| o["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, [last["id"].as_str().unwrap(), first_id]);
+    let orders = &page.body["data"];
+    assert_eq!(each(orders, "id"), [last["id"].as_str().unwrap(), first_id]);
     assert_eq!(orders[0]["lines"], last["lines"]);
     assert_eq!(orders[0]["payments"], json!([]));
     assert_eq!(orders[1]["lines"], first["lines"]);
-    let names: Vec<&str> = orders[1]["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["Flat white", "Croissant"]);
+    assert_eq!(
+        each(&orders[1]["lines"], "name"),
+        ["Flat white", "Croissant"]
+    );
     assert_eq!(orders[1]["payments"], shown["payments"]);
-    let statuses: Vec<&str> = orders[1]["payments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["status"].as_str().unwrap())
-        .collect();
-    assert_eq!(statuses, ["failed", "captured"]);
+    assert_eq!(
+        each(&orders[1]["payments"], "status"),
+        ["failed", "captured"]
+    );
 }
 
 #[actix_web::test]

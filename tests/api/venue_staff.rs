@@ -5,7 +5,7 @@
 use brigade::modules::identity::api::Role;
 use serde_json::{Value, json};
 
-use crate::support::Cafe;
+use crate::support::{Cafe, each};
 
 crate::support::in_both_topologies!(
     a_cook_at_one_venue_never_sees_another_venue_s_tickets,
@@ -48,15 +48,6 @@ async fn paid_order(cafe: &Cafe, venue: &str, fulfillment: Value, key: &str) -> 
     id
 }
 
-fn ids(page: &Value, field: &str) -> Vec<String> {
-    page["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t[field].as_str().unwrap().to_owned())
-        .collect()
-}
-
 async fn a_cook_at_one_venue_never_sees_another_venue_s_tickets(cafe: Cafe) {
     let kiosk = cafe.kiosk().await;
     let kiosk_cook = limited(
@@ -77,10 +68,13 @@ async fn a_cook_at_one_venue_never_sees_another_venue_s_tickets(cafe: Cafe) {
             p["data"].as_array().is_some_and(|d| d.len() == 2)
         })
         .await;
-    assert_eq!(ids(&both, "venue_id"), ["ven_default", kiosk.as_str()]);
+    assert_eq!(
+        each(&both["data"], "venue_id"),
+        ["ven_default", kiosk.as_str()]
+    );
     let mine = cafe.app.get("/v1/kitchen/tickets", Some(&kiosk_cook)).await;
     assert_eq!(mine.status, 200, "{}", mine.body);
-    assert_eq!(ids(&mine.body, "order_id"), [at_kiosk.as_str()]);
+    assert_eq!(each(&mine.body["data"], "order_id"), [at_kiosk.as_str()]);
     // Asking for the café's tickets shows nothing either.
     let asked = cafe
         .app
@@ -89,7 +83,7 @@ async fn a_cook_at_one_venue_never_sees_another_venue_s_tickets(cafe: Cafe) {
             Some(&kiosk_cook),
         )
         .await;
-    assert_eq!(ids(&asked.body, "id"), Vec::<String>::new());
+    assert_eq!(each(&asked.body["data"], "id"), Vec::<String>::new());
 
     // The café's ticket cannot be worked on from the kiosk: as if it did not exist.
     let cafe_ticket = &both["data"][0];
@@ -135,13 +129,13 @@ async fn staff_and_couriers_limited_to_a_venue_act_there_only(cafe: Cafe) {
 
     // Orders: the kiosk's staff see the kiosk's only.
     let listed = cafe.app.get("/v1/orders", Some(&kiosk_staff)).await;
-    assert_eq!(ids(&listed.body, "id"), [at_kiosk.as_str()]);
+    assert_eq!(each(&listed.body["data"], "id"), [at_kiosk.as_str()]);
     cafe.app
         .get(&format!("/v1/orders/{at_cafe}"), Some(&kiosk_staff))
         .await
         .problem(404);
     let everything = cafe.app.get("/v1/orders", Some(&cafe.staff)).await;
-    assert_eq!(ids(&everything.body, "id").len(), 2);
+    assert_eq!(each(&everything.body["data"], "id").len(), 2);
 
     // Venues: they manage the kiosk, not the café.
     let busy = json!({"mode": "busy", "busy_minutes": 10});
@@ -174,7 +168,7 @@ async fn staff_and_couriers_limited_to_a_venue_act_there_only(cafe: Cafe) {
     assert_eq!(offered["data"][0]["venue_id"], "ven_default");
     let delivery_id = offered["data"][0]["id"].as_str().unwrap();
     let theirs = cafe.app.get("/v1/deliveries", Some(&kiosk_courier)).await;
-    assert_eq!(ids(&theirs.body, "id"), Vec::<String>::new());
+    assert_eq!(each(&theirs.body["data"], "id"), Vec::<String>::new());
     cafe.app
         .post(
             &format!("/v1/deliveries/{delivery_id}/claim"),

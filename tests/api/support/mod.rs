@@ -9,6 +9,15 @@ pub use app::*;
 pub use cafe::Cafe;
 pub use topology::{Host, Keys, spawn_edge, split_everything, vacant_port};
 
+/// The text `field` of each object in the JSON array `list`, in order.
+pub fn each(list: &serde_json::Value, field: &str) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o[field].as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// Runs each named `async fn(Cafe)` twice: in the monolith, and with every module in a process
 /// of its own behind the edge (own databases, internal calls over HTTP, events over
 /// JetStream): clients see no difference.
