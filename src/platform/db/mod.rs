@@ -18,6 +18,7 @@ mod connection;
 mod migrations;
 mod one_of;
 mod postgres_client;
+mod prepared;
 mod single_writer;
 mod snapshot;
 pub mod stored;
@@ -37,6 +38,7 @@ pub use connection::MultiBackend as DbBackend;
 pub use migrations::{Scope as MigrationScope, has_pending_migrations, migration_names, owner_of};
 pub use one_of::{OneOf, none_of, one_of};
 pub use postgres_client::establish_postgres;
+pub use prepared::{Update, update as prepared_update};
 pub use url::DatabaseUrl;
 
 use crate::platform::config::DatabaseSettings;

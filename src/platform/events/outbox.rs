@@ -179,16 +179,19 @@ macro_rules! event_tables {
             ) -> diesel::QueryResult<()> {
                 use diesel::prelude::*;
                 for e in events {
-                    diesel::insert_into($outbox::table)
-                        .values((
-                            $outbox::id.eq(&e.id),
-                            $outbox::event_type.eq(&e.event_type),
-                            $outbox::version.eq(e.version),
-                            $outbox::aggregate_id.eq(&e.aggregate_id),
-                            $outbox::occurred_at.eq(e.occurred_at.naive_utc()),
-                            $outbox::payload.eq(e.payload.to_string()),
-                        ))
-                        .execute(conn)?;
+                    let row = (
+                        $outbox::id.eq(&e.id),
+                        $outbox::event_type.eq(&e.event_type),
+                        $outbox::version.eq(e.version),
+                        $outbox::aggregate_id.eq(&e.aggregate_id),
+                        $outbox::occurred_at.eq(e.occurred_at.naive_utc()),
+                        $outbox::payload.eq(e.payload.to_string()),
+                    );
+                    // On the backend's own connection the statement is found in its cache by
+                    // type; through `DbConn` its SQL is written out again on every append.
+                    $crate::per_backend!(conn, |c| diesel::insert_into($outbox::table)
+                        .values(row)
+                        .execute(c))?;
                 }
                 Ok(())
             }

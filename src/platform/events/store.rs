@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::platform::db::DbConn;
+use crate::platform::db::{DbConn, prepared_update};
 
 diesel::table! {
     event_cursors (subscription) {
@@ -130,14 +130,18 @@ pub fn release(conn: &mut DbConn, owner: &str) -> QueryResult<()> {
 
 pub fn save(conn: &mut DbConn, cursor: &Cursor) -> QueryResult<()> {
     use self::event_cursors as c;
-    diesel::update(c::table.filter(c::subscription.eq(&cursor.subscription)))
-        .set((
+    struct SaveCursor;
+    crate::per_backend!(conn, |conn| prepared_update::<SaveCursor, _, _, _>(
+        c::table,
+        c::subscription.eq(&cursor.subscription),
+        (
             c::position.eq(cursor.position),
             c::attempts.eq(cursor.attempts),
             c::retry_at.eq(cursor.retry_at),
             c::last_error.eq(&cursor.last_error),
-        ))
-        .execute(conn)?;
+        ),
+    )
+    .execute(conn))?;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use crate::modules::ordering::api::{Order, OrderLine, OrderPayment, OrderStatus, PayableOrder};
 use crate::modules::ordering::domain::promise;
 use crate::platform::db::timestamp::{MaybeStamp, Stamp};
-use crate::platform::db::{DbConn, one_of, stored};
+use crate::platform::db::{DbConn, one_of, prepared_update, stored};
 use schema::{ordering_lines as lines, ordering_orders as orders};
 
 pub use payments::{refunded as payment_refunded, settle as settle_payment};
@@ -134,16 +134,16 @@ pub fn assemble(
 }
 
 pub fn insert(conn: &mut DbConn, order: &OrderRow, order_lines: &[LineRow]) -> QueryResult<()> {
-    diesel::insert_into(orders::table)
-        .values(order)
-        .execute(conn)?;
-    // One statement per line: multi-row inserts are not available over both backends.
-    for line in order_lines {
-        diesel::insert_into(lines::table)
-            .values(line)
-            .execute(conn)?;
-    }
-    Ok(())
+    crate::per_backend!(conn, |c| {
+        diesel::insert_into(orders::table)
+            .values(order)
+            .execute(c)?;
+        // One statement per line: multi-row inserts are not available over both backends.
+        for line in order_lines {
+            diesel::insert_into(lines::table).values(line).execute(c)?;
+        }
+        Ok(())
+    })
 }
 
 /// Order `id`'s own row.
@@ -349,17 +349,17 @@ pub fn set_status(
     to: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let n = diesel::update(
-        orders::table
-            .filter(orders::id.eq(id))
-            .filter(orders::status.eq(from)),
+    struct SetStatus;
+    let n = crate::per_backend!(conn, |c| prepared_update::<SetStatus, _, _, _>(
+        orders::table,
+        orders::id.eq(id).and(orders::status.eq(from)),
+        (
+            orders::status.eq(to),
+            orders::version.eq(orders::version + 1),
+            orders::updated_at.eq(now),
+        ),
     )
-    .set((
-        orders::status.eq(to),
-        orders::version.eq(orders::version + 1),
-        orders::updated_at.eq(now),
-    ))
-    .execute(conn)?;
+    .execute(c))?;
     Ok(n == 1)
 }
 

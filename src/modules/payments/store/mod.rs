@@ -75,7 +75,9 @@ pub fn key(conn: &mut DbConn, principal: &str, key: &str) -> QueryResult<Option<
 }
 
 pub fn insert_key(conn: &mut DbConn, row: &KeyRow) -> QueryResult<()> {
-    diesel::insert_into(keys::table).values(row).execute(conn)?;
+    crate::per_backend!(conn, |c| diesel::insert_into(keys::table)
+        .values(row)
+        .execute(c))?;
     Ok(())
 }
 
@@ -110,9 +112,9 @@ pub fn unlock_key(conn: &mut DbConn, principal: &str, key: &str) -> QueryResult<
 }
 
 pub fn insert_payment(conn: &mut DbConn, row: &PaymentRow) -> QueryResult<()> {
-    diesel::insert_into(payments::table)
+    crate::per_backend!(conn, |c| diesel::insert_into(payments::table)
         .values(row)
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 
