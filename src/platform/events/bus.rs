@@ -1,6 +1,6 @@
 //! The in-process dispatcher: delivers each subscription's events from its producer's outbox.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -195,6 +195,25 @@ struct Held {
     unsaved: bool,
     /// When the cursor was last saved.
     saved_at: Option<std::time::Instant>,
+    /// Batches read after the cursor, oldest first, in the consumer's hands.
+    handling: VecDeque<Handling>,
+}
+
+impl Held {
+    /// Whether the loop may read another batch while these are handled: a few batches, and
+    /// no more events than one full batch, so a backlog is still handled a batch at a time.
+    fn has_room(&self) -> bool {
+        self.handling.len() < handling::AT_ONCE
+            && self.handling.iter().map(|h| h.wanted).sum::<usize>() < BATCH as usize
+    }
+}
+
+/// What a delivery loop waited for.
+enum Woke {
+    /// The oldest batch in the consumer's hands is handled: its earliest failure, if any.
+    Handled(Option<Failure>),
+    /// Time to read: `true` if a commit to the outbox said so.
+    Read(bool),
 }
 
 #[derive(Clone)]
@@ -216,8 +235,11 @@ struct Inner {
     reads: shared_reads::SharedReads<Page>,
 }
 
+mod handling;
 mod over_broker;
 mod shared_reads;
+
+use handling::{Failure, Handling};
 
 impl EventBus {
     pub fn new(
@@ -272,34 +294,70 @@ impl EventBus {
         let mut woken = self.inner.wake.watch(sub.producer);
         let mut held = Held::default();
         let mut pace = Pace::default();
+        // When the next read is due; `None`: now. A commit announced meanwhile brings it on.
+        let mut read_at: Option<tokio::time::Instant> = None;
         let mut signalled = false;
         loop {
-            // Marks the signal seen, and says when the newest commit it announced was made.
-            let announced = *woken.borrow_and_update();
-            // Woken by a commit, the loop may share a read begun after it with the other
-            // loops on this outbox; otherwise (start, poll, a full batch) it reads afresh, as
-            // only a new read sees what other processes committed.
-            let since = if signalled {
-                announced
-            } else {
-                std::time::Instant::now()
-            };
-            let round = match self.pump(sub, &mut held, since).await {
-                Ok(round) => round,
-                Err(e) => {
-                    tracing::warn!(subscription = %sub.name(), error = %e, "event delivery round failed");
-                    held = Held::default();
-                    Round::Idle
+            if read_at.is_none() && held.has_room() {
+                // Marks the signal seen, and says when the newest commit it announced was made.
+                let announced = *woken.borrow_and_update();
+                // Woken by a commit, the loop may share a read begun after it with the other
+                // loops on this outbox; otherwise (start, poll, a full batch) it reads
+                // afresh, as only a new read sees what other processes committed.
+                let since = if signalled {
+                    announced
+                } else {
+                    std::time::Instant::now()
+                };
+                let round = self.read_ahead(sub, &mut held, since).await;
+                let round = self.or_start_over(sub, &mut held, round);
+                read_at = pace
+                    .after(round, poll)
+                    .map(|wait| tokio::time::Instant::now() + wait);
+                signalled = false;
+                continue;
+            }
+            let room = held.has_room();
+            let woke = tokio::select! {
+                failure = oldest_handled(&mut held.handling), if !held.handling.is_empty() => {
+                    Woke::Handled(failure)
                 }
+                signalled = read_due(read_at, &mut woken), if room => Woke::Read(signalled),
             };
-            signalled = match pace.after(round, poll) {
-                Some(wait) => matches!(
-                    tokio::time::timeout(wait, woken.changed()).await,
-                    Ok(Ok(()))
-                ),
-                None => false,
-            };
+            match woke {
+                Woke::Read(by_commit) => {
+                    signalled = by_commit;
+                    read_at = None;
+                }
+                Woke::Handled(failure) => {
+                    let Some(done) = held.handling.pop_front() else {
+                        continue;
+                    };
+                    let settled = self.settle_oldest(&mut held, done, failure).await;
+                    if let Some(round) = self.or_start_over(sub, &mut held, settled) {
+                        // A failure moved the cursor back: pace the next read from there.
+                        read_at = pace
+                            .after(round, poll)
+                            .map(|wait| tokio::time::Instant::now() + wait);
+                    }
+                }
+            }
         }
+    }
+
+    /// What a round's `outcome` says, or after a failed round, a fresh start from the saved
+    /// cursor at the next poll.
+    fn or_start_over<T: From<Round>>(
+        &self,
+        sub: &Subscription,
+        held: &mut Held,
+        outcome: Result<T, DbError>,
+    ) -> T {
+        outcome.unwrap_or_else(|e| {
+            tracing::warn!(subscription = %sub.name(), error = %e, "event delivery round failed");
+            *held = Held::default();
+            T::from(Round::Idle)
+        })
     }
 
     /// Up to [`BATCH`] events of `outbox` after `position`, oldest first.
@@ -336,7 +394,9 @@ impl EventBus {
     async fn hold(&self, sub: &Subscription, held: &mut Held) -> Result<(), DbError> {
         let now = Utc::now().naive_utc();
         if held.cursor.is_none() || held.until < now + LEASE / 2 {
-            // The lease hands the cursor back from the database: the last save goes first.
+            // The lease hands the cursor back from the database: what is in the consumer's
+            // hands settles, and the last save goes first.
+            self.settle_all(held).await?;
             self.save_unsaved(held).await?;
             self.saved(held).await?;
             let (name, owner) = (sub.name(), self.inner.owner.clone());
@@ -367,8 +427,9 @@ impl EventBus {
         }
     }
 
-    /// One delivery round for one subscription, which must see what was committed by `since`.
-    async fn pump(
+    /// Reads the batch after the last one read and hands it to the consumer, which may still
+    /// be handling batches before it. The read must see what was committed by `since`.
+    async fn read_ahead(
         &self,
         sub: &Subscription,
         held: &mut Held,
@@ -379,18 +440,20 @@ impl EventBus {
         };
         let now = Utc::now().naive_utc();
         self.hold(sub, held).await?;
-        let Some(cursor) = held.cursor.as_mut() else {
+        let Some(cursor) = held.cursor.as_ref() else {
             return Ok(Round::Idle);
         };
         if cursor.retry_at > now {
             return Ok(Round::Idle);
         }
-        let position = cursor.position;
+        let position = held.handling.back().map_or(cursor.position, |h| h.last);
         let page = self.shared_batch(outbox, position, since).await?;
         let next = Round::after(&page);
         let Some(last) = page.events.last().map(|e| e.seq) else {
-            // Quiet: a good moment to save a cursor that moved.
-            self.save_unsaved(held).await?;
+            if held.handling.is_empty() {
+                // Quiet: a good moment to save a cursor that moved.
+                self.save_unsaved(held).await?;
+            }
             return Ok(next);
         };
         let wanted: Vec<StoredEvent> = page
@@ -399,41 +462,68 @@ impl EventBus {
             .filter(|e| sub.event_types.contains(&e.event.event_type.as_str()))
             .cloned()
             .collect();
-        // Aggregates are independent: their events are handled concurrently, each
-        // aggregate's in order. The cursor is saved at most once per `CURSOR_SAVE_EVERY`
-        // while events keep coming; after a crash what it had not saved comes again, which
-        // consumers' inboxes turn into no-ops.
-        let failure = match first_failure(sub, &wanted).await {
-            None => {
-                cursor.position = last;
-                cursor.attempts = 0;
-                cursor.last_error.clear();
-                let recent = held
-                    .saved_at
-                    .is_some_and(|at| at.elapsed() < CURSOR_SAVE_EVERY);
-                if recent {
-                    held.unsaved = true;
-                } else {
-                    let cursor = cursor.clone();
-                    self.save_behind(held, cursor).await?;
-                }
-                return Ok(next);
+        // An aggregate's events are handled in order: a batch with an event of an aggregate
+        // still in the consumer's hands waits for the batches before it.
+        let aggregates = Handling::aggregates_of(&wanted);
+        if held
+            .handling
+            .iter()
+            .any(|h| h.shares_an_aggregate_with(&aggregates))
+            && let Some(round) = self.settle_all(held).await?
+        {
+            // One failed, so the cursor went back before this page: it is read again.
+            return Ok(round);
+        }
+        if wanted.is_empty() && held.handling.is_empty() {
+            self.advance(held, last).await?;
+        } else {
+            held.handling.push_back(Handling::start(sub, wanted, last));
+        }
+        Ok(next)
+    }
+
+    /// Waits for every batch in the consumer's hands and settles each, oldest first. After a
+    /// failure, what the next read should do.
+    async fn settle_all(&self, held: &mut Held) -> Result<Option<Round>, DbError> {
+        while let Some(mut oldest) = held.handling.pop_front() {
+            let failure = oldest.handled().await;
+            if let Some(round) = self.settle_oldest(held, oldest, failure).await? {
+                return Ok(Some(round));
             }
-            Some(failure) => failure,
+        }
+        Ok(None)
+    }
+
+    /// Moves the cursor past `done`, the oldest batch in the consumer's hands, or back to just
+    /// before the event it failed on. After a failure, what the next read should do.
+    async fn settle_oldest(
+        &self,
+        held: &mut Held,
+        done: Handling,
+        failure: Option<Failure>,
+    ) -> Result<Option<Round>, DbError> {
+        let Some((failed, error)) = failure else {
+            self.advance(held, done.last).await?;
+            return Ok(None);
         };
+        // The batches after it are read again from the cursor: their events done meanwhile
+        // come again, which consumers' inboxes turn into no-ops. They end first, so an event
+        // is never in two handlers' hands at once.
+        while let Some(mut later) = held.handling.pop_front() {
+            later.handled().await;
+        }
         self.saved(held).await?;
         // What is saved below is the whole cursor, events handled before included.
         held.unsaved = false;
         let Some(cursor) = held.cursor.as_mut() else {
-            return Ok(Round::Idle);
+            return Ok(Some(Round::Idle));
         };
-        let (failed, error) = failure;
         tracing::warn!(subscription = %cursor.subscription, event = %failed.event.id, %error, "event handler failed");
         // It is the earliest failure, so everything before it was handled.
         cursor.position = failed.seq - 1;
         // Attempts count for the event at the head of the cursor; a later event failing
         // (the head went through this time) starts its own count.
-        if wanted.first().map(|e| e.seq) == Some(failed.seq) {
+        if done.first_wanted.as_ref().map(|e| e.seq) == Some(failed.seq) {
             cursor.attempts += 1;
         } else {
             cursor.attempts = 1;
@@ -449,12 +539,33 @@ impl EventBus {
             cursor.attempts = 0;
             cursor.last_error.clear();
             self.save(cursor.clone(), Some(dead)).await?;
-            return Ok(Round::Full);
+            return Ok(Some(Round::Full));
         }
         cursor.retry_at = Utc::now().naive_utc() + self.backoff(cursor.attempts as u32);
         cursor.last_error = error;
         self.save(cursor.clone(), None).await?;
-        Ok(Round::Idle)
+        Ok(Some(Round::Idle))
+    }
+
+    /// Moves the cursor past a handled batch ending at `last`. It is saved at most once per
+    /// `CURSOR_SAVE_EVERY` while events keep coming; after a crash what it had not saved
+    /// comes again, which consumers' inboxes turn into no-ops.
+    async fn advance(&self, held: &mut Held, last: i64) -> Result<(), DbError> {
+        let Some(cursor) = held.cursor.as_mut() else {
+            return Ok(());
+        };
+        cursor.position = last;
+        cursor.attempts = 0;
+        cursor.last_error.clear();
+        let recent = held
+            .saved_at
+            .is_some_and(|at| at.elapsed() < CURSOR_SAVE_EVERY);
+        if recent {
+            held.unsaved = true;
+            return Ok(());
+        }
+        let cursor = cursor.clone();
+        self.save_behind(held, cursor).await
     }
 
     /// Saves the cursor of a handled batch while the next round goes on, so delivering an
@@ -638,36 +749,26 @@ impl EventBus {
     }
 }
 
-/// Hands `events` to the consumer, aggregates concurrently and each aggregate in order
-/// (stopping at its first failure). Returns the earliest failed event and its error.
-async fn first_failure(
-    sub: &Subscription,
-    events: &[StoredEvent],
-) -> Option<(StoredEvent, String)> {
-    let mut groups: Vec<Vec<&StoredEvent>> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for e in events {
-        let at = *index
-            .entry(e.event.aggregate_id.as_str())
-            .or_insert_with(|| {
-                groups.push(Vec::new());
-                groups.len() - 1
-            });
-        groups[at].push(e);
+/// Waits until the oldest batch in `handling` is handled (never, if there is none).
+async fn oldest_handled(handling: &mut VecDeque<Handling>) -> Option<Failure> {
+    match handling.front_mut() {
+        Some(oldest) => oldest.handled().await,
+        None => std::future::pending().await,
     }
-    let runs = groups.into_iter().map(|group| async move {
-        for e in group {
-            if let Err(error) = sub.handler.handle(&e.event).await {
-                return Some((e.clone(), error));
-            }
-        }
-        None
-    });
-    futures_util::future::join_all(runs)
-        .await
-        .into_iter()
-        .flatten()
-        .min_by_key(|(e, _)| e.seq)
+}
+
+/// Waits until `at` (now if `None`) or a commit to the outbox; `true` for a commit.
+async fn read_due(
+    at: Option<tokio::time::Instant>,
+    woken: &mut tokio::sync::watch::Receiver<std::time::Instant>,
+) -> bool {
+    match at {
+        Some(at) => matches!(
+            tokio::time::timeout_at(at, woken.changed()).await,
+            Ok(Ok(()))
+        ),
+        None => false,
+    }
 }
 
 fn backoff(base_ms: u64, max_ms: u64, attempt: u32) -> TimeDelta {

@@ -24,13 +24,16 @@ const PROBE_TABLES: &str = "
     CREATE TABLE probe_inbox (event_id TEXT PRIMARY KEY NOT NULL, handled_at TIMESTAMP NOT NULL);";
 
 /// Records what it saw as `aggregate/n`; fails an event whose payload says `"fail": k` its
-/// first k times (unless `forgiving`).
+/// first k times (unless `forgiving`), and keeps one that says `"hold": true` in hand until
+/// `let_go` is notified.
 #[derive(Default)]
 struct Consumer {
     seen: Mutex<Vec<String>>,
     failures: Mutex<std::collections::HashMap<String, u64>>,
     forgiving: AtomicUsize,
     handled: Mutex<std::collections::HashSet<String>>,
+    holding: AtomicUsize,
+    let_go: tokio::sync::Notify,
 }
 
 impl Consumer {
@@ -57,6 +60,10 @@ impl EventHandler for Consumer {
                 *failed += 1;
                 return Err(format!("refusing {}", event.aggregate_id));
             }
+        }
+        if event.payload["hold"] == true {
+            self.holding.fetch_add(1, Ordering::SeqCst);
+            self.let_go.notified().await;
         }
         // Yield, so concurrently handled aggregates really interleave.
         actix_web::rt::time::sleep(Duration::from_millis(1)).await;
@@ -371,6 +378,45 @@ async fn subscriptions_sharing_an_outbox_each_get_their_own_events_in_order() {
         assert_eq!(consumer.seen_of("x"), evens);
         assert_eq!(consumer.seen_of("y"), odds);
     }
+    running.abort();
+    let _ = running.await;
+    bus.release().await;
+}
+
+/// An event committed while the consumer is still busy with an earlier batch goes out at
+/// once, unless it is about an aggregate whose earlier event is still in the consumer's hands.
+#[actix_web::test]
+async fn a_slow_event_holds_up_only_its_own_aggregate() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = settings(&dir);
+    let db = probe_db(&s).await;
+    let consumer = Arc::new(Consumer::default());
+    let bus = bus(&db, &s, consumer.clone(), &["probe.happened"]);
+    let running = actix_web::rt::spawn(bus.clone().run());
+    publish(
+        &db,
+        vec![happened("x", serde_json::json!({"n": 1, "hold": true}))],
+    )
+    .await;
+    until("x/1 in the consumer's hands", || {
+        consumer.holding.load(Ordering::SeqCst) == 1
+    })
+    .await;
+
+    publish(&db, vec![happened("y", serde_json::json!({"n": 1}))]).await;
+    until("y/1, though x/1 is not done", || {
+        consumer.seen_of("y").len() == 1
+    })
+    .await;
+    publish(&db, vec![happened("x", serde_json::json!({"n": 2}))]).await;
+    // Read by now (the poll is 10 ms), and kept for after x/1.
+    actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    assert!(consumer.seen_of("x").is_empty(), "x/2 must wait for x/1");
+
+    consumer.let_go.notify_one();
+    until("x/1 and x/2", || consumer.seen_of("x").len() == 2).await;
+    assert_eq!(consumer.seen_of("x"), ["x/1", "x/2"]);
+    assert_eq!(consumer.seen_of("y"), ["y/1"]);
     running.abort();
     let _ = running.await;
     bus.release().await;
