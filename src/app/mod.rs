@@ -127,7 +127,7 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartError> {
         crate::platform::memory::return_large_allocations();
-        crate::platform::memory::one_arena_per_core();
+        crate::platform::memory::two_arenas_per_core();
         let wiring = settings.clone();
         let modules = actix_web::rt::task::spawn_blocking(move || Modules::wire(&wiring))
             .await

@@ -13,16 +13,20 @@ pub fn return_large_allocations() {
     }
 }
 
-/// At most one allocator arena per core. glibc gives threads up to eight arenas per core,
+/// At most two allocator arenas per core. glibc gives threads up to eight arenas per core,
 /// and each keeps what it once held: under load, arenas of short-lived threads took RSS up
-/// by several MiB a minute. Idempotent.
-pub fn one_arena_per_core() {
+/// by several MiB a minute. One per core had the SQLite writer share an arena with request
+/// threads and wait on its lock thousands of times a second; two per core placed and paid
+/// about a tenth more orders a second for 2–3 MiB more at the peak (see the README's
+/// Performance section). An operator's `MALLOC_ARENA_MAX` (glibc's own setting) wins.
+/// Idempotent.
+pub fn two_arenas_per_core() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         // SAFETY: mallopt only changes allocator tuning.
         unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, cores.max(2) as libc::c_int);
+            libc::mallopt(libc::M_ARENA_MAX, (2 * cores.max(1)) as libc::c_int);
         }
     }
 }
