@@ -61,6 +61,9 @@ impl EventHandler for Consumer {
                 return Err(format!("refusing {}", event.aggregate_id));
             }
         }
+        if event.payload["panic"] == true {
+            panic!("cannot stand {}", event.aggregate_id);
+        }
         if event.payload["hold"] == true {
             self.holding.fetch_add(1, Ordering::SeqCst);
             self.let_go.notified().await;
@@ -417,6 +420,43 @@ async fn a_slow_event_holds_up_only_its_own_aggregate() {
     until("x/1 and x/2", || consumer.seen_of("x").len() == 2).await;
     assert_eq!(consumer.seen_of("x"), ["x/1", "x/2"]);
     assert_eq!(consumer.seen_of("y"), ["y/1"]);
+    running.abort();
+    let _ = running.await;
+    bus.release().await;
+}
+
+/// A consumer that panics on an event fails on that event alone: it is retried, then
+/// dead-lettered with what the panic said, and the events around it go through.
+#[actix_web::test]
+async fn a_consumer_panicking_on_an_event_dead_letters_that_event_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = settings(&dir);
+    let db = probe_db(&s).await;
+    let consumer = Arc::new(Consumer::default());
+    let bus = bus(&db, &s, consumer.clone(), &["probe.happened"]);
+    publish(
+        &db,
+        vec![
+            happened("x", serde_json::json!({"n": 1})),
+            happened("y", serde_json::json!({"n": 1, "panic": true})),
+            happened("x", serde_json::json!({"n": 2})),
+        ],
+    )
+    .await;
+    let running = actix_web::rt::spawn(bus.clone().run());
+    until("x/1 and x/2", || consumer.seen_of("x").len() == 2).await;
+    let mut dead = Vec::new();
+    for _ in 0..500 {
+        dead = bus.dead_letters(None, 10).await.unwrap();
+        if !dead.is_empty() {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(dead.len(), 1, "one dead letter");
+    assert_eq!(dead[0].event.aggregate_id, "y");
+    assert_eq!(dead[0].error, "the consumer panicked: cannot stand y");
+    assert_eq!(consumer.seen_of("x"), ["x/1", "x/2"]);
     running.abort();
     let _ = running.await;
     bus.release().await;

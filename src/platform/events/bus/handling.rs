@@ -7,9 +7,12 @@
 //! before it if they handle an event of the same aggregate, and the cursor only moves past a
 //! batch once it and every batch before it are handled.
 
+use std::any::Any;
 use std::collections::HashSet;
+use std::panic::AssertUnwindSafe;
 
 use actix_web::rt::task::JoinHandle;
+use futures_util::FutureExt;
 
 use super::{StoredEvent, Subscription};
 
@@ -65,8 +68,8 @@ impl Handling {
             .collect()
     }
 
-    /// Waits until it is handled; its earliest failure, if any. A consumer that panicked
-    /// failed on the batch's first event.
+    /// Waits until it is handled; its earliest failure, if any. Should its task end some
+    /// other way, the batch failed on its first event.
     pub async fn handled(&mut self) -> Option<Failure> {
         let outcome = self.outcome.as_mut()?;
         match outcome.await {
@@ -105,9 +108,16 @@ async fn first_failure(sub: &Subscription, events: &[StoredEvent]) -> Option<Fai
     }
     let runs = groups.into_iter().map(|group| async move {
         for e in group {
-            if let Err(error) = sub.handler.handle(&e.event).await {
-                return Some((e.clone(), error));
-            }
+            // A consumer that panics fails on that event alone, like one that returns an error.
+            let handled = AssertUnwindSafe(sub.handler.handle(&e.event))
+                .catch_unwind()
+                .await;
+            let error = match handled {
+                Ok(Ok(())) => continue,
+                Ok(Err(error)) => error,
+                Err(panic) => format!("the consumer panicked: {}", panic_message(&*panic)),
+            };
+            return Some((e.clone(), error));
         }
         None
     });
@@ -116,4 +126,13 @@ async fn first_failure(sub: &Subscription, events: &[StoredEvent]) -> Option<Fai
         .into_iter()
         .flatten()
         .min_by_key(|(e, _)| e.seq)
+}
+
+/// What a panic said, when it said it with a string.
+fn panic_message(panic: &(dyn Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("no message")
 }
