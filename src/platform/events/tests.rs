@@ -170,20 +170,31 @@ async fn deliver_the_script_then_stop(bus: &EventBus, consumer: &Consumer) -> Ve
         consumer.seen_of("x").len() == 3 && consumer.seen_of("y").len() == 2
     })
     .await;
-    for attempt in 0.. {
-        if bus.dead_letters(None, 10).await.unwrap().len() == 1 {
-            break;
-        }
-        assert!(attempt < 500, "timed out waiting for the dead letter");
-        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
-    }
+    until_dead_lettered(bus).await;
     assert_eq!(consumer.seen_of("x"), ["x/1", "x/2", "x/3"]);
     assert_eq!(consumer.seen_of("y"), ["y/1", "y/2"]);
     assert!(consumer.seen_of("z").is_empty());
+    stop(bus, running).await;
+    bus.dead_letters(None, 10).await.unwrap()
+}
+
+/// The dispatcher's dead letters, once there is one.
+async fn until_dead_lettered(bus: &EventBus) -> Vec<DeadLetter> {
+    for _ in 0..500 {
+        let letters = bus.dead_letters(None, 10).await.unwrap();
+        if !letters.is_empty() {
+            return letters;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("timed out waiting for a dead letter");
+}
+
+/// Stops `running` (the dispatcher's task) and hands its subscriptions over at once.
+async fn stop(bus: &EventBus, running: actix_web::rt::task::JoinHandle<()>) {
     running.abort();
     let _ = running.await;
     bus.release().await;
-    bus.dead_letters(None, 10).await.unwrap()
 }
 
 async fn until(what: &str, done: impl Fn() -> bool) {
@@ -259,13 +270,7 @@ async fn a_payload_version_the_consumer_does_not_read_is_dead_lettered_not_misre
     .await;
     let dispatcher = bus(&db, &s, consumer.clone(), &["probe.happened"]);
     let running = actix_web::rt::spawn(dispatcher.clone().run());
-    for attempt in 0.. {
-        if dispatcher.dead_letters(None, 10).await.unwrap().len() == 1 {
-            break;
-        }
-        assert!(attempt < 500, "timed out waiting for the dead letter");
-        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
-    }
+    until_dead_lettered(&dispatcher).await;
     running.abort();
     let _ = running.await;
     assert_eq!(consumer.seen_of("v"), ["v/1"]);
@@ -381,9 +386,7 @@ async fn subscriptions_sharing_an_outbox_each_get_their_own_events_in_order() {
         assert_eq!(consumer.seen_of("x"), evens);
         assert_eq!(consumer.seen_of("y"), odds);
     }
-    running.abort();
-    let _ = running.await;
-    bus.release().await;
+    stop(&bus, running).await;
 }
 
 /// An event committed while the consumer is still busy with an earlier batch goes out at
@@ -420,9 +423,7 @@ async fn a_slow_event_holds_up_only_its_own_aggregate() {
     until("x/1 and x/2", || consumer.seen_of("x").len() == 2).await;
     assert_eq!(consumer.seen_of("x"), ["x/1", "x/2"]);
     assert_eq!(consumer.seen_of("y"), ["y/1"]);
-    running.abort();
-    let _ = running.await;
-    bus.release().await;
+    stop(&bus, running).await;
 }
 
 /// A consumer that panics on an event fails on that event alone: it is retried, then
@@ -445,21 +446,12 @@ async fn a_consumer_panicking_on_an_event_dead_letters_that_event_only() {
     .await;
     let running = actix_web::rt::spawn(bus.clone().run());
     until("x/1 and x/2", || consumer.seen_of("x").len() == 2).await;
-    let mut dead = Vec::new();
-    for _ in 0..500 {
-        dead = bus.dead_letters(None, 10).await.unwrap();
-        if !dead.is_empty() {
-            break;
-        }
-        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
-    }
+    let dead = until_dead_lettered(&bus).await;
     assert_eq!(dead.len(), 1, "one dead letter");
     assert_eq!(dead[0].event.aggregate_id, "y");
     assert_eq!(dead[0].error, "the consumer panicked: cannot stand y");
     assert_eq!(consumer.seen_of("x"), ["x/1", "x/2"]);
-    running.abort();
-    let _ = running.await;
-    bus.release().await;
+    stop(&bus, running).await;
 }
 
 /// The same dispatcher over NATS JetStream, producer and consumer on databases of their own:
