@@ -2,6 +2,7 @@
 
 mod api_keys;
 mod credentials;
+mod signed_tokens;
 
 use std::sync::Arc;
 
@@ -24,6 +25,7 @@ use crate::platform::ids::{new_id, random_token, token_digest};
 use crate::platform::validation::FieldError;
 use api_keys::ApiKeys;
 use credentials::{CredentialCache, FreshRevision, Known};
+use signed_tokens::SignedTokens;
 
 pub struct IdentityService {
     db: Db,
@@ -32,7 +34,7 @@ pub struct IdentityService {
     /// sign-ins queues briefly (then gets 503) instead of exhausting memory.
     hashing: Arc<Semaphore>,
     hashing_queue: std::time::Duration,
-    keys: TokenKeys,
+    tokens: SignedTokens,
     refresh_ttl: Duration,
     throttle: Policy,
     api_keys: ApiKeys,
@@ -66,7 +68,10 @@ impl IdentityService {
             hasher: Hasher::new(&settings.argon2),
             hashing: Arc::new(Semaphore::new(hashers(settings.hashing_concurrency))),
             hashing_queue: std::time::Duration::from_millis(settings.hashing_queue_ms),
-            keys: TokenKeys::new(secret.as_bytes(), settings.access_token_ttl_secs),
+            tokens: SignedTokens::new(
+                TokenKeys::new(secret.as_bytes(), settings.access_token_ttl_secs),
+                settings.credential_cache_entries,
+            ),
             refresh_ttl: Duration::seconds(settings.refresh_token_ttl_secs as i64),
             throttle: Policy {
                 max_failures: settings.login_max_failures,
@@ -219,9 +224,12 @@ impl IdentityService {
         refresh_token: String,
     ) -> TokenResponse {
         TokenResponse {
-            access_token: self.keys.issue(user_id, session_id, Utc::now().timestamp()),
+            access_token: self
+                .tokens
+                .keys()
+                .issue(user_id, session_id, Utc::now().timestamp()),
             token_type: "Bearer".into(),
-            expires_in: self.keys.ttl_secs,
+            expires_in: self.tokens.keys().ttl_secs,
             refresh_token,
         }
     }
@@ -368,8 +376,8 @@ impl IdentityApi for IdentityService {
 
     async fn authenticate(&self, access_token: &str) -> Result<Principal, IdentityError> {
         let claims = self
-            .keys
-            .verify(access_token)
+            .tokens
+            .verify(access_token, Utc::now().timestamp())
             .ok_or(IdentityError::InvalidToken)?;
         let revision = self.revision.get().await.map_err(IdentityError::Internal)?;
         let now = now();
@@ -388,8 +396,8 @@ impl IdentityApi for IdentityService {
             .await?
             .ok_or(IdentityError::InvalidToken)?;
         let principal = Principal {
-            user_id: claims.sub,
-            session_id: claims.sid,
+            user_id: claims.sub.clone(),
+            session_id: claims.sid.clone(),
             roles: roles::decode(&user.roles).map_err(IdentityError::Internal)?,
             scopes: None,
             plan: user.plan,

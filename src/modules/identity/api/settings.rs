@@ -44,8 +44,9 @@ pub struct AuthSettings {
     pub hashing_queue_ms: u64,
     /// API keys one account may hold at once (revoked keys do not count).
     pub max_api_keys_per_user: u32,
-    /// Sessions, and as many API keys, whose principal each process remembers so that
-    /// authenticating is not a database read per request; 0 turns the cache off. A logout,
+    /// Sessions, and as many API keys and access tokens, whose principal (for tokens: whose
+    /// signature) each process remembers so that authenticating is not a database read and a
+    /// JWT decode per request; 0 turns the cache off. A logout,
     /// password, role or plan change, or key revocation takes effect at once on every
     /// replica whatever the size: each request checks the credentials revision first.
     pub credential_cache_entries: usize,

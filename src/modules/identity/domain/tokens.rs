@@ -1,10 +1,12 @@
 //! Access tokens are short-lived HS256 JWTs naming the user and the session. The session is
 //! still looked up on every request, so logout and role changes take effect immediately.
+//! Whether a token has expired is a question of the caller's clock, asked apart from whether
+//! its signature holds, which stays true and so can be remembered.
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: String,
     pub sid: String,
@@ -14,11 +16,22 @@ pub struct Claims {
 }
 
 const ISSUER: &str = "brigade";
+/// Seconds a token is still taken after its `exp`, for clocks a little apart.
+const LEEWAY_SECS: i64 = 5;
+
+impl Claims {
+    /// Whether the token has expired at `now` (Unix seconds).
+    pub fn expired_at(&self, now: i64) -> bool {
+        self.exp < now - LEEWAY_SECS
+    }
+}
 
 #[derive(Clone)]
 pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// HS256 from our issuer; expiry is `Claims::expired_at`'s, on the caller's clock.
+    validation: Validation,
     pub ttl_secs: u64,
 }
 
@@ -27,6 +40,12 @@ impl TokenKeys {
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            validation: {
+                let mut validation = Validation::new(Algorithm::HS256);
+                validation.set_issuer(&[ISSUER]);
+                validation.validate_exp = false;
+                validation
+            },
             ttl_secs,
         }
     }
@@ -43,11 +62,9 @@ impl TokenKeys {
             .expect("HS256 signing cannot fail")
     }
 
-    pub fn verify(&self, token: &str) -> Option<Claims> {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_issuer(&[ISSUER]);
-        validation.leeway = 5;
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
+    /// The claims of a token we signed, whether or not it has expired since.
+    pub fn signed(&self, token: &str) -> Option<Claims> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .ok()
             .map(|data| data.claims)
     }
@@ -62,24 +79,35 @@ mod tests {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef", 60);
         let now = chrono::Utc::now().timestamp();
         let token = keys.issue("usr_1", "ses_1", now);
-        let claims = keys.verify(&token).unwrap();
+        let claims = keys.signed(&token).unwrap();
+        assert!(!claims.expired_at(now));
         assert_eq!(
             (claims.sub.as_str(), claims.sid.as_str()),
             ("usr_1", "ses_1")
         );
 
         let other = TokenKeys::new(b"another-secret-another-secret-xx", 60);
-        assert!(other.verify(&token).is_none());
-        assert!(keys.verify(&(token.clone() + "x")).is_none());
+        assert!(other.signed(&token).is_none());
+        assert!(keys.signed(&(token.clone() + "x")).is_none());
     }
 
     #[test]
     fn expired_tokens_fail() {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef", 60);
         let long_ago = chrono::Utc::now().timestamp() - 3600;
-        assert!(
-            keys.verify(&keys.issue("usr_1", "ses_1", long_ago))
-                .is_none()
-        );
+        let now = chrono::Utc::now().timestamp();
+        let claims = keys
+            .signed(&keys.issue("usr_1", "ses_1", long_ago))
+            .unwrap();
+        assert!(claims.expired_at(now));
+    }
+
+    #[test]
+    fn a_token_expires_on_the_callers_clock_after_a_little_leeway() {
+        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef", 60);
+        let token = keys.issue("usr_1", "ses_1", 1_000);
+        let claims = keys.signed(&token).unwrap();
+        assert!(!claims.expired_at(1_060 + LEEWAY_SECS));
+        assert!(claims.expired_at(1_061 + LEEWAY_SECS));
     }
 }
