@@ -30,7 +30,7 @@ use crate::platform::db::DbError;
 use crate::platform::descriptor::{GraphError, Producer};
 use crate::platform::http::fallback::RouteTable;
 use crate::platform::http::{
-    body_deadline, errors_as_problems, etag, extract, fallback, head, request_id, shutdown,
+    body_deadline, errors_as_problems, etag, extract, fallback, head, owners, request_id, shutdown,
 };
 use crate::platform::remote::InternalRoutes;
 
@@ -88,7 +88,12 @@ pub fn migration_scope(names: &[String]) -> Result<crate::platform::db::Migratio
 fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     health::routes(cfg);
     for module in crate::modules::all() {
-        (module.routes)(cfg);
+        // No prefix: the paths stay the contract's; the guard skips the scope (see `owners`).
+        cfg.service(
+            utoipa_actix_web::scope::scope("")
+                .guard(owners::served_by(module.descriptor.name))
+                .configure(module.routes),
+        );
     }
     events_admin::routes(cfg);
 }
@@ -215,6 +220,7 @@ impl Application {
 
         let doc = openapi();
         let routes = web::Data::new(RouteTable::from_openapi(&doc));
+        let owners = web::Data::new(owners::Owners::from_openapi(&doc));
         let scopes = web::Data::new(crate::platform::http::scopes::ScopeTable::from_openapi(
             &doc,
         ));
@@ -309,6 +315,7 @@ impl Application {
                 .app_data(db.clone())
                 .app_data(hosted.clone())
                 .app_data(routes.clone())
+                .app_data(owners.clone())
                 .app_data(scopes.clone())
                 .app_data(policies.clone())
                 .app_data(limiter.clone())

@@ -32,6 +32,19 @@ async fn wrong_method_is_405_with_allow() {
 }
 
 #[actix_web::test]
+async fn a_path_reaches_its_route_however_it_is_percent_encoded() {
+    let app = TestApp::spawn().await;
+    let plain = app.get("/v1/menu", None).await;
+    let encoded = app.get("/v1/%6Denu", None).await;
+    assert_eq!(encoded.status, 200);
+    assert_eq!(encoded.header("etag"), plain.header("etag"));
+    // A module's route with a parameter, spelt with an escape, is still that route.
+    let customer = app.customer_token("escaped@example.com").await;
+    let res = app.get("/v1/orders/ord%5Fnone", Some(&customer)).await;
+    assert_eq!(res.problem(404)["detail"], "no order with id ord_none");
+}
+
+#[actix_web::test]
 async fn head_answers_like_get_without_a_body() {
     let app = TestApp::spawn().await;
     let get = app.get("/v1/menu", None).await;

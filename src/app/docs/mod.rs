@@ -133,4 +133,41 @@ mod tests {
             }
         }
     }
+
+    /// Routing tries only the routes of the module that owns a request's operation (see
+    /// `platform::http::owners`): each module's operations must be found as its own.
+    #[test]
+    fn every_module_s_operations_are_owned_by_that_module() {
+        let owners = crate::platform::http::owners::Owners::from_openapi(&openapi());
+        for module in crate::modules::all() {
+            let (_, doc) = App::new()
+                .into_utoipa_app()
+                .configure(module.routes)
+                .split_for_parts();
+            let doc = serde_json::to_value(doc).unwrap();
+            let paths = doc["paths"].as_object().unwrap();
+            assert!(
+                !paths.is_empty(),
+                "{} has no routes",
+                module.descriptor.name
+            );
+            for (pattern, item) in paths {
+                let path: Vec<&str> = pattern
+                    .split('/')
+                    .map(|s| if s.starts_with('{') { "x1" } else { s })
+                    .collect();
+                let methods =
+                    item.as_object().unwrap().keys().filter(|k| {
+                        matches!(k.as_str(), "get" | "post" | "put" | "patch" | "delete")
+                    });
+                for method in methods {
+                    assert_eq!(
+                        owners.owner(&method.to_uppercase(), &path.join("/")),
+                        Some(module.descriptor.name),
+                        "{method} {pattern}"
+                    );
+                }
+            }
+        }
+    }
 }

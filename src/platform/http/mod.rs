@@ -8,6 +8,7 @@ pub mod etag;
 pub mod extract;
 pub mod fallback;
 pub mod head;
+pub mod owners;
 pub mod policy;
 pub mod request_id;
 pub mod route;

@@ -1,24 +1,29 @@
 //! The route a request matched, as its pattern (`/v1/orders/{id}`): it names the request's
 //! span, metrics and audit entries, and keys the contract's per-operation policies.
 //!
-//! Once a request is routed, actix knows its route by position and the pattern costs nothing
-//! to find. Before that, it is found by walking the whole route table, trying each dynamic
-//! route's regex, as routing then does again: middleware that can wait for the response asks
-//! then. Either way it is found once per request and kept in the request's extensions.
+//! The contract's operations are looked up by path segments in [`Owners`], before routing as
+//! after. Any other route (the dashboard, the docs) is known by actix once the request is
+//! routed; before that actix's lookup stops at the first module's scope, so a miss then is
+//! not kept. A pattern found is kept in the request's extensions.
 
-use actix_web::{HttpMessage, HttpRequest};
+use actix_web::{HttpMessage, HttpRequest, web};
+
+use super::owners::{Owners, routed_path};
 
 #[derive(Clone)]
-struct Matched(Option<String>);
+struct Matched(String);
 
 /// The pattern of the route `req` matches; `None` when no route does.
 pub fn pattern(req: &HttpRequest) -> Option<String> {
     if let Some(Matched(pattern)) = req.extensions().get::<Matched>() {
-        return pattern.clone();
+        return Some(pattern.clone());
     }
-    let pattern = req.match_pattern();
+    let pattern = req
+        .app_data::<web::Data<Owners>>()
+        .and_then(|owners| owners.pattern(&routed_path(req.uri())).map(str::to_owned))
+        .or_else(|| req.match_pattern())?;
     req.extensions_mut().insert(Matched(pattern.clone()));
-    pattern
+    Some(pattern)
 }
 
 #[cfg(test)]
