@@ -28,9 +28,9 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::modules::governance::api::GovernanceApi;
 use crate::platform::db::DbError;
 use crate::platform::descriptor::{GraphError, Producer};
-use crate::platform::http::fallback::RouteTable;
 use crate::platform::http::{
-    body_deadline, errors_as_problems, etag, extract, fallback, head, owners, request_id, shutdown,
+    body_deadline, contract_paths, errors_as_problems, etag, extract, fallback, head, request_id,
+    shutdown,
 };
 use crate::platform::remote::InternalRoutes;
 
@@ -88,10 +88,10 @@ pub fn migration_scope(names: &[String]) -> Result<crate::platform::db::Migratio
 fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     health::routes(cfg);
     for module in crate::modules::all() {
-        // No prefix: the paths stay the contract's; the guard skips the scope (see `owners`).
+        // No prefix: the paths stay the contract's; the guard skips the scope (see `contract_paths`).
         cfg.service(
             utoipa_actix_web::scope::scope("")
-                .guard(owners::served_by(module.descriptor.name))
+                .guard(contract_paths::served_by(module.descriptor.name))
                 .configure(module.routes),
         );
     }
@@ -219,8 +219,7 @@ impl Application {
         let port = listener.local_addr().map_err(bind_error)?.port();
 
         let doc = openapi();
-        let routes = web::Data::new(RouteTable::from_openapi(&doc));
-        let owners = web::Data::new(owners::Owners::from_openapi(&doc));
+        let paths = web::Data::new(contract_paths::ContractPaths::from_openapi(&doc));
         let scopes = web::Data::new(crate::platform::http::scopes::ScopeTable::from_openapi(
             &doc,
         ));
@@ -314,8 +313,7 @@ impl Application {
                 .app_data(operations.clone())
                 .app_data(db.clone())
                 .app_data(hosted.clone())
-                .app_data(routes.clone())
-                .app_data(owners.clone())
+                .app_data(paths.clone())
                 .app_data(scopes.clone())
                 .app_data(policies.clone())
                 .app_data(limiter.clone())

@@ -9,6 +9,11 @@ async fn unknown_routes_are_404_problems() {
     let app = TestApp::spawn().await;
     app.get("/v1/does-not-exist", None).await.problem(404);
     app.get("/v2/menu", None).await.problem(404);
+    // A trailing slash makes another path, which no route has.
+    app.get("/v1/menu/", None).await.problem(404);
+    app.send("PUT", "/v1/me/", None, &[], None)
+        .await
+        .problem(404);
 }
 
 #[actix_web::test]
@@ -29,6 +34,11 @@ async fn wrong_method_is_405_with_allow() {
         res.header("allow").as_deref(),
         Some("DELETE, GET, HEAD, PATCH")
     );
+
+    // The path is the one routing sees, escapes undone.
+    let res = app.delete("/v1/%6Denu", None).await;
+    res.problem(405);
+    assert_eq!(res.header("allow").as_deref(), Some("GET, HEAD"));
 }
 
 #[actix_web::test]

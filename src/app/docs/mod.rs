@@ -135,10 +135,11 @@ mod tests {
     }
 
     /// Routing tries only the routes of the module that owns a request's operation (see
-    /// `platform::http::owners`): each module's operations must be found as its own.
+    /// `platform::http::contract_paths`): each module's operations must be found as its own.
     #[test]
     fn every_module_s_operations_are_owned_by_that_module() {
-        let owners = crate::platform::http::owners::Owners::from_openapi(&openapi());
+        let contract =
+            crate::platform::http::contract_paths::ContractPaths::from_openapi(&openapi());
         for module in crate::modules::all() {
             let (_, doc) = App::new()
                 .into_utoipa_app()
@@ -162,7 +163,7 @@ mod tests {
                     });
                 for method in methods {
                     assert_eq!(
-                        owners.owner(&method.to_uppercase(), &path.join("/")),
+                        contract.owner(&method.to_uppercase(), &path.join("/")),
                         Some(module.descriptor.name),
                         "{method} {pattern}"
                     );

@@ -3,12 +3,12 @@
 pub mod body_deadline;
 pub mod cache;
 pub mod caller;
+pub mod contract_paths;
 pub mod errors_as_problems;
 pub mod etag;
 pub mod extract;
 pub mod fallback;
 pub mod head;
-pub mod owners;
 pub mod policy;
 pub mod request_id;
 pub mod route;

@@ -1,14 +1,14 @@
 //! The route a request matched, as its pattern (`/v1/orders/{id}`): it names the request's
 //! span, metrics and audit entries, and keys the contract's per-operation policies.
 //!
-//! The contract's operations are looked up by path segments in [`Owners`], before routing as
+//! The contract's operations are looked up by path segments in [`ContractPaths`], before routing as
 //! after. Any other route (the dashboard, the docs) is known by actix once the request is
 //! routed; before that actix's lookup stops at the first module's scope, so a miss then is
 //! not kept. A pattern found is kept in the request's extensions.
 
 use actix_web::{HttpMessage, HttpRequest, web};
 
-use super::owners::{Owners, routed_path};
+use super::contract_paths::{ContractPaths, routed_path};
 
 #[derive(Clone)]
 struct Matched(String);
@@ -19,8 +19,8 @@ pub fn pattern(req: &HttpRequest) -> Option<String> {
         return Some(pattern.clone());
     }
     let pattern = req
-        .app_data::<web::Data<Owners>>()
-        .and_then(|owners| owners.pattern(&routed_path(req.uri())).map(str::to_owned))
+        .app_data::<web::Data<ContractPaths>>()
+        .and_then(|paths| paths.pattern(&routed_path(req.uri())).map(str::to_owned))
         .or_else(|| req.match_pattern())?;
     req.extensions_mut().insert(Matched(pattern.clone()));
     Some(pattern)
