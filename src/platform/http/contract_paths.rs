@@ -142,8 +142,7 @@ pub fn served_by(module: &'static str) -> impl Guard {
             // Without the table (a test's bare app), every module's routes are tried.
             return true;
         };
-        let owner = owner_of(ctx, paths);
-        owner.is_some() && owner == paths.module_index(module)
+        owner_of(ctx, paths).is_some_and(|owner| paths.modules[owner] == module)
     })
 }
 
