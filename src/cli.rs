@@ -142,18 +142,27 @@ pub fn run() -> ExitCode {
         }
     };
     telemetry::init(&settings.log);
-    let result = actix_web::rt::System::new().block_on(async move {
-        match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
-            Command::Serve(args) => serve(settings, args).await,
-            Command::Migrate(args) => migrate(settings, args).await,
-            Command::Users(UsersCommand::Add { email, role, name }) => {
-                add_user(settings, email, role, name).await
-            }
-            Command::Openapi(_) | Command::Modules | Command::InternalKey(_) => {
-                unreachable!("handled before configuration is read")
-            }
-        }
-    });
+    let blocking = crate::app::blocking_threads(&settings.database);
+    let runtime = move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .max_blocking_threads(blocking)
+            .build()
+    };
+    let result =
+        actix_web::rt::System::with_tokio_rt(move || runtime().expect("the main runtime starts"))
+            .block_on(async move {
+                match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+                    Command::Serve(args) => serve(settings, args).await,
+                    Command::Migrate(args) => migrate(settings, args).await,
+                    Command::Users(UsersCommand::Add { email, role, name }) => {
+                        add_user(settings, email, role, name).await
+                    }
+                    Command::Openapi(_) | Command::Modules | Command::InternalKey(_) => {
+                        unreachable!("handled before configuration is read")
+                    }
+                }
+            });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

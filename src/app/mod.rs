@@ -85,6 +85,15 @@ pub fn migration_scope(names: &[String]) -> Result<crate::platform::db::Migratio
 
 /// Registers every documented operation. Used both to serve and to generate the OpenAPI
 /// document, so the two cannot drift.
+/// Threads a runtime may block on at once: the database's connections, and two more for a
+/// password hash or a name lookup beside them. A blocked read or write waits for a
+/// connection anyway; tokio's default (512, and actix's 256 an HTTP worker on two cores) let
+/// the PostgreSQL journey start some 80 threads waiting on 8 connections, each keeping its
+/// stack and cache.
+pub fn blocking_threads(database: &crate::platform::config::DatabaseSettings) -> usize {
+    database.pool_size.max(1) as usize + 2
+}
+
 fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     health::routes(cfg);
     for module in crate::modules::all() {
@@ -193,6 +202,7 @@ impl Application {
                 }))
         })
         .shutdown_timeout(settings.server.shutdown_timeout_secs)
+        .worker_max_blocking_threads(blocking_threads(&settings.database))
         .disable_signals()
         .keep_alive(crate::platform::remote::INTERNAL_KEEP_ALIVE)
         .listen(listener)
@@ -346,6 +356,7 @@ impl Application {
             app
         })
         .shutdown_timeout(settings.server.shutdown_timeout_secs)
+        .worker_max_blocking_threads(blocking_threads(&settings.database))
         // Signals are ours (see `run_until_stopped`): streams must hear of a stop first.
         .disable_signals()
         .client_request_timeout(std::time::Duration::from_millis(
