@@ -117,28 +117,15 @@ async fn probe_db(s: &Settings) -> Db {
     db
 }
 
-/// A probe database and one consumer of `probe.happened`, with its bus not yet running.
-struct Probe {
-    _dir: tempfile::TempDir,
-    db: Db,
-    consumer: Arc<Consumer>,
-    bus: EventBus,
-}
-
-impl Probe {
-    async fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let s = settings(&dir);
-        let db = probe_db(&s).await;
-        let consumer = Arc::new(Consumer::default());
-        let bus = bus(&db, &s, consumer.clone(), &["probe.happened"]);
-        Self {
-            _dir: dir,
-            db,
-            consumer,
-            bus,
-        }
-    }
+/// A probe database (in the directory returned first) and one consumer of `probe.happened`,
+/// with its bus not yet running.
+async fn probe() -> (tempfile::TempDir, Db, Arc<Consumer>, EventBus) {
+    let dir = tempfile::tempdir().unwrap();
+    let s = settings(&dir);
+    let db = probe_db(&s).await;
+    let consumer = Arc::new(Consumer::default());
+    let bus = bus(&db, &s, consumer.clone(), &["probe.happened"]);
+    (dir, db, consumer, bus)
 }
 
 async fn publish(db: &Db, events: Vec<Event>) {
@@ -417,12 +404,7 @@ async fn subscriptions_sharing_an_outbox_each_get_their_own_events_in_order() {
 /// once, unless it is about an aggregate whose earlier event is still in the consumer's hands.
 #[actix_web::test]
 async fn a_slow_event_holds_up_only_its_own_aggregate() {
-    let Probe {
-        _dir,
-        db,
-        consumer,
-        bus,
-    } = Probe::new().await;
+    let (_dir, db, consumer, bus) = probe().await;
     let running = actix_web::rt::spawn(bus.clone().run());
     publish(
         &db,
@@ -455,12 +437,7 @@ async fn a_slow_event_holds_up_only_its_own_aggregate() {
 /// dead-lettered with what the panic said, and the events around it go through.
 #[actix_web::test]
 async fn a_consumer_panicking_on_an_event_dead_letters_that_event_only() {
-    let Probe {
-        _dir,
-        db,
-        consumer,
-        bus,
-    } = Probe::new().await;
+    let (_dir, db, consumer, bus) = probe().await;
     publish(
         &db,
         vec![
