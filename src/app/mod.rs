@@ -83,21 +83,22 @@ pub fn migration_scope(names: &[String]) -> Result<crate::platform::db::Migratio
     Ok(crate::platform::db::MigrationScope::Owners(names.to_vec()))
 }
 
-/// Registers every documented operation. Used both to serve and to generate the OpenAPI
-/// document, so the two cannot drift.
 /// Threads a runtime may block on at once: the database's connections, and two more for a
 /// password hash or a name lookup beside them. A blocked read or write waits for a
 /// connection anyway; tokio's default (512, and actix's 256 an HTTP worker on two cores) let
-/// the PostgreSQL journey start some 80 threads waiting on 8 connections, each keeping its
+/// the PostgreSQL journey start some 75 threads waiting on 8 connections, each keeping its
 /// stack and cache.
 pub fn blocking_threads(database: &crate::platform::config::DatabaseSettings) -> usize {
     database.pool_size.max(1) as usize + 2
 }
 
+/// Registers every documented operation. Used both to serve and to generate the OpenAPI
+/// document, so the two cannot drift.
 fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     health::routes(cfg);
     for module in crate::modules::all() {
-        // No prefix: the paths stay the contract's; the guard skips the scope (see `contract_paths`).
+        // No prefix: the paths stay the contract's; the guard skips the scope (see
+        // `contract_paths`).
         cfg.service(
             utoipa_actix_web::scope::scope("")
                 .guard(contract_paths::served_by(module.descriptor.name))
