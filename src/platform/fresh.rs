@@ -130,34 +130,12 @@ impl<T: Clone + Send + Sync + 'static> FreshByKey<T> {
         Q: Fn(&mut DbConn, &str) -> Result<T, E> + Clone + Send + Sync + 'static,
         E: From<DbError> + std::fmt::Display + Send + 'static,
     {
-        Self::reading(db, query, false)
-    }
-
-    /// As [`FreshByKey::from_db`], for a read whose size grows with the data: it runs off
-    /// the async workers ([`Db::scan`]).
-    pub fn scanned_from_db<E, Q>(db: Db, query: Q) -> Self
-    where
-        Q: Fn(&mut DbConn, &str) -> Result<T, E> + Clone + Send + Sync + 'static,
-        E: From<DbError> + std::fmt::Display + Send + 'static,
-    {
-        Self::reading(db, query, true)
-    }
-
-    fn reading<E, Q>(db: Db, query: Q, scan: bool) -> Self
-    where
-        Q: Fn(&mut DbConn, &str) -> Result<T, E> + Clone + Send + Sync + 'static,
-        E: From<DbError> + std::fmt::Display + Send + 'static,
-    {
         Self::new(move |key: String| {
             let (db, query) = (db.clone(), query.clone());
             async move {
-                let work = move |c: &mut DbConn| query(c, &key);
-                let read = if scan {
-                    db.scan(work).await
-                } else {
-                    db.read(work).await
-                };
-                read.map_err(|e: E| e.to_string())
+                db.read(move |c: &mut DbConn| query(c, &key))
+                    .await
+                    .map_err(|e: E| e.to_string())
             }
         })
     }

@@ -361,3 +361,66 @@ async fn a_scheduled_order_weighs_on_the_kitchen_once_due_within_the_hour() {
     assert_eq!(croissant.status, 200, "{}", croissant.body);
     assert_eq!(croissant.body["wait_minutes"], 7, "{}", croissant.body);
 }
+
+#[actix_web::test]
+async fn a_cancelled_order_is_no_longer_ahead_of_anyone() {
+    let cafe = Cafe::open().await;
+    make_times(&cafe).await;
+    let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    let id = order["id"].as_str().unwrap();
+    assert_eq!(
+        cafe.pay(&cafe.customer, id, "k-cancelled", "tok_ok")
+            .await
+            .status,
+        201
+    );
+    cafe.wait_for_status(id, "paid").await;
+    let behind = quote(&cafe, "ven_default", one_croissant(&cafe)).await;
+    assert_eq!(behind.body["wait_minutes"], 7, "{}", behind.body);
+
+    let cancelled = cafe
+        .app
+        .post(
+            &format!("/v1/orders/{id}/cancel"),
+            Some(&cafe.customer),
+            json!({}),
+        )
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    let idle = quote(&cafe, "ven_default", one_croissant(&cafe)).await;
+    assert_eq!(idle.body["wait_minutes"], 0, "{}", idle.body);
+}
+
+#[actix_web::test]
+async fn orders_in_hand_before_an_upgrade_are_ahead_of_those_quoted_after_it() {
+    let cafe = Cafe::open().await;
+    make_times(&cafe).await;
+    let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    let id = order["id"].as_str().unwrap();
+    assert_eq!(
+        cafe.pay(&cafe.customer, id, "k-upgrade", "tok_ok")
+            .await
+            .status,
+        201
+    );
+    cafe.wait_for_status(id, "paid").await;
+    // The database as a release before the kitchen's running load left it.
+    cafe.app
+        .sql_execute("DROP TABLE ordering_kitchen_load")
+        .await;
+    cafe.app
+        .sql_execute("DELETE FROM __diesel_schema_migrations WHERE version = '20261205000054'")
+        .await;
+
+    // The upgraded process counts what the kitchen already has.
+    let upgraded = cafe.app.spawn_beside(&[]).await;
+    let behind = upgraded
+        .post(
+            "/v1/venues/ven_default/quote",
+            Some(&cafe.customer),
+            one_croissant(&cafe),
+        )
+        .await;
+    assert_eq!(behind.status, 200, "{}", behind.body);
+    assert_eq!(behind.body["wait_minutes"], 7, "{}", behind.body);
+}

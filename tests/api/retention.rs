@@ -3,7 +3,6 @@
 //! `now`; the server runs the same sweeps every `retention.sweep_interval_secs`.
 
 use brigade::modules::governance::api::GovernanceApi;
-use brigade::platform::db::{DbConn, DbError};
 use chrono::{TimeDelta, Utc};
 use diesel::prelude::*;
 use serde_json::{Value, json};
@@ -21,21 +20,6 @@ async fn count(app: &TestApp, from: &str) -> i64 {
     app.sql_row::<Count>(format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {from}"))
         .await
         .n
-}
-
-async fn execute(app: &TestApp, sql: &str) {
-    let sql = sql.to_owned();
-    app.app_modules
-        .db
-        .write(move |conn| {
-            let done = match conn {
-                DbConn::Sqlite(c) => diesel::sql_query(&sql).execute(c),
-                DbConn::Postgres(c) => diesel::sql_query(&sql).execute(c),
-            };
-            done.map_err(DbError::from)
-        })
-        .await
-        .unwrap();
 }
 
 /// Rows each sweep handled, by sweep name.
@@ -128,8 +112,7 @@ async fn an_event_a_subscriber_has_not_taken_stays_however_old() {
     all_delivered(app).await;
     let events = count(app, "ordering_outbox").await;
     // A subscriber (another process's, say) that is still at the start.
-    execute(
-        app,
+    app.sql_execute(
         "INSERT INTO event_cursors (subscription, position, attempts, retry_at, last_error, \
          lease_owner, leased_until) VALUES ('audit_copy<-ordering', 0, 0, \
          '1970-01-01 00:00:00', '', '', '1970-01-01 00:00:00')",
@@ -140,8 +123,7 @@ async fn an_event_a_subscriber_has_not_taken_stays_however_old() {
     assert_eq!(count(app, "ordering_outbox").await, events);
 
     // Once it moves on, what it took goes, and only that.
-    execute(
-        app,
+    app.sql_execute(
         "UPDATE event_cursors SET position = (SELECT MIN(seq) FROM ordering_outbox) \
          WHERE subscription = 'audit_copy<-ordering'",
     )

@@ -86,8 +86,7 @@ impl OrderingService {
         settings: OrderingSettings,
         wake: Wake,
     ) -> Self {
-        // A range over the orders in hand, which grows when a kitchen falls behind.
-        let backlogs = FreshByKey::scanned_from_db(db.clone(), |c, venue_id| {
+        let backlogs = FreshByKey::from_db(db.clone(), |c, venue_id| {
             let horizon = promise::horizon(Utc::now()).naive_utc();
             store::backlog(c, venue_id, horizon).map_err(OrderingError::from)
         });
@@ -292,6 +291,11 @@ fn try_move_order(c: &mut DbConn, order: &Order, to: OrderStatus) -> Result<bool
     )?;
     if !moved {
         return Ok(false);
+    }
+    if let Some(entering) = status::kitchen_change(order.status, to)
+        && order.scheduled_for.is_none()
+    {
+        store::count_in_kitchen(c, &order.id, &order.venue_id, entering)?;
     }
     let changed = ev::OrderStatusChanged {
         order_id: order.id.clone(),

@@ -139,6 +139,6 @@ mod tests {
                 "2026-12-03-000046_kitchen_ticket_venues"
             ]
         );
-        assert_eq!(migration_names().len(), 53);
+        assert_eq!(migration_names().len(), 54);
     }
 }

@@ -242,6 +242,25 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Runs `sql` in a write transaction of the app's own database: for tests that stage
+    /// what no request can (an older schema, rows from long ago).
+    pub async fn sql_execute(&self, sql: &str) {
+        use brigade::platform::db::{DbConn, DbError};
+        use diesel::RunQueryDsl;
+        let sql = sql.to_owned();
+        self.app_modules
+            .db
+            .write(move |conn| {
+                let done = match conn {
+                    DbConn::Sqlite(c) => diesel::sql_query(&sql).execute(c),
+                    DbConn::Postgres(c) => diesel::sql_query(&sql).execute(c),
+                };
+                done.map_err(DbError::from)
+            })
+            .await
+            .unwrap();
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

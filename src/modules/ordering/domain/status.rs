@@ -45,6 +45,17 @@ pub fn is_final(status: OrderStatus) -> bool {
     matches!(status, PickedUp | Delivered | Cancelled)
 }
 
+/// The kitchen has the order in hand: paid, and not ready (nor cancelled) yet.
+pub fn in_kitchen(status: OrderStatus) -> bool {
+    matches!(status, Paid | InPreparation)
+}
+
+/// Whether a move `from` → `to` puts the order in the kitchen's hands (`Some(true)`), takes
+/// it out of them (`Some(false)`) or neither.
+pub fn kitchen_change(from: OrderStatus, to: OrderStatus) -> Option<bool> {
+    (in_kitchen(from) != in_kitchen(to)).then_some(in_kitchen(to))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +91,17 @@ mod tests {
             "delivery orders are not handed over"
         );
         assert!(advance(Cancelled, Paid, false).is_err());
+    }
+
+    #[test]
+    fn payment_puts_an_order_in_the_kitchens_hands_and_ready_or_cancelled_takes_it_out() {
+        assert_eq!(kitchen_change(Placed, Paid), Some(true));
+        assert_eq!(kitchen_change(Paid, InPreparation), None);
+        assert_eq!(kitchen_change(InPreparation, Ready), Some(false));
+        assert_eq!(kitchen_change(Paid, Cancelled), Some(false));
+        assert_eq!(kitchen_change(InPreparation, Cancelled), Some(false));
+        assert_eq!(kitchen_change(Placed, Cancelled), None);
+        assert_eq!(kitchen_change(Ready, PickedUp), None);
     }
 
     #[test]

@@ -12,7 +12,9 @@ use crate::modules::ordering::api::{Order, OrderLine, OrderPayment, OrderStatus,
 use crate::modules::ordering::domain::promise;
 use crate::platform::db::timestamp::{MaybeStamp, Stamp};
 use crate::platform::db::{DbConn, one_of, prepared_update, stored};
-use schema::{ordering_lines as lines, ordering_orders as orders};
+use schema::{
+    ordering_kitchen_load as kitchen_load, ordering_lines as lines, ordering_orders as orders,
+};
 
 pub use payments::{refunded as payment_refunded, settle as settle_payment};
 pub use schema::{Outbox, TABLES};
@@ -363,40 +365,84 @@ pub fn set_status(
     Ok(n == 1)
 }
 
-/// What the venue's kitchen has in hand (orders paid, not ready yet), summed by the database
-/// (the covering index `ordering_orders_backlog` answers it without reading the orders):
-/// orders for as soon as possible and their make-minutes, and the make-minutes of scheduled
-/// orders due by `horizon`. Two statements, each one index range: one condition with an `OR`
-/// reads the venue's whole range, orders scheduled for later in the day included, and diesel
-/// offers no `UNION` over both databases.
+/// The statuses of orders in the kitchen's hands (`domain::status::in_kitchen`).
+fn in_kitchen_names() -> [String; 2] {
+    [
+        status_name(OrderStatus::Paid),
+        status_name(OrderStatus::InPreparation),
+    ]
+}
+
+/// Rows each venue's kitchen load is spread over (see the `ordering_kitchen_load` migration).
+const KITCHEN_LOAD_SHARDS: u32 = 8;
+
+/// Adds order `id` (one for as soon as possible, at `venue_id`) to its kitchen's load
+/// (`entering`), or takes it off: in the transaction that moves the order, so the load is
+/// always that of the orders' committed statuses.
+pub fn count_in_kitchen(
+    conn: &mut DbConn,
+    id: &str,
+    venue_id: &str,
+    entering: bool,
+) -> QueryResult<()> {
+    use diesel::upsert::excluded;
+    let minutes: i32 = orders::table
+        .find(id)
+        .select(orders::make_minutes)
+        .first(conn)?;
+    let sign = if entering { 1 } else { -1 };
+    let shard = id
+        .bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+        % KITCHEN_LOAD_SHARDS;
+    let row = (
+        kitchen_load::venue_id.eq(venue_id),
+        kitchen_load::shard.eq(shard as i32),
+        kitchen_load::asap_orders.eq(sign),
+        kitchen_load::asap_minutes.eq(sign * i64::from(minutes)),
+    );
+    crate::per_backend!(conn, |c| diesel::insert_into(kitchen_load::table)
+        .values(row)
+        .on_conflict((kitchen_load::venue_id, kitchen_load::shard))
+        .do_update()
+        .set((
+            kitchen_load::asap_orders
+                .eq(kitchen_load::asap_orders + excluded(kitchen_load::asap_orders)),
+            kitchen_load::asap_minutes
+                .eq(kitchen_load::asap_minutes + excluded(kitchen_load::asap_minutes)),
+        ))
+        .execute(c))?;
+    Ok(())
+}
+
+/// What the venue's kitchen has in hand (orders paid, not ready yet): orders for as soon as
+/// possible and their make-minutes, from the running sums [`count_in_kitchen`] keeps (a read
+/// of a few rows however far behind the kitchen is), and the make-minutes of scheduled
+/// orders due by `horizon`, summed by the database (the covering index
+/// `ordering_orders_backlog` answers it from the range of those due, without reading the
+/// orders or the ones for as soon as possible).
 pub fn backlog(
     conn: &mut DbConn,
     venue_id: &str,
     horizon: NaiveDateTime,
 ) -> QueryResult<promise::Backlog> {
-    use diesel::dsl::{count_star, sum};
-    let in_hand = || {
-        orders::table
-            .filter(orders::venue_id.eq(venue_id.to_owned()))
-            .filter(one_of(
-                orders::status,
-                &[
-                    status_name(OrderStatus::Paid),
-                    status_name(OrderStatus::InPreparation),
-                ],
-            ))
-    };
-    let (asap, asap_minutes): (i64, Option<i64>) = in_hand()
-        .filter(orders::scheduled_for.is_null())
-        .select((count_star(), sum(orders::make_minutes)))
-        .get_result(conn)?;
-    let due_minutes: Option<i64> = in_hand()
+    use diesel::dsl::sum;
+    let load: Vec<(i64, i64)> = kitchen_load::table
+        .filter(kitchen_load::venue_id.eq(venue_id))
+        .select((kitchen_load::asap_orders, kitchen_load::asap_minutes))
+        .load(conn)?;
+    let (asap, asap_minutes) = load.iter().fold((0, 0), |(n, m), (orders, minutes)| {
+        (n + orders, m + minutes)
+    });
+    let due_minutes: Option<i64> = orders::table
+        .filter(orders::venue_id.eq(venue_id))
+        .filter(one_of(orders::status, in_kitchen_names()))
         .filter(orders::scheduled_for.le(horizon))
         .select(sum(orders::make_minutes))
         .get_result(conn)?;
     Ok(promise::Backlog::of_sums(
         asap,
-        asap_minutes.unwrap_or(0) + due_minutes.unwrap_or(0),
+        asap_minutes + due_minutes.unwrap_or(0),
     ))
 }
 
@@ -405,13 +451,7 @@ pub fn backlog(
 pub fn asap_in_progress(conn: &mut DbConn, venue_id: &str, up_to: u32) -> QueryResult<u32> {
     let ids: Vec<String> = orders::table
         .filter(orders::venue_id.eq(venue_id))
-        .filter(one_of(
-            orders::status,
-            &[
-                status_name(OrderStatus::Paid),
-                status_name(OrderStatus::InPreparation),
-            ],
-        ))
+        .filter(one_of(orders::status, in_kitchen_names()))
         .filter(orders::scheduled_for.is_null())
         .select(orders::id)
         .limit(i64::from(up_to))

@@ -52,6 +52,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ordering_kitchen_load (venue_id, shard) {
+        venue_id -> Text,
+        shard -> Integer,
+        asap_orders -> BigInt,
+        asap_minutes -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(ordering_orders, ordering_lines, ordering_payments);
 
 crate::event_tables!("ordering", outbox = ordering_outbox, inbox = ordering_inbox);

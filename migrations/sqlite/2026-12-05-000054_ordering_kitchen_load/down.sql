@@ -1,0 +1,1 @@
+DROP TABLE ordering_kitchen_load;
