@@ -395,11 +395,29 @@ pub fn count_in_kitchen(
         .bytes()
         .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
         % KITCHEN_LOAD_SHARDS;
+    let (orders_by, minutes_by) = (sign, sign * i64::from(minutes));
+    // The venue's row usually exists: an `UPDATE` kept prepared (diesel prepares every upsert
+    // afresh, on the writer's thread), and the upsert only for its first order.
+    struct AddToLoad;
+    let added = crate::per_backend!(conn, |c| prepared_update::<AddToLoad, _, _, _>(
+        kitchen_load::table,
+        kitchen_load::venue_id
+            .eq(venue_id)
+            .and(kitchen_load::shard.eq(shard as i32)),
+        (
+            kitchen_load::asap_orders.eq(kitchen_load::asap_orders + orders_by),
+            kitchen_load::asap_minutes.eq(kitchen_load::asap_minutes + minutes_by),
+        ),
+    )
+    .execute(c))?;
+    if added == 1 {
+        return Ok(());
+    }
     let row = (
         kitchen_load::venue_id.eq(venue_id),
         kitchen_load::shard.eq(shard as i32),
-        kitchen_load::asap_orders.eq(sign),
-        kitchen_load::asap_minutes.eq(sign * i64::from(minutes)),
+        kitchen_load::asap_orders.eq(orders_by),
+        kitchen_load::asap_minutes.eq(minutes_by),
     );
     crate::per_backend!(conn, |c| diesel::insert_into(kitchen_load::table)
         .values(row)
