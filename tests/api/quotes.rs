@@ -362,30 +362,25 @@ async fn a_scheduled_order_weighs_on_the_kitchen_once_due_within_the_hour() {
     assert_eq!(croissant.body["wait_minutes"], 7, "{}", croissant.body);
 }
 
+/// With make times set, the usual order (2 × 3 + 1 minutes), paid: in the kitchen's hands.
+async fn usual_order_in_the_kitchen(cafe: &Cafe, payment_key: &str) -> String {
+    make_times(cafe).await;
+    let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    let id = order["id"].as_str().unwrap();
+    let paid = cafe.pay(&cafe.customer, id, payment_key, "tok_ok").await;
+    assert_eq!(paid.status, 201, "{}", paid.body);
+    cafe.wait_for_status(id, "paid").await;
+    id.to_owned()
+}
+
 #[actix_web::test]
 async fn a_cancelled_order_is_no_longer_ahead_of_anyone() {
     let cafe = Cafe::open().await;
-    make_times(&cafe).await;
-    let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
-    let id = order["id"].as_str().unwrap();
-    assert_eq!(
-        cafe.pay(&cafe.customer, id, "k-cancelled", "tok_ok")
-            .await
-            .status,
-        201
-    );
-    cafe.wait_for_status(id, "paid").await;
+    let id = &usual_order_in_the_kitchen(&cafe, "k-cancelled").await;
     let behind = quote(&cafe, "ven_default", one_croissant(&cafe)).await;
     assert_eq!(behind.body["wait_minutes"], 7, "{}", behind.body);
 
-    let cancelled = cafe
-        .app
-        .post(
-            &format!("/v1/orders/{id}/cancel"),
-            Some(&cafe.customer),
-            json!({}),
-        )
-        .await;
+    let cancelled = cafe.cancel(&cafe.customer, id).await;
     assert_eq!(cancelled.status, 200, "{}", cancelled.body);
     let idle = quote(&cafe, "ven_default", one_croissant(&cafe)).await;
     assert_eq!(idle.body["wait_minutes"], 0, "{}", idle.body);
@@ -394,16 +389,7 @@ async fn a_cancelled_order_is_no_longer_ahead_of_anyone() {
 #[actix_web::test]
 async fn orders_in_hand_before_an_upgrade_are_ahead_of_those_quoted_after_it() {
     let cafe = Cafe::open().await;
-    make_times(&cafe).await;
-    let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
-    let id = order["id"].as_str().unwrap();
-    assert_eq!(
-        cafe.pay(&cafe.customer, id, "k-upgrade", "tok_ok")
-            .await
-            .status,
-        201
-    );
-    cafe.wait_for_status(id, "paid").await;
+    usual_order_in_the_kitchen(&cafe, "k-upgrade").await;
     // The database as a release before the kitchen's running load left it.
     cafe.app
         .sql_execute("DROP TABLE ordering_kitchen_load")

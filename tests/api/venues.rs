@@ -343,14 +343,7 @@ async fn a_scheduled_order_takes_a_place_in_its_slot_and_a_cancelled_one_gives_i
 
     // Cancelling gives the place back (a moment later: the venue hears `order.cancelled`).
     let id = first.body["id"].as_str().unwrap();
-    let cancelled = cafe
-        .app
-        .post(
-            &format!("/v1/orders/{id}/cancel"),
-            Some(&cafe.customer),
-            json!({}),
-        )
-        .await;
+    let cancelled = cafe.cancel(&cafe.customer, id).await;
     assert_eq!(cancelled.status, 200, "{}", cancelled.body);
     let path = format!("/v1/venues/{venue}/slots?date={}", quarter.date_naive());
     cafe.app

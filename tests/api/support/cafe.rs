@@ -152,6 +152,16 @@ impl Cafe {
             .await
     }
 
+    pub async fn cancel(&self, token: &str, order_id: &str) -> super::Response {
+        self.app
+            .post(
+                &format!("/v1/orders/{order_id}/cancel"),
+                Some(token),
+                json!({}),
+            )
+            .await
+    }
+
     pub async fn wait_for_status(&self, order_id: &str, status: &str) -> Value {
         let path = format!("/v1/orders/{order_id}");
         self.app
