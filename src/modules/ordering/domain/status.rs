@@ -45,9 +45,11 @@ pub fn is_final(status: OrderStatus) -> bool {
     matches!(status, PickedUp | Delivered | Cancelled)
 }
 
-/// The kitchen has the order in hand: paid, and not ready (nor cancelled) yet.
+/// The statuses of an order in the kitchen's hands: paid, and not ready (nor cancelled) yet.
+pub const IN_KITCHEN: [OrderStatus; 2] = [Paid, InPreparation];
+
 pub fn in_kitchen(status: OrderStatus) -> bool {
-    matches!(status, Paid | InPreparation)
+    IN_KITCHEN.contains(&status)
 }
 
 /// Whether a move `from` → `to` puts the order in the kitchen's hands (`Some(true)`), takes

@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::modules::ordering::api::{Order, OrderLine, OrderPayment, OrderStatus, PayableOrder};
-use crate::modules::ordering::domain::promise;
+use crate::modules::ordering::domain::{promise, status};
 use crate::platform::db::timestamp::{MaybeStamp, Stamp};
 use crate::platform::db::{DbConn, one_of, prepared_update, stored};
 use schema::{
@@ -365,12 +365,9 @@ pub fn set_status(
     Ok(n == 1)
 }
 
-/// The statuses of orders in the kitchen's hands (`domain::status::in_kitchen`).
+/// The stored names of the statuses of orders in the kitchen's hands.
 fn in_kitchen_names() -> [String; 2] {
-    [
-        status_name(OrderStatus::Paid),
-        status_name(OrderStatus::InPreparation),
-    ]
+    status::IN_KITCHEN.map(status_name)
 }
 
 /// Rows each venue's kitchen load is spread over (see the `ordering_kitchen_load` migration).
