@@ -153,11 +153,32 @@ pub async fn split_everything(keys: &Keys, extra: &[(&str, &str)]) -> (TestApp, 
     (edge, hosts)
 }
 
-/// A port nothing listens on (yet): where a module's process will be.
+/// A port nothing listens on (yet): where a module's process (or a test's browser driver)
+/// will listen.
+///
+/// Drawn below the kernel's ephemeral range: every other listener of the suite binds port 0
+/// and every outgoing connection takes its port from that range, so no test running beside
+/// this one can take the port before its listener does (one did once, and the edge's
+/// calls reached another test's server instead of finding nobody).
 pub fn vacant_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::hash::{BuildHasher, Hasher};
+    const LOWEST: u16 = 10_000;
+    let ephemeral_from = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32_768);
+    let span = ephemeral_from.saturating_sub(LOWEST);
+    assert!(
+        span >= 1_000,
+        "no room below the ephemeral ports ({ephemeral_from})"
+    );
+    loop {
+        let draw = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        let port = LOWEST + (draw % u64::from(span)) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
