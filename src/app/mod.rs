@@ -141,15 +141,12 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartError> {
-        crate::platform::memory::return_large_allocations();
-        crate::platform::memory::two_arenas_per_core();
+        crate::platform::memory::configure();
         let wiring = settings.clone();
         let modules = actix_web::rt::task::spawn_blocking(move || Modules::wire(&wiring))
             .await
             .map_err(|_| StartError::Interrupted)??;
-        // Wiring built the contract, as JSON for governance's inventory too, on a thread of
-        // the blocking pool: the allocator keeps what it freed in that thread's arena, which
-        // the threads that build the routes next would not reuse.
+        // Wiring built the contract, as JSON for governance's inventory too, and freed it.
         crate::platform::memory::return_freed();
         Self::serve(settings, modules)
     }
@@ -252,7 +249,7 @@ impl Application {
         let metrics = web::Data::new(crate::gateway::metrics::Metrics::new(&doc, &plan_names));
         let document = web::Data::new(docs::ServedDocument::new(&doc));
         drop(doc);
-        // The tables above are built: the workers, each with its own arena, start from here.
+        // The tables above are built and what building them took is free again.
         crate::platform::memory::return_freed();
         let scrape_policy = web::Data::new(metrics::ScrapePolicy::new(&settings.metrics));
         let serve_metrics = settings.metrics.enabled;

@@ -1,43 +1,56 @@
-//! Allocator settings that keep memory bounded under bursts.
+//! The allocator, and handing memory back once start-up is done with it.
+//!
+//! mimalloc serves every allocation: Rust's, and (it overrides `malloc`) SQLite's and libpq's.
+//! glibc's allocator served them before. Its threads share a few arenas, each behind one lock,
+//! and a block goes back to the arena it came from under that lock, whichever thread frees
+//! it. The SQLite writer frees what request threads allocated and allocates what they free,
+//! so under load it waited on those locks some 900 times a second. mimalloc gives each thread
+//! its own heap, and another thread's frees go back on a list without a lock. The README's
+//! Performance section has the figures ("One allocator heap per thread").
 
-/// Large allocations (argon2's `memory_kib` per password hash) are mapped and unmapped on their own
-/// rather than carved out of the heap. glibc otherwise raises its mmap threshold after the
-/// first such free, and the freed regions then stay in the process, fragmented: 200
-/// concurrent sign-ins held hundreds of MiB long after they finished. Idempotent.
-pub fn return_large_allocations() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes allocator tuning; 128 KiB is glibc's documented default,
-    // set explicitly so it stays fixed.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
-    }
-}
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// At most two allocator arenas per core. glibc gives threads up to eight arenas per core,
-/// and each keeps what it once held: under load, arenas of short-lived threads took RSS up
-/// by several MiB a minute. One per core had the SQLite writer share an arena with request
-/// threads and wait on its lock thousands of times a second; two per core placed and paid
-/// about a tenth more orders a second for 2–3 MiB more at the peak (see the README's
-/// Performance section). An operator's `MALLOC_ARENA_MAX` (glibc's own setting) wins.
-/// Idempotent.
-pub fn two_arenas_per_core() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        // SAFETY: mallopt only changes allocator tuning.
+/// mimalloc's `mi_option_purge_delay` (its `mi_option_t` has no Rust name in libmimalloc-sys
+/// for mimalloc 3; a test checks the number still names it).
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Freed pages go back to the operating system at once. mimalloc waits a second by default
+/// in case they are wanted again: the journey bench then peaked at 66 MiB, against 60.5 MiB
+/// with no delay and 63 MiB with 10 ms, at the same orders/s. An operator's
+/// `MIMALLOC_PURGE_DELAY` (mimalloc's own setting) wins. Idempotent.
+pub fn configure() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: mi_option_set only changes allocator tuning.
         unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, (2 * cores.max(1)) as libc::c_int);
+            libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
         }
     }
 }
 
 /// Hands memory already freed back to the operating system. Start-up builds the whole
-/// contract several times over (tens of MiB, all freed again), and glibc otherwise keeps
-/// those pages in the process: idle RSS went from 72 to 40 MiB with this after start-up.
+/// contract several times over (tens of MiB, all freed again); this returns those pages now
+/// rather than when the allocator's purge delay comes round.
 pub fn return_freed() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free memory at the top and inside the heap's arenas.
+    // SAFETY: mi_collect only releases memory that is already free.
     unsafe {
-        libc::malloc_trim(0);
+        libmimalloc_sys::mi_collect(true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn freed_pages_are_purged_at_once() {
+        // SAFETY: reading an option has no effect.
+        let before = unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) };
+        assert!(
+            before == 1000 || before == 0,
+            "option {PURGE_DELAY} is not the purge delay (1000 ms by default): {before}"
+        );
+        configure();
+        assert_eq!(unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) }, 0);
     }
 }
