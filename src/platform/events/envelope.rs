@@ -56,7 +56,7 @@ impl Event {
                 self.event_type, self.version
             ));
         }
-        serde_json::from_value(self.payload.clone())
+        P::deserialize(&self.payload)
             .map_err(|e| format!("{} v{} payload: {e}", self.event_type, self.version))
     }
 }

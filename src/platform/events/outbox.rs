@@ -203,12 +203,14 @@ macro_rules! event_tables {
                 limit: i64,
             ) -> diesel::QueryResult<$crate::platform::events::Page> {
                 use diesel::prelude::*;
-                let rows = $outbox::table
+                // Read by every delivery loop after every commit: on the backend's own
+                // connection, its SQL is built once and found in the statement cache.
+                let rows = $crate::per_backend!(conn, |c| $outbox::table
                     .filter($outbox::seq.gt(seq))
                     .order($outbox::seq.asc())
                     .limit(limit)
                     .select(($outbox::all_columns, $crate::platform::events::Horizon))
-                    .load(conn)?;
+                    .load(c))?;
                 Ok($crate::platform::events::Page::below_horizon(rows))
             }
 

@@ -636,10 +636,10 @@ pub fn counted_ids(conn: &mut DbConn) -> QueryResult<HashSet<String>> {
 
 /// The catalog revision: raised by every change to what the catalog stores.
 pub fn revision(conn: &mut DbConn) -> QueryResult<i64> {
-    revision::table
+    crate::per_backend!(conn, |c| revision::table
         .select(revision::revision)
         .filter(revision::id.eq(1))
-        .first(conn)
+        .first(c))
 }
 
 /// Raises the catalog revision, in the caller's transaction: every process drops the items

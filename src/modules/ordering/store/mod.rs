@@ -383,10 +383,10 @@ pub fn count_in_kitchen(
     entering: bool,
 ) -> QueryResult<()> {
     use diesel::upsert::excluded;
-    let minutes: i32 = orders::table
+    let minutes: i32 = crate::per_backend!(conn, |c| orders::table
         .find(id)
         .select(orders::make_minutes)
-        .first(conn)?;
+        .first(c))?;
     let sign = if entering { 1 } else { -1 };
     let shard = id
         .bytes()

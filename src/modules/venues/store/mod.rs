@@ -73,10 +73,12 @@ pub fn insert(conn: &mut DbConn, row: &VenueRow) -> QueryResult<()> {
 }
 
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<VenueRow>> {
-    venues::table
+    // Read fresh for every order placed: on the backend's own connection, its SQL is built
+    // once and found in the statement cache.
+    crate::per_backend!(conn, |c| venues::table
         .filter(venues::id.eq(id))
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 /// Saves `row` over the version it was read at; `false` when someone saved in between.

@@ -88,9 +88,12 @@ pub fn count_of(conn: &mut DbConn, owner: &str) -> QueryResult<i64> {
 
 /// Active endpoints; the caller keeps those subscribed to an event type.
 pub fn active_endpoints(conn: &mut DbConn) -> QueryResult<Vec<EndpointRow>> {
-    endpoints::table
-        .filter(endpoints::status.eq(name(WebhookEndpointStatus::Active)))
-        .load(conn)
+    // Read fresh for every event delivered: on the backend's own connection, its SQL is
+    // built once and found in the statement cache.
+    let active = name(WebhookEndpointStatus::Active);
+    crate::per_backend!(conn, |c| endpoints::table
+        .filter(endpoints::status.eq(active))
+        .load(c))
 }
 
 pub fn update_endpoint(conn: &mut DbConn, row: &EndpointRow) -> QueryResult<()> {
