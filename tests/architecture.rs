@@ -520,6 +520,41 @@ fn inserted_rows_write_null_for_none_so_their_statements_stay_cached() {
     assert!(violations.is_empty(), "{}", violations.join("\n"));
 }
 
+/// SQLite is built without automatic initialisation (`.cargo/config.toml`), so a connection
+/// opened other than through `platform::db::establish_sqlite` would use it uninitialised.
+fn sqlite_opened_directly(source: &str) -> bool {
+    let code = code_of(source);
+    code.contains("SqliteConnection::establish(") || code.contains("sqlite3_open")
+}
+
+#[test]
+fn sqlite_is_opened_only_once_initialised() {
+    assert!(sqlite_opened_directly(
+        "let c = diesel::SqliteConnection::establish(\":memory:\");"
+    ));
+    assert!(!sqlite_opened_directly(
+        "// SqliteConnection::establish( was here"
+    ));
+    let opener = Path::new(ROOT).join("src/platform/db/sqlite_library.rs");
+    let mut violations = Vec::new();
+    for dir in ["src", "tests", "bench"] {
+        let dir = Path::new(ROOT).join(dir);
+        if !dir.exists() {
+            continue;
+        }
+        for file in rust_files(&dir) {
+            if file != opener
+                && !file.ends_with("architecture.rs")
+                && sqlite_opened_directly(&fs::read_to_string(&file).unwrap())
+            {
+                let shown = file.strip_prefix(ROOT).unwrap().display();
+                violations.push(format!("{shown} (use platform::db::establish_sqlite)"));
+            }
+        }
+    }
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
+}
+
 /// The catalog's writes that do not raise its revision, counted in `source`: each transaction
 /// it opens (`.db.write(`, or an event consumed) must call `store::raise_revision`, or a
 /// process would price baskets with items it kept from before the change.

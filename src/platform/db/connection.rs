@@ -80,8 +80,8 @@ impl diesel::r2d2::ManageConnection for Manager {
             ),
             DatabaseUrl::Sqlite(path) => {
                 let path = path.to_string_lossy();
-                let mut c = SqliteConnection::establish(&path)
-                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                let mut c =
+                    super::establish_sqlite(&path).map_err(diesel::r2d2::Error::ConnectionError)?;
                 let mut pragmas = sqlite_pragmas(self.synchronous, self.busy_timeout_ms);
                 if self.read_only {
                     pragmas.push_str(" PRAGMA query_only = ON;");
@@ -137,7 +137,7 @@ mod tests {
     /// is re-prepared on each run (`.cargo/config.toml` builds SQLite with it).
     #[test]
     fn the_bundled_sqlite_keeps_prepared_statements_stable() {
-        let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
+        let mut conn = crate::platform::db::establish_sqlite(":memory:").unwrap();
         let options: Vec<CompileOption> = diesel::sql_query("PRAGMA compile_options")
             .load(&mut conn)
             .unwrap();
@@ -151,7 +151,7 @@ mod tests {
     /// mutex the single writer would wait on (`.cargo/config.toml` builds SQLite without).
     #[test]
     fn the_bundled_sqlite_takes_no_process_wide_mutex_per_allocation_or_page() {
-        let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
+        let mut conn = crate::platform::db::establish_sqlite(":memory:").unwrap();
         let options: Vec<String> = diesel::sql_query("PRAGMA compile_options")
             .load::<CompileOption>(&mut conn)
             .unwrap()
@@ -166,6 +166,20 @@ mod tests {
             !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
             "{options:?}"
         );
+    }
+
+    /// Nor a mutex per connection, nor a memory barrier per allocation (`.cargo/config.toml`).
+    #[test]
+    fn the_bundled_sqlite_locks_no_connection_and_is_initialised_once() {
+        let mut conn = crate::platform::db::establish_sqlite(":memory:").unwrap();
+        let options: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+            .load::<CompileOption>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|o| o.compile_options)
+            .collect();
+        assert!(options.iter().any(|o| o == "THREADSAFE=2"), "{options:?}");
+        assert!(options.iter().any(|o| o == "OMIT_AUTOINIT"), "{options:?}");
     }
 
     #[derive(QueryableByName)]

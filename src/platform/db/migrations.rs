@@ -5,10 +5,11 @@
 use diesel::backend::Backend;
 use diesel::connection::SimpleConnection;
 use diesel::migration::{Migration, MigrationSource};
-use diesel::{Connection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use super::{DatabaseUrl, DbConn, DbError, connection::sqlite_pragmas, establish_postgres};
+use super::{
+    DatabaseUrl, DbConn, DbError, connection::sqlite_pragmas, establish_postgres, establish_sqlite,
+};
 use crate::platform::config::DatabaseSettings;
 
 const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -69,7 +70,7 @@ pub fn run_migrations(
     let fail = |e: Box<dyn std::error::Error + Send + Sync>| DbError::Migration(e.to_string());
     match url {
         DatabaseUrl::Sqlite(path) => {
-            let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+            let mut conn = establish_sqlite(&path.to_string_lossy())
                 .map_err(|e| DbError::Connect(e.to_string()))?;
             conn.batch_execute(&sqlite_pragmas(
                 settings.sqlite_synchronous,

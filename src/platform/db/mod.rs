@@ -21,6 +21,7 @@ mod postgres_client;
 mod prepared;
 mod single_writer;
 mod snapshot;
+mod sqlite_library;
 pub mod stored;
 #[cfg(test)]
 mod tests;
@@ -39,6 +40,7 @@ pub use migrations::{Scope as MigrationScope, has_pending_migrations, migration_
 pub use one_of::{OneOf, none_of, one_of};
 pub use postgres_client::establish_postgres;
 pub use prepared::{Update, update as prepared_update};
+pub use sqlite_library::establish_sqlite;
 pub use url::DatabaseUrl;
 
 use crate::platform::config::DatabaseSettings;

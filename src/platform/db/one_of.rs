@@ -138,7 +138,7 @@ mod tests {
     /// SQLite always; PostgreSQL too when `TEST_DATABASE_URL` names one.
     fn connections() -> Vec<DbConn> {
         let mut all = vec![DbConn::Sqlite(
-            diesel::SqliteConnection::establish(":memory:").unwrap(),
+            crate::platform::db::establish_sqlite(":memory:").unwrap(),
         )];
         if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
             all.push(DbConn::Postgres(

@@ -104,7 +104,7 @@ mod tests {
 
     #[test]
     fn an_update_is_prepared_once_and_runs_with_each_calls_values() {
-        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        let mut conn = crate::platform::db::establish_sqlite(":memory:").unwrap();
         conn.batch_execute(
             "CREATE TABLE tallies (name TEXT PRIMARY KEY NOT NULL, n BIGINT NOT NULL);
              INSERT INTO tallies VALUES ('a', 0), ('b', 0);",
@@ -133,7 +133,7 @@ mod tests {
     #[test]
     fn diesel_alone_prepares_an_update_every_time() {
         // Why `update` exists: should diesel start keeping updates, it can go.
-        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        let mut conn = crate::platform::db::establish_sqlite(":memory:").unwrap();
         conn.batch_execute(
             "CREATE TABLE tallies (name TEXT PRIMARY KEY NOT NULL, n BIGINT NOT NULL);",
         )

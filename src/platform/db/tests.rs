@@ -2,8 +2,8 @@
 
 use std::thread::{self, ThreadId};
 
+use diesel::RunQueryDsl;
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, RunQueryDsl};
 
 use super::{Db, DbConn, DbError};
 use crate::platform::config::{DatabaseSettings, SqliteSynchronous};
@@ -161,7 +161,7 @@ async fn tally_twice_around_a_change(db: &Db, dir: &tempfile::TempDir) -> (i64, 
     let file = dir.path().join("reads.db").display().to_string();
     db.read(move |c| {
         let first = tally(c)?;
-        let mut other = diesel::SqliteConnection::establish(&file).unwrap();
+        let mut other = crate::platform::db::establish_sqlite(&file).unwrap();
         other.batch_execute("PRAGMA busy_timeout = 1000; UPDATE tallies SET n = 2")?;
         Ok::<_, DbError>((first, tally(c)?))
     })

@@ -142,7 +142,7 @@ mod tests {
 
     #[test]
     fn reads_what_diesel_wrote_and_what_diesel_would_read() {
-        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        let mut conn = crate::platform::db::establish_sqlite(":memory:").unwrap();
         let at = NaiveDate::from_ymd_opt(2026, 12, 4)
             .unwrap()
             .and_hms_micro_opt(10, 11, 12, 123_456)
