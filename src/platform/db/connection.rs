@@ -133,31 +133,30 @@ mod tests {
         compile_options: String,
     }
 
-    /// Without the query planner stability guarantee, every statement with a bound `LIMIT ?`
-    /// is re-prepared on each run (`.cargo/config.toml` builds SQLite with it).
-    #[test]
-    fn the_bundled_sqlite_keeps_prepared_statements_stable() {
+    /// The options the bundled SQLite was built with (`.cargo/config.toml` sets ours).
+    fn compile_options() -> Vec<String> {
         let mut conn = crate::platform::db::establish_sqlite(":memory:").unwrap();
-        let options: Vec<CompileOption> = diesel::sql_query("PRAGMA compile_options")
-            .load(&mut conn)
-            .unwrap();
-        assert!(
-            options.iter().any(|o| o.compile_options == "ENABLE_QPSG"),
-            "SQLite was built without SQLITE_ENABLE_QPSG"
-        );
-    }
-
-    /// Memory statistics and a page cache shared by every connection each take a global
-    /// mutex the single writer would wait on (`.cargo/config.toml` builds SQLite without).
-    #[test]
-    fn the_bundled_sqlite_takes_no_process_wide_mutex_per_allocation_or_page() {
-        let mut conn = crate::platform::db::establish_sqlite(":memory:").unwrap();
-        let options: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+        diesel::sql_query("PRAGMA compile_options")
             .load::<CompileOption>(&mut conn)
             .unwrap()
             .into_iter()
             .map(|o| o.compile_options)
-            .collect();
+            .collect()
+    }
+
+    /// Without the query planner stability guarantee, every statement with a bound `LIMIT ?`
+    /// is re-prepared on each run.
+    #[test]
+    fn the_bundled_sqlite_keeps_prepared_statements_stable() {
+        let options = compile_options();
+        assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
+    }
+
+    /// Memory statistics and a page cache shared by every connection each take a global
+    /// mutex the single writer would wait on.
+    #[test]
+    fn the_bundled_sqlite_takes_no_process_wide_mutex_per_allocation_or_page() {
+        let options = compile_options();
         assert!(
             options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
             "{options:?}"
@@ -168,16 +167,10 @@ mod tests {
         );
     }
 
-    /// Nor a mutex per connection, nor a memory barrier per allocation (`.cargo/config.toml`).
+    /// Nor a mutex per connection, nor a memory barrier per allocation.
     #[test]
     fn the_bundled_sqlite_locks_no_connection_and_is_initialised_once() {
-        let mut conn = crate::platform::db::establish_sqlite(":memory:").unwrap();
-        let options: Vec<String> = diesel::sql_query("PRAGMA compile_options")
-            .load::<CompileOption>(&mut conn)
-            .unwrap()
-            .into_iter()
-            .map(|o| o.compile_options)
-            .collect();
+        let options = compile_options();
         assert!(options.iter().any(|o| o == "THREADSAFE=2"), "{options:?}");
         assert!(options.iter().any(|o| o == "OMIT_AUTOINIT"), "{options:?}");
     }
