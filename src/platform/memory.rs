@@ -5,8 +5,8 @@
 //! and a block goes back to the arena it came from under that lock, whichever thread frees
 //! it. The SQLite writer frees what request threads allocated and allocates what they free,
 //! so under load it waited on those locks some 900 times a second. mimalloc gives each thread
-//! its own heap, and another thread's frees go back on a list without a lock. The README's
-//! Performance section has the figures ("One allocator heap per thread").
+//! its own heap, and another thread's frees go back on a list without a lock.
+//! `docs/performance.md` has the figures ("One allocator heap per thread").
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
