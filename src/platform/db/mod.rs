@@ -15,6 +15,7 @@
 
 mod checkpointer;
 mod connection;
+mod log_writes;
 mod migrations;
 mod one_of;
 mod postgres_client;

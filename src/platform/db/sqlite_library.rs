@@ -4,7 +4,8 @@
 //! `.cargo/config.toml`): every `sqlite3_malloc` otherwise began with `sqlite3_initialize`,
 //! whose already-initialised path is a full memory barrier, and the single writer's statement
 //! journal allocates for each kilobyte a savepoint keeps (4% of its CPU). Initialised once
-//! here instead, so every SQLite connection goes through here.
+//! here instead, so every SQLite connection goes through here; so does the VFS that writes
+//! the log a commit at a time (`log_writes`), registered as the default right after.
 
 use std::sync::Once;
 
@@ -23,5 +24,7 @@ fn initialise() {
         // through `establish_sqlite`, after it.
         let rc = unsafe { libsqlite3_sys::sqlite3_initialize() };
         assert_eq!(rc, libsqlite3_sys::SQLITE_OK, "SQLite could not initialise");
+        // SAFETY: as above, before any connection.
+        unsafe { super::log_writes::register() };
     });
 }
