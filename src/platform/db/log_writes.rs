@@ -85,6 +85,11 @@ impl Gathered {
     fn overlaps(&self, offset: i64, amount: usize) -> bool {
         !self.bytes.is_empty() && offset < self.end() && offset + len_i64(amount) > self.at
     }
+
+    /// Whether `amount` bytes at `offset` lie wholly within what is gathered.
+    fn holds(&self, offset: i64, amount: usize) -> bool {
+        self.overlaps(offset, amount) && offset >= self.at && offset + len_i64(amount) <= self.end()
+    }
 }
 
 fn len_i64(n: usize) -> i64 {
@@ -283,31 +288,28 @@ unsafe extern "C" fn write(
         };
         let data =
             std::slice::from_raw_parts(buffer.cast::<u8>(), usize::try_from(amount).unwrap_or(0));
-        if gathered.overlaps(offset, data.len())
-            && offset >= gathered.at
-            && offset + len_i64(data.len()) <= gathered.end()
-        {
+        if gathered.holds(offset, data.len()) {
             // A frame of this transaction written again: in place.
             let from = usize::try_from(offset - gathered.at).unwrap_or(0);
             gathered.bytes[from..from + data.len()].copy_from_slice(data);
-        } else {
-            let joins = !gathered.bytes.is_empty() && offset == gathered.end();
-            if !joins || gathered.bytes.len() + data.len() > MOST_PER_WRITE {
-                let commit_page_next = gathered.commit_page_next;
-                let rc = write_out(file);
-                if rc != ffi::SQLITE_OK {
-                    return rc;
-                }
-                let (shim, _, _) = parts(file);
-                let Some(fresh) = shim.gathered.as_deref_mut() else {
-                    return ffi::SQLITE_IOERR_WRITE;
-                };
-                fresh.at = offset;
-                fresh.commit_page_next = commit_page_next;
-                fresh.bytes.extend_from_slice(data);
-                return after_write(file, data);
-            }
+        } else if !gathered.bytes.is_empty()
+            && offset == gathered.end()
+            && gathered.bytes.len() + data.len() <= MOST_PER_WRITE
+        {
             gathered.bytes.extend_from_slice(data);
+        } else {
+            let commit_page_next = gathered.commit_page_next;
+            let rc = write_out(file);
+            if rc != ffi::SQLITE_OK {
+                return rc;
+            }
+            let (shim, _, _) = parts(file);
+            let Some(fresh) = shim.gathered.as_deref_mut() else {
+                return ffi::SQLITE_IOERR_WRITE;
+            };
+            fresh.at = offset;
+            fresh.commit_page_next = commit_page_next;
+            fresh.bytes.extend_from_slice(data);
         }
         after_write(file, data)
     }
