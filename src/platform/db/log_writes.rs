@@ -432,7 +432,9 @@ mod tests {
     use diesel::sql_types::{BigInt, Text};
     use diesel::{QueryableByName, RunQueryDsl, SqliteConnection};
 
+    use super::super::connection::sqlite_pragmas;
     use super::super::establish_sqlite;
+    use crate::platform::config::SqliteSynchronous;
 
     #[derive(QueryableByName)]
     struct Count {
@@ -448,10 +450,8 @@ mod tests {
 
     fn open(path: &std::path::Path) -> SqliteConnection {
         let mut c = establish_sqlite(path.to_str().expect("a UTF-8 path")).expect("opens");
-        c.batch_execute(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
-        )
-        .expect("set up");
+        c.batch_execute(&sqlite_pragmas(SqliteSynchronous::Full, 5000))
+            .expect("Brigade's pragmas");
         c
     }
 
