@@ -198,23 +198,42 @@ async fn a_customers_page_shows_each_order_whole() {
 #[actix_web::test]
 async fn unpaid_orders_are_capped_per_customer() {
     let cafe = Cafe::open().await;
+    let mut unpaid = Vec::new();
     for _ in 0..5 {
-        cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+        unpaid.push(cafe.order(&cafe.customer, json!({"type": "pickup"})).await);
     }
-    let res = cafe
-        .app
-        .post(
+    let place = || {
+        cafe.app.post(
             "/v1/orders",
             Some(&cafe.customer),
             json!({"lines": [{"item_id": cafe.croissant, "quantity": 1}], "fulfillment": {"type": "pickup"}}),
         )
-        .await;
+    };
+    let res = place().await;
     assert!(
         res.problem(409)["detail"]
             .as_str()
             .unwrap()
-            .contains("unpaid")
+            .contains("you already have 5 unpaid orders")
     );
+    // Another customer's unpaid orders are theirs: Bob is not capped by these.
+    let bob = cafe.app.customer_token("bob@example.com").await;
+    cafe.order(&bob, json!({"type": "pickup"})).await;
+
+    // Paying one frees a place once ordering hears of the payment; cancelling another frees
+    // one more at once.
+    let first = unpaid[0]["id"].as_str().unwrap();
+    let paid = cafe.pay(&cafe.customer, first, "cap-1", "tok_ok").await;
+    assert_eq!(paid.status, 201, "{}", paid.body);
+    cafe.wait_for_status(first, "paid").await;
+    assert_eq!(place().await.status, 201);
+    assert_eq!(place().await.status, 409);
+    let cancelled = cafe
+        .cancel(&cafe.customer, unpaid[1]["id"].as_str().unwrap())
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    assert_eq!(place().await.status, 201);
+    assert_eq!(place().await.status, 409);
     assert_eq!(
         cafe.app.post("/v1/orders", None, json!({})).await.status,
         401

@@ -468,7 +468,7 @@ impl OrderingApi for OrderingService {
                     }
                     store::forget_request_key(c, &row.customer_id, key, since)?;
                 }
-                let unpaid = store::count_in_status(c, &row.customer_id, &row.status)?;
+                let unpaid = store::count_unpaid(c, &row.customer_id)?;
                 if unpaid >= cap {
                     return Err(OrderingError::Conflict(format!(
                         "you already have {unpaid} unpaid orders; pay or cancel one first"

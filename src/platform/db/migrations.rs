@@ -140,6 +140,6 @@ mod tests {
                 "2026-12-03-000046_kitchen_ticket_venues"
             ]
         );
-        assert_eq!(migration_names().len(), 55);
+        assert_eq!(migration_names().len(), 56);
     }
 }

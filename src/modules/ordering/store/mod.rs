@@ -2,6 +2,8 @@
 
 mod payments;
 mod schema;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 
@@ -335,12 +337,31 @@ pub fn forget_request_key(
     Ok(())
 }
 
-pub fn count_in_status(conn: &mut DbConn, customer: &str, status: &str) -> QueryResult<i64> {
+/// The stored status of an order awaiting payment, as SQL: `ordering_orders_unpaid` holds the
+/// orders in it.
+const UNPAID: &str = "'placed'";
+
+type UnpaidOf<'a> = diesel::dsl::Select<
+    diesel::dsl::Filter<
+        diesel::dsl::Filter<orders::table, diesel::dsl::Eq<orders::customer_id, &'a str>>,
+        diesel::dsl::Eq<orders::status, diesel::expression::SqlLiteral<diesel::sql_types::Text>>,
+    >,
+    diesel::dsl::CountStar,
+>;
+
+/// Counts `customer`'s orders awaiting payment. The status is written into the statement, not
+/// bound: the planner matches a partial index's predicate against the statement alone (it
+/// never looks at bound values), so only then can it search `ordering_orders_unpaid`.
+fn unpaid_of(customer: &str) -> UnpaidOf<'_> {
+    let unpaid = diesel::dsl::sql::<diesel::sql_types::Text>(UNPAID);
     orders::table
         .filter(orders::customer_id.eq(customer))
-        .filter(orders::status.eq(status))
+        .filter(orders::status.eq(unpaid))
         .count()
-        .get_result(conn)
+}
+
+pub fn count_unpaid(conn: &mut DbConn, customer: &str) -> QueryResult<i64> {
+    unpaid_of(customer).get_result(conn)
 }
 
 /// Moves the order from `from` only: a concurrent change makes this a no-op (`false`).

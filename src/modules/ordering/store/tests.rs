@@ -1,0 +1,53 @@
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+
+use super::*;
+use crate::platform::config::{DatabaseSettings, SqliteSynchronous};
+use crate::platform::db::Db;
+
+#[derive(QueryableByName)]
+struct PlanStep {
+    #[diesel(sql_type = Text)]
+    detail: String,
+}
+
+#[test]
+fn the_unpaid_status_written_into_the_count_is_the_placed_one() {
+    assert_eq!(UNPAID, format!("'{}'", status_name(OrderStatus::Placed)));
+}
+
+#[actix_web::test]
+async fn a_customer_s_unpaid_orders_are_counted_through_the_partial_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::connect(&DatabaseSettings {
+        url: format!("sqlite://{}", dir.path().join("ordering.db").display()),
+        pool_size: 1,
+        sqlite_synchronous: SqliteSynchronous::Full,
+        busy_timeout_ms: 1000,
+        sqlite_memory_kib: 0,
+        sqlite_reads_in_place: true,
+    })
+    .unwrap();
+    let plan = db
+        .read(|c| {
+            let DbConn::Sqlite(c) = c else {
+                unreachable!("a SQLite database")
+            };
+            let query =
+                diesel::debug_query::<diesel::sqlite::Sqlite, _>(&unpaid_of("cus_1")).to_string();
+            let sql = query.split(" -- binds").next().unwrap();
+            diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+                .bind::<Text, _>("cus_1")
+                .load::<PlanStep>(c)
+                .map_err(crate::platform::db::DbError::from)
+        })
+        .await
+        .unwrap();
+    let steps: Vec<&str> = plan.iter().map(|s| s.detail.as_str()).collect();
+    assert!(
+        steps.iter().any(|s| s.contains("ordering_orders_unpaid")),
+        "{steps:?}"
+    );
+    let none = db.read(|c| count_unpaid(c, "cus_1").map_err(crate::platform::db::DbError::from));
+    assert_eq!(none.await.unwrap(), 0);
+}
