@@ -102,6 +102,22 @@ pub struct DatabaseSettings {
     pub sqlite_reads_in_place: bool,
 }
 
+#[cfg(test)]
+impl DatabaseSettings {
+    /// A SQLite database in `file` with `readers` reader connections, as unit tests open one:
+    /// durable, reads in place, SQLite's default page cache.
+    pub fn sqlite_for_tests(file: &std::path::Path, readers: u32) -> Self {
+        Self {
+            url: format!("sqlite://{}", file.display()),
+            pool_size: readers,
+            sqlite_synchronous: SqliteSynchronous::Full,
+            busy_timeout_ms: 1000,
+            sqlite_memory_kib: 0,
+            sqlite_reads_in_place: true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SqliteSynchronous {

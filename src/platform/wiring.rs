@@ -168,14 +168,10 @@ mod tests {
     #[test]
     fn what_one_module_provides_the_next_gets_and_a_gap_is_named() {
         let dir = tempfile::tempdir().unwrap();
-        let settings = crate::platform::config::DatabaseSettings {
-            url: format!("sqlite://{}", dir.path().join("w.db").display()),
-            pool_size: 1,
-            sqlite_synchronous: crate::platform::config::SqliteSynchronous::Full,
-            busy_timeout_ms: 1000,
-            sqlite_memory_kib: 0,
-            sqlite_reads_in_place: true,
-        };
+        let settings = crate::platform::config::DatabaseSettings::sqlite_for_tests(
+            &dir.path().join("w.db"),
+            1,
+        );
         let db = Db::connect(&settings).unwrap();
         let sections = serde_json::json!({"greeter": {"volume": 3}});
         let mut w = Wiring::new(db, Wake::default(), sections);

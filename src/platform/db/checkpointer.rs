@@ -100,15 +100,7 @@ mod tests {
     async fn the_log_reaches_the_database_file_without_any_write_checkpointing() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("checkpoints.db");
-        let db = Db::connect(&DatabaseSettings {
-            url: format!("sqlite://{}", file.display()),
-            pool_size: 1,
-            sqlite_synchronous: SqliteSynchronous::Full,
-            busy_timeout_ms: 1000,
-            sqlite_memory_kib: 0,
-            sqlite_reads_in_place: true,
-        })
-        .unwrap();
+        let db = Db::connect(&DatabaseSettings::sqlite_for_tests(&file, 1)).unwrap();
         let before = std::fs::metadata(&file).unwrap().len();
         // About 2 MiB in the log: more than the 1,000 pages at which a commit would have
         // checkpointed by itself.

@@ -229,7 +229,7 @@ mod tests {
 
     use super::DbConn;
 
-    use crate::platform::config::{DatabaseSettings, SqliteSynchronous};
+    use crate::platform::config::DatabaseSettings;
     use crate::platform::db::{Db, DbError};
 
     diesel::table! {
@@ -239,14 +239,10 @@ mod tests {
     }
 
     async fn database(dir: &tempfile::TempDir) -> Db {
-        let db = Db::connect(&DatabaseSettings {
-            url: format!("sqlite://{}", dir.path().join("w.db").display()),
-            pool_size: 2,
-            sqlite_synchronous: SqliteSynchronous::Full,
-            busy_timeout_ms: 1000,
-            sqlite_memory_kib: 0,
-            sqlite_reads_in_place: true,
-        })
+        let db = Db::connect(&DatabaseSettings::sqlite_for_tests(
+            &dir.path().join("w.db"),
+            2,
+        ))
         .unwrap();
         db.write(|c| {
             c.batch_execute("CREATE TABLE notes (id TEXT PRIMARY KEY NOT NULL)")

@@ -6,7 +6,7 @@ use diesel::RunQueryDsl;
 use diesel::connection::SimpleConnection;
 
 use super::{Db, DbConn, DbError};
-use crate::platform::config::{DatabaseSettings, SqliteSynchronous};
+use crate::platform::config::DatabaseSettings;
 
 fn sqlite(dir: &tempfile::TempDir, readers: u32) -> Db {
     sqlite_reading_in_place(dir, readers, true)
@@ -14,12 +14,8 @@ fn sqlite(dir: &tempfile::TempDir, readers: u32) -> Db {
 
 fn sqlite_reading_in_place(dir: &tempfile::TempDir, readers: u32, in_place: bool) -> Db {
     Db::connect(&DatabaseSettings {
-        url: format!("sqlite://{}", dir.path().join("reads.db").display()),
-        pool_size: readers,
-        sqlite_synchronous: SqliteSynchronous::Full,
-        busy_timeout_ms: 1000,
-        sqlite_memory_kib: 0,
         sqlite_reads_in_place: in_place,
+        ..DatabaseSettings::sqlite_for_tests(&dir.path().join("reads.db"), readers)
     })
     .unwrap()
 }

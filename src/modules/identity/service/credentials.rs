@@ -180,15 +180,10 @@ mod tests {
     #[actix_web::test]
     async fn a_raised_revision_is_seen_by_the_next_caller() {
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::connect(&crate::platform::config::DatabaseSettings {
-            url: format!("sqlite://{}", dir.path().join("identity.db").display()),
-            pool_size: 2,
-            sqlite_synchronous: crate::platform::config::SqliteSynchronous::Full,
-            busy_timeout_ms: 1000,
-            sqlite_memory_kib: 0,
-            sqlite_reads_in_place: true,
-        })
-        .unwrap();
+        let file = dir.path().join("identity.db");
+        let db =
+            Db::connect(&crate::platform::config::DatabaseSettings::sqlite_for_tests(&file, 2))
+                .unwrap();
         let revision = fresh_revision(db.clone());
         assert_eq!(revision.get().await.unwrap(), 0);
         db.write(|c| store::raise_credentials_revision(c).map_err(IdentityError::from))

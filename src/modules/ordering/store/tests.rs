@@ -2,7 +2,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 use super::*;
-use crate::platform::config::{DatabaseSettings, SqliteSynchronous};
+use crate::platform::config::DatabaseSettings;
 use crate::platform::db::Db;
 
 #[derive(QueryableByName)]
@@ -19,15 +19,8 @@ fn the_unpaid_status_written_into_the_count_is_the_placed_one() {
 #[actix_web::test]
 async fn a_customer_s_unpaid_orders_are_counted_through_the_partial_index() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::connect(&DatabaseSettings {
-        url: format!("sqlite://{}", dir.path().join("ordering.db").display()),
-        pool_size: 1,
-        sqlite_synchronous: SqliteSynchronous::Full,
-        busy_timeout_ms: 1000,
-        sqlite_memory_kib: 0,
-        sqlite_reads_in_place: true,
-    })
-    .unwrap();
+    let settings = DatabaseSettings::sqlite_for_tests(&dir.path().join("ordering.db"), 1);
+    let db = Db::connect(&settings).unwrap();
     let plan = db
         .read(|c| {
             let DbConn::Sqlite(c) = c else {
