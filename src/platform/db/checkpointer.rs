@@ -29,7 +29,7 @@ use super::{DbConn, DbPool};
 /// How often the log is copied into the database file.
 pub(super) const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 
-/// Log pages (4 KiB each) past which the log is started over: 32 MiB of log, 64 KiB of index.
+/// Log pages past which the log is started over: 16 MiB of log (2 KiB pages), 64 KiB of index.
 pub(super) const RESTART_AFTER_FRAMES: i32 = 8192;
 
 /// What `PRAGMA wal_checkpoint` reports.
