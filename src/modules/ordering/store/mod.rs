@@ -341,10 +341,39 @@ pub fn forget_request_key(
 /// orders in it.
 const UNPAID: &str = "'placed'";
 
+/// [`UNPAID`] written into a statement. Not `diesel::dsl::sql`: diesel never keeps a statement
+/// holding a literal prepared (its text could differ from call to call), and preparing the count
+/// afresh on every order placed cost the single writer 4 % of its time. This one's text never
+/// changes, so its statements are kept like any other.
+#[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
+struct Unpaid;
+
+impl diesel::Expression for Unpaid {
+    type SqlType = diesel::sql_types::Text;
+}
+
+impl<QS> diesel::AppearsOnTable<QS> for Unpaid {}
+
+impl<QS> diesel::SelectableExpression<QS> for Unpaid {}
+
+impl diesel::expression::ValidGrouping<()> for Unpaid {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl<DB: diesel::backend::Backend> diesel::query_builder::QueryFragment<DB> for Unpaid {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> QueryResult<()> {
+        out.push_sql(UNPAID);
+        Ok(())
+    }
+}
+
 type UnpaidOf<'a> = diesel::dsl::Select<
     diesel::dsl::Filter<
         diesel::dsl::Filter<orders::table, diesel::dsl::Eq<orders::customer_id, &'a str>>,
-        diesel::dsl::Eq<orders::status, diesel::expression::SqlLiteral<diesel::sql_types::Text>>,
+        diesel::dsl::Eq<orders::status, Unpaid>,
     >,
     diesel::dsl::CountStar,
 >;
@@ -353,10 +382,9 @@ type UnpaidOf<'a> = diesel::dsl::Select<
 /// bound: the planner matches a partial index's predicate against the statement alone (it
 /// never looks at bound values), so only then can it search `ordering_orders_unpaid`.
 fn unpaid_of(customer: &str) -> UnpaidOf<'_> {
-    let unpaid = diesel::dsl::sql::<diesel::sql_types::Text>(UNPAID);
     orders::table
         .filter(orders::customer_id.eq(customer))
-        .filter(orders::status.eq(unpaid))
+        .filter(orders::status.eq(Unpaid))
         .count()
 }
 

@@ -44,3 +44,41 @@ async fn a_customer_s_unpaid_orders_are_counted_through_the_partial_index() {
     let none = db.read(|c| count_unpaid(c, "cus_1").map_err(crate::platform::db::DbError::from));
     assert_eq!(none.await.unwrap(), 0);
 }
+
+#[actix_web::test]
+async fn the_unpaid_count_is_prepared_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = DatabaseSettings::sqlite_for_tests(&dir.path().join("ordering.db"), 1);
+    let db = Db::connect(&settings).unwrap();
+    let prepared = db
+        .read(|c| {
+            let DbConn::Sqlite(sqlite) = c else {
+                unreachable!("a SQLite database")
+            };
+            let kept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+            let seen = kept.clone();
+            sqlite.set_instrumentation(
+                move |event: diesel::connection::InstrumentationEvent<'_>| {
+                    if let diesel::connection::InstrumentationEvent::CacheQuery { sql, .. } = event
+                    {
+                        seen.lock().unwrap().push(sql.to_owned());
+                    }
+                },
+            );
+            for customer in ["cus_1", "cus_2", "cus_1"] {
+                count_unpaid(c, customer)?;
+            }
+            Ok::<_, crate::platform::db::DbError>(kept.lock().unwrap().clone())
+        })
+        .await
+        .unwrap();
+    let counts: Vec<_> = prepared
+        .iter()
+        .filter(|sql| sql.contains("COUNT("))
+        .collect();
+    assert_eq!(
+        counts.len(),
+        1,
+        "prepared once, run three times: {prepared:?}"
+    );
+}
