@@ -15,6 +15,7 @@ use std::sync::mpsc;
 use diesel::Connection;
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 
+use super::sqlite_library::HeldPages;
 use super::{DbConn, DbError, DbPool};
 
 /// The most units one transaction carries: bounds how long a batch holds SQLite's write lock
@@ -45,6 +46,7 @@ impl SingleWriter {
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || {
+                let _keeps_journal_pages = HeldPages::of(HeldPages::JOURNAL_CHUNK, 4);
                 while let Ok(first) = units.recv() {
                     let mut batch = vec![first];
                     while batch.len() < MAX_BATCH {
