@@ -136,7 +136,7 @@ impl PaymentsService {
                 };
                 store::insert_key(
                     c,
-                    &KeyRow {
+                    KeyRow {
                         principal: principal.clone(),
                         key: key.clone(),
                         request_hash: hash.clone(),

@@ -184,7 +184,9 @@ macro_rules! event_tables {
                         $outbox::event_type.eq(&e.event_type),
                         $outbox::version.eq(e.version),
                         $outbox::aggregate_id.eq(&e.aggregate_id),
-                        $outbox::occurred_at.eq(e.occurred_at.naive_utc()),
+                        $outbox::occurred_at.eq($crate::platform::db::timestamp::Written(
+                            e.occurred_at.naive_utc(),
+                        )),
                         $outbox::payload.eq(e.payload.to_string()),
                     );
                     // On the backend's own connection the statement is found in its cache by
@@ -297,7 +299,9 @@ macro_rules! event_tables {
             use diesel::prelude::*;
             let row = (
                 $inbox::event_id.eq(event_id),
-                $inbox::handled_at.eq(chrono::Utc::now().naive_utc()),
+                $inbox::handled_at.eq($crate::platform::db::timestamp::Written(
+                    chrono::Utc::now().naive_utc(),
+                )),
             );
             let inserted = $crate::insert_or_ignore!(conn, $inbox::table, row)?;
             Ok(inserted == 1)

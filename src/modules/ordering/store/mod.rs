@@ -12,7 +12,7 @@ use diesel::prelude::*;
 
 use crate::modules::ordering::api::{Order, OrderLine, OrderPayment, OrderStatus, PayableOrder};
 use crate::modules::ordering::domain::{promise, status};
-use crate::platform::db::timestamp::{MaybeStamp, Stamp};
+use crate::platform::db::timestamp::{MaybeStamp, Stamp, Written};
 use crate::platform::db::{DbConn, one_of, prepared_update, stored};
 use schema::{
     ordering_kitchen_load as kitchen_load, ordering_lines as lines, ordering_orders as orders,
@@ -407,7 +407,7 @@ pub fn set_status(
         (
             orders::status.eq(to),
             orders::version.eq(orders::version + 1),
-            orders::updated_at.eq(now),
+            orders::updated_at.eq(Written(now)),
         ),
     )
     .execute(c))?;

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::schema::{ordering_orders as orders, ordering_payments as payments};
 use crate::modules::ordering::api::OrderPayment;
-use crate::platform::db::timestamp::Stamp;
+use crate::platform::db::timestamp::{Stamp, Written};
 use crate::platform::db::{DbConn, one_of, stored};
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -20,7 +20,7 @@ struct PaymentRow {
     refunded_amount: i64,
     currency: String,
     failure_reason: Option<String>,
-    #[diesel(deserialize_as = Stamp)]
+    #[diesel(deserialize_as = Stamp, serialize_as = Written)]
     updated_at: NaiveDateTime,
 }
 
@@ -45,7 +45,7 @@ pub fn settle(
         failure_reason: payment.failure_reason.clone(),
         updated_at: now,
     };
-    if crate::insert_or_ignore!(conn, payments::table, &row)? == 0 {
+    if crate::insert_or_ignore!(conn, payments::table, row)? == 0 {
         diesel::update(payments::table.find(&payment.id))
             .set((
                 payments::status.eq(status),

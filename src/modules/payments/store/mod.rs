@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::modules::payments::api::{Card, Payment, PaymentStatus, Refund};
+use crate::platform::db::timestamp::Written;
 use crate::platform::db::{DbConn, one_of, stored};
 use schema::{
     payments_idempotency as keys, payments_payments as payments, payments_refunds as refunds,
@@ -37,7 +38,9 @@ pub struct KeyRow {
     pub key: String,
     pub request_hash: String,
     pub payment_id: String,
+    #[diesel(serialize_as = Written)]
     pub locked_until: NaiveDateTime,
+    #[diesel(serialize_as = Written)]
     pub created_at: NaiveDateTime,
 }
 
@@ -74,7 +77,7 @@ pub fn key(conn: &mut DbConn, principal: &str, key: &str) -> QueryResult<Option<
         .optional()
 }
 
-pub fn insert_key(conn: &mut DbConn, row: &KeyRow) -> QueryResult<()> {
+pub fn insert_key(conn: &mut DbConn, row: KeyRow) -> QueryResult<()> {
     crate::per_backend!(conn, |c| diesel::insert_into(keys::table)
         .values(row)
         .execute(c))?;
