@@ -46,6 +46,7 @@ impl SingleWriter {
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || {
+                // Four pages: 204 chunks, some 200 KiB of one unit's journal.
                 let _keeps_journal_pages = HeldPages::of(HeldPages::JOURNAL_CHUNK, 4);
                 while let Ok(first) = units.recv() {
                     let mut batch = vec![first];

@@ -7,6 +7,8 @@
 //! here instead, so every SQLite connection goes through here; so does the VFS that writes
 //! the log a commit at a time (`log_writes`), registered as the default right after.
 
+use std::ffi::c_void;
+use std::ptr::NonNull;
 use std::sync::Once;
 
 use diesel::{Connection, ConnectionResult, SqliteConnection};
@@ -38,7 +40,7 @@ fn initialise() {
 /// back to the operating system at once (purge delay 0, see `platform::memory`) and a later
 /// savepoint faulted it in again: 5 % of the writer's samples. One block held in each of a
 /// few pages keeps them (and their free blocks) with the thread.
-pub(super) struct HeldPages(Vec<std::ptr::NonNull<std::ffi::c_void>>);
+pub(super) struct HeldPages(Vec<NonNull<c_void>>);
 
 impl HeldPages {
     /// The statement journal's chunk (`MEMJOURNAL_DFLT_FILECHUNKSIZE`).
@@ -50,14 +52,13 @@ impl HeldPages {
     /// own blocks of that size use) in each of `pages` allocator pages.
     pub(super) fn of(size: i32, pages: usize) -> Self {
         initialise();
-        let mut held: Vec<std::ptr::NonNull<std::ffi::c_void>> = Vec::with_capacity(pages);
+        let mut held: Vec<NonNull<c_void>> = Vec::with_capacity(pages);
         let mut spare = Vec::new();
-        let page_of =
-            |block: std::ptr::NonNull<std::ffi::c_void>| block.as_ptr() as usize / Self::PAGE;
+        let page_of = |block: NonNull<c_void>| block.as_ptr() as usize / Self::PAGE;
         while held.len() < pages {
             // SAFETY: SQLite is initialised; each block is freed once, below or by `drop`.
             let block = unsafe { libsqlite3_sys::sqlite3_malloc(size) };
-            let block = std::ptr::NonNull::new(block).expect("SQLite could not allocate");
+            let block = NonNull::new(block).expect("SQLite could not allocate");
             if held.iter().any(|&h| page_of(h) == page_of(block)) {
                 spare.push(block);
             } else {
