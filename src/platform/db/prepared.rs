@@ -68,32 +68,35 @@ where
 
 impl<K, F, W, V, Conn> diesel::RunQueryDsl<Conn> for Update<K, F, W, V> {}
 
+/// The SQL of each statement `conn` prepares to keep from now on: tests count them to show a
+/// statement is prepared once.
+#[cfg(test)]
+pub fn statements_kept(
+    conn: &mut diesel::SqliteConnection,
+) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    use diesel::connection::{Connection, InstrumentationEvent};
+    let kept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = kept.clone();
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::CacheQuery { sql, .. } = event {
+            seen.lock().unwrap().push(sql.to_owned());
+        }
+    });
+    kept
+}
+
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
-
-    use diesel::connection::{InstrumentationEvent, SimpleConnection};
+    use diesel::connection::SimpleConnection;
     use diesel::prelude::*;
 
-    use super::update;
+    use super::{statements_kept as kept, update};
 
     diesel::table! {
         tallies (name) {
             name -> Text,
             n -> BigInt,
         }
-    }
-
-    /// The SQL of each statement the connection prepared to keep.
-    fn kept(conn: &mut SqliteConnection) -> Arc<Mutex<Vec<String>>> {
-        let cached = Arc::new(Mutex::new(Vec::new()));
-        let seen = cached.clone();
-        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
-            if let InstrumentationEvent::CacheQuery { sql, .. } = event {
-                seen.lock().unwrap().push(sql.to_owned());
-            }
-        });
-        cached
     }
 
     fn set(conn: &mut SqliteConnection, name: &str, n: i64) -> QueryResult<usize> {

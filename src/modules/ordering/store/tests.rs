@@ -11,6 +11,12 @@ struct PlanStep {
     detail: String,
 }
 
+/// A SQLite database with ordering's tables, in `dir`.
+fn database(dir: &tempfile::TempDir) -> Db {
+    let settings = DatabaseSettings::sqlite_for_tests(&dir.path().join("ordering.db"), 1);
+    Db::connect(&settings).unwrap()
+}
+
 #[test]
 fn the_unpaid_status_written_into_the_count_is_the_placed_one() {
     assert_eq!(UNPAID, format!("'{}'", status_name(OrderStatus::Placed)));
@@ -19,8 +25,7 @@ fn the_unpaid_status_written_into_the_count_is_the_placed_one() {
 #[actix_web::test]
 async fn a_customer_s_unpaid_orders_are_counted_through_the_partial_index() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = DatabaseSettings::sqlite_for_tests(&dir.path().join("ordering.db"), 1);
-    let db = Db::connect(&settings).unwrap();
+    let db = database(&dir);
     let plan = db
         .read(|c| {
             let DbConn::Sqlite(c) = c else {
@@ -48,23 +53,13 @@ async fn a_customer_s_unpaid_orders_are_counted_through_the_partial_index() {
 #[actix_web::test]
 async fn the_unpaid_count_is_prepared_once() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = DatabaseSettings::sqlite_for_tests(&dir.path().join("ordering.db"), 1);
-    let db = Db::connect(&settings).unwrap();
+    let db = database(&dir);
     let prepared = db
         .read(|c| {
             let DbConn::Sqlite(sqlite) = c else {
                 unreachable!("a SQLite database")
             };
-            let kept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-            let seen = kept.clone();
-            sqlite.set_instrumentation(
-                move |event: diesel::connection::InstrumentationEvent<'_>| {
-                    if let diesel::connection::InstrumentationEvent::CacheQuery { sql, .. } = event
-                    {
-                        seen.lock().unwrap().push(sql.to_owned());
-                    }
-                },
-            );
+            let kept = crate::platform::db::statements_kept(sqlite);
             for customer in ["cus_1", "cus_2", "cus_1"] {
                 count_unpaid(c, customer)?;
             }
