@@ -19,5 +19,6 @@ pub mod problem;
 pub mod remote;
 pub mod retention;
 pub mod telemetry;
+pub mod time_text;
 pub mod validation;
 pub mod wiring;

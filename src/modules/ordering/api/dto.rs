@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::platform::lenient;
+use crate::platform::{lenient, time_text};
 
 /// Where a delivery goes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -190,20 +190,25 @@ pub enum OrderStatus {
     "refunded_amount": 0, "currency": "EUR", "failure_reason": null}],
     "created_at": "2026-11-21T12:00:00Z", "updated_at": "2026-11-21T12:00:00Z"
 }))]
+// Its timestamps are written by `time_text` (chrono's text, without its formatting): an
+// order is written on every read and in every page of a list.
 pub struct Order {
     pub id: String,
     pub customer_id: String,
     /// The venue that prepares it.
     pub venue_id: String,
     /// The start of the slot a scheduled order holds; `null`: as soon as possible.
+    #[serde(serialize_with = "time_text::rfc3339_option")]
     pub scheduled_for: Option<DateTime<Utc>>,
     /// When it was promised ready, for pickup or for a courier: the slot of a scheduled
     /// order; for one as soon as possible, the quote when it was placed (its make time,
     /// the kitchen's orders ahead of it, a busy venue's extra minutes). `null` for orders
     /// placed before Brigade quoted.
+    #[serde(serialize_with = "time_text::rfc3339_option")]
     pub promised_at: Option<DateTime<Utc>>,
     /// The current estimate: `promised_at` until the kitchen finishes, then when it did; for
     /// a delivery, when the courier is expected at the door once there is one.
+    #[serde(serialize_with = "time_text::rfc3339_option")]
     pub eta: Option<DateTime<Utc>>,
     /// Minutes the kitchen needs for this order alone.
     pub prep_minutes: u32,
@@ -224,7 +229,9 @@ pub struct Order {
     /// moment after they settle). `GET /v1/orders/{id}/payments` has every detail, pending
     /// charges included.
     pub payments: Vec<OrderPayment>,
+    #[serde(serialize_with = "time_text::rfc3339")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "time_text::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
