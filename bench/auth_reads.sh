@@ -4,13 +4,19 @@
 # GET /v1/orders/{id} with a bearer token, GET /v1/orders with an API key. Prints requests/s,
 # p50/p99, each read's ratio to the menu (target >= 0.5x), wrk's and Brigade's CPU share.
 #
-#   bench/auth_reads.sh                          # SQLite, 10 s per endpoint, 64 connections
+# The endpoints take turns in rounds (menu, then each read, ROUNDS times): a ratio compares
+# a read with the menu measured just before it, so a machine that slows down or speeds up
+# during the run (a shared host does, by a third within a minute) moves both alike. Each
+# round's ratio is printed, then their median.
+#
+#   bench/auth_reads.sh                          # SQLite, 3 rounds of 5 s per endpoint, 64 connections
 #   DATABASE=postgres bench/auth_reads.sh        # PostgreSQL (BENCH_DATABASE_URL)
 #   BIN=/tmp/old/brigade bench/auth_reads.sh      # another build, e.g. before a change
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DURATION="${DURATION:-10s}"
+DURATION="${DURATION:-5s}"
+ROUNDS="${ROUNDS:-3}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 PORT="${PORT:-18730}"
@@ -60,10 +66,13 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 TICKS=$(getconf CLK_TCK)
 CORES=$(nproc)
 
-# run LABEL PATH [HEADER]: a warm-up, then the measured run; prints one row and keeps req/s.
+# run LABEL PATH [HEADER]: the measured run (after a warm-up in the first round); prints one
+# row and keeps its round's req/s.
 run() {
   local label=$1 path=$2 header=${3:-X-Bench: none}
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -H "$header" "$B$path" >/dev/null
+  if [ "$ROUND" = 1 ]; then
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -H "$header" "$B$path" >/dev/null
+  fi
   local server_before wall_before
   server_before=$(cpu_ticks "$SERVER")
   wall_before=$(date +%s.%N)
@@ -77,29 +86,37 @@ run() {
   local elapsed server_ticks
   elapsed=$(python3 -c "import time; print(time.time() - $wall_before)")
   server_ticks=$(( $(cpu_ticks "$SERVER") - server_before ))
-  awk -v label="$label" -v elapsed="$elapsed" -v st="$server_ticks" -v wt="$wrk_ticks" -v hz="$TICKS" -v cores="$CORES" '
+  awk -v label="$label" -v round="$ROUND" -v elapsed="$elapsed" -v st="$server_ticks" -v wt="$wrk_ticks" -v hz="$TICKS" -v cores="$CORES" '
     /^Requests\/sec/ {rps=$2} $1 == "50%" {p50=$2} $1 == "99%" {p99=$2} /Non-2xx/ {bad=$NF}
     END {
-      printf "%-38s %10.0f %9s %9s %8s %9.0f%% %6.0f%%\n", label, rps, p50, p99, (bad==""?0:bad),
+      printf "%-5s %-32s %10.0f %9s %9s %8s %9.0f%% %6.0f%%\n", round, label, rps, p50, p99, (bad==""?0:bad),
         100*st/hz/elapsed/cores, 100*wt/hz/elapsed/cores
     }' "$WORK/wrk.txt"
-  printf '%s\t%s\n' "$label" "$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.txt")" >>"$WORK/rps.tsv"
+  printf '%s\t%s\t%s\n' "$ROUND" "$label" "$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.txt")" >>"$WORK/rps.tsv"
 }
 
 echo "brigade $("$BIN" --version | awk '{print $2}') on ${DATABASE:-sqlite}, $CORES cores shared by wrk and the server"
-echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION per endpoint"
-printf '%-38s %10s %9s %9s %8s %10s %7s\n' endpoint "requests/s" p50 p99 non-2xx "brigade" "wrk"
-run "GET /v1/menu (anonymous)" /v1/menu
-run "GET /v1/me (bearer)" /v1/me "Authorization: Bearer $TOKEN"
-run "GET /v1/orders/{id} (bearer)" "/v1/orders/$ORDER" "Authorization: Bearer $TOKEN"
-run "GET /v1/orders (API key)" /v1/orders "X-API-Key: $KEY"
+echo "wrk: $THREADS threads, $CONNECTIONS connections; $ROUNDS rounds of $DURATION per endpoint"
+printf '%-5s %-32s %10s %9s %9s %8s %10s %7s\n' round endpoint "requests/s" p50 p99 non-2xx "brigade" "wrk"
+for ROUND in $(seq 1 "$ROUNDS"); do
+  run "GET /v1/menu (anonymous)" /v1/menu
+  run "GET /v1/me (bearer)" /v1/me "Authorization: Bearer $TOKEN"
+  run "GET /v1/orders/{id} (bearer)" "/v1/orders/$ORDER" "Authorization: Bearer $TOKEN"
+  run "GET /v1/orders (API key)" /v1/orders "X-API-Key: $KEY"
+done
 python3 - "$WORK/rps.tsv" <<'PY'
-import sys
-rps = dict(line.rstrip("\n").split("\t") for line in open(sys.argv[1]))
-rps = {label: float(value) for label, value in rps.items()}
-menu = rps.pop("GET /v1/menu (anonymous)")
-for label, value in rps.items():
-    ratio = value / menu
-    print(f"{label:38} {ratio:5.2f}x the menu (target >= 0.50x) {'OK' if ratio >= 0.5 else 'BELOW TARGET'}")
+import statistics, sys
+rounds = {}
+for line in open(sys.argv[1]):
+    round_, label, value = line.rstrip("\n").split("\t")
+    rounds.setdefault(round_, {})[label] = float(value)
+menu = "GET /v1/menu (anonymous)"
+labels = [label for label in next(iter(rounds.values())) if label != menu]
+for label in labels:
+    ratios = [r[label] / r[menu] for r in rounds.values()]
+    median = statistics.median(ratios)
+    each = " ".join(f"{ratio:.2f}" for ratio in ratios)
+    verdict = "OK" if median >= 0.5 else "BELOW TARGET"
+    print(f"{label:32} {median:5.2f}x the menu (median of {each}; target >= 0.50x) {verdict}")
 PY
 echo "peak RSS: $(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status") KiB"
