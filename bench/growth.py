@@ -233,9 +233,8 @@ def second_database(url):
     if url.startswith("sqlite://"):
         return url + "-big"
     schema = urllib.parse.unquote(url).split("search_path=")[1]
-    base = url.split("?")[0]
     Database(url).execute([f"DROP SCHEMA IF EXISTS {schema}_big CASCADE", f"CREATE SCHEMA {schema}_big"])
-    return f"{base}?options=-csearch_path%3D{schema}_big"
+    return re.sub(r"search_path%3D[^&]*", f"search_path%3D{schema}_big", url)
 
 
 def run(binary, url, copies):

@@ -28,8 +28,9 @@ const HELD_BACK_RETRY: Duration = Duration::from_millis(2);
 /// How long a cursor may stay unsaved while events keep coming: saving it after every batch
 /// cost a write transaction per batch, about one per order on the busiest subscriptions.
 /// Unsaved, a crash (or a lease moving to another replica) only delivers those events again,
-/// which the consumers' inboxes turn into no-ops, and skipped events are skipped again; a
-/// quiet outbox saves it at once.
+/// which the consumers' inboxes turn into no-ops, and skipped events are skipped again. A
+/// quiet outbox saves it once the interval is up (saving at each quiet moment cost a write
+/// per order or so under a steady trickle), and a stopping process saves it on its way out.
 const CURSOR_SAVE_EVERY: Duration = Duration::from_secs(1);
 
 /// What a delivery round found, and so when the next one should run.
@@ -200,6 +201,16 @@ struct Held {
 }
 
 impl Held {
+    /// When the moved cursor is due to be saved, if it moved since it was last saved.
+    fn save_due(&self) -> Option<std::time::Instant> {
+        self.unsaved.then(|| match self.saved_at {
+            Some(at) => at + CURSOR_SAVE_EVERY,
+            None => std::time::Instant::now(),
+        })
+    }
+}
+
+impl Held {
     /// Whether the loop may read another batch while these are handled: a few batches, and
     /// no more events than one full batch, so a backlog is still handled a batch at a time.
     fn has_room(&self) -> bool {
@@ -233,6 +244,9 @@ struct Inner {
     jetstream: tokio::sync::OnceCell<Arc<JetStream>>,
     /// Outbox pages being read, for the loops woken by the same commits.
     reads: shared_reads::SharedReads<Page>,
+    /// Cursors moved past handled events and not saved yet, by subscription: saved by
+    /// [`EventBus::release`], so a restart does not deliver those events again.
+    unsaved: std::sync::Mutex<HashMap<String, Cursor>>,
 }
 
 mod handling;
@@ -259,6 +273,7 @@ impl EventBus {
                 owner: new_id("bus"),
                 jetstream: tokio::sync::OnceCell::new(),
                 reads: shared_reads::SharedReads::default(),
+                unsaved: Default::default(),
             }),
         }
     }
@@ -314,6 +329,12 @@ impl EventBus {
                 read_at = pace
                     .after(round, poll)
                     .map(|wait| tokio::time::Instant::now() + wait);
+                // Quiet, it comes back when its moved cursor is due to be saved.
+                if let (Some(at), Some(due), true) =
+                    (read_at, held.save_due(), held.handling.is_empty())
+                {
+                    read_at = Some(at.min(due.into()));
+                }
                 signalled = false;
                 continue;
             }
@@ -413,14 +434,24 @@ impl EventBus {
         Ok(())
     }
 
-    /// Gives up this process's leases, so a restart or another replica carries on at once.
-    /// Call after stopping [`EventBus::run`].
+    /// Saves the cursors that moved since their last save and gives up this process's
+    /// leases, so a restart or another replica carries on at once from where this one
+    /// stopped. Call after stopping [`EventBus::run`]. A save the stopped loops left under
+    /// way may still land after these and take a cursor back: its events then come again,
+    /// which the consumers' inboxes turn into no-ops.
     pub async fn release(&self) {
         let owner = self.inner.owner.clone();
+        let unsaved =
+            std::mem::take(&mut *self.inner.unsaved.lock().unwrap_or_else(|e| e.into_inner()));
         let released = self
             .inner
             .db
-            .write(move |c| store::release(c, &owner).map_err(DbError::from))
+            .write(move |c| {
+                for cursor in unsaved.values() {
+                    store::save(c, cursor)?;
+                }
+                store::release(c, &owner).map_err(DbError::from)
+            })
             .await;
         if let Err(e) = released {
             tracing::warn!(error = %e, "cannot release event leases; they expire on their own");
@@ -450,7 +481,10 @@ impl EventBus {
         let page = self.shared_batch(outbox, position, since).await?;
         let next = Round::after(&page);
         let Some(last) = page.events.last().map(|e| e.seq) else {
-            if held.handling.is_empty() {
+            let due = held
+                .save_due()
+                .is_some_and(|due| due <= std::time::Instant::now());
+            if due && held.handling.is_empty() {
                 // Quiet: a good moment to save a cursor that moved.
                 self.save_unsaved(held).await?;
             }
@@ -562,6 +596,7 @@ impl EventBus {
             .is_some_and(|at| at.elapsed() < CURSOR_SAVE_EVERY);
         if recent {
             held.unsaved = true;
+            self.keep_unsaved(cursor.clone());
             return Ok(());
         }
         let cursor = cursor.clone();
@@ -576,6 +611,7 @@ impl EventBus {
         self.saved(held).await?;
         held.unsaved = false;
         held.saved_at = Some(std::time::Instant::now());
+        self.forget_unsaved(&cursor.subscription);
         let db = self.inner.db.clone();
         held.saving = Some(actix_web::rt::spawn(async move {
             db.write(move |c| store::save(c, &cursor).map_err(DbError::from))
@@ -595,6 +631,17 @@ impl EventBus {
         }
     }
 
+    /// Keeps `cursor` for [`EventBus::release`] until a save takes it.
+    fn keep_unsaved(&self, cursor: Cursor) {
+        let mut unsaved = self.inner.unsaved.lock().unwrap_or_else(|e| e.into_inner());
+        unsaved.insert(cursor.subscription.clone(), cursor);
+    }
+
+    fn forget_unsaved(&self, subscription: &str) {
+        let mut unsaved = self.inner.unsaved.lock().unwrap_or_else(|e| e.into_inner());
+        unsaved.remove(subscription);
+    }
+
     /// Waits for the cursor save under way, if any.
     async fn saved(&self, held: &mut Held) -> Result<(), DbError> {
         match held.saving.take() {
@@ -604,6 +651,7 @@ impl EventBus {
     }
 
     async fn save(&self, cursor: Cursor, dead: Option<DeadLetterRow>) -> Result<(), DbError> {
+        self.forget_unsaved(&cursor.subscription);
         self.inner
             .db
             .write(move |c| {

@@ -265,6 +265,51 @@ async fn events_arrive_in_order_failures_retry_then_dead_letter_and_redrive() {
     assert_eq!(cursors[0].attempts, 0);
 }
 
+/// Events trickling in one at a time, each after the outbox went quiet, move the cursor in
+/// memory: it is saved once a second at most while they come (a save at every quiet moment
+/// cost the database a write per event), once it is due while the outbox stays quiet, and
+/// by a process stopping, so a restart carries on where it got.
+#[actix_web::test]
+async fn a_cursor_is_saved_once_a_second_at_most_once_due_and_when_its_process_stops() {
+    let (_dir, db, consumer, bus) = probe().await;
+    let running = actix_web::rt::spawn(bus.clone().run());
+    until("the cursor taken", || db.operations().1 >= 2).await;
+    let (began, (_, writes_before)) = (std::time::Instant::now(), db.operations());
+    let trickle = 20;
+    for n in 1..=trickle {
+        publish(&db, vec![happened("t", serde_json::json!({"n": n}))]).await;
+        until("the event", || consumer.seen_of("t").len() == n).await;
+        // Twice the poll interval: the outbox is quiet before the next one comes.
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+    let saves = db.operations().1 - writes_before - trickle as u64;
+    let seconds = began.elapsed().as_secs_f64();
+    // One save a second, one for the first event, and a lease renewed.
+    assert!(
+        saves as f64 <= seconds.ceil() + 2.0,
+        "{saves} cursor saves for {trickle} events in {seconds:.2} s"
+    );
+
+    let saved = |position: i64| {
+        let bus = bus.clone();
+        async move {
+            for _ in 0..300 {
+                if bus.cursors().await.unwrap()[0].position == position {
+                    return;
+                }
+                actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+            }
+            panic!("the cursor was not saved at {position}");
+        }
+    };
+    saved(trickle as i64).await;
+
+    publish(&db, vec![happened("t", serde_json::json!({"n": 21}))]).await;
+    until("the last event", || consumer.seen_of("t").len() == 21).await;
+    stop(&bus, running).await;
+    assert_eq!(bus.cursors().await.unwrap()[0].position, 21);
+}
+
 #[actix_web::test]
 async fn a_payload_version_the_consumer_does_not_read_is_dead_lettered_not_misread() {
     let dir = tempfile::tempdir().unwrap();
