@@ -61,6 +61,11 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(ordering_orders, ordering_lines, ordering_payments);
+diesel::allow_tables_to_appear_in_same_query!(
+    ordering_orders,
+    ordering_lines,
+    ordering_payments,
+    ordering_kitchen_load
+);
 
 crate::event_tables!("ordering", outbox = ordering_outbox, inbox = ordering_inbox);
