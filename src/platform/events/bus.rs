@@ -208,9 +208,7 @@ impl Held {
             None => std::time::Instant::now(),
         })
     }
-}
 
-impl Held {
     /// Whether the loop may read another batch while these are handled: a few batches, and
     /// no more events than one full batch, so a backlog is still handled a batch at a time.
     fn has_room(&self) -> bool {
