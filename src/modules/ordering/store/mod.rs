@@ -5,7 +5,7 @@ mod schema;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -14,8 +14,10 @@ use crate::modules::ordering::api::{Order, OrderLine, OrderPayment, OrderStatus,
 use crate::modules::ordering::domain::{promise, status};
 use crate::platform::db::timestamp::{MaybeStamp, Stamp, Written};
 use crate::platform::db::{DbConn, one_of, prepared_update, stored};
+use payments::PaymentRow;
 use schema::{
     ordering_kitchen_load as kitchen_load, ordering_lines as lines, ordering_orders as orders,
+    ordering_payments as order_payments,
 };
 
 pub use payments::{refunded as payment_refunded, settle as settle_payment};
@@ -158,31 +160,65 @@ fn row(conn: &mut DbConn, id: &str) -> QueryResult<Option<OrderRow>> {
         .optional())
 }
 
+/// Order `id` with its lines and charges, read by one statement: on PostgreSQL each
+/// statement is a round trip, and reading the row, the lines and the charges one after
+/// another made three. The statement yields a row for each pair of a line and a charge, the
+/// order's columns repeated in each: an order holds at most `ordering.max_lines` lines and
+/// a charge for each payment attempt.
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Order>> {
-    let Some(row) = row(conn, id)? else {
+    let joined: Vec<(OrderRow, Option<LineRow>, Option<PaymentRow>)> =
+        crate::per_backend!(conn, |c| orders::table
+            .left_join(lines::table.on(lines::order_id.eq(orders::id)))
+            .left_join(order_payments::table.on(order_payments::order_id.eq(orders::id)))
+            .filter(orders::id.eq(id))
+            .select((
+                orders::all_columns,
+                lines::all_columns.nullable(),
+                order_payments::all_columns.nullable(),
+            ))
+            .load(c))?;
+    let mut charges = BTreeMap::new();
+    let order = with_lines(joined.into_iter().map(|(row, line, charge)| {
+        if let Some(charge) = charge {
+            charges.entry(charge.payment_id.clone()).or_insert(charge);
+        }
+        (row, line)
+    }));
+    let Some((row, line_rows)) = order else {
         return Ok(None);
     };
-    let line_rows = lines_of(conn, id)?;
-    let mut paid = payments::of_orders(conn, &[&row.id])?;
+    let mut paid = payments::by_order(charges.into_values().collect())?;
     let charges = paid.remove(&row.id).unwrap_or_default();
     assemble(row, line_rows, charges).map(Some)
 }
 
 /// Order `id` as following its events needs it: its row and lines, not its charges (left
-/// empty).
+/// empty). One statement, as [`find`].
 pub fn find_to_follow(conn: &mut DbConn, id: &str) -> QueryResult<Option<Order>> {
-    let Some(row) = row(conn, id)? else {
+    let joined: Vec<(OrderRow, Option<LineRow>)> = crate::per_backend!(conn, |c| orders::table
+        .left_join(lines::table.on(lines::order_id.eq(orders::id)))
+        .filter(orders::id.eq(id))
+        .select((orders::all_columns, lines::all_columns.nullable()))
+        .load(c))?;
+    let Some((row, line_rows)) = with_lines(joined.into_iter()) else {
         return Ok(None);
     };
-    let line_rows = lines_of(conn, id)?;
     assemble(row, line_rows, Vec::new()).map(Some)
 }
 
-fn lines_of(conn: &mut DbConn, id: &str) -> QueryResult<Vec<LineRow>> {
-    crate::per_backend!(conn, |c| lines::table
-        .filter(lines::order_id.eq(id))
-        .order(lines::position.asc())
-        .load(c))
+/// An order's row and its lines in order, from rows of the order joined with its lines (a
+/// line may come more than once).
+fn with_lines(
+    joined: impl Iterator<Item = (OrderRow, Option<LineRow>)>,
+) -> Option<(OrderRow, Vec<LineRow>)> {
+    let (mut order, mut lines) = (None, BTreeMap::new());
+    for (row, line) in joined {
+        order.get_or_insert(row);
+        if let Some(line) = line {
+            lines.entry(line.position).or_insert(line);
+        }
+    }
+    order.map(|row| (row, lines.into_values().collect()))
 }
 
 /// An order as paying for it needs it, with the venue that decides which staff may see it.

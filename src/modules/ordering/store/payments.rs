@@ -12,8 +12,8 @@ use crate::platform::db::{DbConn, one_of, stored};
 
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = payments, treat_none_as_default_value = false)]
-struct PaymentRow {
-    payment_id: String,
+pub(super) struct PaymentRow {
+    pub(super) payment_id: String,
     order_id: String,
     status: String,
     amount: i64,
@@ -111,7 +111,7 @@ pub fn of_orders(
 }
 
 /// Charges grouped by their order, each order's in the order of `rows`.
-fn by_order(rows: Vec<PaymentRow>) -> QueryResult<HashMap<String, Vec<OrderPayment>>> {
+pub(super) fn by_order(rows: Vec<PaymentRow>) -> QueryResult<HashMap<String, Vec<OrderPayment>>> {
     let mut by_order: HashMap<String, Vec<OrderPayment>> = HashMap::new();
     for row in rows {
         let status = stored::name("ordering_payments.status", &row.status)?;

@@ -2,6 +2,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 use super::*;
+use crate::modules::ordering::api::OrderPaymentStatus;
 use crate::platform::config::DatabaseSettings;
 use crate::platform::db::Db;
 
@@ -149,4 +150,131 @@ async fn the_kitchen_s_load_moves_by_each_order_s_make_minutes_read_by_the_state
             .all(|sql| sql.contains("SELECT `ordering_orders`.`make_minutes`")),
         "each reads the order's make-minutes itself: {updates:?}"
     );
+}
+
+/// Counts the statements `conn` runs from now on.
+fn statements_started(conn: &mut DbConn) -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
+    use diesel::connection::{Connection, InstrumentationEvent};
+    let DbConn::Sqlite(sqlite) = conn else {
+        unreachable!("a SQLite database")
+    };
+    let started = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = started.clone();
+    sqlite.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+    started
+}
+
+fn line(name: &str) -> OrderLine {
+    OrderLine {
+        id: format!("lin_{name}"),
+        item_id: format!("itm_{name}"),
+        name: name.into(),
+        quantity: 1,
+        unit_price: 150,
+        options: Vec::new(),
+        line_total: 150,
+        station: "bar".into(),
+    }
+}
+
+fn charge(id: &str, status: OrderPaymentStatus) -> OrderPayment {
+    OrderPayment {
+        id: id.into(),
+        status,
+        amount: 450,
+        refunded_amount: 0,
+        currency: "EUR".into(),
+        failure_reason: None,
+    }
+}
+
+#[actix_web::test]
+async fn an_order_is_read_by_one_statement_with_each_line_and_each_charge_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(&dir);
+    db.write(|c| {
+        let three: Vec<_> = ["espresso", "croissant", "juice"]
+            .iter()
+            .enumerate()
+            .map(|(i, name)| LineRow::new("ord_a", i, &line(name)))
+            .collect();
+        insert(c, &order_row("ord_a", 5), &three)?;
+        insert(
+            c,
+            &order_row("ord_b", 5),
+            &[LineRow::new("ord_b", 0, &line("tea"))],
+        )?;
+        let now = chrono::Utc::now().naive_utc();
+        // Settled out of their ids' order: a decline, then the capture that followed it.
+        settle_payment(
+            c,
+            "ord_a",
+            &charge("pay_2", OrderPaymentStatus::Failed),
+            now,
+        )?;
+        settle_payment(
+            c,
+            "ord_a",
+            &charge("pay_1", OrderPaymentStatus::Captured),
+            now,
+        )?;
+        Ok::<_, crate::platform::db::DbError>(())
+    })
+    .await
+    .unwrap();
+
+    let (found, statements, followed, other, missing) = db
+        .read(|c| {
+            let started = statements_started(c);
+            let found = find(c, "ord_a")?;
+            let statements = started.load(std::sync::atomic::Ordering::Relaxed);
+            Ok::<_, crate::platform::db::DbError>((
+                found,
+                statements,
+                find_to_follow(c, "ord_a")?,
+                find(c, "ord_b")?,
+                find(c, "ord_missing")?,
+            ))
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        statements, 1,
+        "each statement is a round trip on PostgreSQL"
+    );
+    let names = |order: &Order| {
+        order
+            .lines
+            .iter()
+            .map(|l| l.name.clone())
+            .collect::<Vec<_>>()
+    };
+    let found = found.expect("ord_a is stored");
+    // Three lines and two charges make six joined rows: each line and charge comes once.
+    assert_eq!(names(&found), ["espresso", "croissant", "juice"]);
+    let charges: Vec<_> = found
+        .payments
+        .iter()
+        .map(|p| (p.id.as_str(), p.status))
+        .collect();
+    assert_eq!(
+        charges,
+        [
+            ("pay_1", OrderPaymentStatus::Captured),
+            ("pay_2", OrderPaymentStatus::Failed)
+        ]
+    );
+    let followed = followed.expect("ord_a is stored");
+    assert_eq!(names(&followed), ["espresso", "croissant", "juice"]);
+    assert!(followed.payments.is_empty(), "following needs no charges");
+    let other = other.expect("ord_b is stored");
+    assert_eq!(
+        (names(&other), other.payments.len()),
+        (vec!["tea".to_owned()], 0)
+    );
+    assert!(missing.is_none());
 }
