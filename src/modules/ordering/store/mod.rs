@@ -160,36 +160,26 @@ fn row(conn: &mut DbConn, id: &str) -> QueryResult<Option<OrderRow>> {
         .optional())
 }
 
+/// An order's row joined with one of its lines and one of its charges.
+type Joined = (OrderRow, Option<LineRow>, Option<PaymentRow>);
+
 /// Order `id` with its lines and charges, read by one statement: on PostgreSQL each
 /// statement is a round trip, and reading the row, the lines and the charges one after
 /// another made three. The statement yields a row for each pair of a line and a charge, the
 /// order's columns repeated in each: an order holds at most `ordering.max_lines` lines and
 /// a charge for each payment attempt.
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Order>> {
-    let joined: Vec<(OrderRow, Option<LineRow>, Option<PaymentRow>)> =
-        crate::per_backend!(conn, |c| orders::table
-            .left_join(lines::table.on(lines::order_id.eq(orders::id)))
-            .left_join(order_payments::table.on(order_payments::order_id.eq(orders::id)))
-            .filter(orders::id.eq(id))
-            .select((
-                orders::all_columns,
-                lines::all_columns.nullable(),
-                order_payments::all_columns.nullable(),
-            ))
-            .load(c))?;
-    let mut charges = BTreeMap::new();
-    let order = with_lines(joined.into_iter().map(|(row, line, charge)| {
-        if let Some(charge) = charge {
-            charges.entry(charge.payment_id.clone()).or_insert(charge);
-        }
-        (row, line)
-    }));
-    let Some((row, line_rows)) = order else {
-        return Ok(None);
-    };
-    let mut paid = payments::by_order(charges.into_values().collect())?;
-    let charges = paid.remove(&row.id).unwrap_or_default();
-    assemble(row, line_rows, charges).map(Some)
+    let joined: Vec<Joined> = crate::per_backend!(conn, |c| orders::table
+        .left_join(lines::table.on(lines::order_id.eq(orders::id)))
+        .left_join(order_payments::table.on(order_payments::order_id.eq(orders::id)))
+        .filter(orders::id.eq(id))
+        .select((
+            orders::all_columns,
+            lines::all_columns.nullable(),
+            order_payments::all_columns.nullable(),
+        ))
+        .load(c))?;
+    Ok(gathered(joined)?.pop())
 }
 
 /// Order `id` as following its events needs it: its row and lines, not its charges (left
@@ -200,25 +190,39 @@ pub fn find_to_follow(conn: &mut DbConn, id: &str) -> QueryResult<Option<Order>>
         .filter(orders::id.eq(id))
         .select((orders::all_columns, lines::all_columns.nullable()))
         .load(c))?;
-    let Some((row, line_rows)) = with_lines(joined.into_iter()) else {
-        return Ok(None);
-    };
-    assemble(row, line_rows, Vec::new()).map(Some)
+    let joined = joined.into_iter().map(|(row, line)| (row, line, None));
+    Ok(gathered(joined.collect())?.pop())
 }
 
-/// An order's row and its lines in order, from rows of the order joined with its lines (a
-/// line may come more than once).
-fn with_lines(
-    joined: impl Iterator<Item = (OrderRow, Option<LineRow>)>,
-) -> Option<(OrderRow, Vec<LineRow>)> {
-    let (mut order, mut lines) = (None, BTreeMap::new());
-    for (row, line) in joined {
-        order.get_or_insert(row);
+/// The orders in `joined`, newest first, each with its lines and charges in order and each
+/// of them once however many rows carried it.
+fn gathered(joined: Vec<Joined>) -> QueryResult<Vec<Order>> {
+    type Parts = (
+        OrderRow,
+        BTreeMap<i32, LineRow>,
+        BTreeMap<String, PaymentRow>,
+    );
+    let mut orders: BTreeMap<String, Parts> = BTreeMap::new();
+    for (row, line, charge) in joined {
+        let (_, lines, charges) = orders
+            .entry(row.id.clone())
+            .or_insert_with(|| (row, BTreeMap::new(), BTreeMap::new()));
         if let Some(line) = line {
             lines.entry(line.position).or_insert(line);
         }
+        if let Some(charge) = charge {
+            charges.entry(charge.payment_id.clone()).or_insert(charge);
+        }
     }
-    order.map(|row| (row, lines.into_values().collect()))
+    orders
+        .into_values()
+        .rev()
+        .map(|(row, lines, charges)| {
+            let mut paid = payments::by_order(charges.into_values().collect())?;
+            let charges = paid.remove(&row.id).unwrap_or_default();
+            assemble(row, lines.into_values().collect(), charges)
+        })
+        .collect()
 }
 
 /// An order as paying for it needs it, with the venue that decides which staff may see it.
@@ -254,7 +258,31 @@ pub struct PageQuery {
     pub limit: i64,
 }
 
+/// `$query`, a boxed query of orders on either backend, narrowed to the orders `$q` (a
+/// [`PageQuery`]) asks for.
+macro_rules! narrowed {
+    ($query:expr, $q:expr) => {{
+        let mut query = $query;
+        if let Some(customer) = &$q.customer_id {
+            query = query.filter(orders::customer_id.eq(customer));
+        }
+        if let Some(venues) = &$q.venue_ids {
+            query = query.filter(one_of(orders::venue_id, venues));
+        }
+        if let Some(s) = &$q.status {
+            query = query.filter(orders::status.eq(s));
+        }
+        if let Some(b) = &$q.before {
+            query = query.filter(orders::id.lt(b));
+        }
+        query
+    }};
+}
+
 pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Order>> {
+    if let DbConn::Postgres(pg) = conn {
+        return page_by_one_statement(pg, &q);
+    }
     // A customer's (or their key's) latest orders, the commonest page.
     let latest_of = match (&q.customer_id, &q.venue_ids, &q.status, &q.before) {
         (Some(customer), None, None, None) => Some(customer.as_str()),
@@ -271,23 +299,14 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Order>> {
                 .limit(q.limit)
                 .load(c)
         } else {
-            let mut query = orders::table
-                .order(orders::id.desc())
-                .limit(q.limit)
-                .into_boxed();
-            if let Some(customer) = &q.customer_id {
-                query = query.filter(orders::customer_id.eq(customer));
-            }
-            if let Some(venues) = &q.venue_ids {
-                query = query.filter(one_of(orders::venue_id, venues));
-            }
-            if let Some(s) = &q.status {
-                query = query.filter(orders::status.eq(s));
-            }
-            if let Some(b) = &q.before {
-                query = query.filter(orders::id.lt(b));
-            }
-            query.load(c)
+            narrowed!(
+                orders::table
+                    .order(orders::id.desc())
+                    .limit(q.limit)
+                    .into_boxed(),
+                q
+            )
+            .load(c)
         }
     })?;
     let Some(oldest) = rows.last().map(|r| r.id.clone()) else {
@@ -322,6 +341,32 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Order>> {
             assemble(r, ls, paid)
         })
         .collect()
+}
+
+/// PostgreSQL's page: the orders `q` asks for with their lines and charges, by one
+/// statement where reading them one after another made three round trips. A subquery picks
+/// the page's orders; each row joins one of them with one of its lines and one of its
+/// charges, as [`find`] does. (SQLite, where a statement is a library call, reads the three
+/// through indexes that need no temporary list of ids.)
+fn page_by_one_statement(c: &mut diesel::PgConnection, q: &PageQuery) -> QueryResult<Vec<Order>> {
+    let joined: Vec<Joined> = orders::table
+        .left_join(lines::table.on(lines::order_id.eq(orders::id)))
+        .left_join(order_payments::table.on(order_payments::order_id.eq(orders::id)))
+        .filter(orders::id.eq_any(narrowed!(
+            orders::table
+                .select(orders::id)
+                .order(orders::id.desc())
+                .limit(q.limit)
+                .into_boxed::<diesel::pg::Pg>(),
+            q
+        )))
+        .select((
+            orders::all_columns,
+            lines::all_columns.nullable(),
+            order_payments::all_columns.nullable(),
+        ))
+        .load(c)?;
+    gathered(joined)
 }
 
 /// The lines of `customer`'s orders from `oldest` on, in order.
