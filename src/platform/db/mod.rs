@@ -40,9 +40,9 @@ pub use connection::MultiBackend as DbBackend;
 pub use migrations::{Scope as MigrationScope, has_pending_migrations, migration_names, owner_of};
 pub use one_of::{OneOf, none_of, one_of};
 pub use postgres_client::establish_postgres;
-#[cfg(test)]
-pub use prepared::statements_kept;
 pub use prepared::{Update, update as prepared_update};
+#[cfg(test)]
+pub use prepared::{statements_kept, statements_started};
 pub use sqlite_library::establish_sqlite;
 pub use url::DatabaseUrl;
 

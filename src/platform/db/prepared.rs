@@ -85,6 +85,24 @@ pub fn statements_kept(
     kept
 }
 
+/// How many statements `conn` runs from now on: tests count a read's round trips (each
+/// statement is one on PostgreSQL).
+#[cfg(test)]
+pub fn statements_started(
+    conn: &mut diesel::SqliteConnection,
+) -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
+    use diesel::connection::{Connection, InstrumentationEvent};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let started = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = started.clone();
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            counted.fetch_add(1, Ordering::Relaxed);
+        }
+    });
+    started
+}
+
 #[cfg(test)]
 mod tests {
     use diesel::connection::SimpleConnection;

@@ -152,22 +152,6 @@ async fn the_kitchen_s_load_moves_by_each_order_s_make_minutes_read_by_the_state
     );
 }
 
-/// Counts the statements `conn` runs from now on.
-fn statements_started(conn: &mut DbConn) -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
-    use diesel::connection::{Connection, InstrumentationEvent};
-    let DbConn::Sqlite(sqlite) = conn else {
-        unreachable!("a SQLite database")
-    };
-    let started = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counted = started.clone();
-    sqlite.set_instrumentation(move |event: InstrumentationEvent<'_>| {
-        if let InstrumentationEvent::StartQuery { .. } = event {
-            counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-    });
-    started
-}
-
 fn line(name: &str) -> OrderLine {
     OrderLine {
         id: format!("lin_{name}"),
@@ -229,7 +213,10 @@ async fn an_order_is_read_by_one_statement_with_each_line_and_each_charge_once()
 
     let (found, statements, followed, other, missing) = db
         .read(|c| {
-            let started = statements_started(c);
+            let DbConn::Sqlite(sqlite) = c else {
+                unreachable!("a SQLite database")
+            };
+            let started = crate::platform::db::statements_started(sqlite);
             let found = find(c, "ord_a")?;
             let statements = started.load(std::sync::atomic::Ordering::Relaxed);
             Ok::<_, crate::platform::db::DbError>((
