@@ -1,8 +1,10 @@
 //! Kitchen's storage: its own tables, reached only through these functions.
 
 mod schema;
+#[cfg(test)]
+mod tests;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -85,25 +87,57 @@ pub fn insert(
     if crate::insert_or_ignore!(conn, tickets::table, ticket)? == 0 {
         return Ok(false);
     }
-    for l in ticket_lines {
-        diesel::insert_into(lines::table).values(l).execute(conn)?;
-    }
+    insert_lines(conn, ticket_lines)?;
     Ok(true)
 }
 
+/// A ticket's lines: on PostgreSQL by one statement (a round trip) however many there are;
+/// on SQLite, where a statement is a library call, one kept-prepared insert each (a
+/// statement of many rows is prepared afresh every time).
+fn insert_lines(conn: &mut DbConn, ticket_lines: &[LineRow]) -> QueryResult<()> {
+    match conn {
+        DbConn::Postgres(c) if ticket_lines.len() > 1 => {
+            diesel::insert_into(lines::table)
+                .values(ticket_lines)
+                .execute(c)?;
+        }
+        _ => {
+            for l in ticket_lines {
+                diesel::insert_into(lines::table).values(l).execute(conn)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Ticket `id` with its lines, read by one statement (on PostgreSQL each is a round trip).
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Ticket>> {
-    let Some(t) = tickets::table
+    let joined: Vec<Joined> = crate::per_backend!(conn, |c| tickets::table
+        .left_join(lines::table.on(lines::ticket_id.eq(tickets::id)))
         .filter(tickets::id.eq(id))
-        .first::<TicketRow>(conn)
-        .optional()?
-    else {
-        return Ok(None);
-    };
-    let ls = lines::table
-        .filter(lines::ticket_id.eq(id))
-        .order(lines::position.asc())
-        .load(conn)?;
-    assemble(t, ls).map(Some)
+        .select((tickets::all_columns, lines::all_columns.nullable()))
+        .load(c))?;
+    Ok(gathered(joined)?.pop())
+}
+
+/// A ticket's row joined with one of its lines.
+type Joined = (TicketRow, Option<LineRow>);
+
+/// The tickets in `joined` in their ids' order, each with its lines in position order.
+fn gathered(joined: Vec<Joined>) -> QueryResult<Vec<Ticket>> {
+    let mut by_id: BTreeMap<String, (TicketRow, BTreeMap<i32, LineRow>)> = BTreeMap::new();
+    for (ticket, line) in joined {
+        let (_, ticket_lines) = by_id
+            .entry(ticket.id.clone())
+            .or_insert_with(|| (ticket, BTreeMap::new()));
+        if let Some(line) = line {
+            ticket_lines.insert(line.position, line);
+        }
+    }
+    by_id
+        .into_values()
+        .map(|(ticket, ticket_lines)| assemble(ticket, ticket_lines.into_values().collect()))
+        .collect()
 }
 
 pub fn by_order(conn: &mut DbConn, order_id: &str) -> QueryResult<Option<TicketRow>> {
@@ -123,38 +157,53 @@ pub struct PageQuery {
     pub limit: i64,
 }
 
-pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Ticket>> {
-    let mut query = tickets::table
-        .order(tickets::id.asc())
-        .limit(q.limit)
-        .into_boxed();
-    if let Some(o) = q.order_id {
-        query = query.filter(tickets::order_id.eq(o));
-    }
-    if let Some(venues) = q.venue_ids {
-        query = query.filter(one_of(tickets::venue_id, venues));
-    }
-    match (q.status, &q.station) {
-        (Some(s), _) => query = query.filter(tickets::status.eq(s)),
-        // A station's feed holds what it can work on: held tickets reach it when released.
-        (None, Some(_)) => {
-            query = query.filter(tickets::status.ne(ticket_status(TicketStatus::Scheduled)))
+/// `$query`, a boxed query of tickets on either backend, narrowed to the tickets `$q` (a
+/// [`PageQuery`]) asks for.
+macro_rules! narrowed {
+    ($query:expr, $q:expr) => {{
+        let mut query = $query;
+        if let Some(o) = &$q.order_id {
+            query = query.filter(tickets::order_id.eq(o));
         }
-        (None, None) => {}
+        if let Some(venues) = &$q.venue_ids {
+            query = query.filter(one_of(tickets::venue_id, venues));
+        }
+        match (&$q.status, &$q.station) {
+            (Some(s), _) => query = query.filter(tickets::status.eq(s)),
+            // A station's feed holds what it can work on: held tickets reach it when released.
+            (None, Some(_)) => {
+                query = query.filter(tickets::status.ne(ticket_status(TicketStatus::Scheduled)))
+            }
+            (None, None) => {}
+        }
+        if let Some(a) = &$q.after {
+            query = query.filter(tickets::id.gt(a));
+        }
+        if let Some(st) = &$q.station {
+            // Correlated, so only the tickets the other filters keep are looked into: `IN
+            // (SELECT …)` would read every line the station ever had.
+            query = query.filter(diesel::dsl::exists(
+                lines::table
+                    .filter(lines::ticket_id.eq(tickets::id))
+                    .filter(lines::station.eq(st)),
+            ));
+        }
+        query
+    }};
+}
+
+pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Ticket>> {
+    if let DbConn::Postgres(pg) = conn {
+        return page_by_one_statement(pg, &q);
     }
-    if let Some(a) = q.after {
-        query = query.filter(tickets::id.gt(a));
-    }
-    if let Some(st) = &q.station {
-        // Correlated, so only the tickets the other filters keep are looked into: `IN
-        // (SELECT …)` would read every line the station ever had.
-        query = query.filter(diesel::dsl::exists(
-            lines::table
-                .filter(lines::ticket_id.eq(tickets::id))
-                .filter(lines::station.eq(st.clone())),
-        ));
-    }
-    let rows: Vec<TicketRow> = query.load(conn)?;
+    let rows: Vec<TicketRow> = narrowed!(
+        tickets::table
+            .order(tickets::id.asc())
+            .limit(q.limit)
+            .into_boxed(),
+        q
+    )
+    .load(conn)?;
     // Every ticket's lines in one query, not one per ticket.
     let ids: Vec<&String> = rows.iter().map(|t| &t.id).collect();
     let mut lq = lines::table
@@ -174,6 +223,29 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Ticket>> {
             assemble(t, ls)
         })
         .collect()
+}
+
+/// PostgreSQL's page: the tickets `q` asks for with their lines, by one statement where two
+/// made two round trips. A subquery picks the page's tickets; each row joins one of them with
+/// one of its lines, as [`find`] does. A station's feed keeps that station's lines.
+fn page_by_one_statement(c: &mut diesel::PgConnection, q: &PageQuery) -> QueryResult<Vec<Ticket>> {
+    let joined: Vec<Joined> = tickets::table
+        .left_join(lines::table.on(lines::ticket_id.eq(tickets::id)))
+        .filter(tickets::id.eq_any(narrowed!(
+            tickets::table
+                .select(tickets::id)
+                .order(tickets::id.asc())
+                .limit(q.limit)
+                .into_boxed::<diesel::pg::Pg>(),
+            q
+        )))
+        .select((tickets::all_columns, lines::all_columns.nullable()))
+        .load(c)?;
+    let joined = joined.into_iter().map(|(ticket, line)| {
+        let line = line.filter(|l| q.station.as_ref().is_none_or(|st| &l.station == st));
+        (ticket, line)
+    });
+    gathered(joined.collect())
 }
 
 pub fn set_line_status(
