@@ -194,3 +194,51 @@ async fn operators_see_event_subscriptions_and_an_empty_dead_letter_queue() {
         .await
         .problem(404);
 }
+
+/// The bar and the pastry station finish a ticket's last two lines at the same moment: one of
+/// them sees the other's line done, so the ticket (and the order) becomes ready, once. On
+/// PostgreSQL the two run in parallel transactions, so each must see the other's.
+#[actix_web::test]
+async fn two_stations_finishing_a_ticket_together_make_it_ready() {
+    let cafe = Cafe::open().await;
+    let app = &cafe.app;
+    for round in 0..6 {
+        let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+        let order_id = order["id"].as_str().unwrap();
+        let paid = cafe
+            .pay(&cafe.customer, order_id, &format!("race-{round}"), "tok_ok")
+            .await;
+        assert_eq!(paid.status, 201, "{}", paid.body);
+        let page = app
+            .eventually(
+                &format!("/v1/kitchen/tickets?order_id={order_id}"),
+                Some(&cafe.cook),
+                |p| p["data"].as_array().is_some_and(|d| d.len() == 1),
+            )
+            .await;
+        let ticket = &page["data"][0];
+        let ticket_id = ticket["id"].as_str().unwrap();
+        let line = |n: usize, step: &str| {
+            let line_id = ticket["lines"][n]["id"].as_str().unwrap();
+            format!("/v1/kitchen/tickets/{ticket_id}/lines/{line_id}/{step}")
+        };
+        let (start_0, start_1) = (line(0, "start"), line(1, "start"));
+        let (first, second) = futures_util::join!(
+            app.post(&start_0, Some(&cafe.cook), json!({})),
+            app.post(&start_1, Some(&cafe.cook), json!({}))
+        );
+        assert_eq!((first.status, second.status), (200, 200));
+        let (done_0, done_1) = (line(0, "done"), line(1, "done"));
+        let (first, second) = futures_util::join!(
+            app.post(&done_0, Some(&cafe.cook), json!({})),
+            app.post(&done_1, Some(&cafe.cook), json!({}))
+        );
+        assert_eq!((first.status, second.status), (200, 200));
+        let statuses = [&first.body["status"], &second.body["status"]];
+        assert!(
+            statuses.contains(&&json!("ready")),
+            "round {round}: the last line done leaves the ticket ready: {statuses:?}"
+        );
+        cafe.wait_for_status(order_id, "ready").await;
+    }
+}

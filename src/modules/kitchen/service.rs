@@ -116,7 +116,7 @@ fn change_line_in(
     line_id: &str,
     step: LineMove,
 ) -> Result<Ticket, KitchenError> {
-    let ticket = store::find(c, ticket_id)?
+    let ticket = store::find_to_change(c, ticket_id)?
         .filter(|t| venues.is_none_or(|venues| venues.contains(&t.venue_id)))
         .ok_or_else(|| KitchenError::NotFound(format!("no ticket with id {ticket_id}")))?;
     let change = tickets::move_line(&ticket, line_id, step)?;
@@ -275,7 +275,7 @@ impl EventHandler for KitchenService {
                 let now = now.naive_utc();
                 if kind == "order.cancelled" {
                     if let Some(row) = store::by_order(c, &order.order_id)?
-                        && let Some(ticket) = store::find(c, &row.id)?
+                        && let Some(ticket) = store::find_to_change(c, &row.id)?
                         && tickets::cancellable(ticket.status)
                     {
                         store::set_ticket_status(

@@ -120,6 +120,28 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Ticket>> {
     Ok(gathered(joined)?.pop())
 }
 
+/// Ticket `id` with its lines, to change in this transaction: on PostgreSQL, whose
+/// transactions run side by side, the ticket's row and its lines are locked until it ends, so
+/// that two stations finishing its last two lines at once each see the other's (one of them
+/// then makes it ready), and a cancellation waits for a cook's move or follows it. SQLite's
+/// single writer runs transactions one after another. A ticket always has a line (an order
+/// has one at least), so the lock's join needs no outer side, which PostgreSQL cannot lock.
+pub fn find_to_change(conn: &mut DbConn, id: &str) -> QueryResult<Option<Ticket>> {
+    let DbConn::Postgres(c) = conn else {
+        return find(conn, id);
+    };
+    let joined: Vec<(TicketRow, LineRow)> = tickets::table
+        .inner_join(lines::table.on(lines::ticket_id.eq(tickets::id)))
+        .filter(tickets::id.eq(id))
+        .select((tickets::all_columns, lines::all_columns))
+        .for_no_key_update()
+        .load(c)?;
+    let joined = joined
+        .into_iter()
+        .map(|(ticket, line)| (ticket, Some(line)));
+    Ok(gathered(joined.collect())?.pop())
+}
+
 /// A ticket's row joined with one of its lines.
 type Joined = (TicketRow, Option<LineRow>);
 
