@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use serde::Deserialize;
 
 use crate::modules::identity::api::{Call, roles};
@@ -98,9 +98,11 @@ impl KitchenService {
     ) -> Result<Ticket, KitchenError> {
         let (tid, lid) = (ticket_id.to_owned(), line_id.to_owned());
         let venues = cook.venue_limit().map(<[String]>::to_vec);
+        // To the microsecond, as PostgreSQL keeps it: the answer is the ticket as stored.
+        let now = self.clock.now().trunc_subsecs(6);
         let ticket = self
             .db
-            .write(move |c| change_line_in(c, venues.as_deref(), &tid, &lid, step))
+            .write(move |c| change_line_in(c, venues.as_deref(), &tid, &lid, step, now))
             .await?;
         self.wake.published();
         Ok(ticket)
@@ -115,6 +117,7 @@ fn change_line_in(
     ticket_id: &str,
     line_id: &str,
     step: LineMove,
+    now: DateTime<Utc>,
 ) -> Result<Ticket, KitchenError> {
     let ticket = store::find_to_change(c, ticket_id)?
         .filter(|t| venues.is_none_or(|venues| venues.contains(&t.venue_id)))
@@ -134,12 +137,7 @@ fn change_line_in(
         ));
     }
     if let Some(status) = change.ticket_status {
-        store::set_ticket_status(
-            c,
-            ticket_id,
-            &store::ticket_status(status),
-            Utc::now().naive_utc(),
-        )?;
+        store::set_ticket_status(c, ticket_id, &store::ticket_status(status), now.naive_utc())?;
     }
     let events: Vec<Event> = change
         .events
@@ -147,7 +145,9 @@ fn change_line_in(
         .map(|(kind, payload)| Event::new(kind, 1, &ticket.order_id, payload))
         .collect();
     Outbox.append(c, &events)?;
-    store::find(c, ticket_id)?.ok_or_else(|| KitchenError::NotFound(ticket_id.to_owned()))
+    // The ticket is locked (or, on SQLite, the writer's alone): as it now stands, without
+    // reading it again.
+    Ok(change.applied(ticket, line_id, step, now))
 }
 
 #[async_trait]

@@ -1,5 +1,6 @@
 //! How a cook's move on one line moves its ticket, and what each move announces.
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::modules::kitchen::api::events::{self as ev, TicketEvent};
@@ -28,6 +29,28 @@ impl LineMove {
 pub struct LineChange {
     pub ticket_status: Option<TicketStatus>,
     pub events: Vec<(&'static str, TicketEvent)>,
+}
+
+impl LineChange {
+    /// `ticket` as `step` on its line `line_id` leaves it at `at`: the line in its new status,
+    /// and the ticket in its own (changed `at`) when the move changes it.
+    pub fn applied(
+        &self,
+        mut ticket: Ticket,
+        line_id: &str,
+        step: LineMove,
+        at: DateTime<Utc>,
+    ) -> Ticket {
+        let (_, to) = step.statuses();
+        for line in ticket.lines.iter_mut().filter(|l| l.id == line_id) {
+            line.status = to;
+        }
+        if let Some(status) = self.ticket_status {
+            ticket.status = status;
+            ticket.updated_at = at;
+        }
+        ticket
+    }
 }
 
 /// Decides `step` on line `line_id` of `ticket` as it stands.
@@ -194,6 +217,36 @@ mod tests {
         assert_eq!(change.events[0].1.stations, ["bar", "grill"]);
         assert_eq!(change.events[1].1.station.as_deref(), Some("bar"));
         assert!(change.events[1].1.stations.is_empty());
+    }
+
+    #[test]
+    fn a_move_leaves_its_line_in_the_new_status_and_the_ticket_changed_only_when_it_moves() {
+        let t = ticket(
+            TicketStatus::InPreparation,
+            vec![
+                line("l1", "bar", LineStatus::Done),
+                line("l2", "grill", LineStatus::Started),
+                line("l3", "grill", LineStatus::Queued),
+            ],
+        );
+        let at = t.updated_at + chrono::TimeDelta::seconds(30);
+        let started = move_line(&t, "l3", LineMove::Start).unwrap();
+        let after = started.applied(t.clone(), "l3", LineMove::Start, at);
+        let statuses = |t: &Ticket| t.lines.iter().map(|l| l.status).collect::<Vec<_>>();
+        use LineStatus::{Done, Started};
+        assert_eq!(statuses(&after), [Done, Started, Started]);
+        assert_eq!(
+            (after.status, after.updated_at),
+            (TicketStatus::InPreparation, t.updated_at)
+        );
+
+        let done = move_line(&after, "l2", LineMove::Finish).unwrap();
+        let after = done.applied(after, "l2", LineMove::Finish, at);
+        assert_eq!(statuses(&after), [Done, Done, Started]);
+        let done = move_line(&after, "l3", LineMove::Finish).unwrap();
+        let after = done.applied(after, "l3", LineMove::Finish, at);
+        assert_eq!(statuses(&after), [Done, Done, Done]);
+        assert_eq!((after.status, after.updated_at), (TicketStatus::Ready, at));
     }
 
     #[test]
