@@ -241,14 +241,7 @@ async fn customers_cannot_cancel_once_preparation_started_but_staff_can(cafe: Ca
     let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
     let order_id = order["id"].as_str().unwrap();
     cafe.pay(&cafe.customer, order_id, "k1", "tok_ok").await;
-    let page = app
-        .eventually(
-            &format!("/v1/kitchen/tickets?order_id={order_id}"),
-            Some(&cafe.cook),
-            |p| p["data"].as_array().is_some_and(|d| d.len() == 1),
-        )
-        .await;
-    let ticket = &page["data"][0];
+    let ticket = &cafe.ticket_of(order_id).await;
     let (tid, lid) = (
         ticket["id"].as_str().unwrap(),
         ticket["lines"][0]["id"].as_str().unwrap(),

@@ -209,14 +209,7 @@ async fn two_stations_finishing_a_ticket_together_make_it_ready() {
             .pay(&cafe.customer, order_id, &format!("race-{round}"), "tok_ok")
             .await;
         assert_eq!(paid.status, 201, "{}", paid.body);
-        let page = app
-            .eventually(
-                &format!("/v1/kitchen/tickets?order_id={order_id}"),
-                Some(&cafe.cook),
-                |p| p["data"].as_array().is_some_and(|d| d.len() == 1),
-            )
-            .await;
-        let ticket = &page["data"][0];
+        let ticket = &cafe.ticket_of(order_id).await;
         let ticket_id = ticket["id"].as_str().unwrap();
         let line = |n: usize, step: &str| {
             let line_id = ticket["lines"][n]["id"].as_str().unwrap();

@@ -55,13 +55,7 @@ async fn paid_order(cafe: &Cafe, key: &str) -> String {
         cafe.pay(&cafe.customer, &id, key, "tok_ok").await.status,
         201
     );
-    cafe.app
-        .eventually(
-            &format!("/v1/kitchen/tickets?order_id={id}"),
-            Some(&cafe.cook),
-            |p| p["data"].as_array().is_some_and(|d| d.len() == 1),
-        )
-        .await;
+    cafe.ticket_of(&id).await;
     id
 }
 

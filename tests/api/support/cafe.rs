@@ -169,8 +169,8 @@ impl Cafe {
             .await
     }
 
-    /// The kitchen finds the order's ticket and prepares every line.
-    pub async fn cook_everything(&self, order_id: &str) {
+    /// The order's ticket, once the kitchen has it.
+    pub async fn ticket_of(&self, order_id: &str) -> Value {
         let path = format!("/v1/kitchen/tickets?order_id={order_id}");
         let page = self
             .app
@@ -178,7 +178,12 @@ impl Cafe {
                 p["data"].as_array().is_some_and(|d| d.len() == 1)
             })
             .await;
-        let ticket = &page["data"][0];
+        page["data"][0].clone()
+    }
+
+    /// The kitchen finds the order's ticket and prepares every line.
+    pub async fn cook_everything(&self, order_id: &str) {
+        let ticket = &self.ticket_of(order_id).await;
         let ticket_id = ticket["id"].as_str().unwrap();
         for line in ticket["lines"].as_array().unwrap() {
             let line_id = line["id"].as_str().unwrap();
