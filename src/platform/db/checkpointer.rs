@@ -173,7 +173,10 @@ mod tests {
             })
             .collect();
         let mut checkpoints = pool(false).get().unwrap();
-        let mut written = 0;
+        // The log's length at each checkpoint: a passive one never shortens it, a restart does.
+        // A restart may be turned away by a reader that outlasts its wait (on a loaded
+        // machine, several in a row), so the test asks for one that got through.
+        let mut lengths = Vec::new();
         for round in 1..=300 {
             w.batch_execute(
                 "INSERT INTO notes SELECT printf('%.1000c', 'x') FROM
@@ -181,18 +184,20 @@ mod tests {
                   SELECT i FROM n)",
             )
             .unwrap();
-            written += 2;
-            if round % 20 == 10 && checkpoint(&mut checkpoints).unwrap() > 64 {
-                restart(&mut w).unwrap();
+            if round % 20 == 10 {
+                let log = checkpoint(&mut checkpoints).unwrap();
+                lengths.push(log);
+                if log > 64 {
+                    restart(&mut w).unwrap();
+                }
             }
             std::thread::sleep(Duration::from_millis(1));
         }
-        let log = checkpoint(&mut checkpoints).unwrap();
         stop.store(true, Ordering::Relaxed);
         readers.into_iter().for_each(|r| r.join().unwrap());
         assert!(
-            log < written / 2,
-            "the log holds {log} pages of the {written}+ written: never started over"
+            lengths.windows(2).any(|pair| pair[1] < pair[0]),
+            "the log only grew, never started over: {lengths:?}"
         );
     }
 }
