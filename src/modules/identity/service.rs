@@ -20,6 +20,7 @@ use crate::modules::identity::domain::throttle::Policy;
 use crate::modules::identity::domain::tokens::TokenKeys;
 use crate::modules::identity::domain::{email, password, roles};
 use crate::modules::identity::store::{self, SessionRow, UserRow};
+use crate::platform::by_ids::ByIds;
 use crate::platform::db::{Db, is_unique_violation};
 use crate::platform::ids::{new_id, random_token, token_digest};
 use crate::platform::validation::FieldError;
@@ -40,6 +41,8 @@ pub struct IdentityService {
     api_keys: ApiKeys,
     credentials: Arc<CredentialCache>,
     revision: Arc<FreshRevision>,
+    /// Accounts by id, concurrent readers sharing statements: `/v1/me` on every request.
+    users: Arc<ByIds<UserRow>>,
     /// Plans an operator may assign, from the rate-limit configuration.
     plans: Vec<String>,
 }
@@ -63,6 +66,7 @@ impl IdentityService {
             ),
             credentials,
             revision,
+            users: ByIds::from_db(db.clone(), store::user_by_id, store::users_by_ids),
             plans,
             db,
             hasher: Hasher::new(&settings.argon2),
@@ -235,10 +239,10 @@ impl IdentityService {
     }
 
     async fn load_user(&self, user_id: &str) -> Result<UserRow, IdentityError> {
-        let id = user_id.to_owned();
-        self.db
-            .read(move |conn| store::user_by_id(conn, &id).map_err(IdentityError::from))
-            .await?
+        self.users
+            .get(user_id)
+            .await
+            .map_err(IdentityError::Internal)?
             .ok_or_else(|| IdentityError::UserNotFound(user_id.to_owned()))
     }
 

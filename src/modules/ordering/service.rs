@@ -21,6 +21,7 @@ use crate::modules::ordering::store::{self, LineRow, OrderRow, Outbox, PageQuery
 use crate::modules::venues::api::{
     DEFAULT_VENUE, FulfillmentKind, Opening, Reservation, SlotRequest, VenuesApi, VenuesError,
 };
+use crate::platform::by_ids::ByIds;
 use crate::platform::db::{Db, DbConn, is_unique_violation};
 use crate::platform::events::{
     Event, EventHandler, OutboxTable, Outgoing, StoredEvent, Wake, scan,
@@ -76,6 +77,8 @@ pub struct OrderingService {
     /// What each venue's kitchen has in hand, read fresh for each order or quote, and shared
     /// by those asking together (summing it costs a row per order in progress).
     backlogs: FreshByKey<promise::Backlog>,
+    /// Orders by id, concurrent readers sharing statements.
+    orders: Arc<ByIds<Order>>,
 }
 
 impl OrderingService {
@@ -91,6 +94,7 @@ impl OrderingService {
             store::backlog(c, venue_id, horizon).map_err(OrderingError::from)
         });
         Self {
+            orders: ByIds::from_db(db.clone(), store::find, store::find_many),
             db,
             catalog,
             venues,
@@ -221,10 +225,10 @@ impl OrderingService {
     }
 
     async fn load(&self, id: &str) -> Result<Order, OrderingError> {
-        let key = id.to_owned();
-        self.db
-            .read(move |c| store::find(c, &key).map_err(OrderingError::from))
-            .await?
+        self.orders
+            .get(id)
+            .await
+            .map_err(OrderingError::Internal)?
             .ok_or_else(|| OrderingError::NotFound(id.to_owned()))
     }
 

@@ -206,6 +206,12 @@ impl Db {
         .await
     }
 
+    /// Whether each statement is a round trip to a server (PostgreSQL), rather than a library
+    /// call on the asking thread (SQLite): callers reading together then share statements.
+    pub fn reads_are_round_trips(&self) -> bool {
+        self.inner.shared
+    }
+
     /// `(reads, writes)` run since start: each [`Db::read`], [`Db::scan`] and [`Db::write`]
     /// call, however many queries it makes.
     pub fn operations(&self) -> (u64, u64) {

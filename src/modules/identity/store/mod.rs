@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::platform::db::timestamp::Stamp;
-use crate::platform::db::{DbConn, stored};
+use crate::platform::db::{DbConn, one_of, stored};
 use schema::{
     identity_credentials_revision as revision, identity_login_throttle as throttle,
     identity_sessions as sessions, identity_users as users,
@@ -79,6 +79,14 @@ pub fn insert_user(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
 
 pub fn user_by_id(conn: &mut DbConn, id: &str) -> QueryResult<Option<UserRow>> {
     crate::per_backend!(conn, |c| users::table.find(id).first(c).optional())
+}
+
+/// The users among `ids`, each with its id, by one statement.
+pub fn users_by_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String, UserRow)>> {
+    let rows: Vec<UserRow> = crate::per_backend!(conn, |c| users::table
+        .filter(one_of(users::id, ids))
+        .load(c))?;
+    Ok(rows.into_iter().map(|row| (row.id.clone(), row)).collect())
 }
 
 pub fn user_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<UserRow>> {

@@ -175,23 +175,36 @@ fn row(conn: &mut DbConn, id: &str) -> QueryResult<Option<OrderRow>> {
 /// An order's row joined with one of its lines and one of its charges.
 type Joined = (OrderRow, Option<LineRow>, Option<PaymentRow>);
 
-/// Order `id` with its lines and charges, read by one statement: on PostgreSQL each
-/// statement is a round trip, and reading the row, the lines and the charges one after
-/// another made three. The statement yields a row for each pair of a line and a charge, the
-/// order's columns repeated in each: an order holds at most `ordering.max_lines` lines and
-/// a charge for each payment attempt.
+/// The orders `$filter` picks, each joined with its lines and charges: one statement, as
+/// on PostgreSQL each statement is a round trip, and reading the rows, the lines and the
+/// charges one after another made three. It yields a row for each pair of a line and a
+/// charge, the order's columns repeated in each: an order holds at most
+/// `ordering.max_lines` lines and a charge for each payment attempt.
+macro_rules! joined_where {
+    ($conn:expr, $filter:expr) => {
+        crate::per_backend!($conn, |c| orders::table
+            .left_join(lines::table.on(lines::order_id.eq(orders::id)))
+            .left_join(order_payments::table.on(order_payments::order_id.eq(orders::id)))
+            .filter($filter)
+            .select((
+                orders::all_columns,
+                lines::all_columns.nullable(),
+                order_payments::all_columns.nullable(),
+            ))
+            .load::<Joined>(c))
+    };
+}
+
+/// Order `id` with its lines and charges, read by one statement.
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Order>> {
-    let joined: Vec<Joined> = crate::per_backend!(conn, |c| orders::table
-        .left_join(lines::table.on(lines::order_id.eq(orders::id)))
-        .left_join(order_payments::table.on(order_payments::order_id.eq(orders::id)))
-        .filter(orders::id.eq(id))
-        .select((
-            orders::all_columns,
-            lines::all_columns.nullable(),
-            order_payments::all_columns.nullable(),
-        ))
-        .load(c))?;
-    Ok(gathered(joined)?.pop())
+    Ok(gathered(joined_where!(conn, orders::id.eq(id))?)?.pop())
+}
+
+/// The orders among `ids`, each with its id, its lines and charges, by one statement: the
+/// orders a round of concurrent readers asked for.
+pub fn find_many(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String, Order)>> {
+    let orders = gathered(joined_where!(conn, one_of(orders::id, ids))?)?;
+    Ok(orders.into_iter().map(|o| (o.id.clone(), o)).collect())
 }
 
 /// Order `id` as following its events needs it: its row and lines, not its charges (left

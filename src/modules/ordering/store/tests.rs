@@ -265,3 +265,61 @@ async fn an_order_is_read_by_one_statement_with_each_line_and_each_charge_once()
     );
     assert!(missing.is_none());
 }
+
+#[actix_web::test]
+async fn orders_asked_for_together_are_read_by_one_statement_each_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(&dir);
+    db.write(|c| {
+        for (id, names) in [
+            ("ord_a", &["espresso", "juice"][..]),
+            ("ord_b", &["tea"][..]),
+        ] {
+            let lines: Vec<_> = names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| LineRow::new(id, i, &line(name)))
+                .collect();
+            insert(c, &order_row(id, 5), &lines)?;
+        }
+        let now = chrono::Utc::now().naive_utc();
+        settle_payment(
+            c,
+            "ord_b",
+            &charge("pay_1", OrderPaymentStatus::Captured),
+            now,
+        )?;
+        Ok::<_, crate::platform::db::DbError>(())
+    })
+    .await
+    .unwrap();
+
+    let (found, statements) = db
+        .read(|c| {
+            let DbConn::Sqlite(sqlite) = c else {
+                unreachable!("a SQLite database")
+            };
+            let started = crate::platform::db::statements_started(sqlite);
+            let asked = ["ord_b", "ord_missing", "ord_a"].map(String::from);
+            let found = find_many(c, &asked)?;
+            let statements = started.load(std::sync::atomic::Ordering::Relaxed);
+            Ok::<_, crate::platform::db::DbError>((found, statements))
+        })
+        .await
+        .unwrap();
+    assert_eq!(statements, 1, "a round of readers shares one round trip");
+    let found: Vec<_> = found
+        .iter()
+        .map(|(id, order)| {
+            let names: Vec<_> = order.lines.iter().map(|l| l.name.as_str()).collect();
+            (id.as_str(), order.id.as_str(), names, order.payments.len())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("ord_b", "ord_b", vec!["tea"], 1),
+            ("ord_a", "ord_a", vec!["espresso", "juice"], 0)
+        ]
+    );
+}
