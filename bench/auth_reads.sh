@@ -3,6 +3,9 @@
 # limits on with a plan high enough that nothing is refused, access log on): GET /v1/me and
 # GET /v1/orders/{id} with a bearer token, GET /v1/orders with an API key. Prints requests/s,
 # p50/p99, each read's ratio to the menu (target >= 0.5x), wrk's and Brigade's CPU share.
+# Requests take turns among CUSTOMERS customers (default 16), each with their own token, key
+# and orders, so that a read shared by concurrent callers reads several rows, not one
+# (bench/auth_reads.lua; CUSTOMERS=1 is the single caller of the figures before 2026-12-06).
 #
 # The endpoints take turns in rounds (menu, then each read, ROUNDS times): a ratio compares
 # a read with the menu measured just before it, so a machine that slows down or speeds up
@@ -18,6 +21,7 @@ cd "$(dirname "$0")/.."
 DURATION="${DURATION:-5s}"
 ROUNDS="${ROUNDS:-3}"
 CONNECTIONS="${CONNECTIONS:-64}"
+CUSTOMERS="${CUSTOMERS:-16}"
 THREADS="${THREADS:-2}"
 PORT="${PORT:-18730}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
@@ -53,17 +57,22 @@ for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2
 
 B="http://127.0.0.1:$PORT"
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-curl -fsS -X POST "$B/v1/auth/register" -H 'Content-Type: application/json' \
-  -d '{"email":"bench@example.com","password":"bench-auth-passphrase","name":"Bench"}' >/dev/null
-TOKEN=$(curl -fsS -X POST "$B/v1/auth/login" -H 'Content-Type: application/json' \
-  -d '{"email":"bench@example.com","password":"bench-auth-passphrase"}' | json '["access_token"]')
-KEY=$(curl -fsS -X POST "$B/v1/api-keys" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-  -d '{"name":"bench","scopes":["orders:read"]}' | json '["secret"]')
 ITEM=$(curl -fsS "$B/v1/menu" | json '["categories"][0]["items"][0]["id"]')
-for _ in 1 2 3; do
-  ORDER=$(curl -fsS -X POST "$B/v1/orders" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    -d "{\"lines\":[{\"item_id\":\"$ITEM\",\"quantity\":1}],\"fulfillment\":{\"type\":\"pickup\"}}" | json '["id"]')
+# Each customer: a bearer token, an API key that reads orders, and three orders.
+for n in $(seq 1 "$CUSTOMERS"); do
+  curl -fsS -X POST "$B/v1/auth/register" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"bench$n@example.com\",\"password\":\"bench-auth-passphrase\",\"name\":\"Bench $n\"}" >/dev/null
+  TOKEN=$(curl -fsS -X POST "$B/v1/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"bench$n@example.com\",\"password\":\"bench-auth-passphrase\"}" | json '["access_token"]')
+  KEY=$(curl -fsS -X POST "$B/v1/api-keys" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d '{"name":"bench","scopes":["orders:read"]}' | json '["secret"]')
+  for _ in 1 2 3; do
+    ORDER=$(curl -fsS -X POST "$B/v1/orders" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+      -d "{\"lines\":[{\"item_id\":\"$ITEM\",\"quantity\":1}],\"fulfillment\":{\"type\":\"pickup\"}}" | json '["id"]')
+  done
+  echo "$TOKEN $KEY $ORDER" >>"$WORK/customers.txt"
 done
+export AUTH_READS_CUSTOMERS="$WORK/customers.txt"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 TICKS=$(getconf CLK_TCK)
@@ -72,14 +81,16 @@ CORES=$(nproc)
 # run LABEL PATH [HEADER]: the measured run (after a warm-up in the first round); prints one
 # row and keeps its round's req/s.
 run() {
-  local label=$1 path=$2 header=${3:-X-Bench: none}
+  local label=$1
+  export AUTH_READS_PATH=$2 AUTH_READS_HEADER=${3:-X-Bench: none}
+  local wrk=(wrk -t"$THREADS" -c"$CONNECTIONS" -s bench/auth_reads.lua)
   if [ "$ROUND" = 1 ]; then
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -H "$header" "$B$path" >/dev/null
+    "${wrk[@]}" -d2s "$B" >/dev/null
   fi
   local server_before wall_before
   server_before=$(cpu_ticks "$SERVER")
   wall_before=$(date +%s.%N)
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$header" "$B$path" >"$WORK/wrk.txt" &
+  "${wrk[@]}" -d"$DURATION" --latency "$B" >"$WORK/wrk.txt" &
   local wrk_pid=$! wrk_ticks=0
   while kill -0 "$wrk_pid" 2>/dev/null; do
     wrk_ticks=$(cpu_ticks "$wrk_pid" 2>/dev/null || echo "$wrk_ticks")
@@ -99,13 +110,13 @@ run() {
 }
 
 echo "brigade $("$BIN" --version | awk '{print $2}') on ${DATABASE:-sqlite}, $CORES cores shared by wrk and the server"
-echo "wrk: $THREADS threads, $CONNECTIONS connections; $ROUNDS rounds of $DURATION per endpoint"
+echo "wrk: $THREADS threads, $CONNECTIONS connections, each request as the next of $CUSTOMERS customers; $ROUNDS rounds of $DURATION per endpoint"
 printf '%-5s %-32s %10s %9s %9s %8s %10s %7s\n' round endpoint "requests/s" p50 p99 non-2xx "brigade" "wrk"
 for ROUND in $(seq 1 "$ROUNDS"); do
   run "GET /v1/menu (anonymous)" /v1/menu
-  run "GET /v1/me (bearer)" /v1/me "Authorization: Bearer $TOKEN"
-  run "GET /v1/orders/{id} (bearer)" "/v1/orders/$ORDER" "Authorization: Bearer $TOKEN"
-  run "GET /v1/orders (API key)" /v1/orders "X-API-Key: $KEY"
+  run "GET /v1/me (bearer)" /v1/me "Authorization: Bearer {token}"
+  run "GET /v1/orders/{id} (bearer)" "/v1/orders/{order}" "Authorization: Bearer {token}"
+  run "GET /v1/orders (API key)" /v1/orders "X-API-Key: {key}"
 done
 python3 - "$WORK/rps.tsv" <<'PY'
 import statistics, sys

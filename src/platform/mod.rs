@@ -1,7 +1,7 @@
 //! Technical plumbing shared by every module. Knows nothing about business capabilities.
 
 pub mod background;
-pub mod by_ids;
+pub mod by_keys;
 pub mod call;
 pub mod clock;
 pub mod config;

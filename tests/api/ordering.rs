@@ -195,6 +195,49 @@ async fn a_customers_page_shows_each_order_whole() {
     );
 }
 
+/// Reads arriving together share their database round trips on PostgreSQL (a round of
+/// readers is read by one statement): each customer still sees exactly their own orders,
+/// newest first, as many as they asked for.
+#[actix_web::test]
+async fn customers_reading_at_the_same_time_each_see_their_own_orders() {
+    let cafe = Cafe::open().await;
+    let mut customers = Vec::new();
+    for n in 0..4 {
+        let token = cafe
+            .app
+            .customer_token(&format!("guest{n}@example.com"))
+            .await;
+        let older = cafe.order(&token, json!({"type": "pickup"})).await;
+        let newer = cafe.order(&token, json!({"type": "pickup"})).await;
+        let ids = [newer["id"].as_str().unwrap(), older["id"].as_str().unwrap()].map(String::from);
+        customers.push((token, ids));
+    }
+
+    let reads = customers.iter().flat_map(|(token, [newer, older])| {
+        [
+            ("/v1/orders".to_owned(), token, json!([newer, older])),
+            ("/v1/orders?limit=1".to_owned(), token, json!([newer])),
+            (format!("/v1/orders/{older}"), token, json!(older)),
+            (format!("/v1/orders/{newer}"), token, json!(newer)),
+        ]
+    });
+    let reads: Vec<_> = reads.collect();
+    let answers = futures_util::future::join_all(
+        reads
+            .iter()
+            .map(|(path, token, _)| cafe.app.get(path, Some(token))),
+    )
+    .await;
+    for ((path, _, expected), answer) in reads.iter().zip(answers) {
+        assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+        let seen = match answer.body.get("data") {
+            Some(page) => json!(each(page, "id")),
+            None => answer.body["id"].clone(),
+        };
+        assert_eq!(&seen, expected, "{path}");
+    }
+}
+
 #[actix_web::test]
 async fn unpaid_orders_are_capped_per_customer() {
     let cafe = Cafe::open().await;

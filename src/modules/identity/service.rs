@@ -20,7 +20,7 @@ use crate::modules::identity::domain::throttle::Policy;
 use crate::modules::identity::domain::tokens::TokenKeys;
 use crate::modules::identity::domain::{email, password, roles};
 use crate::modules::identity::store::{self, SessionRow, UserRow};
-use crate::platform::by_ids::ByIds;
+use crate::platform::by_keys::ByKeys;
 use crate::platform::db::{Db, is_unique_violation};
 use crate::platform::ids::{new_id, random_token, token_digest};
 use crate::platform::validation::FieldError;
@@ -42,7 +42,7 @@ pub struct IdentityService {
     credentials: Arc<CredentialCache>,
     revision: Arc<FreshRevision>,
     /// Accounts by id, concurrent readers sharing statements: `/v1/me` on every request.
-    users: Arc<ByIds<UserRow>>,
+    users: Arc<ByKeys<String, UserRow>>,
     /// Plans an operator may assign, from the rate-limit configuration.
     plans: Vec<String>,
 }
@@ -66,7 +66,11 @@ impl IdentityService {
             ),
             credentials,
             revision,
-            users: ByIds::from_db(db.clone(), store::user_by_id, store::users_by_ids),
+            users: ByKeys::from_db(
+                db.clone(),
+                |c, id: &String| store::user_by_id(c, id),
+                store::users_by_ids,
+            ),
             plans,
             db,
             hasher: Hasher::new(&settings.argon2),

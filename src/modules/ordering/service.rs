@@ -21,7 +21,7 @@ use crate::modules::ordering::store::{self, LineRow, OrderRow, Outbox, PageQuery
 use crate::modules::venues::api::{
     DEFAULT_VENUE, FulfillmentKind, Opening, Reservation, SlotRequest, VenuesApi, VenuesError,
 };
-use crate::platform::by_ids::ByIds;
+use crate::platform::by_keys::ByKeys;
 use crate::platform::db::{Db, DbConn, is_unique_violation};
 use crate::platform::events::{
     Event, EventHandler, OutboxTable, Outgoing, StoredEvent, Wake, scan,
@@ -78,7 +78,10 @@ pub struct OrderingService {
     /// by those asking together (summing it costs a row per order in progress).
     backlogs: FreshByKey<promise::Backlog>,
     /// Orders by id, concurrent readers sharing statements.
-    orders: Arc<ByIds<Order>>,
+    orders: Arc<ByKeys<String, Order>>,
+    /// Customers' latest orders by customer and number (the first page of their list, their
+    /// keys' too), concurrent readers sharing statements.
+    latest: Arc<ByKeys<store::Latest, Vec<Order>>>,
 }
 
 impl OrderingService {
@@ -94,7 +97,16 @@ impl OrderingService {
             store::backlog(c, venue_id, horizon).map_err(OrderingError::from)
         });
         Self {
-            orders: ByIds::from_db(db.clone(), store::find, store::find_many),
+            latest: ByKeys::from_db(
+                db.clone(),
+                |c, (customer, n): &store::Latest| store::latest_of(c, customer, *n).map(Some),
+                store::latest_of_each,
+            ),
+            orders: ByKeys::from_db(
+                db.clone(),
+                |c, id: &String| store::find(c, id),
+                store::find_many,
+            ),
             db,
             catalog,
             venues,
@@ -537,10 +549,24 @@ impl OrderingApi for OrderingService {
             before,
             limit: limit as i64 + 1,
         };
-        let rows = self
-            .db
-            .read(move |c| store::page(c, query).map_err(OrderingError::from))
-            .await?;
+        let rows = match (
+            &query.customer_id,
+            &query.venue_ids,
+            &query.status,
+            &query.before,
+        ) {
+            (Some(customer), None, None, None) => self
+                .latest
+                .get(&(customer.clone(), query.limit))
+                .await
+                .map_err(OrderingError::Internal)?
+                .unwrap_or_default(),
+            _ => {
+                self.db
+                    .read(move |c| store::page(c, query).map_err(OrderingError::from))
+                    .await?
+            }
+        };
         Ok(OrderPage::of(rows, limit, |o| o.id.clone()))
     }
 

@@ -1,5 +1,6 @@
 //! Ordering's storage: its own tables, reached only through these functions.
 
+mod latest;
 mod payments;
 mod schema;
 #[cfg(test)]
@@ -181,8 +182,9 @@ type Joined = (OrderRow, Option<LineRow>, Option<PaymentRow>);
 /// charge, the order's columns repeated in each: an order holds at most
 /// `ordering.max_lines` lines and a charge for each payment attempt.
 macro_rules! joined_where {
-    ($conn:expr, $filter:expr) => {
-        crate::per_backend!($conn, |c| orders::table
+    // On a backend's own connection.
+    (on $c:expr, $filter:expr) => {
+        orders::table
             .left_join(lines::table.on(lines::order_id.eq(orders::id)))
             .left_join(order_payments::table.on(order_payments::order_id.eq(orders::id)))
             .filter($filter)
@@ -191,7 +193,10 @@ macro_rules! joined_where {
                 lines::all_columns.nullable(),
                 order_payments::all_columns.nullable(),
             ))
-            .load::<Joined>(c))
+            .load::<Joined>($c)
+    };
+    ($conn:expr, $filter:expr) => {
+        crate::per_backend!($conn, |c| joined_where!(on c, $filter))
     };
 }
 
@@ -374,24 +379,64 @@ pub fn page(conn: &mut DbConn, q: PageQuery) -> QueryResult<Vec<Order>> {
 /// charges, as [`find`] does. (SQLite, where a statement is a library call, reads the three
 /// through indexes that need no temporary list of ids.)
 fn page_by_one_statement(c: &mut diesel::PgConnection, q: &PageQuery) -> QueryResult<Vec<Order>> {
-    let joined: Vec<Joined> = orders::table
-        .left_join(lines::table.on(lines::order_id.eq(orders::id)))
-        .left_join(order_payments::table.on(order_payments::order_id.eq(orders::id)))
-        .filter(orders::id.eq_any(narrowed!(
+    gathered(joined_where!(
+        on c,
+        orders::id.eq_any(narrowed!(
             orders::table
                 .select(orders::id)
                 .order(orders::id.desc())
                 .limit(q.limit)
                 .into_boxed::<diesel::pg::Pg>(),
             q
-        )))
-        .select((
-            orders::all_columns,
-            lines::all_columns.nullable(),
-            order_payments::all_columns.nullable(),
         ))
-        .load(c)?;
-    gathered(joined)
+    )?)
+}
+
+/// `customer`'s latest `n` orders, newest first: the first page of their list.
+pub fn latest_of(conn: &mut DbConn, customer: &str, n: i64) -> QueryResult<Vec<Order>> {
+    page(
+        conn,
+        PageQuery {
+            customer_id: Some(customer.to_owned()),
+            venue_ids: None,
+            status: None,
+            before: None,
+            limit: n,
+        },
+    )
+}
+
+/// A customer, and how many of their latest orders.
+pub type Latest = (String, i64);
+
+/// Each of `wanted`'s customers' latest `n` orders, newest first, each list with its
+/// customer and `n`: on PostgreSQL by one statement, for a round of concurrent readers.
+pub fn latest_of_each(
+    conn: &mut DbConn,
+    wanted: &[Latest],
+) -> QueryResult<Vec<(Latest, Vec<Order>)>> {
+    let DbConn::Postgres(c) = conn else {
+        return wanted
+            .iter()
+            .map(|(customer, n)| Ok(((customer.clone(), *n), latest_of(conn, customer, *n)?)))
+            .collect();
+    };
+    let mut by_customer: HashMap<String, Vec<Order>> = HashMap::new();
+    for order in gathered(joined_where!(on c, latest::AmongLatest::new(wanted))?)? {
+        by_customer
+            .entry(order.customer_id.clone())
+            .or_default()
+            .push(order);
+    }
+    // Newest first, as gathered; a customer asked for twice gets each `n` of them.
+    Ok(wanted
+        .iter()
+        .map(|(customer, n)| {
+            let theirs = by_customer.get(customer).map_or(&[][..], Vec::as_slice);
+            let kept = usize::try_from(*n).unwrap_or(0).min(theirs.len());
+            ((customer.clone(), *n), theirs[..kept].to_vec())
+        })
+        .collect())
 }
 
 /// The lines of `customer`'s orders from `oldest` on, in order.

@@ -323,3 +323,89 @@ async fn orders_asked_for_together_are_read_by_one_statement_each_whole() {
         ]
     );
 }
+
+/// SQLite always; PostgreSQL too, in a schema of its own, when `TEST_DATABASE_URL` names
+/// one. Each with the schema's name to drop after, if any.
+fn databases(dir: &tempfile::TempDir) -> Vec<(Db, Option<String>)> {
+    let mut all = vec![(database(dir), None)];
+    if let Some(base) = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        use diesel::connection::SimpleConnection;
+        let schema = format!(
+            "t_{}",
+            crate::platform::ids::new_id("").trim_start_matches('_')
+        );
+        let mut admin = crate::platform::db::establish_postgres(&base).unwrap();
+        admin
+            .batch_execute(&format!("CREATE SCHEMA {schema}"))
+            .unwrap();
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let mut settings = DatabaseSettings::sqlite_for_tests(&dir.path().join("unused.db"), 1);
+        settings.url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+        all.push((Db::connect(&settings).unwrap(), Some(schema)));
+    }
+    all
+}
+
+#[actix_web::test]
+async fn customers_latest_orders_asked_for_together_are_each_customer_s_own() {
+    let dir = tempfile::tempdir().unwrap();
+    for (db, schema) in databases(&dir) {
+        db.write(|c| {
+            for (id, customer) in [
+                ("ord_1a", "cus_1"),
+                ("ord_2a", "cus_2"),
+                ("ord_1b", "cus_1"),
+                ("ord_1c", "cus_1"),
+            ] {
+                let mut row = order_row(id, 5);
+                row.customer_id = customer.into();
+                insert(c, &row, &[LineRow::new(id, 0, &line(id))])?;
+            }
+            Ok::<_, crate::platform::db::DbError>(())
+        })
+        .await
+        .unwrap();
+
+        let wanted = [("cus_1", 2), ("cus_2", 5), ("cus_3", 1), ("cus_1", 1)]
+            .map(|(customer, n)| (customer.to_owned(), n));
+        let found = db
+            .read(move |c| latest_of_each(c, &wanted).map_err(crate::platform::db::DbError::from))
+            .await
+            .unwrap();
+        let found: Vec<_> = found
+            .iter()
+            .map(|((customer, n), orders)| {
+                let orders: Vec<_> = orders
+                    .iter()
+                    .map(|o| (o.id.as_str(), o.customer_id.as_str(), o.lines.len()))
+                    .collect();
+                (customer.as_str(), *n, orders)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "cus_1",
+                    2,
+                    vec![("ord_1c", "cus_1", 1), ("ord_1b", "cus_1", 1)]
+                ),
+                ("cus_2", 5, vec![("ord_2a", "cus_2", 1)]),
+                ("cus_3", 1, vec![]),
+                ("cus_1", 1, vec![("ord_1c", "cus_1", 1)]),
+            ]
+        );
+        if let Some(schema) = schema {
+            use diesel::connection::SimpleConnection;
+            let base = std::env::var("TEST_DATABASE_URL").unwrap();
+            let mut admin = crate::platform::db::establish_postgres(&base).unwrap();
+            drop(db);
+            admin
+                .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+                .unwrap();
+        }
+    }
+}
