@@ -4,43 +4,17 @@
 //! committed before it asked — on any replica, since the read goes to the database — and
 //! callers asking while a read is running share the next one. Under load that is one read per
 //! round trip, whatever the number of callers: the credentials revision authenticating
-//! requests, the webhook endpoints an event may interest.
+//! requests, the webhook endpoints an event may interest. Its rounds are those of [`ByKeys`],
+//! with a single key.
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::watch;
-
+use crate::platform::by_keys::ByKeys;
 use crate::platform::db::{Db, DbConn, DbError};
 
-type Reading<T> = Pin<Box<dyn Future<Output = Result<T, String>> + Send>>;
-
-pub struct FreshRead<T> {
-    read: Box<dyn Fn() -> Reading<T> + Send + Sync>,
-    rounds: Mutex<Rounds>,
-    /// The last finished round and what it read.
-    finished: watch::Sender<(u64, Round<T>)>,
-}
-
-#[derive(Default)]
-struct Rounds {
-    /// The number of the newest round started.
-    started: u64,
-    running: bool,
-    /// Someone asked while a round was running: run another when it ends.
-    another: bool,
-}
-
-/// What a round read.
-#[derive(Debug, Clone)]
-enum Round<T> {
-    Read(T),
-    Failed(String),
-    /// The task running it was dropped (its runtime stopped): ask again.
-    Abandoned,
-}
+pub struct FreshRead<T>(Arc<ByKeys<(), T>>);
 
 impl<T: Clone + Send + Sync + 'static> FreshRead<T> {
     /// Reads with `read` (a database read, typically), at most one at a time.
@@ -49,11 +23,10 @@ impl<T: Clone + Send + Sync + 'static> FreshRead<T> {
         F: Fn() -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<T, String>> + Send + 'static,
     {
-        Arc::new(Self {
-            read: Box::new(move || Box::pin(read())),
-            rounds: Mutex::new(Rounds::default()),
-            finished: watch::Sender::new((0, Round::Abandoned)),
-        })
+        Arc::new(Self(ByKeys::new(move |_one: Vec<()>| {
+            let reading = read();
+            async move { Ok(vec![((), reading.await?)]) }
+        })))
     }
 
     /// Reads with `query` on one of `db`'s readers.
@@ -70,35 +43,10 @@ impl<T: Clone + Send + Sync + 'static> FreshRead<T> {
 
     /// The value as read by a read that began after this call.
     pub async fn get(self: &Arc<Self>) -> Result<T, String> {
-        loop {
-            let mut finished = self.finished.subscribe();
-            let (wanted, lead) = {
-                let mut rounds = self.rounds.lock().expect("rounds lock");
-                if rounds.running {
-                    rounds.another = true;
-                    (rounds.started + 1, false)
-                } else {
-                    rounds.running = true;
-                    rounds.started += 1;
-                    (rounds.started, true)
-                }
-            };
-            if lead {
-                let runner = Runner(self.clone());
-                tokio::spawn(async move { runner.run().await });
-            }
-            let outcome = finished
-                .wait_for(|(round, _)| *round >= wanted)
-                .await
-                .map_err(|e| e.to_string())?
-                .1
-                .clone();
-            match outcome {
-                Round::Read(value) => return Ok(value),
-                Round::Failed(error) => return Err(error),
-                Round::Abandoned => continue,
-            }
-        }
+        self.0
+            .get(&())
+            .await?
+            .ok_or_else(|| "a round of the fresh read answered nothing".to_owned())
     }
 }
 
@@ -107,6 +55,8 @@ pub struct FreshByKey<T> {
     read: Arc<dyn Fn(String) -> Reading<T> + Send + Sync>,
     reads: Mutex<HashMap<String, Arc<FreshRead<T>>>>,
 }
+
+type Reading<T> = std::pin::Pin<Box<dyn Future<Output = Result<T, String>> + Send>>;
 
 /// Keys remembered before they are all forgotten: bounds memory however many keys are asked
 /// for (unknown ones included); forgetting costs only sharing, never freshness.
@@ -156,44 +106,6 @@ impl<T: Clone + Send + Sync + 'static> FreshByKey<T> {
                 .clone()
         };
         fresh.get().await
-    }
-}
-
-/// Runs rounds while someone waits for one; if dropped midway, it says so, so that nobody
-/// waits for a round that will never finish.
-struct Runner<T>(Arc<FreshRead<T>>);
-
-impl<T> Runner<T> {
-    async fn run(self) {
-        let fresh = &self.0;
-        loop {
-            let round = fresh.rounds.lock().expect("rounds lock").started;
-            let read = (fresh.read)().await.map_or_else(Round::Failed, Round::Read);
-            let _previous = fresh.finished.send_replace((round, read));
-            let mut rounds = fresh.rounds.lock().expect("rounds lock");
-            if !rounds.another {
-                rounds.running = false;
-                return;
-            }
-            rounds.another = false;
-            rounds.started += 1;
-        }
-    }
-}
-
-impl<T> Drop for Runner<T> {
-    fn drop(&mut self) {
-        let mut rounds = self.0.rounds.lock().unwrap_or_else(|e| e.into_inner());
-        if rounds.running {
-            // Neither this round nor the next one that callers are waiting for will run.
-            rounds.running = false;
-            rounds.another = false;
-            rounds.started += 1;
-            let _previous = self
-                .0
-                .finished
-                .send_replace((rounds.started, Round::Abandoned));
-        }
     }
 }
 
@@ -259,18 +171,5 @@ mod tests {
             assert_eq!(fresh.get(&key).await.unwrap(), key.len());
         }
         assert!(fresh.reads.lock().unwrap().len() <= KEYS_KEPT);
-    }
-
-    #[actix_web::test]
-    async fn callers_waiting_on_a_round_whose_task_was_dropped_ask_again() {
-        let (_, _, fresh) = counter();
-        {
-            let mut rounds = fresh.rounds.lock().unwrap();
-            rounds.running = true;
-            rounds.started = 1;
-        }
-        let runner = Runner(fresh.clone());
-        let (read, ()) = futures_util::join!(fresh.get(), async move { drop(runner) });
-        assert_eq!(read.unwrap(), 0);
     }
 }
