@@ -25,6 +25,8 @@ mod snapshot;
 mod sqlite_library;
 pub mod stored;
 #[cfg(test)]
+pub mod test_schema;
+#[cfg(test)]
 mod tests;
 pub mod timestamp;
 mod url;

@@ -598,22 +598,10 @@ async fn over_jetstream_each_side_keeps_its_own_database_and_nothing_is_lost_or_
 #[actix_web::test]
 async fn on_postgres_a_reader_never_passes_an_event_an_open_transaction_will_commit() {
     use crate::platform::db::{DbConn, MigrationScope, establish_postgres};
-    let Some(base) = std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
+    let Some(schema) = crate::platform::db::test_schema::TestSchema::create() else {
         return; // one writer at a time on SQLite: commit order is append order there
     };
-    let schema = format!(
-        "t_{}",
-        crate::platform::ids::new_id("").trim_start_matches('_')
-    );
-    let mut admin = establish_postgres(&base).unwrap();
-    admin
-        .batch_execute(&format!("CREATE SCHEMA {schema}"))
-        .unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+    let url = schema.url.clone();
     let dir = tempfile::tempdir().unwrap();
     let mut s = settings(&dir);
     s.database.url = url.clone();
@@ -676,8 +664,4 @@ async fn on_postgres_a_reader_never_passes_an_event_an_open_transaction_will_com
     );
     let (_, head) = read().await.unwrap();
     assert_eq!(head, page.events[1].seq);
-    drop(db);
-    admin
-        .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
-        .unwrap();
 }

@@ -5,6 +5,7 @@ use super::*;
 use crate::modules::ordering::api::OrderPaymentStatus;
 use crate::platform::config::DatabaseSettings;
 use crate::platform::db::Db;
+use crate::platform::db::test_schema::TestSchema;
 
 #[derive(QueryableByName)]
 struct PlanStep {
@@ -276,25 +277,12 @@ async fn an_order_is_read_by_one_statement_with_each_line_and_each_charge_once()
 }
 
 /// SQLite always; PostgreSQL too, in a schema of its own, when `TEST_DATABASE_URL` names
-/// one. Each with the schema's name to drop after, if any.
-fn databases(dir: &tempfile::TempDir) -> Vec<(Db, Option<String>)> {
+/// one (its schema dropped when the test ends).
+fn databases(dir: &tempfile::TempDir) -> Vec<(Db, Option<TestSchema>)> {
     let mut all = vec![(database(dir), None)];
-    if let Some(base) = std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    {
-        use diesel::connection::SimpleConnection;
-        let schema = format!(
-            "t_{}",
-            crate::platform::ids::new_id("").trim_start_matches('_')
-        );
-        let mut admin = crate::platform::db::establish_postgres(&base).unwrap();
-        admin
-            .batch_execute(&format!("CREATE SCHEMA {schema}"))
-            .unwrap();
-        let sep = if base.contains('?') { '&' } else { '?' };
+    if let Some(schema) = TestSchema::create() {
         let mut settings = DatabaseSettings::sqlite_for_tests(&dir.path().join("unused.db"), 1);
-        settings.url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+        settings.url = schema.url.clone();
         all.push((Db::connect(&settings).unwrap(), Some(schema)));
     }
     all
@@ -349,14 +337,6 @@ async fn customers_latest_orders_asked_for_together_are_each_customer_s_own() {
                 ("cus_1", 1, vec![("ord_1c", "cus_1", 1)]),
             ]
         );
-        if let Some(schema) = schema {
-            use diesel::connection::SimpleConnection;
-            let base = std::env::var("TEST_DATABASE_URL").unwrap();
-            let mut admin = crate::platform::db::establish_postgres(&base).unwrap();
-            drop(db);
-            admin
-                .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
-                .unwrap();
-        }
+        drop((db, schema));
     }
 }
