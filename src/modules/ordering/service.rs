@@ -264,8 +264,9 @@ impl OrderingService {
         let id = order.id.clone();
         self.db
             .write(move |c| {
-                move_order(c, &order, to)?;
-                Outbox.append(c, &extra)?;
+                let changed = move_order(c, &order, to)?;
+                let events: Vec<Event> = std::iter::once(changed).chain(extra).collect();
+                Outbox.append(c, &events)?;
                 Ok::<_, OrderingError>(())
             })
             .await?;
@@ -284,20 +285,23 @@ fn staff_at(caller: &Call, venue_id: &str) -> bool {
     caller.has_any(ORDER_STAFF) && caller.works_at(venue_id)
 }
 
-/// Moves `order` to `to` (already checked against the state machine) and records
-/// `order.status_changed`. Fails with a conflict if someone else moved it first.
-fn move_order(c: &mut DbConn, order: &Order, to: OrderStatus) -> Result<(), OrderingError> {
-    if !try_move_order(c, order, to)? {
-        return Err(OrderingError::Conflict(
-            "the order changed meanwhile; read it again and retry".into(),
-        ));
-    }
-    Ok(())
+/// Moves `order` to `to` (already checked against the state machine), answering the
+/// `order.status_changed` to publish. Fails with a conflict if someone else moved it first.
+fn move_order(c: &mut DbConn, order: &Order, to: OrderStatus) -> Result<Event, OrderingError> {
+    try_move_order(c, order, to)?.ok_or_else(|| {
+        OrderingError::Conflict("the order changed meanwhile; read it again and retry".into())
+    })
 }
 
-/// Moves `order` from the status it was read in to `to`, announcing it; `false` (nothing
-/// written) when its status moved since it was read.
-fn try_move_order(c: &mut DbConn, order: &Order, to: OrderStatus) -> Result<bool, OrderingError> {
+/// Moves `order` from the status it was read in to `to`, answering the
+/// `order.status_changed` to publish with the transaction's other events (one statement for
+/// all of them on PostgreSQL); `None` (nothing written) when its status moved since it was
+/// read.
+fn try_move_order(
+    c: &mut DbConn,
+    order: &Order,
+    to: OrderStatus,
+) -> Result<Option<Event>, OrderingError> {
     let moved = store::set_status(
         c,
         &order.id,
@@ -306,7 +310,7 @@ fn try_move_order(c: &mut DbConn, order: &Order, to: OrderStatus) -> Result<bool
         Utc::now().naive_utc(),
     )?;
     if !moved {
-        return Ok(false);
+        return Ok(None);
     }
     if let Some(entering) = status::kitchen_change(order.status, to)
         && order.scheduled_for.is_none()
@@ -317,11 +321,12 @@ fn try_move_order(c: &mut DbConn, order: &Order, to: OrderStatus) -> Result<bool
         order_id: order.id.clone(),
         status: to,
     };
-    Outbox.append(
-        c,
-        &[Event::new(ev::ORDER_STATUS_CHANGED, 1, &order.id, &changed)],
-    )?;
-    Ok(true)
+    Ok(Some(Event::new(
+        ev::ORDER_STATUS_CHANGED,
+        1,
+        &order.id,
+        &changed,
+    )))
 }
 
 fn address_errors(fulfillment: &Fulfillment) -> Vec<FieldError> {
@@ -865,9 +870,10 @@ fn follow(
         tracing::warn!(order = %order.id, from = ?order.status, ?to, %event_type, "transition not applicable; ignored");
         return Ok(Followed::Done);
     }
-    if !try_move_order(c, order, to)? {
+    let Some(changed) = try_move_order(c, order, to)? else {
         return Ok(Followed::Stale);
-    }
+    };
+    out.publish(changed);
     if to == OrderStatus::Ready {
         // Ready now, whatever was promised; a courier's estimate follows.
         store::set_eta(c, &order.id, Utc::now().naive_utc())?;

@@ -89,9 +89,9 @@ pub fn statements_kept(
 /// statement is one on PostgreSQL).
 #[cfg(test)]
 pub fn statements_started(
-    conn: &mut diesel::SqliteConnection,
+    conn: &mut impl diesel::Connection,
 ) -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
-    use diesel::connection::{Connection, InstrumentationEvent};
+    use diesel::connection::InstrumentationEvent;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let started = std::sync::Arc::new(AtomicUsize::new(0));
     let counted = started.clone();

@@ -178,8 +178,8 @@ macro_rules! event_tables {
                 events: &[$crate::platform::events::Event],
             ) -> diesel::QueryResult<()> {
                 use diesel::prelude::*;
-                for e in events {
-                    let row = (
+                let rows = events.iter().map(|e| {
+                    (
                         $outbox::id.eq(&e.id),
                         $outbox::event_type.eq(&e.event_type),
                         $outbox::version.eq(e.version),
@@ -188,12 +188,26 @@ macro_rules! event_tables {
                             e.occurred_at.naive_utc(),
                         )),
                         $outbox::payload.eq(e.payload.to_string()),
-                    );
-                    // On the backend's own connection the statement is found in its cache by
-                    // type; through `DbConn` its SQL is written out again on every append.
-                    $crate::per_backend!(conn, |c| diesel::insert_into($outbox::table)
-                        .values(row)
-                        .execute(c))?;
+                    )
+                });
+                match conn {
+                    // A transaction's events by one statement (a round trip) however many.
+                    $crate::platform::db::DbConn::Postgres(c) if events.len() > 1 => {
+                        diesel::insert_into($outbox::table)
+                            .values(rows.collect::<Vec<_>>())
+                            .execute(c)?;
+                    }
+                    // On SQLite a statement is a library call: one kept-prepared insert an
+                    // event, where a statement of many rows would be prepared every time. On
+                    // the backend's own connection the statement is found in its cache by
+                    // type; through `DbConn` its SQL would be written out on every append.
+                    _ => {
+                        for row in rows {
+                            $crate::per_backend!(conn, |c| diesel::insert_into($outbox::table)
+                                .values(row)
+                                .execute(c))?;
+                        }
+                    }
                 }
                 Ok(())
             }

@@ -23,6 +23,13 @@ const PROBE_TABLES: &str = "
         occurred_at TIMESTAMP NOT NULL, payload TEXT NOT NULL);
     CREATE TABLE probe_inbox (event_id TEXT PRIMARY KEY NOT NULL, handled_at TIMESTAMP NOT NULL);";
 
+/// The probe's tables on PostgreSQL, positions drawn as its modules' outboxes draw them.
+const POSTGRES_PROBE_TABLES: &str = "
+    CREATE TABLE probe_outbox (seq BIGINT PRIMARY KEY DEFAULT brigade_outbox_position(),
+        id TEXT NOT NULL UNIQUE, event_type TEXT NOT NULL, version INTEGER NOT NULL,
+        aggregate_id TEXT NOT NULL, occurred_at TIMESTAMP NOT NULL, payload TEXT NOT NULL);
+    CREATE TABLE probe_inbox (event_id TEXT PRIMARY KEY, handled_at TIMESTAMP NOT NULL);";
+
 /// Records what it saw as `aggregate/n`; fails an event whose payload says `"fail": k` its
 /// first k times (unless `forgiving`), and keeps one that says `"hold": true` in hand until
 /// `let_go` is notified.
@@ -592,6 +599,54 @@ async fn over_jetstream_each_side_keeps_its_own_database_and_nothing_is_lost_or_
     );
 }
 
+/// A transaction's events keep their order, and on PostgreSQL, where each statement is a
+/// round trip, they go into the outbox by one statement however many they are.
+#[actix_web::test]
+async fn a_transaction_s_events_go_in_in_order_by_one_statement_on_postgres() {
+    use crate::platform::db::{DbError, MigrationScope};
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = settings(&dir);
+    let schema = crate::platform::db::test_schema::TestSchema::create();
+    let mut databases = vec![(probe_db(&sqlite).await, 3)];
+    if let Some(schema) = &schema {
+        let mut s = settings(&dir);
+        s.database.url = schema.url.clone();
+        let db = Db::connect_for(&s.database, &MigrationScope::Owners(vec![])).unwrap();
+        db.write(|c| {
+            c.batch_execute(POSTGRES_PROBE_TABLES)
+                .map_err(DbError::from)
+        })
+        .await
+        .unwrap();
+        databases.push((db, 1));
+    }
+    for (db, statements) in databases {
+        let events: Vec<Event> = (1..=3)
+            .map(|n| happened("a", serde_json::json!({ "n": n })))
+            .collect();
+        let appended = db
+            .write(move |c| {
+                let started =
+                    crate::per_backend!(c, |c| { crate::platform::db::statements_started(c) });
+                probe::Outbox.append(c, &events)?;
+                Ok::<_, DbError>(started.load(Ordering::Relaxed))
+            })
+            .await
+            .unwrap();
+        assert_eq!(appended, statements);
+        let page = db
+            .read(|c| probe::Outbox.after(c, 0, 10).map_err(DbError::from))
+            .await
+            .unwrap();
+        let order: Vec<_> = page
+            .events
+            .iter()
+            .map(|e| e.event.payload["n"].clone())
+            .collect();
+        assert_eq!(order, [1, 2, 3]);
+    }
+}
+
 /// On PostgreSQL appends take no lock, so a younger transaction can commit before an older
 /// one that appended first: its events wait until the older one ends, and a reader never
 /// passes a position where an event is still to appear.
@@ -607,13 +662,8 @@ async fn on_postgres_a_reader_never_passes_an_event_an_open_transaction_will_com
     s.database.url = url.clone();
     let db = Db::connect_for(&s.database, &MigrationScope::Owners(vec![])).unwrap();
     db.write(|c| {
-        c.batch_execute(
-            "CREATE TABLE probe_outbox (seq BIGINT PRIMARY KEY DEFAULT brigade_outbox_position(),
-                id TEXT NOT NULL UNIQUE, event_type TEXT NOT NULL, version INTEGER NOT NULL,
-                aggregate_id TEXT NOT NULL, occurred_at TIMESTAMP NOT NULL, payload TEXT NOT NULL);
-             CREATE TABLE probe_inbox (event_id TEXT PRIMARY KEY, handled_at TIMESTAMP NOT NULL);",
-        )
-        .map_err(crate::platform::db::DbError::from)
+        c.batch_execute(POSTGRES_PROBE_TABLES)
+            .map_err(crate::platform::db::DbError::from)
     })
     .await
     .unwrap();
