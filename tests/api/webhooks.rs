@@ -155,6 +155,49 @@ async fn deliveries(cafe: &Cafe, endpoint: &str, done: impl Fn(&Value) -> bool) 
         .await
 }
 
+/// An order's status change with nothing following it (the kitchen starting it) goes out at
+/// once, like every other event, not at the dispatcher's next look for other replicas' events.
+#[actix_web::test]
+async fn an_order_started_in_the_kitchen_goes_out_at_once() {
+    let looks_once_a_minute = [
+        DEVELOPMENT,
+        &[("BRIGADE_EVENTS__POLL_INTERVAL_MS", "60000")],
+    ];
+    let cafe = Cafe::open_with(&looks_once_a_minute.concat()).await;
+    let receiver = Receiver::start("204");
+    let endpoint = register(&cafe, &receiver.url(), &["order.status_changed"]).await;
+    receiver.trust(&[endpoint["secret"].as_str().unwrap()]);
+    let order = cafe.order(&cafe.customer, json!({"type": "pickup"})).await;
+    let order_id = order["id"].as_str().unwrap();
+    let paid = cafe.pay(&cafe.customer, order_id, "k1", "tok_ok").await;
+    assert_eq!(paid.status, 201);
+    let ticket = cafe.ticket_of(order_id).await;
+    let (ticket_id, line_id) = (ticket["id"].as_str().unwrap(), &ticket["lines"][0]["id"]);
+    let started = cafe
+        .app
+        .post(
+            &format!(
+                "/v1/kitchen/tickets/{ticket_id}/lines/{}/start",
+                line_id.as_str().unwrap()
+            ),
+            Some(&cafe.cook),
+            json!({}),
+        )
+        .await;
+    assert_eq!(started.status, 200, "{}", started.body);
+
+    let statuses: Vec<Value> = receiver
+        .wait_for(2)
+        .await
+        .iter()
+        .map(|r| {
+            let body: Value = serde_json::from_str(r["body"].as_str().unwrap()).unwrap();
+            body["data"]["status"].clone()
+        })
+        .collect();
+    assert_eq!(statuses, [json!("paid"), json!("in_preparation")]);
+}
+
 #[actix_web::test]
 async fn deliveries_are_signed_per_standard_webhooks() {
     signed_deliveries(cafe().await).await;
