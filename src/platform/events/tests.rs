@@ -124,6 +124,49 @@ async fn probe_db(s: &Settings) -> Db {
     db
 }
 
+/// A probe database on the PostgreSQL of `TEST_DATABASE_URL`, in a schema of its own that
+/// lives as long as the first value; `None` without one.
+async fn postgres_probe_db(
+    dir: &tempfile::TempDir,
+) -> Option<(crate::platform::db::test_schema::TestSchema, Db)> {
+    let schema = crate::platform::db::test_schema::TestSchema::create()?;
+    let mut s = settings(dir);
+    s.database.url = schema.url.clone();
+    let db = Db::connect_for(
+        &s.database,
+        &crate::platform::db::MigrationScope::Owners(vec![]),
+    )
+    .unwrap();
+    db.write(|c| {
+        c.batch_execute(POSTGRES_PROBE_TABLES)
+            .map_err(crate::platform::db::DbError::from)
+    })
+    .await
+    .unwrap();
+    Some((schema, db))
+}
+
+/// The probe's outbox once it holds `n` final events. On PostgreSQL an event is final once
+/// every older transaction on the server has ended, and other tests' may still be open.
+async fn final_events(db: &Db, n: usize) -> Vec<StoredEvent> {
+    let read = || {
+        db.read(|c| {
+            probe::Outbox
+                .after(c, 0, 10)
+                .map_err(crate::platform::db::DbError::from)
+        })
+    };
+    let mut page = read().await.unwrap();
+    for _ in 0..500 {
+        if page.events.len() >= n {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+        page = read().await.unwrap();
+    }
+    page.events
+}
+
 /// A probe database (in the directory returned first) and one consumer of `probe.happened`,
 /// with its bus not yet running.
 async fn probe() -> (tempfile::TempDir, Db, Arc<Consumer>, EventBus) {
@@ -603,22 +646,12 @@ async fn over_jetstream_each_side_keeps_its_own_database_and_nothing_is_lost_or_
 /// round trip, they go into the outbox by one statement however many they are.
 #[actix_web::test]
 async fn a_transaction_s_events_go_in_in_order_by_one_statement_on_postgres() {
-    use crate::platform::db::{DbError, MigrationScope};
+    use crate::platform::db::DbError;
     let dir = tempfile::tempdir().unwrap();
-    let sqlite = settings(&dir);
-    let schema = crate::platform::db::test_schema::TestSchema::create();
-    let mut databases = vec![(probe_db(&sqlite).await, 3)];
-    if let Some(schema) = &schema {
-        let mut s = settings(&dir);
-        s.database.url = schema.url.clone();
-        let db = Db::connect_for(&s.database, &MigrationScope::Owners(vec![])).unwrap();
-        db.write(|c| {
-            c.batch_execute(POSTGRES_PROBE_TABLES)
-                .map_err(DbError::from)
-        })
-        .await
-        .unwrap();
-        databases.push((db, 1));
+    let mut databases = vec![(probe_db(&settings(&dir)).await, 3)];
+    let postgres = postgres_probe_db(&dir).await;
+    if let Some((_, db)) = &postgres {
+        databases.push((db.clone(), 1));
     }
     for (db, statements) in databases {
         let events: Vec<Event> = (1..=3)
@@ -634,12 +667,8 @@ async fn a_transaction_s_events_go_in_in_order_by_one_statement_on_postgres() {
             .await
             .unwrap();
         assert_eq!(appended, statements);
-        let page = db
-            .read(|c| probe::Outbox.after(c, 0, 10).map_err(DbError::from))
+        let order: Vec<_> = final_events(&db, 3)
             .await
-            .unwrap();
-        let order: Vec<_> = page
-            .events
             .iter()
             .map(|e| e.event.payload["n"].clone())
             .collect();
@@ -652,21 +681,12 @@ async fn a_transaction_s_events_go_in_in_order_by_one_statement_on_postgres() {
 /// passes a position where an event is still to appear.
 #[actix_web::test]
 async fn on_postgres_a_reader_never_passes_an_event_an_open_transaction_will_commit() {
-    use crate::platform::db::{DbConn, MigrationScope, establish_postgres};
-    let Some(schema) = crate::platform::db::test_schema::TestSchema::create() else {
+    use crate::platform::db::{DbConn, establish_postgres};
+    let dir = tempfile::tempdir().unwrap();
+    let Some((schema, db)) = postgres_probe_db(&dir).await else {
         return; // one writer at a time on SQLite: commit order is append order there
     };
     let url = schema.url.clone();
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = settings(&dir);
-    s.database.url = url.clone();
-    let db = Db::connect_for(&s.database, &MigrationScope::Owners(vec![])).unwrap();
-    db.write(|c| {
-        c.batch_execute(POSTGRES_PROBE_TABLES)
-            .map_err(crate::platform::db::DbError::from)
-    })
-    .await
-    .unwrap();
     let read = || {
         db.read(|c| {
             let page = probe::Outbox.after(c, 0, 10)?;
@@ -688,17 +708,8 @@ async fn on_postgres_a_reader_never_passes_an_event_an_open_transaction_will_com
     assert!(page.held_back);
 
     older.batch_execute("COMMIT").unwrap();
-    // Other tests' transactions on the same server may hold the horizon a moment longer.
-    let mut page = read().await.unwrap().0;
-    for _ in 0..500 {
-        if page.events.len() == 2 {
-            break;
-        }
-        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
-        page = read().await.unwrap().0;
-    }
-    let order: Vec<_> = page
-        .events
+    let events = final_events(&db, 2).await;
+    let order: Vec<_> = events
         .iter()
         .map(|e| e.event.payload["n"].clone())
         .collect();
@@ -707,11 +718,11 @@ async fn on_postgres_a_reader_never_passes_an_event_an_open_transaction_will_com
         [1, 2],
         "in commit horizon order, older transaction first"
     );
-    assert!(page.events[0].seq < page.events[1].seq);
+    assert!(events[0].seq < events[1].seq);
     assert!(
-        head_while_open < page.events[0].seq,
+        head_while_open < events[0].seq,
         "a reader starting while it was open must not start past the older transaction"
     );
     let (_, head) = read().await.unwrap();
-    assert_eq!(head, page.events[1].seq);
+    assert_eq!(head, events[1].seq);
 }
