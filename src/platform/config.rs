@@ -85,7 +85,8 @@ pub fn numbers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Er
 pub struct DatabaseSettings {
     /// `sqlite://PATH` or `postgres://...`.
     pub url: String,
-    /// Connections in the reader pool (PostgreSQL: the one shared pool).
+    /// Connections in the reader pool (PostgreSQL: the one shared pool, of which requests
+    /// hold at most three quarters; the rest are kept for event delivery).
     pub pool_size: u32,
     /// SQLite `synchronous` pragma: `full` (default, durable) or `normal`.
     pub sqlite_synchronous: SqliteSynchronous,

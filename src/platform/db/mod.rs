@@ -4,7 +4,7 @@
 //! not silently become an empty database). SQLite gets ONE writer connection plus a reader
 //! pool: several pooled writers only fight over SQLite's single write lock ("database is
 //! locked"), and that one writer group-commits (`single_writer`). PostgreSQL shares one pool
-//! for both. Writes never run on the async workers: SQLite's go to the writer thread,
+//! for both, a few of its connections kept for the work events ask for (`lanes`). Writes never run on the async workers: SQLite's go to the writer thread,
 //! PostgreSQL's to the blocking pool. Reads do on SQLite, where an idle reader takes them: a
 //! read through an index is a library call of microseconds, and handing it to a blocking
 //! thread costs two thread wake-ups, more than the read (measured: `GET /v1/orders/{id}` went
@@ -15,6 +15,7 @@
 
 mod checkpointer;
 mod connection;
+mod lanes;
 mod log_writes;
 mod migrations;
 mod one_of;
@@ -39,6 +40,7 @@ use diesel::r2d2::{Pool, PooledConnection};
 pub use connection::DbConn;
 /// The backend queries written against [`DbConn`] are built for.
 pub use connection::MultiBackend as DbBackend;
+pub use lanes::as_event_work;
 pub use migrations::{Scope as MigrationScope, has_pending_migrations, migration_names, owner_of};
 pub use one_of::{OneOf, none_of, one_of};
 pub use postgres_client::establish_postgres;
@@ -50,6 +52,7 @@ pub use url::DatabaseUrl;
 
 use crate::platform::config::DatabaseSettings;
 use connection::Manager;
+use lanes::Lanes;
 use snapshot::in_one_snapshot;
 
 pub type DbPool = Pool<Manager>;
@@ -86,6 +89,8 @@ struct Inner {
     reader: DbPool,
     /// PostgreSQL: the writer and the reader are the same pool.
     shared: bool,
+    /// PostgreSQL: a few of the pool's connections kept for event work.
+    lanes: Lanes,
     /// SQLite: index-bounded reads run on the asking worker while a reader is idle.
     reads_in_place: bool,
     /// Reads and write transactions run since start: the benchmarks count them per order.
@@ -162,6 +167,11 @@ impl Db {
                 writer,
                 reader,
                 shared,
+                lanes: if shared {
+                    Lanes::new(settings.pool_size)
+                } else {
+                    Lanes::none()
+                },
                 reads_in_place: !shared && settings.sqlite_reads_in_place,
                 reads: AtomicU64::new(0),
                 writes: AtomicU64::new(0),
@@ -201,7 +211,10 @@ impl Db {
     {
         self.inner.reads.fetch_add(1, Ordering::Relaxed);
         let pool = self.inner.reader.clone();
+        let admitted = self.inner.lanes.admit().await;
         run_blocking(move || {
+            // Held until the connection is back, even if the caller stops waiting.
+            let _admitted = admitted;
             let mut conn = pool.get().map_err(DbError::from)?;
             work(&mut conn)
         })
@@ -238,7 +251,9 @@ impl Db {
             return single_writer.write(work).await;
         }
         let pool = self.inner.writer.clone();
+        let admitted = self.inner.lanes.admit().await;
         run_blocking(move || {
+            let _admitted = admitted;
             let mut conn = pool.get().map_err(DbError::from)?;
             diesel::Connection::transaction(&mut *conn, work)
         })

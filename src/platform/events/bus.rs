@@ -13,7 +13,7 @@ use super::jetstream::JetStream;
 use super::store::{self, Cursor, DeadLetterRow};
 use super::{Event, OutboxTable, Page, StoredEvent, Wake};
 use crate::platform::config::{EventSettings, EventTransport};
-use crate::platform::db::{Db, DbError};
+use crate::platform::db::{Db, DbError, as_event_work};
 use crate::platform::ids::new_id;
 
 /// Events read per round trip to an outbox.
@@ -277,8 +277,13 @@ impl EventBus {
     }
 
     /// Delivers until the returned task is aborted. Undelivered events of a previous run
-    /// (a crash, a kill -9) go out first: cursors live in the database.
+    /// (a crash, a kill -9) go out first: cursors live in the database. Its database work
+    /// goes in the events' lane (`platform::db::as_event_work`).
     pub async fn run(self) {
+        as_event_work(self.deliver_all()).await;
+    }
+
+    async fn deliver_all(self) {
         let poll = Duration::from_millis(self.inner.settings.poll_interval_ms);
         if self.inner.settings.transport == EventTransport::Jetstream {
             return self.run_over_jetstream(poll).await;
@@ -611,10 +616,10 @@ impl EventBus {
         held.saved_at = Some(std::time::Instant::now());
         self.forget_unsaved(&cursor.subscription);
         let db = self.inner.db.clone();
-        held.saving = Some(actix_web::rt::spawn(async move {
+        held.saving = Some(actix_web::rt::spawn(as_event_work(async move {
             db.write(move |c| store::save(c, &cursor).map_err(DbError::from))
                 .await
-        }));
+        })));
         Ok(())
     }
 

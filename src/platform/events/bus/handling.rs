@@ -15,6 +15,7 @@ use actix_web::rt::task::JoinHandle;
 use futures_util::FutureExt;
 
 use super::{StoredEvent, Subscription};
+use crate::platform::db::as_event_work;
 
 /// The earliest event a batch's consumer failed on, and its error.
 pub(super) type Failure = (StoredEvent, String);
@@ -44,7 +45,9 @@ impl Handling {
         let count = wanted.len();
         let outcome = (!wanted.is_empty()).then(|| {
             let sub = sub.clone();
-            actix_web::rt::spawn(async move { first_failure(&sub, &wanted).await })
+            actix_web::rt::spawn(as_event_work(
+                async move { first_failure(&sub, &wanted).await },
+            ))
         });
         Self {
             last,
