@@ -336,6 +336,31 @@ macro_rules! per_backend {
     };
 }
 
+/// Inserts `$rows` (a slice or a `Vec` of insertable rows) into `$table`: on PostgreSQL by one
+/// statement (a round trip) when there are several; on SQLite, where a statement is a library
+/// call, by one kept-prepared insert a row, where a statement of many rows would be prepared
+/// afresh every time. Evaluates to a `QueryResult<()>`. Needs `diesel::prelude::*` in scope.
+#[macro_export]
+macro_rules! insert_all {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let rows = $rows;
+        match $conn {
+            $crate::platform::db::DbConn::Postgres(c) if rows.len() > 1 => {
+                diesel::insert_into($table)
+                    .values(rows)
+                    .execute(c)
+                    .map(drop)
+            }
+            conn => rows.into_iter().try_for_each(|row| {
+                $crate::per_backend!(&mut *conn, |c| diesel::insert_into($table)
+                    .values(row)
+                    .execute(c))
+                .map(drop)
+            }),
+        }
+    }};
+}
+
 /// `INSERT … ON CONFLICT DO NOTHING` on either backend, in one statement (so concurrent
 /// writers cannot both insert); evaluates to the number of rows inserted. Needs
 /// `diesel::prelude::*` in scope.

@@ -178,38 +178,23 @@ macro_rules! event_tables {
                 events: &[$crate::platform::events::Event],
             ) -> diesel::QueryResult<()> {
                 use diesel::prelude::*;
-                let rows = events.iter().map(|e| {
-                    (
-                        $outbox::id.eq(&e.id),
-                        $outbox::event_type.eq(&e.event_type),
-                        $outbox::version.eq(e.version),
-                        $outbox::aggregate_id.eq(&e.aggregate_id),
-                        $outbox::occurred_at.eq($crate::platform::db::timestamp::Written(
-                            e.occurred_at.naive_utc(),
-                        )),
-                        $outbox::payload.eq(e.payload.to_string()),
-                    )
-                });
-                match conn {
-                    // A transaction's events by one statement (a round trip) however many.
-                    $crate::platform::db::DbConn::Postgres(c) if events.len() > 1 => {
-                        diesel::insert_into($outbox::table)
-                            .values(rows.collect::<Vec<_>>())
-                            .execute(c)?;
-                    }
-                    // On SQLite a statement is a library call: one kept-prepared insert an
-                    // event, where a statement of many rows would be prepared every time. On
-                    // the backend's own connection the statement is found in its cache by
-                    // type; through `DbConn` its SQL would be written out on every append.
-                    _ => {
-                        for row in rows {
-                            $crate::per_backend!(conn, |c| diesel::insert_into($outbox::table)
-                                .values(row)
-                                .execute(c))?;
-                        }
-                    }
-                }
-                Ok(())
+                let rows: Vec<_> = events
+                    .iter()
+                    .map(|e| {
+                        (
+                            $outbox::id.eq(&e.id),
+                            $outbox::event_type.eq(&e.event_type),
+                            $outbox::version.eq(e.version),
+                            $outbox::aggregate_id.eq(&e.aggregate_id),
+                            $outbox::occurred_at.eq($crate::platform::db::timestamp::Written(
+                                e.occurred_at.naive_utc(),
+                            )),
+                            $outbox::payload.eq(e.payload.to_string()),
+                        )
+                    })
+                    .collect();
+                // A transaction's events by one statement on PostgreSQL however many.
+                $crate::insert_all!(conn, $outbox::table, rows)
             }
 
             fn after(

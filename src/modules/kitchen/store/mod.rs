@@ -91,23 +91,9 @@ pub fn insert(
     Ok(true)
 }
 
-/// A ticket's lines: on PostgreSQL by one statement (a round trip) however many there are;
-/// on SQLite, where a statement is a library call, one kept-prepared insert each (a
-/// statement of many rows is prepared afresh every time).
+/// A ticket's lines, by one statement on PostgreSQL however many there are.
 fn insert_lines(conn: &mut DbConn, ticket_lines: &[LineRow]) -> QueryResult<()> {
-    match conn {
-        DbConn::Postgres(c) if ticket_lines.len() > 1 => {
-            diesel::insert_into(lines::table)
-                .values(ticket_lines)
-                .execute(c)?;
-        }
-        _ => {
-            for l in ticket_lines {
-                diesel::insert_into(lines::table).values(l).execute(conn)?;
-            }
-        }
-    }
-    Ok(())
+    crate::insert_all!(conn, lines::table, ticket_lines)
 }
 
 /// Ticket `id` with its lines, read by one statement (on PostgreSQL each is a round trip).

@@ -141,28 +141,11 @@ pub fn assemble(
 }
 
 pub fn insert(conn: &mut DbConn, order: &OrderRow, order_lines: &[LineRow]) -> QueryResult<()> {
-    match conn {
-        // The lines by one statement (a round trip) however many there are.
-        DbConn::Postgres(c) if order_lines.len() > 1 => {
-            diesel::insert_into(orders::table)
-                .values(order)
-                .execute(c)?;
-            diesel::insert_into(lines::table)
-                .values(order_lines)
-                .execute(c)?;
-        }
-        // On SQLite a statement is a library call: one kept-prepared insert a line, where a
-        // statement of many rows would be prepared afresh every time.
-        _ => crate::per_backend!(conn, |c| {
-            diesel::insert_into(orders::table)
-                .values(order)
-                .execute(c)?;
-            for line in order_lines {
-                diesel::insert_into(lines::table).values(line).execute(c)?;
-            }
-        }),
-    }
-    Ok(())
+    crate::per_backend!(&mut *conn, |c| diesel::insert_into(orders::table)
+        .values(order)
+        .execute(c))?;
+    // The lines by one statement on PostgreSQL however many there are.
+    crate::insert_all!(conn, lines::table, order_lines)
 }
 
 /// Order `id`'s own row.
