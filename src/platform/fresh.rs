@@ -35,10 +35,9 @@ impl<T: Clone + Send + Sync + 'static> FreshRead<T> {
         Q: Fn(&mut DbConn) -> Result<T, E> + Clone + Send + Sync + 'static,
         E: From<DbError> + std::fmt::Display + Send + 'static,
     {
-        Self::new(move || {
-            let (db, query) = (db.clone(), query.clone());
-            async move { db.read(query).await.map_err(|e: E| e.to_string()) }
-        })
+        Arc::new(Self(ByKeys::shared_from_db(db, move |c, _one: &[()]| {
+            Ok::<_, E>(vec![((), query(c)?)])
+        })))
     }
 
     /// The value as read by a read that began after this call.

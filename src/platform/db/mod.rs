@@ -228,6 +228,12 @@ impl Db {
         self.inner.shared
     }
 
+    /// Counts `n` reads made on a connection [`Db::scan`] handed out, beyond the one it
+    /// counted: [`Db::operations`] counts statements a caller waited for, however batched.
+    pub fn count_reads(&self, n: u64) {
+        self.inner.reads.fetch_add(n, Ordering::Relaxed);
+    }
+
     /// `(reads, writes)` run since start: each [`Db::read`], [`Db::scan`] and [`Db::write`]
     /// call, however many queries it makes.
     pub fn operations(&self) -> (u64, u64) {
