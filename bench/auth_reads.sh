@@ -31,9 +31,8 @@ if [ -z "${BIN:-}" ]; then
   BIN=target/release/brigade
 fi
 WORK="$(mktemp -d)"
-# A server on this host: TLS (libpq's default when the server offers it) would only measure
-# the encryption of every round trip, on both ends.
-PG="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}"
+. bench/postgres_url.sh
+PG="$(bench_postgres_url)"
 case "$PG" in *\?*) AND='&' ;; *) AND='?' ;; esac
 if [ "${DATABASE:-sqlite}" = postgres ]; then
   psql -q "$PG" -c "SET client_min_messages = warning" -c "DROP SCHEMA IF EXISTS bench_auth CASCADE" -c "CREATE SCHEMA bench_auth"

@@ -15,11 +15,10 @@ trap 'rm -rf "$WORK"' EXIT
 echo "== SQLite (synchronous=full)"
 python3 "$SCRIPT" target/release/brigade "sqlite://$WORK/brigade.db"
 
-# A server on this host: TLS (libpq's default when the server offers it) would only measure
-# the encryption of every round trip, on both ends.
-PG="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}"
+. bench/postgres_url.sh
+PG="$(bench_postgres_url)"
 case "$PG" in *\?*) AND='&' ;; *) AND='?' ;; esac
-if pg_isready -q -h 127.0.0.1 -p 5432; then
+if pg_isready -q -d "$PG"; then
   echo "== PostgreSQL"
   psql -q "$PG" -c "SET client_min_messages = warning" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" -c "CREATE SCHEMA $SCHEMA"
   python3 "$SCRIPT" target/release/brigade "$PG${AND}options=-csearch_path%3D$SCHEMA"
