@@ -422,21 +422,11 @@ mod tests {
         use std::sync::atomic::AtomicBool;
         use std::time::Duration;
 
-        let Some(schema) = crate::platform::db::test_schema::TestSchema::create() else {
+        use crate::platform::db::test_schema::Holders;
+
+        let Some((_schema, db)) = crate::platform::db::test_schema::postgres_db(4) else {
             return; // SQLite: callers read alone, in place
         };
-        let settings = crate::platform::config::DatabaseSettings {
-            url: schema.url.clone(),
-            ..crate::platform::config::DatabaseSettings::sqlite_for_tests(
-                std::path::Path::new("unused"),
-                4,
-            )
-        };
-        let db = Db::connect_for(
-            &settings,
-            &crate::platform::db::MigrationScope::Owners(vec![]),
-        )
-        .unwrap();
         db.write(|c| {
             c.batch_execute(
                 "CREATE TABLE kv (k text PRIMARY KEY, v int); INSERT INTO kv VALUES ('a', 1)",
@@ -469,29 +459,7 @@ mod tests {
             )
         };
         // Two of the three connections requests may hold, held until released.
-        let (entered, mut wait_entered) = tokio::sync::mpsc::unbounded_channel();
-        let mut releases = Vec::new();
-        let mut holders = Vec::new();
-        for _ in 0..2 {
-            let (release, wait_release) = std::sync::mpsc::channel::<()>();
-            releases.push(release);
-            let (entered, db) = (entered.clone(), db.clone());
-            holders.push(actix_web::rt::spawn(async move {
-                db.write(move |c| {
-                    c.batch_execute("SELECT 1")?;
-                    entered.send(()).unwrap();
-                    let _ = wait_release.recv();
-                    Ok::<_, DbError>(())
-                })
-                .await
-            }));
-        }
-        for _ in 0..2 {
-            wait_entered
-                .recv()
-                .await
-                .expect("a holder holds a connection");
-        }
+        let holders = Holders::hold(&db, 2).await;
         // Readers keep asking, a new one every millisecond, until the write is in.
         let written = Arc::new(AtomicBool::new(false));
         let readers = actix_web::rt::spawn({
@@ -534,9 +502,6 @@ mod tests {
             Some(2),
             "a later round sees the write"
         );
-        drop(releases);
-        for holder in holders {
-            holder.await.unwrap().unwrap();
-        }
+        holders.release().await;
     }
 }

@@ -181,41 +181,10 @@ struct Tally {
 /// busy, a fourth request waits while the work an event asks for still gets a connection.
 #[actix_web::test]
 async fn on_postgres_event_work_gets_a_connection_while_requests_hold_theirs() {
-    let Some(schema) = super::test_schema::TestSchema::create() else {
+    let Some((_schema, db)) = super::test_schema::postgres_db(4) else {
         return; // SQLite has no lanes: its one writer takes units in arrival order
     };
-    let db = Db::connect_for(
-        &DatabaseSettings {
-            url: schema.url.clone(),
-            ..DatabaseSettings::sqlite_for_tests(std::path::Path::new("unused"), 4)
-        },
-        &super::MigrationScope::Owners(vec![]),
-    )
-    .unwrap();
-    let (entered, mut wait_entered) = tokio::sync::mpsc::unbounded_channel();
-    let mut releases = Vec::new();
-    let mut holders = Vec::new();
-    for _ in 0..3 {
-        let (release, wait_release) = std::sync::mpsc::channel::<()>();
-        releases.push(release);
-        let entered = entered.clone();
-        let db = db.clone();
-        holders.push(actix_web::rt::spawn(async move {
-            db.write(move |c| {
-                c.batch_execute("SELECT 1")?;
-                entered.send(()).unwrap();
-                // Until its sender is dropped.
-                let _ = wait_release.recv();
-                Ok::<_, DbError>(())
-            })
-            .await
-        }));
-    }
-    for _ in 0..3 {
-        tokio::time::timeout(std::time::Duration::from_secs(10), wait_entered.recv())
-            .await
-            .expect("three requests hold a connection each");
-    }
+    let holders = super::test_schema::Holders::hold(&db, 3).await;
     let fourth = actix_web::rt::spawn({
         let db = db.clone();
         async move {
@@ -233,10 +202,7 @@ async fn on_postgres_event_work_gets_a_connection_while_requests_hold_theirs() {
         !fourth.is_finished(),
         "a fourth request waits for one of the three"
     );
-    drop(releases);
-    for holder in holders {
-        holder.await.unwrap().unwrap();
-    }
+    holders.release().await;
     tokio::time::timeout(std::time::Duration::from_secs(10), fourth)
         .await
         .expect("the fourth request goes in once one ends")
