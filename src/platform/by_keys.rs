@@ -101,9 +101,7 @@ where
         M: Fn(&mut DbConn, &[K]) -> QueryResult<Vec<(K, V)>> + Send + Sync + 'static,
     {
         if db.reads_are_round_trips() {
-            let many: ReadMany<K, V> =
-                Arc::new(move |c, keys| many(c, keys).map_err(|e| e.to_string()));
-            Self::with(Source::Shared(Shared::Statements(db, many)))
+            Self::on_statements(db, many)
         } else {
             Self::with(Source::Alone(db, Arc::new(one)))
         }
@@ -117,9 +115,7 @@ where
         E: From<DbError> + std::fmt::Display + Send + 'static,
     {
         if db.reads_are_round_trips() {
-            let many: ReadMany<K, V> =
-                Arc::new(move |c, keys| many(c, keys).map_err(|e| e.to_string()));
-            return Self::with(Source::Shared(Shared::Statements(db, many)));
+            return Self::on_statements(db, many);
         }
         Self::new(move |keys: Vec<K>| {
             let (db, many) = (db.clone(), many.clone());
@@ -129,6 +125,17 @@ where
                     .map_err(|e: E| e.to_string())
             }
         })
+    }
+
+    /// Rounds by `many`, one after another on a connection of `db`'s (PostgreSQL).
+    fn on_statements<M, E>(db: Db, many: M) -> Arc<Self>
+    where
+        M: Fn(&mut DbConn, &[K]) -> Result<Vec<(K, V)>, E> + Send + Sync + 'static,
+        E: std::fmt::Display,
+    {
+        let many: ReadMany<K, V> =
+            Arc::new(move |c, keys| many(c, keys).map_err(|e| e.to_string()));
+        Self::with(Source::Shared(Shared::Statements(db, many)))
     }
 
     /// What is at `key`, as read by a read that began after this call.
