@@ -124,19 +124,10 @@ async fn probe_db(s: &Settings) -> Db {
     db
 }
 
-/// A probe database on the PostgreSQL of `TEST_DATABASE_URL`, in a schema of its own that
-/// lives as long as the first value; `None` without one.
-async fn postgres_probe_db(
-    dir: &tempfile::TempDir,
-) -> Option<(crate::platform::db::test_schema::TestSchema, Db)> {
-    let schema = crate::platform::db::test_schema::TestSchema::create()?;
-    let mut s = settings(dir);
-    s.database.url = schema.url.clone();
-    let db = Db::connect_for(
-        &s.database,
-        &crate::platform::db::MigrationScope::Owners(vec![]),
-    )
-    .unwrap();
+/// A probe database on the PostgreSQL of `TEST_DATABASE_URL` (the platform's default pool of
+/// eight), in a schema of its own that lives as long as the first value; `None` without one.
+async fn postgres_probe_db() -> Option<(crate::platform::db::test_schema::TestSchema, Db)> {
+    let (schema, db) = crate::platform::db::test_schema::postgres_db(8)?;
     db.write(|c| {
         c.batch_execute(POSTGRES_PROBE_TABLES)
             .map_err(crate::platform::db::DbError::from)
@@ -649,7 +640,7 @@ async fn a_transaction_s_events_go_in_in_order_by_one_statement_on_postgres() {
     use crate::platform::db::DbError;
     let dir = tempfile::tempdir().unwrap();
     let mut databases = vec![(probe_db(&settings(&dir)).await, 3)];
-    let postgres = postgres_probe_db(&dir).await;
+    let postgres = postgres_probe_db().await;
     if let Some((_, db)) = &postgres {
         databases.push((db.clone(), 1));
     }
@@ -682,8 +673,7 @@ async fn a_transaction_s_events_go_in_in_order_by_one_statement_on_postgres() {
 #[actix_web::test]
 async fn on_postgres_a_reader_never_passes_an_event_an_open_transaction_will_commit() {
     use crate::platform::db::{DbConn, establish_postgres};
-    let dir = tempfile::tempdir().unwrap();
-    let Some((schema, db)) = postgres_probe_db(&dir).await else {
+    let Some((schema, db)) = postgres_probe_db().await else {
         return; // one writer at a time on SQLite: commit order is append order there
     };
     let url = schema.url.clone();
