@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 use diesel::QueryResult;
 use tokio::sync::oneshot;
 
-use crate::platform::db::{Db, DbConn, DbError};
+use crate::platform::db::{Db, DbConn, DbError, as_event_work, is_event_work};
 
 type Reading<K, V> = Pin<Box<dyn Future<Output = Result<Vec<(K, V)>, String>> + Send>>;
 type ReadOne<K, V> = Arc<dyn Fn(&mut DbConn, &K) -> QueryResult<Option<V>> + Send + Sync>;
@@ -162,7 +162,12 @@ where
                     by_keys: self.clone(),
                     done: false,
                 };
-                tokio::spawn(rounds.run());
+                // In its leader's lane: a round event work waits for is event work too.
+                if is_event_work() {
+                    tokio::spawn(as_event_work(rounds.run()));
+                } else {
+                    tokio::spawn(rounds.run());
+                }
             }
             // A dropped answer means the task reading rounds was dropped (its runtime
             // stopped), or a round panicked: ask again, leading a task on this caller's
@@ -509,6 +514,33 @@ mod tests {
             Some(2),
             "a later round sees the write"
         );
+        holders.release().await;
+    }
+
+    /// On PostgreSQL a round that event work leads reads in the events' lane: it gets a
+    /// connection while requests hold all theirs.
+    #[actix_web::test]
+    async fn on_postgres_a_round_led_by_event_work_reads_in_its_lane() {
+        use std::time::Duration;
+
+        use crate::platform::db::test_schema::Holders;
+
+        let Some((_schema, db)) = crate::platform::db::test_schema::postgres_db(4) else {
+            return; // SQLite: callers read alone, in place
+        };
+        let by_keys = ByKeys::shared_from_db(db.clone(), |c, keys: &[String]| {
+            use diesel::RunQueryDsl;
+            let one: i32 = diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"))
+                .get_result(c)
+                .map_err(DbError::from)?;
+            Ok::<_, DbError>(keys.iter().map(|k| (k.clone(), one)).collect())
+        });
+        // The three connections requests may hold.
+        let holders = Holders::hold(&db, 3).await;
+        let read = tokio::time::timeout(Duration::from_secs(10), as_event_work(by_keys.get("a")))
+            .await
+            .expect("the round gets a connection in the events' lane");
+        assert_eq!(read.unwrap(), Some(1));
         holders.release().await;
     }
 }

@@ -24,7 +24,8 @@ pub async fn as_event_work<F: Future>(work: F) -> F::Output {
     EVENT_WORK.scope((), work).await
 }
 
-fn is_event_work() -> bool {
+/// Whether this task runs in the events' lane.
+pub fn is_event_work() -> bool {
     EVENT_WORK.try_with(|_| ()).is_ok()
 }
 

@@ -41,7 +41,7 @@ use diesel::r2d2::{Pool, PooledConnection};
 pub use connection::DbConn;
 /// The backend queries written against [`DbConn`] are built for.
 pub use connection::MultiBackend as DbBackend;
-pub use lanes::as_event_work;
+pub use lanes::{as_event_work, is_event_work};
 pub use migrations::{Scope as MigrationScope, has_pending_migrations, migration_names, owner_of};
 pub use one_of::{OneOf, none_of, one_of};
 pub use postgres_client::establish_postgres;
