@@ -1,15 +1,12 @@
-//! Two lanes into PostgreSQL's pool: the work events ask for ahead of new requests, and
-//! neither able to take the whole pool.
+//! Two lanes into PostgreSQL's pool: the work events ask for ahead of new requests.
 //!
 //! Work an event asks for (a consumer's transaction, the bus's reads of an outbox, a cursor's
 //! save) finishes what the service has already answered for: a captured payment waits for its
 //! order to be marked paid, the paid order for its ticket. With one queue, requests under load
-//! held every connection and each hop of an order's events waited behind them. So each lane
-//! may hold all but a quarter of the pool: event work always has a connection soon however
-//! busy the requests are, and after a restart with a backlog of events (every consumer busy
-//! with many aggregates at once) requests still have a quarter of the pool. SQLite needs no
-//! lanes: its one writer takes each commit's units in arrival order and its reads never wait
-//! for a connection long.
+//! held every connection and each hop of an order's events waited behind them. Requests now
+//! share all but a quarter of the pool; event work may take any connection, so it always has
+//! one soon. SQLite needs no lanes: its one writer takes each commit's units in arrival order
+//! and its reads never wait for a connection long.
 
 use std::sync::Arc;
 
@@ -30,42 +27,32 @@ pub fn is_event_work() -> bool {
 }
 
 /// Admission to a pool of connections shared by requests and event work.
-pub struct Lanes(Option<EachLane>);
-
-/// Connections each lane may hold at once.
-struct EachLane {
-    requests: Arc<Semaphore>,
-    event_work: Arc<Semaphore>,
+pub struct Lanes {
+    /// Connections requests may hold at once; `None`: as many as the pool has.
+    requests: Option<Arc<Semaphore>>,
 }
 
 impl Lanes {
-    /// Lanes into a pool of `pool_size` connections: each may hold all but a quarter of them
-    /// (rounded down).
+    /// Lanes into a pool of `pool_size` connections: a quarter of them (rounded down) kept
+    /// for event work.
     pub fn new(pool_size: u32) -> Self {
         let kept = pool_size / 4;
-        let lane = || Arc::new(Semaphore::new((pool_size - kept) as usize));
-        Self((kept > 0).then(|| EachLane {
-            requests: lane(),
-            event_work: lane(),
-        }))
+        Self {
+            requests: (kept > 0).then(|| Arc::new(Semaphore::new((pool_size - kept) as usize))),
+        }
     }
 
     /// No lanes: every caller takes the next free connection.
     pub fn none() -> Self {
-        Self(None)
+        Self { requests: None }
     }
 
-    /// Waits until the caller's lane may take a connection; hold what it answers until the
+    /// Waits until the caller may take a connection; hold what it answers until the
     /// connection is back in the pool.
     pub async fn admit(&self) -> Option<OwnedSemaphorePermit> {
-        let lanes = self.0.as_ref()?;
-        let lane = if is_event_work() {
-            &lanes.event_work
-        } else {
-            &lanes.requests
-        };
-        // The semaphores are never closed.
-        lane.clone().acquire_owned().await.ok()
+        let requests = self.requests.as_ref().filter(|_| !is_event_work())?;
+        // The semaphore is never closed.
+        requests.clone().acquire_owned().await.ok()
     }
 }
 
@@ -88,39 +75,13 @@ mod tests {
         );
         let event_work = as_event_work(lanes.admit()).now_or_never();
         assert!(
-            matches!(event_work, Some(Some(_))),
-            "event work has a lane of its own"
+            matches!(event_work, Some(None)),
+            "event work never waits for admission"
         );
         held.pop();
         assert!(
             lanes.admit().now_or_never().is_some(),
             "a request goes in once one ends"
-        );
-    }
-
-    #[actix_web::test]
-    async fn event_work_leaves_a_quarter_of_the_pool_to_requests() {
-        let lanes = Lanes::new(8);
-        let mut held = Vec::new();
-        for _ in 0..6 {
-            held.push(
-                as_event_work(lanes.admit())
-                    .now_or_never()
-                    .expect("event work is admitted"),
-            );
-        }
-        assert!(
-            as_event_work(lanes.admit()).now_or_never().is_none(),
-            "a seventh piece of event work waits"
-        );
-        assert!(
-            lanes.admit().now_or_never().is_some(),
-            "a request still goes in"
-        );
-        held.pop();
-        assert!(
-            as_event_work(lanes.admit()).now_or_never().is_some(),
-            "event work goes in once one ends"
         );
     }
 

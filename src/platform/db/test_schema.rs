@@ -63,16 +63,6 @@ pub struct Holders {
 impl Holders {
     /// `n` writes that each hold a connection once this returns.
     pub async fn hold(db: &Db, n: usize) -> Self {
-        Self::hold_in_lane(db, n, false).await
-    }
-
-    /// `n` writes of event work ([`as_event_work`](super::as_event_work)) that each hold a
-    /// connection once this returns.
-    pub async fn hold_as_event_work(db: &Db, n: usize) -> Self {
-        Self::hold_in_lane(db, n, true).await
-    }
-
-    async fn hold_in_lane(db: &Db, n: usize, event_work: bool) -> Self {
         let (entered, mut wait_entered) = tokio::sync::mpsc::unbounded_channel();
         let mut releases = Vec::new();
         let mut holding = Vec::new();
@@ -80,7 +70,7 @@ impl Holders {
             let (release, wait_release) = std::sync::mpsc::channel::<()>();
             releases.push(release);
             let (entered, db) = (entered.clone(), db.clone());
-            let write = async move {
+            holding.push(actix_web::rt::spawn(async move {
                 db.write(move |c| {
                     c.batch_execute("SELECT 1")?;
                     entered.send(()).unwrap();
@@ -89,12 +79,7 @@ impl Holders {
                     Ok::<_, DbError>(())
                 })
                 .await
-            };
-            holding.push(if event_work {
-                actix_web::rt::spawn(super::as_event_work(write))
-            } else {
-                actix_web::rt::spawn(write)
-            });
+            }));
         }
         for _ in 0..n {
             tokio::time::timeout(std::time::Duration::from_secs(10), wait_entered.recv())

@@ -209,35 +209,3 @@ async fn on_postgres_event_work_gets_a_connection_while_requests_hold_theirs() {
         .unwrap()
         .unwrap();
 }
-
-/// ...and event work holds at most three of them too: after a restart with a backlog, with
-/// consumers busy on many aggregates at once, a request still gets a connection.
-#[actix_web::test]
-async fn on_postgres_a_request_gets_a_connection_while_event_work_holds_its_own() {
-    let Some((_schema, db)) = super::test_schema::postgres_db(4) else {
-        return; // SQLite has no lanes: its one writer takes units in arrival order
-    };
-    let holders = super::test_schema::Holders::hold_as_event_work(&db, 3).await;
-    let fourth = actix_web::rt::spawn({
-        let db = db.clone();
-        super::as_event_work(async move {
-            db.read(|c| c.batch_execute("SELECT 1").map_err(DbError::from))
-                .await
-        })
-    });
-    tokio::time::timeout(std::time::Duration::from_secs(10), db.read(thread_of_query))
-        .await
-        .expect("a request gets the connection event work leaves")
-        .unwrap();
-    actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
-    assert!(
-        !fourth.is_finished(),
-        "a fourth piece of event work waits for one of the three"
-    );
-    holders.release().await;
-    tokio::time::timeout(std::time::Duration::from_secs(10), fourth)
-        .await
-        .expect("the fourth piece of event work goes in once one ends")
-        .unwrap()
-        .unwrap();
-}
