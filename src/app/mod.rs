@@ -280,8 +280,13 @@ impl Application {
         });
         let shutdown = web::Data::new(shutdown);
         let origins = settings.server.cors_allowed_origins.clone();
+        let worker_nice = settings.server.worker_nice;
 
         let mut server = HttpServer::new(move || {
+            // Runs on each worker's own thread before it serves. The internal listener's
+            // workers keep the process's priority: other processes' event consumers are
+            // among their callers.
+            crate::platform::worker_priority::lower_this_thread(worker_nice);
             let app = App::new()
                 .wrap(from_fn(crate::gateway::deprecation::middleware))
                 .wrap(from_fn(etag::middleware))

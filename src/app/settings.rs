@@ -120,6 +120,9 @@ impl Settings {
         if !(1024..=131_072).contains(&self.server.max_header_bytes) {
             return invalid("server.max_header_bytes", "must be between 1024 and 131072");
         }
+        if self.server.worker_nice > crate::platform::worker_priority::LOWEST {
+            return invalid("server.worker_nice", "must be between 0 (off) and 19");
+        }
         if !self.log.otlp_endpoint.is_empty() && !self.log.otlp_endpoint.starts_with("http://") {
             return invalid(
                 "log.otlp_endpoint",
@@ -261,6 +264,7 @@ mod tests {
             (7168, 5)
         );
         assert_eq!(s.database.sqlite_synchronous, SqliteSynchronous::Full);
+        assert_eq!(s.server.worker_nice, 5);
     }
 
     #[test]
@@ -294,5 +298,11 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("nope"), "{err}");
+        for bad in ["20", "-1"] {
+            let err = Settings::load_from(None, env(&[("BRIGADE_SERVER__WORKER_NICE", bad)]))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("worker_nice"), "{bad}: {err}");
+        }
     }
 }

@@ -23,3 +23,4 @@ pub mod telemetry;
 pub mod time_text;
 pub mod validation;
 pub mod wiring;
+pub mod worker_priority;
