@@ -273,8 +273,9 @@ pub const PLATFORM_DEFAULTS: &str = r#"
 [server]
 bind = "127.0.0.1:8080"
 workers = 0
-# On PostgreSQL with 16 customers on two cores, paid->ticket's p99 fell from 45-61 ms to 30 ms
-# at the same orders/s (docs/performance.md, "The HTTP workers a few steps lower").
+# With 16 customers on two cores, paid->ticket's p99 on PostgreSQL 24.9-31.4 ms against
+# 38.5-64.9 ms; 10 steps stalled the events' hops in one run of two (docs/performance.md,
+# "The HTTP workers a few steps lower").
 worker_nice = 5
 body_limit_bytes = 262144
 shutdown_timeout_secs = 30
