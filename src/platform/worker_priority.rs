@@ -56,7 +56,7 @@ fn lower(_steps: u8) -> std::io::Result<()> {
 
 /// The calling thread's `nice` (on Linux, `PRIO_PROCESS` with a thread id names that thread).
 #[cfg(target_os = "linux")]
-pub fn this_thread_nice() -> std::io::Result<i32> {
+fn this_thread_nice() -> std::io::Result<i32> {
     // getpriority may answer -1 as a priority: errno alone tells a failure.
     // SAFETY: errno is this thread's own; getpriority only reads.
     let nice = unsafe {
