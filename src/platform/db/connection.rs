@@ -66,6 +66,10 @@ pub fn cache_shares(budget_kib: u64, readers: u32) -> (u64, u64) {
 /// `docs/performance.md`, "Smaller pages".
 pub(super) const PAGE_SIZE: u32 = 2048;
 
+/// The write-ahead log's header, and each of its frames' header, in bytes (SQLite's file format).
+const LOG_HEADER: i64 = 32;
+const LOG_FRAME_HEADER: i64 = 24;
+
 pub(super) fn sqlite_pragmas(synchronous: SqliteSynchronous, busy_timeout_ms: u64) -> String {
     let sync = match synchronous {
         SqliteSynchronous::Full => "FULL",
@@ -103,10 +107,13 @@ impl diesel::r2d2::ManageConnection for Manager {
                     // Checkpoints run on a thread of their own (`checkpointer`), not in a
                     // commit.
                     pragmas.push_str(" PRAGMA wal_autocheckpoint = 0;");
-                    // When the log starts over (`checkpointer`), its file shrinks back to this.
+                    // When the log starts over (`checkpointer`), its file shrinks back to this:
+                    // the header and `LOG_FILE_KEPT_FRAMES` frames, each a header and a page.
                     pragmas.push_str(&format!(
                         " PRAGMA journal_size_limit = {};",
-                        super::checkpointer::RESTART_AFTER_FRAMES as i64 * i64::from(PAGE_SIZE)
+                        LOG_HEADER
+                            + super::checkpointer::LOG_FILE_KEPT_FRAMES
+                                * (LOG_FRAME_HEADER + i64::from(PAGE_SIZE))
                     ));
                 }
                 if self.cache_kib > 0 {
