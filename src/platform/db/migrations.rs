@@ -137,9 +137,10 @@ mod tests {
                 "2026-12-03-000026_platform_outbox_positions",
                 "2026-12-03-000029_kitchen_outbox_positions",
                 "2026-12-03-000038_kitchen_release",
-                "2026-12-03-000046_kitchen_ticket_venues"
+                "2026-12-03-000046_kitchen_ticket_venues",
+                "2026-12-08-000061_kitchen_event_tables"
             ]
         );
-        assert_eq!(migration_names().len(), 56);
+        assert_eq!(migration_names().len(), 65);
     }
 }

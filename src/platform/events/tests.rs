@@ -18,15 +18,16 @@ mod probe {
 }
 
 const PROBE_TABLES: &str = "
-    CREATE TABLE probe_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+    CREATE TABLE probe_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL,
         event_type TEXT NOT NULL, version INTEGER NOT NULL, aggregate_id TEXT NOT NULL,
         occurred_at TIMESTAMP NOT NULL, payload TEXT NOT NULL);
-    CREATE TABLE probe_inbox (event_id TEXT PRIMARY KEY NOT NULL, handled_at TIMESTAMP NOT NULL);";
+    CREATE TABLE probe_inbox (event_id TEXT PRIMARY KEY NOT NULL, handled_at TIMESTAMP NOT NULL)
+        WITHOUT ROWID;";
 
 /// The probe's tables on PostgreSQL, positions drawn as its modules' outboxes draw them.
 const POSTGRES_PROBE_TABLES: &str = "
     CREATE TABLE probe_outbox (seq BIGINT PRIMARY KEY DEFAULT brigade_outbox_position(),
-        id TEXT NOT NULL UNIQUE, event_type TEXT NOT NULL, version INTEGER NOT NULL,
+        id TEXT NOT NULL, event_type TEXT NOT NULL, version INTEGER NOT NULL,
         aggregate_id TEXT NOT NULL, occurred_at TIMESTAMP NOT NULL, payload TEXT NOT NULL);
     CREATE TABLE probe_inbox (event_id TEXT PRIMARY KEY, handled_at TIMESTAMP NOT NULL);";
 

@@ -1,0 +1,1 @@
+ALTER TABLE delivery_outbox ADD CONSTRAINT delivery_outbox_id_key UNIQUE (id);

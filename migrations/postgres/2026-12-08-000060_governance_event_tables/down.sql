@@ -1,0 +1,1 @@
+ALTER TABLE governance_outbox ADD CONSTRAINT governance_outbox_id_key UNIQUE (id);

@@ -1,0 +1,1 @@
+ALTER TABLE kitchen_outbox ADD CONSTRAINT kitchen_outbox_id_key UNIQUE (id);

@@ -1,0 +1,1 @@
+ALTER TABLE webhooks_outbox ADD CONSTRAINT webhooks_outbox_id_key UNIQUE (id);

@@ -1,0 +1,31 @@
+-- Governance: its event tables with one B-tree fewer each, as every commit writes a page
+-- or more of each B-tree an event touches. The outbox drops the unique index on the event's
+-- id: ids are fresh UUIDv7s and nothing looks an event up by its id (consumers read by
+-- position). The inbox is stored by the event's id (WITHOUT ROWID) instead of a row id and an
+-- index on the event's id beside it. Same columns; what the tables hold is copied.
+ALTER TABLE governance_outbox RENAME TO governance_outbox_before;
+CREATE TABLE governance_outbox (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           TEXT NOT NULL,
+    event_type   TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    aggregate_id TEXT NOT NULL,
+    occurred_at  TIMESTAMP NOT NULL,
+    payload      TEXT NOT NULL
+);
+INSERT INTO governance_outbox (seq, id, event_type, version, aggregate_id, occurred_at, payload)
+    SELECT seq, id, event_type, version, aggregate_id, occurred_at, payload FROM governance_outbox_before;
+-- Positions are never handed out twice: the new table counts on from where the old one
+-- stopped, even when its newest events were already trimmed.
+DELETE FROM sqlite_sequence WHERE name = 'governance_outbox';
+UPDATE sqlite_sequence SET name = 'governance_outbox' WHERE name = 'governance_outbox_before';
+DROP TABLE governance_outbox_before;
+
+ALTER TABLE governance_inbox RENAME TO governance_inbox_before;
+CREATE TABLE governance_inbox (
+    event_id   TEXT PRIMARY KEY NOT NULL,
+    handled_at TIMESTAMP NOT NULL
+) WITHOUT ROWID;
+INSERT INTO governance_inbox (event_id, handled_at) SELECT event_id, handled_at FROM governance_inbox_before;
+DROP TABLE governance_inbox_before;
+CREATE INDEX governance_inbox_age ON governance_inbox (handled_at);
