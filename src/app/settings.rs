@@ -205,6 +205,7 @@ impl Settings {
             self.auth.check(),
             self.ordering.check(),
             self.governance.check(),
+            self.payments.check(),
             self.webhooks.check(),
             self.retention.check(),
         ] {
@@ -304,5 +305,13 @@ mod tests {
                 .to_string();
             assert!(err.contains("worker_nice"), "{bad}: {err}");
         }
+        // Payments' keys outlive the edge's shortest window for an Idempotency-Key.
+        let err = Settings::load_from(
+            None,
+            env(&[("BRIGADE_PAYMENTS__KEY_RETENTION_HOURS", "23")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("payments.key_retention_hours"), "{err}");
     }
 }

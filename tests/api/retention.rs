@@ -1,6 +1,7 @@
-//! Retention: the tables that only grow — outboxes, inboxes, stored idempotent responses and
-//! hourly usage — stay bounded. Each sweep runs here "days later" by being handed a later
-//! `now`; the server runs the same sweeps every `retention.sweep_interval_secs`.
+//! Retention: the tables that only grow — outboxes, inboxes, stored idempotent responses,
+//! payments' idempotency keys and hourly usage — stay bounded. Each sweep runs here "days
+//! later" by being handed a later `now`; the server runs the same sweeps every
+//! `retention.sweep_interval_secs`.
 
 use brigade::modules::governance::api::GovernanceApi;
 use chrono::{TimeDelta, Utc};
@@ -159,6 +160,31 @@ async fn stored_responses_go_after_the_idempotency_window() {
     let fresh = create("Breads").await;
     assert_eq!(fresh.status, 201, "{}", fresh.body);
     assert_eq!(fresh.header("idempotent-replayed"), None);
+}
+
+#[actix_web::test]
+async fn a_payment_s_idempotency_key_goes_after_its_window_and_never_charges_twice() {
+    let cafe = Cafe::open().await;
+    let app = &cafe.app;
+    let order = paid_order(&cafe, "pay-1").await;
+    let first = cafe.pay(&cafe.customer, &order, "pay-1", "tok_ok").await;
+    let payment = first.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(count(app, "payments_idempotency").await, 1);
+
+    // Within the week the key still answers with its payment, the edge's stored answer gone.
+    let swept = sweep_at(app, TimeDelta::hours(167)).await;
+    assert_eq!(swept["payments_idempotency"], 0);
+    assert_eq!(count(app, "gateway_idempotency").await, 0);
+    let retry = cafe.pay(&cafe.customer, &order, "pay-1", "tok_ok").await;
+    assert_eq!(retry.body["id"], payment.as_str(), "{}", retry.body);
+
+    // A week on the key is forgotten: a retry is a new attempt, which the paid order refuses.
+    let swept = sweep_at(app, TimeDelta::hours(169)).await;
+    assert_eq!(swept["payments_idempotency"], 1);
+    assert_eq!(count(app, "payments_idempotency").await, 0);
+    let late = cafe.pay(&cafe.customer, &order, "pay-1", "tok_ok").await;
+    assert_eq!(late.status, 409, "{}", late.body);
+    assert_eq!(count(app, "payments_payments").await, 1);
 }
 
 fn totals(report: &Value) -> Vec<(String, String, u64)> {

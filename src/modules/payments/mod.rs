@@ -22,11 +22,15 @@ pub fn wire(w: &mut Wiring) -> Result<(), WiringError> {
         w.db.clone(),
         ordering,
         service::sandbox_processor(),
-        settings,
+        settings.clone(),
         w.wake(),
     ));
     w.serve::<dyn api::PaymentsApi>(service.clone());
     w.handle(service);
+    w.sweep(service::key_retention::sweep(
+        w.db.clone(),
+        settings.key_retention_hours,
+    ));
     Ok(())
 }
 

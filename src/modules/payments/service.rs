@@ -1,5 +1,6 @@
 //! The payments module's implementation of its contract, and its event consumer.
 
+pub mod key_retention;
 mod sandbox;
 
 use std::sync::Arc;

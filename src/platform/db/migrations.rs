@@ -141,6 +141,6 @@ mod tests {
                 "2026-12-08-000061_kitchen_event_tables"
             ]
         );
-        assert_eq!(migration_names().len(), 65);
+        assert_eq!(migration_names().len(), 66);
     }
 }

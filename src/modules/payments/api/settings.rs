@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::platform::config::{ConfigError, invalid};
 use crate::platform::descriptor::SettingsSection;
 
 /// The `[payments]` section and its defaults, as the descriptor declares it.
@@ -11,6 +12,7 @@ pub const SECTION: SettingsSection = SettingsSection {
 [payments]
 processor_timeout_ms = 10000
 max_declines_per_order = 5
+key_retention_hours = 168
 "#,
 };
 
@@ -21,4 +23,20 @@ pub struct PaymentSettings {
     pub processor_timeout_ms: u64,
     /// Declined attempts allowed per order.
     pub max_declines_per_order: i64,
+    /// How long an `Idempotency-Key` of a payment keeps answering with its payment; older
+    /// keys are swept (`retention`).
+    pub key_retention_hours: u32,
+}
+
+impl PaymentSettings {
+    /// Refuses values the module cannot run with, naming the key.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        if self.key_retention_hours < 24 {
+            return Err(invalid(
+                "payments.key_retention_hours",
+                "must be at least 24: the edge keeps a key's answer that long",
+            ));
+        }
+        Ok(())
+    }
 }

@@ -22,10 +22,11 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 ///
 /// Charges the order's total (never an amount sent by the client). `Idempotency-Key` is
 /// required: repeating a request with the same key and body answers like the first time
-/// without charging again; the same key with another body is 422, and while the first
-/// request is still running, 409. A processor timeout answers 504 and leaves the payment
-/// pending: retry with the same key, or read it back with `GET /v1/payments/{id}` (the 504's
-/// `Location`).
+/// without charging again, for a week (`payments.key_retention_hours`; after that a retry is
+/// a new attempt, which a paid order refuses); the same key with another body is 422, and
+/// while the first request is still running, 409. A processor timeout answers 504 and leaves
+/// the payment pending: retry with the same key, or read it back with `GET /v1/payments/{id}`
+/// (the 504's `Location`).
 #[utoipa::path(
     tag = "payments",
     extensions(("x-idempotency" = json!("own"))),

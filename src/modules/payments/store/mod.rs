@@ -84,6 +84,27 @@ pub fn insert_key(conn: &mut DbConn, row: KeyRow) -> QueryResult<()> {
     Ok(())
 }
 
+/// Forgets (about) `limit` of the keys created before `before`, oldest first.
+pub fn forget_keys(conn: &mut DbConn, before: NaiveDateTime, limit: i64) -> QueryResult<u64> {
+    // The batch ends at the `limit`-th oldest key, so one statement stays short.
+    let nth: Option<NaiveDateTime> = keys::table
+        .select(keys::created_at)
+        .filter(keys::created_at.lt(before))
+        .order(keys::created_at.asc())
+        .offset(limit - 1)
+        .first(conn)
+        .optional()?;
+    let removed = diesel::delete(
+        keys::table.filter(
+            keys::created_at
+                .le(nth.unwrap_or(before))
+                .and(keys::created_at.lt(before)),
+        ),
+    )
+    .execute(conn)?;
+    Ok(removed as u64)
+}
+
 /// Takes the key's processing lock if nobody holds it; `false` when a request holds it.
 pub fn lock_key(
     conn: &mut DbConn,

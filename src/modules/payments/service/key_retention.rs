@@ -1,0 +1,24 @@
+//! Idempotency keys past `payments.key_retention_hours` are forgotten, so the table grows
+//! with the payments of that window, not with every payment ever made.
+//!
+//! A key forgotten cannot charge twice: a retry with it starts a new attempt, which the
+//! order refuses once paid, and the database's one live charge per order stands either way.
+
+use chrono::TimeDelta;
+
+use crate::modules::payments::store;
+use crate::platform::db::{Db, DbError};
+use crate::platform::retention::Sweep;
+
+pub fn sweep(db: Db, retention_hours: u32) -> Sweep {
+    let keep = TimeDelta::hours(i64::from(retention_hours));
+    Sweep::new("payments_idempotency", move |now, limit| {
+        let db = db.clone();
+        let before = (now - keep).naive_utc();
+        async move {
+            db.write(move |c| store::forget_keys(c, before, limit).map_err(DbError::from))
+                .await
+                .map_err(|e: DbError| e.to_string())
+        }
+    })
+}
