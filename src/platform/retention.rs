@@ -1,5 +1,5 @@
 //! Retention: the jobs that keep tables which only grow (inboxes, outboxes, stored
-//! idempotent responses, hourly usage) bounded. Each owner declares its own sweeps; the
+//! idempotent responses, payments' idempotency keys, hourly usage) bounded. Each owner declares its own sweeps; the
 //! composition root runs every sweep of the process together, on `[retention]`'s interval.
 //!
 //! A sweep removes (or rolls up) at most `batch_rows` rows per transaction and goes on until
@@ -11,10 +11,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::platform::config::{ConfigError, invalid};
+use crate::platform::db::{Db, DbConn, DbError};
 
 type Step = dyn Fn(DateTime<Utc>, i64) -> Pin<Box<dyn Future<Output = Result<u64, String>> + Send>>
     + Send
@@ -67,6 +68,27 @@ impl Sweep {
             name: name.into(),
             step: Arc::new(move |now, batch| Box::pin(step(now, batch))),
         }
+    }
+
+    /// A sweep whose step is one write transaction removing, by `remove(conn, before,
+    /// batch)`, up to `batch` rows written before `before`: `keep` ago, as of the pass.
+    pub fn older_than<F>(name: impl Into<String>, db: Db, keep: TimeDelta, remove: F) -> Self
+    where
+        F: Fn(&mut DbConn, NaiveDateTime, i64) -> diesel::QueryResult<u64>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+    {
+        Self::new(name, move |now, batch| {
+            let (db, remove) = (db.clone(), remove.clone());
+            let before = (now - keep).naive_utc();
+            async move {
+                db.write(move |c| remove(c, before, batch).map_err(DbError::from))
+                    .await
+                    .map_err(|e: DbError| e.to_string())
+            }
+        })
     }
 
     /// Steps until a step handles less than a full batch (or fails).

@@ -48,15 +48,7 @@ pub struct Retention {
 
 /// Removes stored responses older than `keep` (a record past it answers nothing already).
 pub fn sweep(db: Db, keep: TimeDelta) -> crate::platform::retention::Sweep {
-    crate::platform::retention::Sweep::new("gateway_idempotency", move |now, limit| {
-        let db = db.clone();
-        let before = (now - keep).naive_utc();
-        async move {
-            db.write(move |c| store::sweep(c, before, limit).map_err(DbError::from))
-                .await
-                .map_err(|e: DbError| e.to_string())
-        }
-    })
+    crate::platform::retention::Sweep::older_than("gateway_idempotency", db, keep, store::sweep)
 }
 
 fn refuse(req: ServiceRequest, problem: Problem) -> ServiceResponse<BoxBody> {

@@ -41,22 +41,12 @@ pub fn sweeps(db: &Db, settings: &EventSettings, tables: &[Arc<dyn OutboxTable>]
                 }
             },
         ));
-        let (db_i, table_i) = (db.clone(), table.clone());
-        out.push(Sweep::new(
+        let table = table.clone();
+        out.push(Sweep::older_than(
             format!("{producer}_inbox"),
-            move |now, limit| {
-                let (db, table) = (db_i.clone(), table_i.clone());
-                let before = (now - inbox_window).naive_utc();
-                async move {
-                    db.write(move |c| {
-                        table
-                            .forget_handled(c, before, limit)
-                            .map_err(DbError::from)
-                    })
-                    .await
-                    .map_err(|e: DbError| e.to_string())
-                }
-            },
+            db.clone(),
+            inbox_window,
+            move |c, before, limit| table.forget_handled(c, before, limit),
         ));
     }
     out

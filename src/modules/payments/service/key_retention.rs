@@ -7,18 +7,10 @@
 use chrono::TimeDelta;
 
 use crate::modules::payments::store;
-use crate::platform::db::{Db, DbError};
+use crate::platform::db::Db;
 use crate::platform::retention::Sweep;
 
 pub fn sweep(db: Db, retention_hours: u32) -> Sweep {
     let keep = TimeDelta::hours(i64::from(retention_hours));
-    Sweep::new("payments_idempotency", move |now, limit| {
-        let db = db.clone();
-        let before = (now - keep).naive_utc();
-        async move {
-            db.write(move |c| store::forget_keys(c, before, limit).map_err(DbError::from))
-                .await
-                .map_err(|e: DbError| e.to_string())
-        }
-    })
+    Sweep::older_than("payments_idempotency", db, keep, store::forget_keys)
 }
