@@ -1,6 +1,7 @@
 //! Retention: the jobs that keep tables which only grow (inboxes, outboxes, stored
-//! idempotent responses, payments' idempotency keys, hourly usage) bounded. Each owner declares its own sweeps; the
-//! composition root runs every sweep of the process together, on `[retention]`'s interval.
+//! idempotent responses, payments' idempotency keys, hourly usage) bounded. Each owner
+//! declares its own sweeps; the composition root runs every sweep of the process together,
+//! on `[retention]`'s interval.
 //!
 //! A sweep removes (or rolls up) at most `batch_rows` rows per transaction and goes on until
 //! nothing is left to do, so it never holds the writer for long. Sweeps are safe to run on
